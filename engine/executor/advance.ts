@@ -1,0 +1,132 @@
+import { errorMessage } from '../core/errors.ts';
+import { seededRandom } from '../core/hash.ts';
+import { edgeKey, type CompiledJourney } from '../graph/compile.ts';
+import type { JourneyEvent, NodeContext, NodeResult } from '../plugin/define-node.ts';
+import type { RunRecord, StepUnit } from '../storage/types.ts';
+import type { CustomerServices } from './services.ts';
+import { count } from './unit.ts';
+
+/** A run plus the compare-and-set token it was read with. */
+export interface WorkingRun {
+  run: RunRecord;
+  /** (node, visit) as read from storage; null for a run created in this unit. */
+  expect: { nodeId: string; visit: number } | null;
+}
+
+/** A journey that spins through more nodes than this in one instant has a bug; stop it rather than hang. */
+const MAX_STEPS_PER_ADVANCE = 1000;
+
+/** Prefix of the state keys that remember which branch a node sent the run down (for conversion credit). */
+export const BRANCH_PREFIX = '$branch:';
+
+export type Entry =
+  | { kind: 'enter'; event?: JourneyEvent }
+  | { kind: 'time' }
+  | { kind: 'port'; port: string; detail: Record<string, unknown> };
+
+/**
+ * Moves one run forward until it waits or ends, recording each decision in
+ * the unit (history, counters, outbox). Never touches storage itself.
+ */
+export async function advanceRun(w: WorkingRun, j: CompiledJourney, entry: Entry, services: CustomerServices, now: Date, unit: StepUnit): Promise<void> {
+  const run = w.run;
+  const t = now.getTime();
+  let event: JourneyEvent | undefined = entry.kind === 'enter' ? entry.event : undefined;
+  let wake: NodeContext['wake'] = entry.kind === 'time' ? { kind: 'time', waitedSince: new Date(run.wait?.since ?? run.nodeEnteredAt) } : undefined;
+  let forced: { port: string; detail: Record<string, unknown> } | undefined = entry.kind === 'port' ? { port: entry.port, detail: entry.detail } : undefined;
+
+  run.status = 'active';
+  run.wakeAt = null;
+  run.waitEvent = null;
+  run.wait = null;
+  run.updatedAt = t;
+
+  for (let steps = 0; ; steps++) {
+    const node = j.nodes.get(run.nodeId);
+    if (!node) return fail(run, unit, t, `node "${run.nodeId}" does not exist in journey ${j.id} v${j.version}`);
+    if (steps >= MAX_STEPS_PER_ADVANCE) return fail(run, unit, t, `more than ${MAX_STEPS_PER_ADVANCE} steps without a wait at node "${run.nodeId}"`);
+    run.visit++;
+
+    let result: NodeResult;
+    if (forced) {
+      result = { next: forced.port, trace: forced.detail };
+      forced = undefined;
+    } else {
+      services.position = { runId: run.id, journeyId: run.journeyId, nodeId: node.id, visit: run.visit, enqueued: 0 };
+      const ctx: NodeContext = {
+        now,
+        config: node.config,
+        node: { id: node.id, type: node.type },
+        run: { id: run.id, journeyId: run.journeyId, version: run.version, visit: run.visit, enteredAt: new Date(run.enteredAt), nodeEnteredAt: new Date(run.nodeEnteredAt) },
+        customer: services.customer,
+        state: run.state,
+        event,
+        wake,
+        random: seededRandom(`${run.id}:${node.id}:${run.visit}`),
+        services,
+      };
+      try {
+        result = await node.def.run(ctx);
+      } catch (err) {
+        return fail(run, unit, t, `node "${node.id}" (${node.type}) threw: ${errorMessage(err)}`);
+      }
+      services.position = { ...services.position, runId: 0 };
+    }
+    event = undefined;
+    wake = undefined;
+    if (result.patch) run.state = { ...run.state, ...result.patch };
+
+    if ('next' in result) {
+      const port = result.next;
+      if (!node.ports.includes(port)) return fail(run, unit, t, `node "${node.id}" (${node.type}) chose port "${port}", which it does not declare (${node.ports.join(', ')})`);
+      if (node.ports.length > 1) run.state = { ...run.state, [BRANCH_PREFIX + node.id]: port };
+      unit.history.push({ runId: run.id, visit: run.visit, nodeId: node.id, at: t, kind: 'port', port, detail: result.trace ?? null });
+      count(unit, run.journeyId, run.version, node.id, `port:${port}`);
+      const target = j.edges.get(edgeKey(node.id, port));
+      if (target === undefined) return end(run, t, 'completed', 'end of path');
+      run.nodeId = target;
+      run.nodeEnteredAt = t;
+      count(unit, run.journeyId, run.version, target, 'entered');
+      continue;
+    }
+    if ('wait' in result) {
+      const spec = result.wait;
+      if (!spec.until && !spec.event) return fail(run, unit, t, `node "${node.id}" returned a wait with neither "until" nor "event"`);
+      for (const p of [spec.event?.port, spec.timeoutPort]) {
+        if (p !== undefined && !node.ports.includes(p)) return fail(run, unit, t, `node "${node.id}" waits towards port "${p}", which it does not declare`);
+      }
+      run.status = 'waiting';
+      run.wakeAt = spec.until ? spec.until.getTime() : null;
+      run.waitEvent = spec.event?.type ?? null;
+      run.wait = { since: t, ...(spec.event ? { event: spec.event } : {}), ...(spec.timeoutPort ? { timeoutPort: spec.timeoutPort } : {}) };
+      unit.history.push({
+        runId: run.id,
+        visit: run.visit,
+        nodeId: node.id,
+        at: t,
+        kind: 'wait',
+        detail: { ...(spec.until ? { until: spec.until.toISOString() } : {}), ...(spec.event ? { event: spec.event.type } : {}), ...(result.trace ?? {}) },
+      });
+      return;
+    }
+    unit.history.push({ runId: run.id, visit: run.visit, nodeId: node.id, at: t, kind: 'exit', detail: { reason: result.exit, ...(result.trace ?? {}) } });
+    count(unit, run.journeyId, run.version, node.id, 'exit');
+    return end(run, t, 'completed', result.exit);
+  }
+}
+
+function end(run: RunRecord, t: number, status: RunRecord['status'], reason: string): void {
+  run.status = status;
+  run.endedAt = t;
+  run.endReason = reason;
+  run.wakeAt = null;
+  run.waitEvent = null;
+  run.wait = null;
+}
+
+function fail(run: RunRecord, unit: StepUnit, t: number, message: string): void {
+  unit.history.push({ runId: run.id, visit: run.visit, nodeId: run.nodeId, at: t, kind: 'fail', detail: { error: message } });
+  count(unit, run.journeyId, run.version, run.nodeId, 'failed');
+  run.error = message;
+  end(run, t, 'failed', 'error');
+}

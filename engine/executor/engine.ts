@@ -1,0 +1,383 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../core/clock.ts';
+import { errorMessage } from '../core/errors.ts';
+import { eventSubject, matchesAll, type Filter } from '../core/filter.ts';
+import type { CompiledJourney } from '../graph/compile.ts';
+import type { CustomerProfile, JourneyEvent } from '../plugin/define-node.ts';
+import type { NodeRegistry } from '../plugin/registry.ts';
+import type { CustomerRecord, EventRecord, OutboxRecord, RunRecord, StepUnit, Storage } from '../storage/types.ts';
+import { advanceRun, BRANCH_PREFIX, type Entry, type WorkingRun } from './advance.ts';
+import { JourneyCatalog } from './catalog.ts';
+import { CustomerServices, type ServiceProviders } from './services.ts';
+import { count, emptyUnit, JOURNEY_NODE } from './unit.ts';
+
+export interface EngineOptions {
+  storage: Storage;
+  registry: NodeRegistry;
+  clock: Clock;
+  /** Names this worker in leases; unique per process by default. */
+  workerId?: string;
+  /** Events, due runs or outbox entries handled per batch (one transaction). */
+  batchSize?: number;
+  leaseMs?: number;
+  providers?: ServiceProviders;
+  /** Delivery retries: delays between attempts; after the last one an entry is marked failed. */
+  retryDelaysMs?: number[];
+}
+
+export interface EngineStats {
+  eventsProcessed: number;
+  runsEnrolled: number;
+  steps: number;
+  runsAdvanced: number;
+  sends: number;
+  sendFailures: number;
+  conflicts: number;
+}
+
+const DEFAULT_RETRY_DELAYS = [60_000, 5 * 60_000, 15 * 60_000, 3_600_000, 4 * 3_600_000, 12 * 3_600_000];
+
+export function toProfile(c: CustomerRecord): CustomerProfile {
+  return {
+    id: c.id,
+    externalId: c.externalId,
+    email: c.email,
+    attributes: c.attributes,
+    timezone: c.timezone,
+    consent: c.consent,
+    unsubscribed: c.unsubscribedAt !== null,
+    createdAt: new Date(c.createdAt),
+  };
+}
+
+function toJourneyEvent(e: EventRecord): JourneyEvent {
+  return { id: e.id, type: e.type, properties: e.properties, occurredAt: new Date(e.occurredAt) };
+}
+
+/**
+ * The durable executor. Each public `process*` call handles one batch in
+ * three phases: claim (lease), compute in memory (nodes run here), and one
+ * group commit in which each customer's changes land atomically or not at all.
+ */
+export class Engine {
+  readonly storage: Storage;
+  readonly registry: NodeRegistry;
+  readonly clock: Clock;
+  readonly catalog: JourneyCatalog;
+  readonly workerId: string;
+  readonly stats: EngineStats = { eventsProcessed: 0, runsEnrolled: 0, steps: 0, runsAdvanced: 0, sends: 0, sendFailures: 0, conflicts: 0 };
+  private readonly batchSize: number;
+  private readonly leaseMs: number;
+  private readonly providers: ServiceProviders;
+  private readonly retryDelays: number[];
+
+  constructor(opts: EngineOptions) {
+    this.storage = opts.storage;
+    this.registry = opts.registry;
+    this.clock = opts.clock;
+    this.catalog = new JourneyCatalog(opts.storage, opts.registry);
+    this.workerId = opts.workerId ?? `worker-${randomUUID().slice(0, 8)}`;
+    this.batchSize = opts.batchSize ?? 2000;
+    this.leaseMs = opts.leaseMs ?? 60_000;
+    this.providers = opts.providers ?? {};
+    this.retryDelays = opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS;
+  }
+
+  private lease(limit = this.batchSize) {
+    return { now: this.clock.now().getTime(), owner: this.workerId, leaseMs: this.leaseMs, limit };
+  }
+
+  private async profiles(ids: number[]): Promise<Map<number, CustomerProfile>> {
+    const rows = await this.storage.customers.get([...new Set(ids)]);
+    return new Map(rows.map((c) => [c.id, toProfile(c)]));
+  }
+
+  /** Enrolls, resumes, converts and exits runs for one batch of stored, unprocessed events. Returns events handled. */
+  async processEvents(): Promise<number> {
+    await this.catalog.refresh();
+    const events = await this.storage.events.claim(this.lease());
+    if (events.length === 0) return 0;
+    const now = this.clock.now();
+    const byCustomer = new Map<number, EventRecord[]>();
+    for (const e of events) {
+      const list = byCustomer.get(e.customerId);
+      if (list) list.push(e);
+      else byCustomer.set(e.customerId, [e]);
+    }
+    const customerIds = [...byCustomer.keys()];
+    const [profiles, open] = await Promise.all([this.profiles(customerIds), this.storage.runs.openForCustomers(customerIds)]);
+    const openBy = new Map<number, WorkingRun[]>();
+    for (const r of open) {
+      const w = { run: r, expect: { nodeId: r.nodeId, visit: r.visit } };
+      const list = openBy.get(r.customerId);
+      if (list) list.push(w);
+      else openBy.set(r.customerId, [w]);
+    }
+
+    // Last entry per (journey, customer), fetched only for journeys some event may enroll into.
+    const candidates = new Map<string, Set<number>>();
+    let possibleEnrollments = 0;
+    for (const e of events) {
+      for (const t of this.catalog.triggersFor(e.type)) {
+        possibleEnrollments++;
+        if (t.journey.settings.reentry === 'always') continue;
+        const set = candidates.get(t.journey.id) ?? new Set<number>();
+        set.add(e.customerId);
+        candidates.set(t.journey.id, set);
+      }
+    }
+    const lastEntries = new Map<string, Map<number, number>>();
+    for (const [jid, set] of candidates) lastEntries.set(jid, await this.storage.runs.lastEntries(jid, [...set]));
+    let nextRunId = possibleEnrollments ? await this.storage.runs.reserveIds(possibleEnrollments) : 0;
+
+    const units: StepUnit[] = [];
+    for (const [customerId, evs] of byCustomer) {
+      const unit = emptyUnit();
+      units.push(unit);
+      const profile = profiles.get(customerId);
+      if (!profile) {
+        unit.eventIds.push(...evs.map((e) => e.id));
+        continue;
+      }
+      const services = new CustomerServices(this.storage, this.providers, profile, unit, () => now);
+      const working = openBy.get(customerId) ?? [];
+      const touched = new Set<WorkingRun>();
+      for (const e of evs) {
+        unit.eventIds.push(e.id);
+        const subject = eventSubject(e.type, e.properties);
+        for (const w of working) {
+          if (w.run.status !== 'waiting' && w.run.status !== 'active') continue;
+          const j = await this.versionOrFail(w, unit, now);
+          if (!j) {
+            touched.add(w);
+            continue;
+          }
+          if (await this.onOpenRunEvent(w, j, e, subject, services, now, unit)) touched.add(w);
+        }
+        for (const t of this.catalog.triggersFor(e.type)) {
+          if (!matchesAll(subject, t.spec.where)) continue;
+          const j = t.journey;
+          if (working.some((w) => w.run.journeyId === j.id && (w.run.status === 'waiting' || w.run.status === 'active'))) continue;
+          const last = lastEntries.get(j.id)?.get(customerId);
+          if (last !== undefined && (j.settings.reentry === 'once' || (j.reentryAfterMs !== null && now.getTime() - last < j.reentryAfterMs))) continue;
+          const w = this.newRun(nextRunId++, j, t.nodeId, customerId, now);
+          lastEntries.get(j.id)?.set(customerId, now.getTime());
+          count(unit, j.id, j.version, JOURNEY_NODE, 'enrolled');
+          count(unit, j.id, j.version, t.nodeId, 'entered');
+          unit.history.push({ runId: w.run.id, visit: 0, nodeId: t.nodeId, at: now.getTime(), kind: 'enter', detail: { event: e.type, eventId: e.id } });
+          this.stats.runsEnrolled++;
+          await this.advance(w, j, { kind: 'enter', event: toJourneyEvent(e) }, services, now, unit);
+          working.push(w);
+          touched.add(w);
+        }
+      }
+      for (const w of touched) {
+        if (w.expect) unit.updates.push({ run: w.run, expect: w.expect });
+        else unit.inserts.push(w.run);
+      }
+    }
+    await this.commit(units);
+    this.stats.eventsProcessed += events.length;
+    return events.length;
+  }
+
+  /** Goal, exit events and awaited events for one open run. Returns true if the run changed. */
+  private async onOpenRunEvent(w: WorkingRun, j: CompiledJourney, e: EventRecord, subject: Record<string, unknown>, services: CustomerServices, now: Date, unit: StepUnit): Promise<boolean> {
+    const run = w.run;
+    const t = now.getTime();
+    if (e.occurredAt < run.enteredAt) return false;
+    const goal = j.settings.goal;
+    if (goal && goal.event === e.type && matchesAll(subject, goal.where as Filter[] | undefined) && (j.goalWithinMs === null || e.occurredAt - run.enteredAt <= j.goalWithinMs)) {
+      run.status = 'converted';
+      run.endedAt = t;
+      run.endReason = 'goal';
+      run.wakeAt = null;
+      run.waitEvent = null;
+      run.wait = null;
+      run.visit++;
+      run.updatedAt = t;
+      unit.history.push({ runId: run.id, visit: run.visit, nodeId: run.nodeId, at: t, kind: 'convert', detail: { event: e.type, eventId: e.id } });
+      count(unit, j.id, j.version, JOURNEY_NODE, 'converted');
+      for (const [k, port] of Object.entries(run.state)) {
+        if (k.startsWith(BRANCH_PREFIX)) count(unit, j.id, j.version, k.slice(BRANCH_PREFIX.length), `converted:${String(port)}`);
+      }
+      return true;
+    }
+    const exit = j.settings.exitOn.find((x) => x.event === e.type && matchesAll(subject, x.where as Filter[] | undefined));
+    if (exit) {
+      run.status = 'exited';
+      run.endedAt = t;
+      run.endReason = `exit event ${e.type}`;
+      run.wakeAt = null;
+      run.waitEvent = null;
+      run.wait = null;
+      run.visit++;
+      run.updatedAt = t;
+      unit.history.push({ runId: run.id, visit: run.visit, nodeId: run.nodeId, at: t, kind: 'exit', detail: { event: e.type, eventId: e.id } });
+      count(unit, j.id, j.version, JOURNEY_NODE, 'exited');
+      return true;
+    }
+    const awaited = run.wait?.event;
+    if (run.status !== 'waiting' || !awaited || awaited.type !== e.type || run.wait?.resumePort) return false;
+    if (!matchesAll(subject, awaited.where as Filter[] | undefined)) return false;
+    const detail = { event: e.type, eventId: e.id };
+    if (this.catalog.isFrozen(j.id)) {
+      // Paused: remember the event and leave through its port on resume.
+      run.wait = { ...run.wait!, resumePort: awaited.port };
+      run.wakeAt = t;
+      run.visit++;
+      run.updatedAt = t;
+      unit.history.push({ runId: run.id, visit: run.visit, nodeId: run.nodeId, at: t, kind: 'resume', port: awaited.port, detail: { ...detail, paused: true } });
+      return true;
+    }
+    await this.advance(w, j, { kind: 'port', port: awaited.port, detail }, services, now, unit);
+    return true;
+  }
+
+  private newRun(id: number, j: CompiledJourney, nodeId: string, customerId: number, now: Date): WorkingRun {
+    const t = now.getTime();
+    const run: RunRecord = {
+      id,
+      journeyId: j.id,
+      version: j.version,
+      customerId,
+      nodeId,
+      visit: 0,
+      status: 'active',
+      wakeAt: null,
+      waitEvent: null,
+      wait: null,
+      enteredAt: t,
+      nodeEnteredAt: t,
+      updatedAt: t,
+      endedAt: null,
+      endReason: null,
+      state: {},
+      error: null,
+    };
+    return { run, expect: null };
+  }
+
+  private async versionOrFail(w: WorkingRun, unit: StepUnit, now: Date): Promise<CompiledJourney | null> {
+    try {
+      return await this.catalog.version(w.run.journeyId, w.run.version);
+    } catch (err) {
+      const r = w.run;
+      r.visit++;
+      r.status = 'failed';
+      r.error = `journey ${r.journeyId} v${r.version} cannot be loaded: ${errorMessage(err)}`;
+      r.endedAt = now.getTime();
+      r.endReason = 'error';
+      r.wakeAt = null;
+      r.waitEvent = null;
+      unit.history.push({ runId: r.id, visit: r.visit, nodeId: r.nodeId, at: now.getTime(), kind: 'fail', detail: { error: r.error } });
+      return null;
+    }
+  }
+
+  private async advance(w: WorkingRun, j: CompiledJourney, entry: Entry, services: CustomerServices, now: Date, unit: StepUnit): Promise<void> {
+    const before = w.run.visit;
+    await advanceRun(w, j, entry, services, now, unit);
+    this.stats.steps += w.run.visit - before;
+    this.stats.runsAdvanced++;
+  }
+
+  /** Advances one batch of runs whose wake time has come. Returns runs handled. */
+  async processDue(): Promise<number> {
+    await this.catalog.refresh();
+    const runs = await this.storage.runs.claimDue(this.lease());
+    if (runs.length === 0) return 0;
+    const now = this.clock.now();
+    const profiles = await this.profiles(runs.map((r) => r.customerId));
+    const byCustomer = new Map<number, { unit: StepUnit; services: CustomerServices | null }>();
+    for (const run of runs) {
+      let slot = byCustomer.get(run.customerId);
+      if (!slot) {
+        const unit = emptyUnit();
+        const profile = profiles.get(run.customerId);
+        slot = { unit, services: profile ? new CustomerServices(this.storage, this.providers, profile, unit, () => now) : null };
+        byCustomer.set(run.customerId, slot);
+      }
+      const w: WorkingRun = { run, expect: { nodeId: run.nodeId, visit: run.visit } };
+      const j = await this.versionOrFail(w, slot.unit, now);
+      if (j && slot.services) {
+        const wait = run.wait;
+        const entry: Entry = wait?.resumePort
+          ? { kind: 'port', port: wait.resumePort, detail: { resumed: true } }
+          : wait?.timeoutPort
+            ? { kind: 'port', port: wait.timeoutPort, detail: { timeout: true } }
+            : { kind: 'time' };
+        await this.advance(w, j, entry, slot.services, now, slot.unit);
+      } else if (!slot.services) {
+        run.visit++;
+        run.status = 'failed';
+        run.error = `customer ${run.customerId} no longer exists`;
+        run.endedAt = now.getTime();
+        run.endReason = 'error';
+        run.wakeAt = null;
+      }
+      slot.unit.updates.push({ run: w.run, expect: w.expect! });
+    }
+    await this.commit([...byCustomer.values()].map((s) => s.unit));
+    return runs.length;
+  }
+
+  private async commit(units: StepUnit[]): Promise<void> {
+    const { failed } = await this.storage.runs.commit(units, this.clock.now().getTime());
+    // A conflict means another worker moved the run first; its lease/our events expire and are retried.
+    this.stats.conflicts += failed.length;
+  }
+
+  /** Delivers one batch of due outbox entries through their effect handlers. Returns entries handled. */
+  async dispatchOutbox(limit = 100): Promise<number> {
+    const nowMs = this.clock.now().getTime();
+    await this.storage.outbox.markStale(nowMs);
+    const items = await this.storage.outbox.claim(this.lease(limit));
+    if (items.length === 0) return 0;
+    const profiles = await this.profiles(items.map((i) => i.customerId));
+    const results = [];
+    for (const item of items) results.push(await this.deliver(item, profiles.get(item.customerId) ?? null));
+    await this.storage.outbox.settle(results, this.clock.now().getTime());
+    return items.length;
+  }
+
+  private async deliver(item: OutboxRecord, customer: CustomerProfile | null) {
+    const handler = this.registry.effect(item.kind);
+    const now = this.clock.now();
+    if (!handler) {
+      this.stats.sendFailures++;
+      return { key: item.key, status: 'failed' as const, error: `no handler for effect kind "${item.kind}"; register one with the plugin that enqueues it` };
+    }
+    let outcome;
+    try {
+      outcome = await handler(item, { now, customer });
+    } catch (err) {
+      outcome = { status: 'retry' as const, reason: errorMessage(err) };
+    }
+    if (outcome.status === 'sent') {
+      this.stats.sends++;
+      return { key: item.key, status: 'sent' as const, detail: outcome.detail ?? null };
+    }
+    if (outcome.status === 'skipped') return { key: item.key, status: 'skipped' as const, error: outcome.reason };
+    const delay = this.retryDelays[item.attempts - 1];
+    if (outcome.status === 'retry' && delay !== undefined) {
+      return { key: item.key, status: 'pending' as const, error: outcome.reason, nextAttemptAt: now.getTime() + delay };
+    }
+    this.stats.sendFailures++;
+    return { key: item.key, status: 'failed' as const, error: outcome.reason };
+  }
+
+  /** One scheduler tick: events, then due runs, then deliveries. Returns the work done. */
+  async tick(): Promise<number> {
+    return (await this.processEvents()) + (await this.processDue()) + (await this.dispatchOutbox());
+  }
+
+  /** Ticks until nothing is left to do at the current time. */
+  async runUntilIdle(opts: { deliver?: boolean } = {}): Promise<void> {
+    const deliver = opts.deliver ?? true;
+    for (;;) {
+      const n = (await this.processEvents()) + (await this.processDue()) + (deliver ? await this.dispatchOutbox() : 0);
+      if (n === 0) return;
+    }
+  }
+}

@@ -1,0 +1,100 @@
+import { eventSubject, matchesAll } from '../core/filter.ts';
+import { ForesightError } from '../core/errors.ts';
+import type { CustomerProfile } from '../plugin/define-node.ts';
+import type { NodeServices, OrderView, PurchasePrediction } from '../plugin/services.ts';
+import type { Storage, StepUnit } from '../storage/types.ts';
+import { applyProfileChange } from '../core/profile.ts';
+import { medianGapPrediction } from './predictions.ts';
+
+/**
+ * Providers the engine can be given to answer richer questions. The core
+ * ships simple defaults; the node catalogue and the models plug in theirs.
+ */
+export interface ServiceProviders {
+  /** Is the customer in the saved segment `name` at `now`? */
+  inSegment?(name: string, customer: CustomerProfile, now: Date, services: NodeServices): Promise<boolean>;
+  /** Predicted next purchase; null falls back to the median-gap default. */
+  nextPurchase?(customer: CustomerProfile, now: Date, services: NodeServices): Promise<PurchasePrediction | null>;
+  /** Cycle used when a customer has too little history, in days. */
+  populationCycleDays?: number;
+}
+
+/** Where the current step stands: the services need it to key outbox entries. */
+export interface StepPosition {
+  runId: number;
+  journeyId: string;
+  nodeId: string;
+  visit: number;
+  enqueued: number;
+}
+
+/**
+ * Node services for one customer within one unit of work. Reads are cached
+ * for the unit; writes (outbox, profile) are collected into the unit and
+ * committed atomically with the step that made them.
+ */
+export class CustomerServices implements NodeServices {
+  private ordersCache?: Promise<OrderView[]>;
+  position: StepPosition = { runId: 0, journeyId: '', nodeId: '', visit: 0, enqueued: 0 };
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly providers: ServiceProviders,
+    readonly customer: CustomerProfile,
+    private readonly unit: StepUnit,
+    private readonly now: () => Date,
+  ) {}
+
+  enqueue(kind: string, payload: Record<string, unknown>): string {
+    const p = this.position;
+    if (!p.runId) throw new ForesightError('no_step', 'services.enqueue can only be called while a node runs');
+    const key = `${p.runId}:${p.nodeId}:${p.visit}${p.enqueued ? `:${p.enqueued}` : ''}`;
+    p.enqueued++;
+    this.unit.outbox.push({ key, runId: p.runId, journeyId: p.journeyId, nodeId: p.nodeId, customerId: this.customer.id, kind, payload });
+    return key;
+  }
+
+  updateProfile(change: { set?: Record<string, unknown>; increment?: Record<string, number>; addTags?: string[]; removeTags?: string[] }): void {
+    this.unit.profiles.push({ customerId: this.customer.id, ...change });
+    // Later nodes in the same unit see the change at once.
+    this.customer.attributes = applyProfileChange(this.customer.attributes, change);
+  }
+
+  orders(): Promise<OrderView[]> {
+    this.ordersCache ??= this.storage.orders.list(this.customer.id).then((rows) =>
+      rows
+        .filter((o) => o.orderedAt <= this.now().getTime())
+        .map((o) => ({ orderId: o.orderId, orderedAt: new Date(o.orderedAt), amount: o.amount, quantity: o.quantity, items: o.items })),
+    );
+    return this.ordersCache;
+  }
+
+  async countEvents(type: string, opts: { since?: Date; where?: import('../core/filter.ts').Filter[] } = {}): Promise<number> {
+    const rows = await this.storage.events.list(this.customer.id, { type, since: opts.since?.getTime(), limit: 100_000 });
+    const now = this.now().getTime();
+    return rows.filter((e) => e.occurredAt <= now && matchesAll(eventSubject(e.type, e.properties), opts.where)).length;
+  }
+
+  async lastEventAt(type: string, opts: { where?: import('../core/filter.ts').Filter[] } = {}): Promise<Date | null> {
+    const rows = await this.storage.events.list(this.customer.id, { type, limit: 100_000 });
+    const now = this.now().getTime();
+    const hit = rows.find((e) => e.occurredAt <= now && matchesAll(eventSubject(e.type, e.properties), opts.where));
+    return hit ? new Date(hit.occurredAt) : null;
+  }
+
+  async scores(): Promise<Record<string, { value: number | null; data: Record<string, unknown>; scoredAt: Date }>> {
+    const rows = await this.storage.scores.forCustomer(this.customer.id);
+    return Object.fromEntries(rows.map((r) => [r.model, { value: r.value, data: r.data, scoredAt: new Date(r.scoredAt) }]));
+  }
+
+  async nextPurchase(): Promise<PurchasePrediction | null> {
+    const fromProvider = await this.providers.nextPurchase?.(this.customer, this.now(), this);
+    if (fromProvider) return fromProvider;
+    return medianGapPrediction(await this.orders(), this.providers.populationCycleDays ?? 30);
+  }
+
+  async inSegment(name: string): Promise<boolean> {
+    if (!this.providers.inSegment) throw new ForesightError('segments_unavailable', `segment "${name}": no segment evaluator is configured`);
+    return this.providers.inSegment(name, this.customer, this.now(), this);
+  }
+}

@@ -1,0 +1,147 @@
+import { applyDefaults, checkFields } from '../plugin/fields.ts';
+import type { NodeRegistry } from '../plugin/registry.ts';
+import { journeySchema, type JourneyGraph, type Problem } from './types.ts';
+
+export interface ValidationResult {
+  ok: boolean;
+  problems: Problem[];
+  graph?: JourneyGraph;
+  /** Output ports per node, for the builder (dynamic ports follow config). */
+  ports: Record<string, string[]>;
+}
+
+/**
+ * Validates a journey document and reports every problem at once, each
+ * naming the node or edge and the field concerned.
+ */
+export function validateJourney(doc: unknown, registry: NodeRegistry): ValidationResult {
+  const parsed = journeySchema.safeParse(doc);
+  if (!parsed.success) {
+    const problems: Problem[] = parsed.error.issues.map((i) => {
+      const nodes = (doc as { nodes?: { id?: unknown }[] } | null)?.nodes;
+      const nodeId = i.path[0] === 'nodes' && typeof i.path[1] === 'number' ? nodes?.[i.path[1]]?.id : undefined;
+      return {
+        message: `${i.path.join('.') || 'document'}: ${i.message}`,
+        field: i.path.join('.'),
+        ...(typeof nodeId === 'string' ? { nodeId } : {}),
+      };
+    });
+    return { ok: false, problems, ports: {} };
+  }
+  const graph = parsed.data;
+  const problems: Problem[] = [];
+  const ports: Record<string, string[]> = {};
+  const ids = new Set<string>();
+  const waits = new Set<string>();
+
+  if (graph.settings.reentry === 'after' && !graph.settings.reentryAfter) {
+    problems.push({ field: 'settings.reentryAfter', message: 'settings.reentryAfter: re-entry "after" needs a duration, e.g. "30d"' });
+  }
+
+  for (const node of graph.nodes) {
+    if (ids.has(node.id)) problems.push({ nodeId: node.id, field: 'id', message: `node id "${node.id}" is used twice; give each node its own id` });
+    ids.add(node.id);
+    const def = registry.get(node.type);
+    if (!def) {
+      problems.push({ nodeId: node.id, field: 'type', message: `node "${node.id}": unknown node type "${node.type}"; known types: ${registry.types().join(', ')}` });
+      continue;
+    }
+    if (node.typeVersion > def.version) {
+      problems.push({ nodeId: node.id, field: 'typeVersion', message: `node "${node.id}": ${node.type} version ${node.typeVersion} is newer than the installed version ${def.version}; upgrade the plugin` });
+    }
+    for (const p of checkFields(def.fields, node.config)) {
+      problems.push({ nodeId: node.id, field: p.field, message: `node "${node.id}" (${node.type}): ${p.message}` });
+    }
+    const config = applyDefaults(def.fields, node.config);
+    for (const p of def.validate?.(config) ?? []) {
+      problems.push({ nodeId: node.id, field: p.field, message: `node "${node.id}" (${node.type}): ${p.message}` });
+    }
+    try {
+      ports[node.id] = registry.portsOf(def, node.config);
+    } catch {
+      ports[node.id] = [];
+    }
+    if (def.waits) waits.add(node.id);
+  }
+
+  const triggers = graph.nodes.filter((n) => registry.get(n.type)?.category === 'trigger');
+  if (triggers.length === 0) problems.push({ field: 'nodes', message: 'the journey has no trigger; add a trigger node (e.g. trigger.event) so customers can enter' });
+
+  const out = new Map<string, string[]>();
+  const usedPorts = new Set<string>();
+  for (const e of graph.edges) {
+    if (!ids.has(e.source)) problems.push({ edgeId: e.id, field: 'source', message: `edge "${e.id}": source node "${e.source}" does not exist` });
+    if (!ids.has(e.target)) problems.push({ edgeId: e.id, field: 'target', message: `edge "${e.id}": target node "${e.target}" does not exist` });
+    const srcPorts = ports[e.source];
+    if (srcPorts && !srcPorts.includes(e.sourceHandle)) {
+      problems.push({ edgeId: e.id, nodeId: e.source, field: 'sourceHandle', message: `edge "${e.id}": node "${e.source}" has no port "${e.sourceHandle}"; its ports are: ${srcPorts.join(', ') || 'none'}` });
+    }
+    const portKey = `${e.source}\u0000${e.sourceHandle}`;
+    if (usedPorts.has(portKey)) problems.push({ edgeId: e.id, nodeId: e.source, field: 'sourceHandle', message: `edge "${e.id}": port "${e.sourceHandle}" of node "${e.source}" already has an edge; a port leads to one node` });
+    usedPorts.add(portKey);
+    if (triggers.some((t) => t.id === e.target)) problems.push({ edgeId: e.id, nodeId: e.target, field: 'target', message: `edge "${e.id}": a trigger (node "${e.target}") cannot be the target of an edge` });
+    if (!out.has(e.source)) out.set(e.source, []);
+    out.get(e.source)!.push(e.target);
+  }
+
+  // Reachability from the triggers.
+  const seen = new Set<string>();
+  const stack = triggers.map((t) => t.id);
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    for (const t of out.get(id) ?? []) stack.push(t);
+  }
+  if (triggers.length) {
+    for (const n of graph.nodes) {
+      if (!seen.has(n.id)) problems.push({ nodeId: n.id, message: `node "${n.id}" is unreachable: no path leads to it from a trigger; connect it or delete it` });
+    }
+  }
+
+  // A cycle without a waiting node would spin forever in one instant.
+  for (const cycle of cyclesWithoutWait(graph.nodes.map((n) => n.id), out, waits)) {
+    problems.push({ nodeId: cycle[0], message: `nodes ${cycle.map((c) => `"${c}"`).join(' → ')} form a loop with no wait in it; add a wait node to the loop` });
+  }
+
+  return { ok: problems.length === 0, problems, graph, ports };
+}
+
+/** Strongly connected components (Tarjan) of the graph minus waiting nodes: any non-trivial one is a spin loop. */
+function cyclesWithoutWait(ids: string[], out: Map<string, string[]>, waits: Set<string>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const result: string[][] = [];
+  let counter = 0;
+  const visit = (v: string): void => {
+    index.set(v, counter);
+    low.set(v, counter);
+    counter++;
+    stack.push(v);
+    onStack.add(v);
+    for (const w of out.get(v) ?? []) {
+      if (waits.has(w)) continue;
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) {
+        low.set(v, Math.min(low.get(v)!, index.get(w)!));
+      }
+    }
+    if (low.get(v) === index.get(v)) {
+      const comp: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        comp.push(w);
+      } while (w !== v);
+      const selfLoop = comp.length === 1 && (out.get(v) ?? []).includes(v);
+      if (comp.length > 1 || selfLoop) result.push(comp.reverse());
+    }
+  };
+  for (const id of ids) if (!waits.has(id) && !index.has(id)) visit(id);
+  return result;
+}

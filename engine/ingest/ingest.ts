@@ -1,0 +1,97 @@
+import type { z } from 'zod';
+import type { Clock } from '../core/clock.ts';
+import { ForesightError } from '../core/errors.ts';
+import type { Storage } from '../storage/types.ts';
+import { identifySchema, orderSchema, trackSchema, type IdentifyInput, type OrderInputExternal, type TrackInput } from './schemas.ts';
+
+export interface Rejection {
+  index: number;
+  field: string;
+  message: string;
+}
+
+/** Validates each item; returns the parsed ones and a rejection per bad one (field named). */
+export function validateItems<S extends z.ZodType>(schema: S, items: readonly unknown[]): { ok: { index: number; value: z.output<S> }[]; rejected: Rejection[] } {
+  const ok: { index: number; value: z.output<S> }[] = [];
+  const rejected: Rejection[] = [];
+  items.forEach((item, index) => {
+    const r = schema.safeParse(item);
+    if (r.success) ok.push({ index, value: r.data });
+    else {
+      const issue = r.error.issues[0]!;
+      const field = issue.path.join('.') || 'item';
+      rejected.push({ index, field, message: `${field}: ${issue.message}` });
+    }
+  });
+  return { ok, rejected };
+}
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  rejected: Rejection[];
+}
+
+/** Stores events durably (unprocessed); the engine processes them on its next tick. Customers are created on first sight. */
+export async function trackEvents(storage: Storage, clock: Clock, items: readonly (TrackInput | unknown)[]): Promise<IngestResult> {
+  const { ok, rejected } = validateItems(trackSchema, items);
+  const now = clock.now();
+  const ids = await storage.customers.resolve(ok.map((o) => o.value.customerId), now.getTime(), true);
+  const results = await storage.events.insert(
+    ok.map(({ value: v }) => ({
+      customerId: ids.get(v.customerId)!,
+      type: v.type,
+      properties: v.properties,
+      occurredAt: (v.occurredAt ?? now).getTime(),
+      idempotencyKey: v.idempotencyKey ?? null,
+    })),
+    now.getTime(),
+  );
+  const duplicates = results.filter((r) => r === null).length;
+  return { accepted: results.length - duplicates, duplicates, rejected };
+}
+
+export async function identifyCustomers(storage: Storage, clock: Clock, items: readonly (IdentifyInput | unknown)[]): Promise<IngestResult> {
+  const { ok, rejected } = validateItems(identifySchema, items);
+  await storage.customers.upsert(
+    ok.map(({ value: v }) => ({ externalId: v.customerId, email: v.email, attributes: v.attributes, timezone: v.timezone, consent: v.consent })),
+    clock.now().getTime(),
+  );
+  return { accepted: ok.length, duplicates: 0, rejected };
+}
+
+/** Stores orders and, for each new one, a `purchase` event (order id as its idempotency key). */
+export async function recordOrders(storage: Storage, clock: Clock, items: readonly (OrderInputExternal | unknown)[]): Promise<IngestResult> {
+  const { ok, rejected } = validateItems(orderSchema, items);
+  const now = clock.now().getTime();
+  const ids = await storage.customers.resolve(ok.map((o) => o.value.customerId), now, true);
+  const orders = ok.map(({ value: v }) => ({
+    customerId: ids.get(v.customerId)!,
+    orderId: v.orderId,
+    orderedAt: v.orderedAt.getTime(),
+    amount: v.amount,
+    quantity: v.quantity,
+    items: v.items,
+  }));
+  const inserted = await storage.orders.insert(orders);
+  // Every order's event is (re)offered: its idempotency key dedupes, and a retry
+  // after a crash between the two writes restores a missing purchase event.
+  await storage.events.insert(
+    orders.map((o) => ({
+      customerId: o.customerId,
+      type: 'purchase',
+      properties: { order_id: o.orderId, amount: o.amount, quantity: o.quantity, items: o.items },
+      occurredAt: o.orderedAt,
+      idempotencyKey: `order:${o.orderId}`,
+    })),
+    now,
+  );
+  const fresh = inserted.filter(Boolean).length;
+  return { accepted: fresh, duplicates: orders.length - fresh, rejected };
+}
+
+/** Throws one error naming the first bad item, for callers that accept all-or-nothing. */
+export function assertNoRejections(result: IngestResult): void {
+  const r = result.rejected[0];
+  if (r) throw new ForesightError('invalid_input', `item ${r.index}: ${r.message}`, { field: `[${r.index}].${r.field}`, details: result.rejected });
+}

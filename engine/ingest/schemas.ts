@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/** A time given as ISO 8601 text, epoch milliseconds or a Date. */
+export const timeSchema = z.union([z.date(), z.number(), z.string()]).transform((v, ctx) => {
+  const d = v instanceof Date ? v : new Date(v);
+  if (Number.isNaN(d.getTime())) {
+    ctx.addIssue({ code: 'custom', message: 'not a valid time; use ISO 8601 (2024-05-01T10:00:00Z) or epoch milliseconds' });
+    return z.NEVER;
+  }
+  return d;
+});
+
+const externalId = z.string().trim().min(1, 'give the customer id your system uses').max(200);
+
+export const eventTypeSchema = z
+  .string()
+  .min(1, 'name the event type, e.g. "cart_add"')
+  .max(100)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'use letters, digits, _ . : or - (no spaces)');
+
+export const trackSchema = z.object({
+  customerId: externalId,
+  type: eventTypeSchema,
+  properties: z.record(z.string(), z.unknown()).default({}),
+  occurredAt: timeSchema.optional(),
+  idempotencyKey: z.string().min(1).max(200).optional(),
+});
+
+export const identifySchema = z.object({
+  customerId: externalId,
+  email: z.email('not a valid email address').nullable().optional(),
+  attributes: z.record(z.string(), z.unknown()).optional(),
+  timezone: z
+    .string()
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'not an IANA time zone; use e.g. "Europe/Berlin" or "America/New_York"')
+    .nullable()
+    .optional(),
+  consent: z.record(z.string(), z.boolean()).optional(),
+});
+
+export const orderSchema = z.object({
+  customerId: externalId,
+  orderId: z.string().trim().min(1, 'give the order id').max(200),
+  orderedAt: timeSchema,
+  amount: z.number({ error: 'must be a number, e.g. 29.90' }).finite().nonnegative('must not be negative'),
+  quantity: z.number().int('must be a whole number').positive().default(1),
+  items: z.array(z.string()).default([]),
+});
+
+export type TrackInput = z.input<typeof trackSchema>;
+export type IdentifyInput = z.input<typeof identifySchema>;
+export type OrderInputExternal = z.input<typeof orderSchema>;

@@ -1,0 +1,100 @@
+import type { Clock } from './core/clock.ts';
+import { ForesightError } from './core/errors.ts';
+import { validateJourney, type ValidationResult } from './graph/validate.ts';
+import type { NodeRegistry } from './plugin/registry.ts';
+import type { JourneyRecord, Storage } from './storage/types.ts';
+
+/**
+ * Journey lifecycle: drafts are saved as-is (a work in progress may be
+ * invalid); publishing validates and freezes an immutable version. Runs in
+ * flight stay on the version they entered.
+ */
+export class JourneyService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly registry: NodeRegistry,
+    private readonly clock: Clock,
+  ) {}
+
+  validate(doc: unknown): ValidationResult {
+    return validateJourney(doc, this.registry);
+  }
+
+  async saveDraft(doc: unknown): Promise<JourneyRecord> {
+    const d = doc as { id?: unknown; name?: unknown } | null;
+    if (!d || typeof d !== 'object') throw new ForesightError('invalid_journey', 'journey: send a JSON object with id, name, nodes and edges', { field: 'journey' });
+    if (typeof d.id !== 'string' || !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(d.id)) {
+      throw new ForesightError('invalid_journey', 'id: give the journey an id of letters, digits, dot, dash or underscore', { field: 'id' });
+    }
+    if (typeof d.name !== 'string' || !d.name.trim()) throw new ForesightError('invalid_journey', 'name: give the journey a name', { field: 'name' });
+    return this.storage.journeys.saveDraft({ id: d.id, name: d.name, draft: doc }, this.clock.now().getTime());
+  }
+
+  /** Validates the draft and publishes it as the next version; the journey goes live. */
+  async publish(id: string): Promise<{ version: number }> {
+    const j = await this.require(id);
+    const v = this.validate(j.draft);
+    if (!v.ok || !v.graph) {
+      throw new ForesightError('invalid_journey', `journey "${id}" cannot be published:\n${v.problems.map((p) => `  - ${p.message}`).join('\n')}`, { details: v.problems });
+    }
+    const graph = v.graph;
+    const version = await this.storage.journeys.publish(id, (n) => ({ ...graph, version: n }), this.clock.now().getTime());
+    return { version };
+  }
+
+  /** Saves the document as draft and publishes it: the one-step path for files and templates. */
+  async deploy(doc: unknown): Promise<{ id: string; version: number }> {
+    const v = this.validate(doc);
+    if (!v.ok || !v.graph) throw new ForesightError('invalid_journey', `journey is invalid:\n${v.problems.map((p) => `  - ${p.message}`).join('\n')}`, { details: v.problems });
+    await this.saveDraft(doc);
+    const { version } = await this.publish(v.graph.id);
+    return { id: v.graph.id, version };
+  }
+
+  async pause(id: string): Promise<void> {
+    const j = await this.require(id);
+    if (j.status !== 'live') throw new ForesightError('invalid_state', `journey "${id}" is ${j.status}; only a live journey can be paused`, { field: 'status' });
+    await this.storage.journeys.setStatus(id, 'paused', this.clock.now().getTime());
+  }
+
+  async resume(id: string): Promise<void> {
+    const j = await this.require(id);
+    if (j.status !== 'paused') throw new ForesightError('invalid_state', `journey "${id}" is ${j.status}; only a paused journey can be resumed`, { field: 'status' });
+    await this.storage.journeys.setStatus(id, 'live', this.clock.now().getTime());
+  }
+
+  async archive(id: string): Promise<void> {
+    await this.require(id);
+    await this.storage.journeys.setStatus(id, 'archived', this.clock.now().getTime());
+  }
+
+  /** Per-node numbers: entered, per port, waiting now, conversions. Summed over versions. */
+  async stats(id: string): Promise<{ nodes: Record<string, { entered: number; ports: Record<string, number>; waiting: number; converted: Record<string, number> }>; enrolled: number; converted: number; exited: number; statuses: Record<string, number> }> {
+    await this.require(id);
+    const nodes: Record<string, { entered: number; ports: Record<string, number>; waiting: number; converted: Record<string, number> }> = {};
+    const slot = (nodeId: string) => (nodes[nodeId] ??= { entered: 0, ports: {}, waiting: 0, converted: {} });
+    let enrolled = 0;
+    let converted = 0;
+    let exited = 0;
+    for (const c of await this.storage.runs.counters(id)) {
+      if (c.nodeId === '$journey') {
+        if (c.key === 'enrolled') enrolled += c.count;
+        else if (c.key === 'converted') converted += c.count;
+        else if (c.key === 'exited') exited += c.count;
+        continue;
+      }
+      const s = slot(c.nodeId);
+      if (c.key === 'entered') s.entered += c.count;
+      else if (c.key.startsWith('port:')) s.ports[c.key.slice(5)] = (s.ports[c.key.slice(5)] ?? 0) + c.count;
+      else if (c.key.startsWith('converted:')) s.converted[c.key.slice(10)] = (s.converted[c.key.slice(10)] ?? 0) + c.count;
+    }
+    for (const w of await this.storage.runs.waitingByNode(id)) slot(w.nodeId).waiting = w.count;
+    return { nodes, enrolled, converted, exited, statuses: await this.storage.runs.countByStatus(id) };
+  }
+
+  private async require(id: string): Promise<JourneyRecord> {
+    const j = await this.storage.journeys.get(id);
+    if (!j) throw new ForesightError('not_found', `journey "${id}" does not exist`, { field: 'id' });
+    return j;
+  }
+}

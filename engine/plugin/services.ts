@@ -1,0 +1,64 @@
+import type { Filter } from '../core/filter.ts';
+import type { CustomerProfile } from './define-node.ts';
+
+export interface OrderView {
+  orderId: string;
+  orderedAt: Date;
+  amount: number;
+  quantity: number;
+  items: string[];
+}
+
+export interface PurchasePrediction {
+  at: Date;
+  low: Date;
+  high: Date;
+  /** Where the prediction came from, e.g. `own-cycle`, `median-gap`, `population`. */
+  source: string;
+  cycleDays: number;
+}
+
+/**
+ * What a node may ask of the world, scoped to the run's customer. Reads are
+ * async so any storage can sit behind them; `enqueue` records a side effect
+ * in the outbox, committed atomically with the step and delivered once.
+ */
+export interface NodeServices {
+  /** Queue a side effect (`email`, `webhook`, a plugin's own kind). Returns its outbox key. */
+  enqueue(kind: string, payload: Record<string, unknown>): string;
+  /** Set profile attributes, committed with the step. */
+  updateProfile(change: { set?: Record<string, unknown>; increment?: Record<string, number>; addTags?: string[]; removeTags?: string[] }): void;
+  orders(): Promise<OrderView[]>;
+  countEvents(type: string, opts?: { since?: Date; where?: Filter[] }): Promise<number>;
+  lastEventAt(type: string, opts?: { where?: Filter[] }): Promise<Date | null>;
+  /** Latest model scores by name (`purchase`, `churn`, `engagement`, …), with stored extras. */
+  scores(): Promise<Record<string, { value: number | null; data: Record<string, unknown>; scoredAt: Date }>>;
+  nextPurchase(): Promise<PurchasePrediction | null>;
+  /** Is the customer in the named saved segment? */
+  inSegment(name: string): Promise<boolean>;
+}
+
+export interface OutboxItem {
+  key: string;
+  runId: number;
+  journeyId: string;
+  nodeId: string;
+  customerId: number;
+  kind: string;
+  payload: Record<string, unknown>;
+  attempts: number;
+}
+
+export type EffectOutcome =
+  | { status: 'sent'; detail?: Record<string, unknown> }
+  | { status: 'skipped'; reason: string }
+  | { status: 'failed'; reason: string }
+  | { status: 'retry'; reason: string };
+
+export interface EffectContext {
+  now: Date;
+  customer: CustomerProfile | null;
+}
+
+/** Delivers one outbox entry. Return `retry` for transient failures; the dispatcher backs off. */
+export type EffectHandler = (item: OutboxItem, ctx: EffectContext) => Promise<EffectOutcome>;

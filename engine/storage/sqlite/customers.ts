@@ -1,0 +1,74 @@
+import type { Database } from 'better-sqlite3';
+import { mergeAttributes } from '../../core/profile.ts';
+import type { CustomerRecord, CustomerStore, CustomerUpsert } from '../types.ts';
+import { toCustomer } from './rows.ts';
+
+export function sqliteCustomers(db: Database): CustomerStore {
+  const byExt = db.prepare('SELECT * FROM customers WHERE external_id = ?');
+  const idByExt = db.prepare('SELECT id FROM customers WHERE external_id = ?').pluck();
+  const insert = db.prepare(
+    'INSERT INTO customers (external_id, email, attributes, timezone, consent, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const update = db.prepare('UPDATE customers SET email = ?, attributes = ?, timezone = ?, consent = ?, updated_at = ? WHERE id = ?');
+  const byId = db.prepare('SELECT * FROM customers WHERE id = ?');
+
+  const upsertOne = (c: CustomerUpsert, now: number): number => {
+    const row = byExt.get(c.externalId) as Record<string, unknown> | undefined;
+    if (!row) {
+      const r = insert.run(c.externalId, c.email ?? null, JSON.stringify(mergeAttributes({}, c.attributes)), c.timezone ?? null, JSON.stringify(c.consent ?? {}), now, now);
+      return Number(r.lastInsertRowid);
+    }
+    const cur = toCustomer(row);
+    update.run(
+      c.email === undefined ? cur.email : c.email,
+      JSON.stringify(mergeAttributes(cur.attributes, c.attributes)),
+      c.timezone === undefined ? cur.timezone : c.timezone,
+      JSON.stringify({ ...cur.consent, ...(c.consent ?? {}) }),
+      now,
+      cur.id,
+    );
+    return cur.id;
+  };
+
+  return {
+    async upsert(inputs, now) {
+      return db.transaction(() => inputs.map((c) => upsertOne(c, now)))();
+    },
+    async resolve(externalIds, now, create) {
+      return db.transaction(() => {
+        const out = new Map<string, number>();
+        for (const ext of externalIds) {
+          if (out.has(ext)) continue;
+          let id = idByExt.get(ext) as number | undefined;
+          if (id === undefined && create) id = Number(insert.run(ext, null, '{}', null, '{}', now, now).lastInsertRowid);
+          if (id !== undefined) out.set(ext, id);
+        }
+        return out;
+      })();
+    },
+    async get(ids) {
+      const out: CustomerRecord[] = [];
+      for (const id of ids) {
+        const r = byId.get(id) as Record<string, unknown> | undefined;
+        if (r) out.push(toCustomer(r));
+      }
+      return out;
+    },
+    async byExternalId(ext) {
+      const r = byExt.get(ext) as Record<string, unknown> | undefined;
+      return r ? toCustomer(r) : null;
+    },
+    async list({ limit, offset, search }) {
+      const rows = search
+        ? db.prepare('SELECT * FROM customers WHERE external_id LIKE ? OR email LIKE ? ORDER BY id LIMIT ? OFFSET ?').all(`%${search}%`, `%${search}%`, limit, offset)
+        : db.prepare('SELECT * FROM customers ORDER BY id LIMIT ? OFFSET ?').all(limit, offset);
+      return (rows as Record<string, unknown>[]).map(toCustomer);
+    },
+    async count() {
+      return db.prepare('SELECT COUNT(*) FROM customers').pluck().get() as number;
+    },
+    async setUnsubscribed(id, at) {
+      db.prepare('UPDATE customers SET unsubscribed_at = ?, updated_at = COALESCE(?, updated_at) WHERE id = ?').run(at, at, id);
+    },
+  };
+}

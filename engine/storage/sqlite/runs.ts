@@ -1,0 +1,154 @@
+import type { Database } from 'better-sqlite3';
+import { applyProfileChange } from '../../core/profile.ts';
+import type { CounterDelta, RunRecord, RunStore, StepUnit } from '../types.ts';
+import { toHistory, toRun } from './rows.ts';
+
+const FROZEN = `(SELECT id FROM journeys WHERE status IN ('paused', 'archived'))`;
+
+export function sqliteRuns(db: Database): RunStore {
+  const reserve = db.prepare(
+    `INSERT INTO id_sequences (name, next) VALUES ('runs', 1 + ?) ON CONFLICT (name) DO UPDATE SET next = next + ? RETURNING next`,
+  );
+  const insertRun = db.prepare(
+    `INSERT INTO runs (id, journey_id, version, customer_id, node_id, visit, status, wake_at, wait_event, wait, entered_at, node_entered_at, updated_at, ended_at, end_reason, state, error)
+     VALUES (@id, @journeyId, @version, @customerId, @nodeId, @visit, @status, @wakeAt, @waitEvent, @wait, @enteredAt, @nodeEnteredAt, @updatedAt, @endedAt, @endReason, @state, @error)`,
+  );
+  const casProbe = db.prepare('SELECT node_id, visit FROM runs WHERE id = ?').raw();
+  const updateRun = db.prepare(
+    `UPDATE runs SET node_id = @nodeId, visit = @visit, status = @status, wake_at = @wakeAt, wait_event = @waitEvent, wait = @wait,
+       node_entered_at = @nodeEnteredAt, updated_at = @updatedAt, ended_at = @endedAt, end_reason = @endReason, state = @state, error = @error,
+       lease_owner = NULL, lease_expires = NULL
+     WHERE id = @id`,
+  );
+  const insertHistory = db.prepare('INSERT INTO run_history (run_id, visit, node_id, at, kind, port, detail) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insertOutbox = db.prepare(
+    `INSERT INTO outbox (key, run_id, journey_id, node_id, customer_id, kind, payload, status, attempts, next_attempt_at, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+  );
+  const bumpCounter = db.prepare(
+    `INSERT INTO node_counters (journey_id, version, node_id, key, count) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (journey_id, version, node_id, key) DO UPDATE SET count = count + excluded.count`,
+  );
+  const markEvent = db.prepare('UPDATE events SET processed = 1, lease_owner = NULL, lease_expires = NULL WHERE id = ?');
+  const getAttrs = db.prepare('SELECT attributes FROM customers WHERE id = ?').pluck();
+  const setAttrs = db.prepare('UPDATE customers SET attributes = ?, updated_at = ? WHERE id = ?');
+  const openForCustomer = db.prepare(`SELECT * FROM runs WHERE customer_id = ? AND status IN ('active', 'waiting')`);
+  const lastEntry = db.prepare('SELECT MAX(entered_at) FROM runs WHERE journey_id = ? AND customer_id = ?').pluck();
+  const claimDue = db.prepare(
+    `UPDATE runs SET lease_owner = @owner, lease_expires = @expires WHERE id IN (
+       SELECT id FROM runs
+       WHERE status IN ('active', 'waiting') AND wake_at IS NOT NULL AND wake_at <= @now
+         AND (lease_expires IS NULL OR lease_expires <= @now) AND journey_id NOT IN ${FROZEN}
+       ORDER BY wake_at LIMIT @limit
+     ) RETURNING *`,
+  );
+
+  const runParams = (r: RunRecord) => ({
+    ...r,
+    wait: r.wait ? JSON.stringify(r.wait) : null,
+    state: JSON.stringify(r.state),
+  });
+
+  const applyUnit = (u: StepUnit, now: number, counters: Map<string, CounterDelta>): boolean => {
+    // Compare-and-set first, before writing anything: the transaction holds the
+    // write lock, so nothing can move these runs between the check and the writes.
+    for (const { run, expect } of u.updates) {
+      const row = casProbe.get(run.id) as [string, number] | undefined;
+      if (!row || row[0] !== expect.nodeId || row[1] !== expect.visit) return false;
+    }
+    for (const r of u.inserts) insertRun.run(runParams(r));
+    for (const { run } of u.updates) updateRun.run(runParams(run));
+    for (const h of u.history) insertHistory.run(h.runId, h.visit, h.nodeId, h.at, h.kind, h.port ?? null, h.detail ? JSON.stringify(h.detail) : null);
+    for (const o of u.outbox) insertOutbox.run(o.key, o.runId, o.journeyId, o.nodeId, o.customerId, o.kind, JSON.stringify(o.payload), now, now, now);
+    for (const p of u.profiles) {
+      const attrs = getAttrs.get(p.customerId) as string | undefined;
+      if (attrs !== undefined) setAttrs.run(JSON.stringify(applyProfileChange(JSON.parse(attrs), p)), now, p.customerId);
+    }
+    for (const id of u.eventIds) markEvent.run(id);
+    for (const c of u.counters) {
+      const k = `${c.journeyId}\0${c.version}\0${c.nodeId}\0${c.key}`;
+      const cur = counters.get(k);
+      if (cur) cur.by += c.by;
+      else counters.set(k, { ...c });
+    }
+    return true;
+  };
+
+  const commit = db.transaction((units: StepUnit[], now: number) => {
+    const failed: number[] = [];
+    const counters = new Map<string, CounterDelta>();
+    units.forEach((u, i) => {
+      if (!applyUnit(u, now, counters)) failed.push(i);
+    });
+    for (const c of counters.values()) bumpCounter.run(c.journeyId, c.version, c.nodeId, c.key, c.by);
+    return { failed };
+  });
+
+  return {
+    async reserveIds(n) {
+      const next = reserve.pluck().get(n, n) as number;
+      return next - n;
+    },
+    async openForCustomers(customerIds) {
+      const out: RunRecord[] = [];
+      for (const id of customerIds) for (const r of openForCustomer.all(id) as Record<string, unknown>[]) out.push(toRun(r));
+      return out;
+    },
+    async lastEntries(journeyId, customerIds) {
+      const out = new Map<number, number>();
+      for (const id of customerIds) {
+        const t = lastEntry.get(journeyId, id) as number | null;
+        if (t !== null && t !== undefined) out.set(id, t);
+      }
+      return out;
+    },
+    async claimDue({ now, owner, leaseMs, limit }) {
+      const rows = claimDue.all({ owner, expires: now + leaseMs, now, limit }) as Record<string, unknown>[];
+      return rows.map(toRun).sort((a, b) => (a.wakeAt ?? 0) - (b.wakeAt ?? 0) || a.id - b.id);
+    },
+    async commit(units, now) {
+      return commit(units, now);
+    },
+    async get(id) {
+      const r = db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+      return r ? toRun(r) : null;
+    },
+    async forCustomer(customerId) {
+      return (db.prepare('SELECT * FROM runs WHERE customer_id = ? ORDER BY entered_at DESC, id DESC').all(customerId) as Record<string, unknown>[]).map(toRun);
+    },
+    async history(runId) {
+      return (db.prepare('SELECT * FROM run_history WHERE run_id = ? ORDER BY id').all(runId) as Record<string, unknown>[]).map(toHistory);
+    },
+    async nextWakeAt() {
+      return (db
+        .prepare(`SELECT MIN(wake_at) FROM runs WHERE status IN ('active', 'waiting') AND wake_at IS NOT NULL AND journey_id NOT IN ${FROZEN}`)
+        .pluck()
+        .get() ?? null) as number | null;
+    },
+    async wakeWaitingAt(journeyNodes, now) {
+      const stmt = db.prepare(`UPDATE runs SET wake_at = ? WHERE journey_id = ? AND node_id = ? AND status = 'waiting'`);
+      return db.transaction(() => journeyNodes.reduce((n, jn) => n + stmt.run(now, jn.journeyId, jn.nodeId).changes, 0))();
+    },
+    async counters(journeyId) {
+      return db.prepare('SELECT version, node_id AS nodeId, key, count FROM node_counters WHERE journey_id = ?').all(journeyId) as {
+        version: number;
+        nodeId: string;
+        key: string;
+        count: number;
+      }[];
+    },
+    async waitingByNode(journeyId) {
+      return db
+        .prepare(`SELECT node_id AS nodeId, COUNT(*) AS count FROM runs WHERE journey_id = ? AND status IN ('active', 'waiting') GROUP BY node_id`)
+        .all(journeyId) as { nodeId: string; count: number }[];
+    },
+    async countByStatus(journeyId) {
+      const rows = (
+        journeyId
+          ? db.prepare('SELECT status, COUNT(*) AS n FROM runs WHERE journey_id = ? GROUP BY status').all(journeyId)
+          : db.prepare('SELECT status, COUNT(*) AS n FROM runs GROUP BY status').all()
+      ) as { status: string; n: number }[];
+      return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+    },
+  };
+}

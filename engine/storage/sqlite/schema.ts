@@ -1,0 +1,182 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+// Times are epoch milliseconds (integers): cheap to compare, index and move on a virtual clock.
+
+export const customers = sqliteTable('customers', {
+  id: integer('id').primaryKey(),
+  externalId: text('external_id').notNull().unique(),
+  email: text('email'),
+  attributes: text('attributes', { mode: 'json' }).notNull().$type<Record<string, unknown>>().default({}),
+  timezone: text('timezone'),
+  consent: text('consent', { mode: 'json' }).notNull().$type<Record<string, boolean>>().default({}),
+  unsubscribedAt: integer('unsubscribed_at'),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export const events = sqliteTable(
+  'events',
+  {
+    id: integer('id').primaryKey(),
+    customerId: integer('customer_id').notNull(),
+    type: text('type').notNull(),
+    properties: text('properties', { mode: 'json' }).notNull().$type<Record<string, unknown>>().default({}),
+    occurredAt: integer('occurred_at').notNull(),
+    receivedAt: integer('received_at').notNull(),
+    idempotencyKey: text('idempotency_key'),
+    processed: integer('processed').notNull().default(0),
+    leaseOwner: text('lease_owner'),
+    leaseExpires: integer('lease_expires'),
+  },
+  (t) => [
+    uniqueIndex('events_idempotency').on(t.idempotencyKey),
+    index('events_customer_type').on(t.customerId, t.type, t.occurredAt),
+    index('events_unprocessed').on(t.id).where(sql`processed = 0`),
+  ],
+);
+
+export const orders = sqliteTable(
+  'orders',
+  {
+    id: integer('id').primaryKey(),
+    customerId: integer('customer_id').notNull(),
+    orderId: text('order_id').notNull(),
+    orderedAt: integer('ordered_at').notNull(),
+    amount: real('amount').notNull(),
+    quantity: integer('quantity').notNull().default(1),
+    items: text('items', { mode: 'json' }).notNull().$type<string[]>().default([]),
+  },
+  (t) => [uniqueIndex('orders_order_id').on(t.orderId), index('orders_customer').on(t.customerId, t.orderedAt)],
+);
+
+export const journeys = sqliteTable('journeys', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  status: text('status').notNull().$type<'draft' | 'live' | 'paused' | 'archived'>().default('draft'),
+  draft: text('draft', { mode: 'json' }).notNull().$type<unknown>(),
+  liveVersion: integer('live_version'),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export const journeyVersions = sqliteTable(
+  'journey_versions',
+  {
+    journeyId: text('journey_id').notNull(),
+    version: integer('version').notNull(),
+    graph: text('graph', { mode: 'json' }).notNull().$type<unknown>(),
+    publishedAt: integer('published_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.journeyId, t.version] })],
+);
+
+export const runs = sqliteTable(
+  'runs',
+  {
+    id: integer('id').primaryKey(),
+    journeyId: text('journey_id').notNull(),
+    version: integer('version').notNull(),
+    customerId: integer('customer_id').notNull(),
+    nodeId: text('node_id').notNull(),
+    visit: integer('visit').notNull(),
+    status: text('status').notNull(),
+    wakeAt: integer('wake_at'),
+    waitEvent: text('wait_event'),
+    wait: text('wait', { mode: 'json' }),
+    enteredAt: integer('entered_at').notNull(),
+    nodeEnteredAt: integer('node_entered_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    endedAt: integer('ended_at'),
+    endReason: text('end_reason'),
+    state: text('state', { mode: 'json' }).notNull().$type<Record<string, unknown>>().default({}),
+    error: text('error'),
+    leaseOwner: text('lease_owner'),
+    leaseExpires: integer('lease_expires'),
+  },
+  (t) => [
+    index('runs_due').on(t.wakeAt).where(sql`status IN ('active', 'waiting') AND wake_at IS NOT NULL`),
+    index('runs_open_customer').on(t.customerId).where(sql`status IN ('active', 'waiting')`),
+    index('runs_journey_customer').on(t.journeyId, t.customerId, t.enteredAt),
+    index('runs_journey_node').on(t.journeyId, t.nodeId, t.status),
+  ],
+);
+
+export const runHistory = sqliteTable(
+  'run_history',
+  {
+    id: integer('id').primaryKey(),
+    runId: integer('run_id').notNull(),
+    visit: integer('visit').notNull(),
+    nodeId: text('node_id').notNull(),
+    at: integer('at').notNull(),
+    kind: text('kind').notNull(),
+    port: text('port'),
+    detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>(),
+  },
+  (t) => [index('run_history_run').on(t.runId, t.id)],
+);
+
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    key: text('key').primaryKey(),
+    runId: integer('run_id').notNull(),
+    journeyId: text('journey_id').notNull(),
+    nodeId: text('node_id').notNull(),
+    customerId: integer('customer_id').notNull(),
+    kind: text('kind').notNull(),
+    payload: text('payload', { mode: 'json' }).notNull().$type<Record<string, unknown>>(),
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    leaseOwner: text('lease_owner'),
+    leaseExpires: integer('lease_expires'),
+  },
+  (t) => [
+    index('outbox_due').on(t.nextAttemptAt).where(sql`status = 'pending'`),
+    index('outbox_customer').on(t.customerId, t.kind, t.createdAt),
+  ],
+);
+
+export const nodeCounters = sqliteTable(
+  'node_counters',
+  {
+    journeyId: text('journey_id').notNull(),
+    version: integer('version').notNull(),
+    nodeId: text('node_id').notNull(),
+    key: text('key').notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.journeyId, t.version, t.nodeId, t.key] })],
+);
+
+export const idSequences = sqliteTable('id_sequences', {
+  name: text('name').primaryKey(),
+  next: integer('next').notNull(),
+});
+
+export const scores = sqliteTable(
+  'scores',
+  {
+    customerId: integer('customer_id').notNull(),
+    model: text('model').notNull(),
+    value: real('value'),
+    data: text('data', { mode: 'json' }).notNull().$type<Record<string, unknown>>().default({}),
+    modelVersion: text('model_version').notNull(),
+    scoredAt: integer('scored_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.customerId, t.model] })],
+);
+
+export const segments = sqliteTable('segments', {
+  name: text('name').primaryKey(),
+  definition: text('definition', { mode: 'json' }).notNull().$type<unknown>(),
+  description: text('description'),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});

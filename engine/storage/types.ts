@@ -1,0 +1,295 @@
+/**
+ * The dialect-neutral storage contract. Only implementations of this
+ * interface speak SQL; the executor, scheduler and API use nothing else.
+ * Every method is async so a networked database fits behind it. Batch
+ * methods take arrays: one call, one round trip, one transaction.
+ */
+export type RunStatus = 'active' | 'waiting' | 'completed' | 'converted' | 'exited' | 'failed';
+export const OPEN_RUN_STATUSES: readonly RunStatus[] = ['active', 'waiting'];
+export type JourneyStatus = 'draft' | 'live' | 'paused' | 'archived';
+
+export interface CustomerRecord {
+  id: number;
+  externalId: string;
+  email: string | null;
+  attributes: Record<string, unknown>;
+  timezone: string | null;
+  consent: Record<string, boolean>;
+  unsubscribedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface CustomerUpsert {
+  externalId: string;
+  email?: string | null;
+  /** Merged into the stored attributes (keys set to null are removed). */
+  attributes?: Record<string, unknown>;
+  timezone?: string | null;
+  consent?: Record<string, boolean>;
+}
+
+export interface ProfileChange {
+  customerId: number;
+  set?: Record<string, unknown>;
+  increment?: Record<string, number>;
+  addTags?: string[];
+  removeTags?: string[];
+}
+
+export interface EventInput {
+  customerId: number;
+  type: string;
+  properties: Record<string, unknown>;
+  occurredAt: number;
+  idempotencyKey?: string | null;
+  /** Store as already processed (history loaded before a simulation starts). */
+  processed?: boolean;
+}
+
+export interface EventRecord extends EventInput {
+  id: number;
+  receivedAt: number;
+}
+
+export interface OrderInput {
+  customerId: number;
+  orderId: string;
+  orderedAt: number;
+  amount: number;
+  quantity?: number;
+  items?: string[];
+}
+
+export interface OrderRecord extends Required<OrderInput> {
+  id: number;
+}
+
+export interface JourneyRecord {
+  id: string;
+  name: string;
+  status: JourneyStatus;
+  draft: unknown;
+  liveVersion: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface JourneyVersionRecord {
+  journeyId: string;
+  version: number;
+  graph: unknown;
+  publishedAt: number;
+}
+
+export interface StoredWait {
+  /** When the wait began. */
+  since: number;
+  event?: { type: string; where?: unknown[]; port: string };
+  timeoutPort?: string;
+  /** Set when the awaited event arrived while the journey was paused: leave through it on resume. */
+  resumePort?: string;
+}
+
+export interface RunRecord {
+  id: number;
+  journeyId: string;
+  version: number;
+  customerId: number;
+  nodeId: string;
+  /** Bumped on every committed transition; (nodeId, visit) is the compare-and-set token. */
+  visit: number;
+  status: RunStatus;
+  wakeAt: number | null;
+  waitEvent: string | null;
+  wait: StoredWait | null;
+  enteredAt: number;
+  nodeEnteredAt: number;
+  updatedAt: number;
+  endedAt: number | null;
+  endReason: string | null;
+  state: Record<string, unknown>;
+  error: string | null;
+}
+
+export interface HistoryInput {
+  runId: number;
+  visit: number;
+  nodeId: string;
+  at: number;
+  /** enter | port | wait | resume | exit | complete | convert | fail */
+  kind: string;
+  port?: string | null;
+  detail?: Record<string, unknown> | null;
+}
+
+export interface HistoryRecord extends HistoryInput {
+  id: number;
+}
+
+export interface OutboxInput {
+  key: string;
+  runId: number;
+  journeyId: string;
+  nodeId: string;
+  customerId: number;
+  kind: string;
+  payload: Record<string, unknown>;
+}
+
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'skipped' | 'failed' | 'unknown';
+
+export interface OutboxRecord extends OutboxInput {
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  detail: Record<string, unknown> | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface CounterDelta {
+  journeyId: string;
+  version: number;
+  nodeId: string;
+  key: string;
+  by: number;
+}
+
+/**
+ * Everything one unit of work changes. A unit commits entirely or not at
+ * all; a unit whose compare-and-set fails is rolled back alone, so the
+ * other units of the batch still land (group commit).
+ */
+export interface StepUnit {
+  /** Events this unit consumed: marked processed. */
+  eventIds: number[];
+  inserts: RunRecord[];
+  updates: { run: RunRecord; expect: { nodeId: string; visit: number } }[];
+  history: HistoryInput[];
+  outbox: OutboxInput[];
+  counters: CounterDelta[];
+  profiles: ProfileChange[];
+}
+
+export interface Lease {
+  now: number;
+  owner: string;
+  leaseMs: number;
+  limit: number;
+}
+
+export interface CustomerStore {
+  upsert(inputs: CustomerUpsert[], now: number): Promise<number[]>;
+  /** Ids for external ids; missing ones are created when `create` is true. */
+  resolve(externalIds: string[], now: number, create: boolean): Promise<Map<string, number>>;
+  get(ids: number[]): Promise<CustomerRecord[]>;
+  byExternalId(externalId: string): Promise<CustomerRecord | null>;
+  list(opts: { limit: number; offset: number; search?: string }): Promise<CustomerRecord[]>;
+  count(): Promise<number>;
+  setUnsubscribed(id: number, at: number | null): Promise<void>;
+}
+
+export interface EventStore {
+  /** Returns each event's new id, or null when its idempotency key was seen before. */
+  insert(events: EventInput[], now: number): Promise<(number | null)[]>;
+  /** Claims unprocessed events in id order under a lease. */
+  claim(lease: Lease): Promise<EventRecord[]>;
+  list(customerId: number, opts: { type?: string; since?: number; limit?: number }): Promise<EventRecord[]>;
+  unprocessedCount(): Promise<number>;
+}
+
+export interface OrderStore {
+  /** Returns true where the order was new (order ids are unique). */
+  insert(orders: OrderInput[]): Promise<boolean[]>;
+  list(customerId: number): Promise<OrderRecord[]>;
+  listAll(opts: { limit: number; afterId: number }): Promise<OrderRecord[]>;
+}
+
+export interface JourneyStore {
+  saveDraft(j: { id: string; name: string; draft: unknown }, now: number): Promise<JourneyRecord>;
+  get(id: string): Promise<JourneyRecord | null>;
+  list(): Promise<JourneyRecord[]>;
+  /** Stores an immutable version and makes it the live one; returns its number. */
+  publish(id: string, graphFor: (version: number) => unknown, now: number): Promise<number>;
+  version(id: string, version: number): Promise<JourneyVersionRecord | null>;
+  versions(id: string): Promise<JourneyVersionRecord[]>;
+  setStatus(id: string, status: JourneyStatus, now: number): Promise<void>;
+  /** Changes whenever any journey changes: a cheap cache key for workers. */
+  revision(): Promise<number>;
+}
+
+export interface RunStore {
+  /** Reserves `n` consecutive run ids and returns the first. */
+  reserveIds(n: number): Promise<number>;
+  openForCustomers(customerIds: number[]): Promise<RunRecord[]>;
+  /** Latest entry time per customer in a journey. */
+  lastEntries(journeyId: string, customerIds: number[]): Promise<Map<number, number>>;
+  claimDue(lease: Lease): Promise<RunRecord[]>;
+  commit(units: StepUnit[], now: number): Promise<{ failed: number[] }>;
+  get(id: number): Promise<RunRecord | null>;
+  forCustomer(customerId: number): Promise<RunRecord[]>;
+  history(runId: number): Promise<HistoryRecord[]>;
+  /** Earliest wake time among open runs of journeys that are not paused. */
+  nextWakeAt(): Promise<number | null>;
+  /** Wake waiting runs at the given nodes now (e.g. when a prediction moved). */
+  wakeWaitingAt(journeyNodes: { journeyId: string; nodeId: string }[], now: number): Promise<number>;
+  counters(journeyId: string): Promise<{ version: number; nodeId: string; key: string; count: number }[]>;
+  waitingByNode(journeyId: string): Promise<{ nodeId: string; count: number }[]>;
+  countByStatus(journeyId?: string): Promise<Record<string, number>>;
+}
+
+export interface OutboxStore {
+  claim(lease: Lease): Promise<OutboxRecord[]>;
+  settle(results: { key: string; status: OutboxStatus; error?: string | null; detail?: Record<string, unknown> | null; nextAttemptAt?: number }[], now: number): Promise<void>;
+  /** Entries left `sending` by a crashed process: never resent automatically (no double send), marked `unknown`. */
+  markStale(now: number): Promise<number>;
+  get(key: string): Promise<OutboxRecord | null>;
+  list(opts: { customerId?: number; kind?: string; status?: OutboxStatus; since?: number; limit?: number }): Promise<OutboxRecord[]>;
+  countSent(customerId: number, kinds: string[], since: number): Promise<number>;
+  nextAttemptAt(): Promise<number | null>;
+  countByStatus(): Promise<Record<string, number>>;
+}
+
+export interface ScoreRecord {
+  customerId: number;
+  model: string;
+  value: number | null;
+  data: Record<string, unknown>;
+  modelVersion: string;
+  scoredAt: number;
+}
+
+export interface ScoreStore {
+  put(rows: ScoreRecord[]): Promise<void>;
+  forCustomer(customerId: number): Promise<ScoreRecord[]>;
+}
+
+export interface SegmentRecord {
+  name: string;
+  definition: unknown;
+  description: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface SegmentStore {
+  save(s: { name: string; definition: unknown; description?: string | null }, now: number): Promise<void>;
+  get(name: string): Promise<SegmentRecord | null>;
+  list(): Promise<SegmentRecord[]>;
+  delete(name: string): Promise<boolean>;
+}
+
+export interface Storage {
+  readonly dialect: 'sqlite' | 'postgres';
+  customers: CustomerStore;
+  events: EventStore;
+  orders: OrderStore;
+  journeys: JourneyStore;
+  runs: RunStore;
+  outbox: OutboxStore;
+  scores: ScoreStore;
+  segments: SegmentStore;
+  close(): Promise<void>;
+}

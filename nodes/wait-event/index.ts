@@ -1,0 +1,33 @@
+import { defineNode } from '../../engine/plugin/define-node.ts';
+import { parseDuration } from '../../engine/core/duration.ts';
+import type { Filter } from '../../engine/core/filter.ts';
+
+interface Config {
+  event: string;
+  where: Filter[];
+  timeout: string;
+}
+
+/** Waits for the customer to do something (e.g. purchase), up to a time limit. */
+export default defineNode<Config>({
+  type: 'wait.event',
+  version: 1,
+  label: 'Wait for an event',
+  category: 'timing',
+  description: 'Waits until the customer does something (leaves through "event") or the time limit passes (leaves through "timeout").',
+  fields: [
+    { key: 'event', label: 'Event type', kind: 'text', required: true, placeholder: 'purchase' },
+    { key: 'where', label: 'Only when', kind: 'filters', default: [] },
+    { key: 'timeout', label: 'Give up after', kind: 'duration', required: true, default: '3d' },
+  ],
+  ports: ['event', 'timeout'],
+  waits: true,
+  run: (ctx) => ({
+    wait: {
+      until: new Date(ctx.now.getTime() + parseDuration(ctx.config.timeout, 'timeout')),
+      event: { type: ctx.config.event, where: ctx.config.where, port: 'event' },
+      timeoutPort: 'timeout',
+    },
+    trace: { event: ctx.config.event, timeout: ctx.config.timeout },
+  }),
+});

@@ -1,0 +1,28 @@
+// The README's test command: type-check, run every vitest test, then print the
+// plain `N passed, N failed` line that CI reads (vitest's own summary is not one).
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+
+const extra = process.argv.slice(2);
+const results = '.vitest-results.json';
+rmSync(results, { force: true });
+
+const tsc = spawnSync('npx', ['tsc', '-p', '.'], { stdio: 'inherit' });
+if (tsc.status !== 0) {
+  console.error('type-check failed');
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+const run = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${results}`, ...extra], { stdio: 'inherit' });
+let passed = 0;
+let failed = 0;
+try {
+  const r = JSON.parse(readFileSync(results, 'utf8'));
+  passed = r.numPassedTests;
+  failed = r.numFailedTests + (r.numFailedTestSuites ?? 0);
+} catch {
+  failed = 1;
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(run.status === 0 && failed === 0 && passed > 0 ? 0 : 1);

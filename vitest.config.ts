@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    root: '.',
+    include: ['engine/**/*.test.ts', 'nodes/**/*.test.ts', 'templates/**/*.test.ts', 'examples/**/*.test.ts', 'builder/**/*.test.{ts,tsx}', 'bench/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
