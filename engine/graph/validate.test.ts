@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { builtinRegistry } from '../../nodes/index.ts';
+import { validateJourney } from './validate.ts';
+
+const registry = builtinRegistry();
+
+const good = {
+  id: 'welcome',
+  name: 'Welcome',
+  nodes: [
+    { id: 't', type: 'trigger.event', config: { event: 'signup' } },
+    { id: 'w', type: 'wait.delay', config: { duration: '1d' } },
+    { id: 'x', type: 'flow.exit', config: {} },
+  ],
+  edges: [
+    { id: 'e1', source: 't', sourceHandle: 'next', target: 'w' },
+    { id: 'e2', source: 'w', sourceHandle: 'next', target: 'x' },
+  ],
+};
+
+describe('validateJourney', () => {
+  it('accepts a valid journey and reports its ports', () => {
+    const v = validateJourney(good, registry);
+    expect(v.problems).toEqual([]);
+    expect(v.ok).toBe(true);
+    expect(v.ports.w).toEqual(['next']);
+  });
+
+  it('reports every problem at once, each naming node and field', () => {
+    const bad = {
+      id: 'bad',
+      name: 'Bad',
+      nodes: [
+        { id: 't', type: 'trigger.event', config: { event: 'signup', colour: 'red' } },
+        { id: 'w', type: 'wait.delay', config: { duration: 'three days' } },
+        { id: 'u', type: 'sms.send', config: {} },
+        { id: 'c', type: 'condition.attribute', config: { attribute: 'plan', op: 'eq' } },
+        { id: 'lonely', type: 'flow.exit', config: {} },
+      ],
+      edges: [
+        { id: 'e1', source: 't', sourceHandle: 'next', target: 'w' },
+        { id: 'e2', source: 'w', sourceHandle: 'done', target: 'c' },
+        { id: 'e3', source: 'c', sourceHandle: 'yes', target: 'ghost' },
+      ],
+    };
+    const v = validateJourney(bad, registry);
+    expect(v.ok).toBe(false);
+    const find = (pred: (p: (typeof v.problems)[number]) => boolean) => v.problems.find(pred);
+    expect(find((p) => p.nodeId === 't' && p.field === 'colour')?.message).toMatch(/unknown setting "colour"/);
+    expect(find((p) => p.nodeId === 'w' && p.field === 'duration')?.message).toMatch(/duration/);
+    expect(find((p) => p.nodeId === 'u' && p.field === 'type')?.message).toMatch(/unknown node type "sms.send"/);
+    expect(find((p) => p.nodeId === 'c' && p.field === 'value')?.message).toMatch(/Value is required/);
+    expect(find((p) => p.edgeId === 'e2' && p.field === 'sourceHandle')?.message).toMatch(/no port "done"; its ports are: next/);
+    expect(find((p) => p.edgeId === 'e3' && p.field === 'target')?.message).toMatch(/"ghost" does not exist/);
+    expect(find((p) => p.nodeId === 'lonely')?.message).toMatch(/unreachable/);
+  });
+
+  it('requires a trigger', () => {
+    const v = validateJourney({ id: 'x', name: 'X', nodes: [{ id: 'x', type: 'flow.exit' }], edges: [] }, registry);
+    expect(v.problems.map((p) => p.message)).toContain('the journey has no trigger; add a trigger node (e.g. trigger.event) so customers can enter');
+  });
+
+  it('rejects a loop without a wait but accepts one with a wait', () => {
+    const loop = (withWait: boolean) => ({
+      id: 'loop',
+      name: 'Loop',
+      nodes: [
+        { id: 't', type: 'trigger.event', config: { event: 'e' } },
+        { id: 'a', type: 'condition.attribute', config: { attribute: 'x', op: 'exists' } },
+        { id: 'b', type: withWait ? 'wait.delay' : 'condition.attribute', config: withWait ? { duration: '1d' } : { attribute: 'y', op: 'exists' } },
+      ],
+      edges: [
+        { id: 'e1', source: 't', sourceHandle: 'next', target: 'a' },
+        { id: 'e2', source: 'a', sourceHandle: 'yes', target: 'b' },
+        { id: 'e3', source: 'b', sourceHandle: withWait ? 'next' : 'yes', target: 'a' },
+      ],
+    });
+    expect(validateJourney(loop(false), registry).problems.some((p) => /loop with no wait/.test(p.message))).toBe(true);
+    expect(validateJourney(loop(true), registry).ok).toBe(true);
+  });
+
+  it('names document-level shape errors by path', () => {
+    const v = validateJourney({ id: 'has space', name: '', nodes: [{ id: 'n1' }] }, registry);
+    expect(v.ok).toBe(false);
+    const fields = v.problems.map((p) => p.field);
+    expect(fields).toContain('id');
+    expect(fields).toContain('nodes.0.type');
+    expect(v.problems.find((p) => p.field === 'nodes.0.type')?.nodeId).toBe('n1');
+  });
+
+  it('requires a duration for re-entry "after"', () => {
+    const v = validateJourney({ ...good, settings: { reentry: 'after' } }, registry);
+    expect(v.problems.map((p) => p.field)).toContain('settings.reentryAfter');
+  });
+
+  it('refuses two edges from one port', () => {
+    const v = validateJourney({ ...good, edges: [...good.edges, { id: 'e3', source: 't', sourceHandle: 'next', target: 'x' }] }, registry);
+    expect(v.problems.find((p) => p.edgeId === 'e3')?.message).toMatch(/already has an edge/);
+  });
+});
