@@ -1,0 +1,153 @@
+import { expect, it } from 'vitest';
+import type { RunRecord, StepUnit, Storage } from './types.ts';
+
+/**
+ * The storage contract as executable tests. Every implementation (SQLite
+ * now, PostgreSQL for scale-out) runs this same suite against a real database.
+ */
+export function storageConformance(name: string, open: () => Promise<{ storage: Storage; cleanup: () => Promise<void> }>): void {
+  const withStorage = (title: string, fn: (s: Storage) => Promise<void>) =>
+    it(`${name}: ${title}`, async () => {
+      const { storage, cleanup } = await open();
+      try {
+        await fn(storage);
+      } finally {
+        await cleanup();
+      }
+    });
+
+  const run = (id: number, customerId: number, over: Partial<RunRecord> = {}): RunRecord => ({
+    id,
+    journeyId: 'j',
+    version: 1,
+    customerId,
+    nodeId: 'a',
+    visit: 1,
+    status: 'waiting',
+    wakeAt: 1000,
+    waitEvent: null,
+    wait: { since: 0 },
+    enteredAt: 0,
+    nodeEnteredAt: 0,
+    updatedAt: 0,
+    endedAt: null,
+    endReason: null,
+    state: {},
+    error: null,
+    ...over,
+  });
+  const unit = (over: Partial<StepUnit>): StepUnit => ({ eventIds: [], inserts: [], updates: [], history: [], outbox: [], counters: [], profiles: [], ...over });
+
+  withStorage('upserts customers by external id and merges attributes', async (s) => {
+    const [id] = await s.customers.upsert([{ externalId: 'c1', email: 'a@x.io', attributes: { plan: 'free', city: 'Seoul' } }], 1);
+    const [again] = await s.customers.upsert([{ externalId: 'c1', attributes: { plan: 'pro', city: null } }], 2);
+    expect(again).toBe(id);
+    const [c] = await s.customers.get([id!]);
+    expect(c).toMatchObject({ externalId: 'c1', email: 'a@x.io', attributes: { plan: 'pro' }, updatedAt: 2 });
+    const ids = await s.customers.resolve(['c1', 'c2', 'c2'], 3, true);
+    expect(ids.get('c1')).toBe(id);
+    expect(await s.customers.count()).toBe(2);
+    expect((await s.customers.resolve(['zz'], 3, false)).size).toBe(0);
+  });
+
+  withStorage('ignores events with a repeated idempotency key and claims unprocessed ones in order under a lease', async (s) => {
+    const ids = await s.events.insert(
+      [
+        { customerId: 1, type: 'a', properties: { n: 1 }, occurredAt: 5, idempotencyKey: 'k' },
+        { customerId: 1, type: 'a', properties: {}, occurredAt: 6, idempotencyKey: 'k' },
+        { customerId: 2, type: 'b', properties: {}, occurredAt: 7 },
+        { customerId: 2, type: 'b', properties: {}, occurredAt: 1, processed: true },
+      ],
+      10,
+    );
+    expect(ids[1]).toBeNull();
+    const claimed = await s.events.claim({ now: 10, owner: 'w1', leaseMs: 100, limit: 10 });
+    expect(claimed.map((e) => e.type)).toEqual(['a', 'b']);
+    expect(claimed[0]!.properties).toEqual({ n: 1 });
+    expect(await s.events.claim({ now: 20, owner: 'w2', leaseMs: 100, limit: 10 })).toEqual([]);
+    expect(await s.events.claim({ now: 111, owner: 'w2', leaseMs: 100, limit: 10 })).toHaveLength(2);
+    await s.runs.commit([unit({ eventIds: claimed.map((e) => e.id) })], 200);
+    expect(await s.events.unprocessedCount()).toBe(0);
+  });
+
+  withStorage('orders are unique by order id', async (s) => {
+    expect(await s.orders.insert([{ customerId: 1, orderId: 'o1', orderedAt: 1, amount: 9.5 }, { customerId: 1, orderId: 'o1', orderedAt: 1, amount: 9.5 }])).toEqual([true, false]);
+    expect(await s.orders.list(1)).toMatchObject([{ orderId: 'o1', amount: 9.5, quantity: 1, items: [] }]);
+  });
+
+  withStorage('publishes immutable, numbered journey versions', async (s) => {
+    await s.journeys.saveDraft({ id: 'j', name: 'J', draft: { n: 1 } }, 1);
+    expect(await s.journeys.publish('j', (v) => ({ v }), 2)).toBe(1);
+    expect(await s.journeys.publish('j', (v) => ({ v }), 3)).toBe(2);
+    expect((await s.journeys.version('j', 1))!.graph).toEqual({ v: 1 });
+    expect(await s.journeys.get('j')).toMatchObject({ status: 'live', liveVersion: 2 });
+    const before = await s.journeys.revision();
+    await s.journeys.setStatus('j', 'paused', 4);
+    expect(await s.journeys.revision()).not.toBe(before);
+  });
+
+  withStorage('commits units atomically with compare-and-set; a conflicting unit is rolled back alone', async (s) => {
+    const first = await s.runs.reserveIds(2);
+    expect(await s.runs.reserveIds(1)).toBe(first + 2);
+    await s.runs.commit([unit({ inserts: [run(first, 1), run(first + 1, 2)] })], 0);
+    const ok = unit({
+      updates: [{ run: run(first, 1, { nodeId: 'b', visit: 2, status: 'completed', wakeAt: null }), expect: { nodeId: 'a', visit: 1 } }],
+      history: [{ runId: first, visit: 2, nodeId: 'a', at: 5, kind: 'port', port: 'next' }],
+      outbox: [{ key: `${first}:a:2`, runId: first, journeyId: 'j', nodeId: 'a', customerId: 1, kind: 'email', payload: { s: 1 } }],
+      counters: [{ journeyId: 'j', version: 1, nodeId: 'a', key: 'port:next', by: 1 }],
+    });
+    const stale = unit({
+      updates: [{ run: run(first + 1, 2, { nodeId: 'b', visit: 9 }), expect: { nodeId: 'a', visit: 7 } }],
+      history: [{ runId: first + 1, visit: 9, nodeId: 'a', at: 5, kind: 'port', port: 'next' }],
+      outbox: [{ key: `${first + 1}:a:9`, runId: first + 1, journeyId: 'j', nodeId: 'a', customerId: 2, kind: 'email', payload: {} }],
+      counters: [{ journeyId: 'j', version: 1, nodeId: 'a', key: 'port:next', by: 1 }],
+    });
+    expect(await s.runs.commit([ok, stale], 5)).toEqual({ failed: [1] });
+    expect(await s.runs.get(first)).toMatchObject({ nodeId: 'b', visit: 2, status: 'completed' });
+    expect(await s.runs.get(first + 1)).toMatchObject({ nodeId: 'a', visit: 1 });
+    expect(await s.runs.history(first + 1)).toEqual([]);
+    expect(await s.outbox.get(`${first + 1}:a:9`)).toBeNull();
+    expect(await s.runs.counters('j')).toEqual([{ version: 1, nodeId: 'a', key: 'port:next', count: 1 }]);
+    // Re-committing the same outbox key is a no-op: exactly once.
+    await s.runs.commit([unit({ outbox: ok.outbox })], 6);
+    expect(await s.outbox.list({})).toHaveLength(1);
+  });
+
+  withStorage('claims due runs once per lease, skipping frozen journeys', async (s) => {
+    await s.journeys.saveDraft({ id: 'j', name: 'J', draft: {} }, 0);
+    await s.journeys.saveDraft({ id: 'p', name: 'P', draft: {} }, 0);
+    await s.journeys.setStatus('p', 'paused', 0);
+    const id = await s.runs.reserveIds(3);
+    await s.runs.commit([unit({ inserts: [run(id, 1, { wakeAt: 100 }), run(id + 1, 2, { wakeAt: 5000 }), run(id + 2, 3, { journeyId: 'p', wakeAt: 50 })] })], 0);
+    expect(await s.runs.nextWakeAt()).toBe(100);
+    expect((await s.runs.claimDue({ now: 200, owner: 'a', leaseMs: 1000, limit: 10 })).map((r) => r.id)).toEqual([id]);
+    expect(await s.runs.claimDue({ now: 300, owner: 'b', leaseMs: 1000, limit: 10 })).toEqual([]);
+    expect((await s.runs.claimDue({ now: 1200, owner: 'b', leaseMs: 1000, limit: 10 })).map((r) => r.id)).toEqual([id]);
+  });
+
+  withStorage('outbox: claim marks sending; a crashed sender leaves it unknown, never resent', async (s) => {
+    await s.runs.commit([unit({ outbox: [{ key: 'k1', runId: 1, journeyId: 'j', nodeId: 'n', customerId: 1, kind: 'email', payload: {} }, { key: 'k2', runId: 2, journeyId: 'j', nodeId: 'n', customerId: 1, kind: 'email', payload: {} }] })], 0);
+    const claimed = await s.outbox.claim({ now: 10, owner: 'w', leaseMs: 100, limit: 10 });
+    expect(claimed.map((o) => [o.key, o.status, o.attempts])).toEqual([['k1', 'sending', 1], ['k2', 'sending', 1]]);
+    await s.outbox.settle([{ key: 'k1', status: 'sent', detail: { messageId: 'm' } }], 20);
+    expect(await s.outbox.markStale(500)).toBe(1);
+    expect((await s.outbox.get('k2'))!.status).toBe('unknown');
+    expect(await s.outbox.claim({ now: 1000, owner: 'w', leaseMs: 100, limit: 10 })).toEqual([]);
+    expect(await s.outbox.countSent(1, ['email'], 0)).toBe(2);
+  });
+
+  withStorage('applies profile changes committed with a step', async (s) => {
+    const [id] = await s.customers.upsert([{ externalId: 'c', attributes: { visits: 1, tags: ['a'] } }], 0);
+    await s.runs.commit([unit({ profiles: [{ customerId: id!, set: { tier: 'vip' }, increment: { visits: 2 }, addTags: ['b'], removeTags: ['a'] }] })], 1);
+    expect((await s.customers.get([id!]))[0]!.attributes).toEqual({ visits: 3, tier: 'vip', tags: ['b'] });
+  });
+
+  withStorage('stores scores and segments', async (s) => {
+    await s.scores.put([{ customerId: 1, model: 'churn', value: 0.7, data: { band: 'high' }, modelVersion: 'v1', scoredAt: 1 }]);
+    await s.scores.put([{ customerId: 1, model: 'churn', value: 0.2, data: {}, modelVersion: 'v2', scoredAt: 2 }]);
+    expect(await s.scores.forCustomer(1)).toMatchObject([{ model: 'churn', value: 0.2, modelVersion: 'v2' }]);
+    await s.segments.save({ name: 'vip', definition: { all: [] } }, 1);
+    expect((await s.segments.get('vip'))!.definition).toEqual({ all: [] });
+    expect(await s.segments.delete('vip')).toBe(true);
+  });
+}
