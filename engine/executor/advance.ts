@@ -115,8 +115,10 @@ export async function advanceRun(w: WorkingRun, j: CompiledJourney, entry: Entry
   }
 }
 
-function end(run: RunRecord, t: number, status: RunRecord['status'], reason: string): void {
+/** Ends a run in place: the one way a run's terminal fields are set. */
+export function end(run: RunRecord, t: number, status: RunRecord['status'], reason: string): void {
   run.status = status;
+  run.updatedAt = t;
   run.endedAt = t;
   run.endReason = reason;
   run.wakeAt = null;

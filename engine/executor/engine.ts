@@ -6,7 +6,7 @@ import type { CompiledJourney } from '../graph/compile.ts';
 import type { CustomerProfile, JourneyEvent } from '../plugin/define-node.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
 import type { CustomerRecord, EventRecord, OutboxRecord, RunRecord, StepUnit, Storage } from '../storage/types.ts';
-import { advanceRun, BRANCH_PREFIX, type Entry, type WorkingRun } from './advance.ts';
+import { advanceRun, BRANCH_PREFIX, end, type Entry, type WorkingRun } from './advance.ts';
 import { JourneyCatalog } from './catalog.ts';
 import { CustomerServices, type ServiceProviders } from './services.ts';
 import { count, emptyUnit, JOURNEY_NODE } from './unit.ts';
@@ -188,14 +188,8 @@ export class Engine {
     if (e.occurredAt < run.enteredAt) return false;
     const goal = j.settings.goal;
     if (goal && goal.event === e.type && matchesAll(subject, goal.where as Filter[] | undefined) && (j.goalWithinMs === null || e.occurredAt - run.enteredAt <= j.goalWithinMs)) {
-      run.status = 'converted';
-      run.endedAt = t;
-      run.endReason = 'goal';
-      run.wakeAt = null;
-      run.waitEvent = null;
-      run.wait = null;
       run.visit++;
-      run.updatedAt = t;
+      end(run, t, 'converted', 'goal');
       unit.history.push({ runId: run.id, visit: run.visit, nodeId: run.nodeId, at: t, kind: 'convert', detail: { event: e.type, eventId: e.id } });
       count(unit, j.id, j.version, JOURNEY_NODE, 'converted');
       for (const [k, port] of Object.entries(run.state)) {
@@ -205,14 +199,8 @@ export class Engine {
     }
     const exit = j.settings.exitOn.find((x) => x.event === e.type && matchesAll(subject, x.where as Filter[] | undefined));
     if (exit) {
-      run.status = 'exited';
-      run.endedAt = t;
-      run.endReason = `exit event ${e.type}`;
-      run.wakeAt = null;
-      run.waitEvent = null;
-      run.wait = null;
       run.visit++;
-      run.updatedAt = t;
+      end(run, t, 'exited', `exit event ${e.type}`);
       unit.history.push({ runId: run.id, visit: run.visit, nodeId: run.nodeId, at: t, kind: 'exit', detail: { event: e.type, eventId: e.id } });
       count(unit, j.id, j.version, JOURNEY_NODE, 'exited');
       return true;
@@ -264,12 +252,8 @@ export class Engine {
     } catch (err) {
       const r = w.run;
       r.visit++;
-      r.status = 'failed';
       r.error = `journey ${r.journeyId} v${r.version} cannot be loaded: ${errorMessage(err)}`;
-      r.endedAt = now.getTime();
-      r.endReason = 'error';
-      r.wakeAt = null;
-      r.waitEvent = null;
+      end(r, now.getTime(), 'failed', 'error');
       unit.history.push({ runId: r.id, visit: r.visit, nodeId: r.nodeId, at: now.getTime(), kind: 'fail', detail: { error: r.error } });
       return null;
     }
@@ -310,11 +294,8 @@ export class Engine {
         await this.advance(w, j, entry, slot.services, now, slot.unit);
       } else if (!slot.services) {
         run.visit++;
-        run.status = 'failed';
         run.error = `customer ${run.customerId} no longer exists`;
-        run.endedAt = now.getTime();
-        run.endReason = 'error';
-        run.wakeAt = null;
+        end(run, now.getTime(), 'failed', 'error');
       }
       slot.unit.updates.push({ run: w.run, expect: w.expect! });
     }
