@@ -1,0 +1,39 @@
+import { readFile } from 'node:fs/promises';
+import { builtinRegistry } from '../../nodes/index.ts';
+import { loadConfig, type Config, type ConfigOverrides } from '../config.ts';
+import { ForesightError, errorMessage } from '../core/errors.ts';
+import type { NodeRegistry } from '../plugin/registry.ts';
+
+/** Config from env with this command's flags on top. */
+export function cliConfig(flags: ConfigOverrides = {}): Config {
+  return loadConfig(process.env, flags);
+}
+
+/** The built-in nodes plus every configured plugin. */
+export async function cliRegistry(config: Config): Promise<NodeRegistry> {
+  const registry = builtinRegistry();
+  for (const p of config.plugins) await registry.load(p);
+  return registry;
+}
+
+export async function readJsonFile(file: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new ForesightError('file_unreadable', `${what}: cannot read "${file}": ${errorMessage(err)}`, { field: what });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ForesightError('invalid_json', `${what}: "${file}" is not valid JSON: ${errorMessage(err)}`, { field: what });
+  }
+}
+
+/** A CLI date: ISO 8601 date or date-time. A bare date at the end of a range means that whole day. */
+export function parseCliDate(flag: string, value: string, endOfDay = false): Date {
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) throw new ForesightError('invalid_input', `${flag}: "${value}" is not a date; use ISO 8601, e.g. 2024-03-01 or 2024-03-01T12:00:00Z`, { field: flag });
+  if (endOfDay && /^\d{4}-\d{2}-\d{2}$/.test(value)) return new Date(d.getTime() + 86_400_000 - 1);
+  return d;
+}

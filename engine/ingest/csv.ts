@@ -1,0 +1,141 @@
+import { createReadStream } from 'node:fs';
+import { parse } from 'csv-parse';
+import type { z } from 'zod';
+import { identifySchema, orderSchema, trackSchema } from './schemas.ts';
+
+/** A row that could not be used: reported as `<file>:<line>: <field>: <reason>` and skipped. */
+export interface RowError {
+  file: string;
+  line: number;
+  field: string;
+  reason: string;
+}
+
+export function formatRowError(e: RowError): string {
+  return `${e.file}:${e.line}: ${e.field}: ${e.reason}`;
+}
+
+export type RowResult<T> = { ok: true; line: number; value: T } | { ok: false; error: RowError };
+
+/** Thrown by a row mapper for a cell it cannot read (e.g. malformed JSON): names the CSV column. */
+export class CellError extends Error {
+  constructor(readonly column: string, message: string) {
+    super(message);
+  }
+}
+
+export interface CsvFormat<S extends z.ZodType> {
+  /** Columns that must be in the header; a file without them is rejected as a whole. */
+  required: string[];
+  schema: S;
+  /** CSV row → schema input. */
+  toInput(row: Record<string, string>): unknown;
+  /** Schema path head (e.g. "orderedAt") → CSV column, so errors name what the user wrote. */
+  columns: Record<string, string>;
+}
+
+/**
+ * Streams a CSV file (header row first) and yields each row validated by the
+ * format's zod schema, with its line number. Bad rows are yielded as errors,
+ * never thrown, so one bad line does not stop an import.
+ */
+export async function* readCsv<S extends z.ZodType>(file: string, format: CsvFormat<S>): AsyncGenerator<RowResult<z.output<S>>> {
+  const parser = createReadStream(file).pipe(
+    parse({ columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), skip_empty_lines: true, trim: true, info: true, relax_column_count: true, bom: true }),
+  );
+  let checkedHeader = false;
+  for await (const rec of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+    const line = rec.info.lines;
+    if (!checkedHeader) {
+      checkedHeader = true;
+      const missing = format.required.filter((c) => !(c in rec.record));
+      if (missing.length) {
+        yield { ok: false, error: { file, line: 1, field: missing.join(','), reason: `missing column; the header must include ${format.required.join(',')}` } };
+        return;
+      }
+    }
+    let input: unknown;
+    try {
+      input = format.toInput(rec.record);
+    } catch (err) {
+      const column = err instanceof CellError ? err.column : 'row';
+      yield { ok: false, error: { file, line, field: column, reason: err instanceof Error ? err.message : String(err) } };
+      continue;
+    }
+    const r = format.schema.safeParse(input);
+    if (r.success) yield { ok: true, line, value: r.data };
+    else {
+      const issue = r.error.issues[0]!;
+      const head = String(issue.path[0] ?? '');
+      const column = format.columns[head] ?? (issue.path.join('.') || 'row');
+      yield { ok: false, error: { file, line, field: column, reason: issue.message } };
+    }
+  }
+}
+
+/** Reads a whole file into items and errors (for callers that must sort rows anyway). */
+export async function collectCsv<S extends z.ZodType>(file: string, format: CsvFormat<S>): Promise<{ items: { line: number; value: z.output<S> }[]; errors: RowError[] }> {
+  const items: { line: number; value: z.output<S> }[] = [];
+  const errors: RowError[] = [];
+  for await (const r of readCsv(file, format)) {
+    if (r.ok) items.push({ line: r.line, value: r.value });
+    else errors.push(r.error);
+  }
+  return { items, errors };
+}
+
+const blank = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v);
+
+/** Numbers stay NaN when unreadable so the schema reports them with its own message. */
+const num = (v: string | undefined): number | undefined => (blank(v) === undefined ? undefined : Number(v));
+
+/** Epoch milliseconds arrive as digit strings; everything else is handed to the time schema as text. */
+const time = (v: string | undefined): string | number | undefined => {
+  const s = blank(v);
+  return s !== undefined && /^\d+$/.test(s) ? Number(s) : s;
+};
+
+/** orders: customer_id,order_id,ordered_at,amount[,quantity] */
+export const ordersCsv: CsvFormat<typeof orderSchema> = {
+  required: ['customer_id', 'order_id', 'ordered_at', 'amount'],
+  schema: orderSchema,
+  columns: { customerId: 'customer_id', orderId: 'order_id', orderedAt: 'ordered_at', amount: 'amount', quantity: 'quantity' },
+  toInput: (r) => ({ customerId: r.customer_id, orderId: r.order_id, orderedAt: time(r.ordered_at), amount: num(r.amount), quantity: num(r.quantity) }),
+};
+
+const CUSTOMER_BASE = new Set(['customer_id', 'email', 'timezone']);
+
+/** customers: customer_id,email,timezone, and every other column becomes a (text) attribute. Empty cells are left out. */
+export const customersCsv: CsvFormat<typeof identifySchema> = {
+  required: ['customer_id'],
+  schema: identifySchema,
+  columns: { customerId: 'customer_id', email: 'email', timezone: 'timezone' },
+  toInput: (r) => {
+    const attributes: Record<string, string> = {};
+    for (const [k, v] of Object.entries(r)) if (!CUSTOMER_BASE.has(k) && v !== '') attributes[k] = v;
+    return { customerId: r.customer_id, email: blank(r.email), timezone: blank(r.timezone), attributes };
+  },
+};
+
+/** events: customer_id,type,occurred_at[,idempotency_key][,properties (JSON object)] */
+export const eventsCsv: CsvFormat<typeof trackSchema> = {
+  required: ['customer_id', 'type', 'occurred_at'],
+  schema: trackSchema,
+  columns: { customerId: 'customer_id', type: 'type', occurredAt: 'occurred_at', idempotencyKey: 'idempotency_key', properties: 'properties' },
+  toInput: (r) => {
+    let properties: unknown = {};
+    const raw = blank(r.properties);
+    if (raw !== undefined) {
+      try {
+        properties = JSON.parse(raw);
+      } catch {
+        throw new CellError('properties', 'not valid JSON; write a JSON object, e.g. {"amount": 12}');
+      }
+      if (!properties || typeof properties !== 'object' || Array.isArray(properties)) throw new CellError('properties', 'must be a JSON object, e.g. {"amount": 12}');
+    }
+    // occurred_at is required here (unlike the API, where it defaults to "now"): a replay needs a time.
+    const occurredAt = time(r.occurred_at);
+    if (occurredAt === undefined) throw new CellError('occurred_at', 'give the time the event happened (ISO 8601 or epoch ms)');
+    return { customerId: r.customer_id, type: r.type, occurredAt, idempotencyKey: blank(r.idempotency_key), properties };
+  },
+};

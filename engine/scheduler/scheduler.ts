@@ -1,0 +1,123 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Clock } from '../core/clock.ts';
+import { errorMessage, ForesightError } from '../core/errors.ts';
+import type { Engine } from '../executor/engine.ts';
+
+export interface SchedulerOptions {
+  engine: Engine;
+  clock: Clock;
+  /** Pause between ticks when a tick found nothing to do. */
+  pollMs?: number;
+  /** Where tick and job failures go; the loop keeps running after them. */
+  onError?: (err: unknown, where: string) => void;
+}
+
+/**
+ * Drives the engine in a long-running process: ticks back to back while
+ * there is work and sleeps only when a tick found none, so a backlog drains
+ * at full speed and an idle server costs one cheap poll per interval.
+ */
+export class Scheduler {
+  private readonly engine: Engine;
+  readonly clock: Clock;
+  private readonly pollMs: number;
+  private readonly onError: (err: unknown, where: string) => void;
+  private readonly jobs = new Map<string, ScheduledTask>();
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private sleeping: { timer: NodeJS.Timeout; wake: () => void } | null = null;
+
+  constructor(opts: SchedulerOptions) {
+    this.engine = opts.engine;
+    this.clock = opts.clock;
+    this.pollMs = opts.pollMs ?? 200;
+    this.onError = opts.onError ?? ((err, where) => console.error(`scheduler: ${where}: ${errorMessage(err)}`));
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+    for (const job of this.jobs.values()) void job.start();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let work = 0;
+      try {
+        work = await this.engine.tick();
+      } catch (err) {
+        // A failed batch is retried after its lease expires; back off instead of hot-looping.
+        this.onError(err, 'tick');
+      }
+      if (work === 0 && this.running) await this.sleep();
+    }
+  }
+
+  private sleep(): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        this.sleeping = null;
+        resolve();
+      };
+      this.sleeping = { timer: setTimeout(wake, this.pollMs), wake };
+    });
+  }
+
+  /** Registers a recurring job (standard cron syntax, optional seconds field). Starts with the scheduler. */
+  schedule(name: string, cronExpr: string, fn: () => unknown | Promise<unknown>): void {
+    if (this.jobs.has(name)) throw new ForesightError('duplicate_job', `scheduler: job "${name}" is registered twice`);
+    if (!cron.validate(cronExpr)) throw new ForesightError('invalid_cron', `scheduler: job "${name}": "${cronExpr}" is not a cron expression; use e.g. "0 3 * * *"`, { field: name });
+    const task = cron.createTask(
+      cronExpr,
+      async () => {
+        try {
+          await fn();
+        } catch (err) {
+          this.onError(err, `job ${name}`);
+        }
+      },
+      { name, noOverlap: true },
+    );
+    this.jobs.set(name, task);
+    if (this.running) void task.start();
+  }
+
+  /** Stops ticking after the current batch (which commits whole) and stops the jobs. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    if (this.sleeping) {
+      clearTimeout(this.sleeping.timer);
+      this.sleeping.wake();
+    }
+    for (const job of this.jobs.values()) await job.stop();
+    await this.loop;
+    this.loop = null;
+  }
+
+  /** Stops gracefully on SIGTERM/SIGINT, then calls `then` (e.g. close the server and storage). */
+  stopOnSignals(then: () => Promise<void> | void): void {
+    let stopping = false;
+    const handler = (signal: NodeJS.Signals) => {
+      if (stopping) return;
+      stopping = true;
+      console.error(`${signal}: finishing the current batch and stopping`);
+      void this.stop()
+        .then(then)
+        .then(
+          () => process.exit(0),
+          (err) => {
+            console.error(`shutdown failed: ${errorMessage(err)}`);
+            process.exit(1);
+          },
+        );
+    };
+    process.once('SIGTERM', handler);
+    process.once('SIGINT', handler);
+  }
+}
