@@ -1,0 +1,70 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config.ts';
+
+const bin = path.resolve(import.meta.dirname, '../../bin/foresight.js');
+const dir = mkdtempSync(path.join(tmpdir(), 'foresight-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }));
+  });
+}
+
+describe('foresight journey validate', () => {
+  it('prints every problem with node and field, and exits 1', async () => {
+    const file = path.join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ id: 'j', name: 'J', nodes: [{ id: 'w', type: 'wait.delay', config: { duration: 'soon' } }, { id: 'z', type: 'no.such' }], edges: [] }));
+    const r = await cli(['journey', 'validate', file]);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    expect(lines.some((l) => l.startsWith('node w, field duration:'))).toBe(true);
+    expect(lines.some((l) => l.startsWith('node z, field type:'))).toBe(true);
+  });
+
+  it('says "valid" and exits 0 for a good journey; --json prints the problems array', async () => {
+    const file = path.join(dir, 'good.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        id: 'j',
+        name: 'J',
+        nodes: [
+          { id: 't', type: 'trigger.event', config: { event: 'signup' } },
+          { id: 'x', type: 'flow.exit', config: {} },
+        ],
+        edges: [{ id: 'e', source: 't', sourceHandle: 'next', target: 'x' }],
+      }),
+    );
+    const r = await cli(['journey', 'validate', file]);
+    expect(r).toMatchObject({ code: 0, stdout: 'valid\n' });
+    const j = await cli(['journey', 'validate', '--json', file]);
+    expect(JSON.parse(j.stdout)).toEqual([]);
+  });
+
+  it('fails with one line and exit 2 on a missing file or unknown command', async () => {
+    const r = await cli(['journey', 'validate', path.join(dir, 'missing.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect((await cli(['bogus'])).code).toBe(2);
+    expect((await cli(['simulate', '--help'])).code).toBe(0);
+  });
+});
+
+describe('config', () => {
+  it('applies defaults and lets flags override env', () => {
+    expect(loadConfig({})).toEqual({ db: './foresight.db', port: 4000, apiKey: undefined, plugins: [] });
+    expect(loadConfig({ PORT: '5000', FORESIGHT_PLUGINS: './a.ts, pkg' }, { port: '6000' })).toMatchObject({ port: 6000, plugins: ['./a.ts', 'pkg'] });
+  });
+
+  it('names the variable and the fix for invalid values', () => {
+    expect(() => loadConfig({ PORT: 'abc' })).toThrow(/^PORT="abc": .*; set it to a TCP port/);
+    expect(() => loadConfig({ FORESIGHT_API_KEY: 'short' })).toThrow(/^FORESIGHT_API_KEY=.*at least 16/);
+    expect(() => loadConfig({}, { port: '70000' })).toThrow(/^--port=/);
+  });
+});

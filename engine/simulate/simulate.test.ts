@@ -1,0 +1,130 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtinRegistry } from '../../nodes/index.ts';
+import type { RowError } from '../ingest/csv.ts';
+import { simulate } from './simulate.ts';
+
+const journey = {
+  id: 'after-purchase',
+  name: 'After purchase',
+  settings: { reentry: 'once', goal: { event: 'purchase' } },
+  nodes: [
+    { id: 'trigger', type: 'trigger.event', config: { event: 'purchase' } },
+    { id: 'wait', type: 'wait.delay', config: { duration: '3d' } },
+    { id: 'pro', type: 'condition.attribute', config: { attribute: 'plan', op: 'eq', value: 'pro' } },
+    { id: 'done', type: 'flow.exit', config: {} },
+  ],
+  edges: [
+    { id: 'e1', source: 'trigger', sourceHandle: 'next', target: 'wait' },
+    { id: 'e2', source: 'wait', sourceHandle: 'next', target: 'pro' },
+    { id: 'e3', source: 'pro', sourceHandle: 'yes', target: 'done' },
+    { id: 'e4', source: 'pro', sourceHandle: 'no', target: 'done' },
+  ],
+};
+
+let dir: string;
+const file = (name: string, text: string) => {
+  const p = path.join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'foresight-simtest-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/*
+ * The story, replayed from 2024-02-01 to 2024-02-28:
+ *  a: bought in January (history, enrolls nobody), buys 02-01 → enrolls; 3 days later plan=pro → yes.
+ *  b: buys 02-03 → enrolls; plan=free → no.
+ *  c: buys 02-10 → enrolls; buys again 02-11 → converts while waiting.
+ *  d: buys 02-27 → enrolls; still waiting on 02-28.
+ *  e: buys 03-05 → after --to, ignored.
+ */
+function goodData() {
+  return {
+    customers: file('customers.csv', 'customer_id,email,timezone,plan\na,a@example.com,Europe/Berlin,pro\nb,b@example.com,,free\nc,,,pro\nd,,,free\n'),
+    orders: file(
+      'orders.csv',
+      [
+        'customer_id,order_id,ordered_at,amount,quantity',
+        'a,o1,2024-01-10T09:00:00Z,20,1',
+        'a,o2,2024-02-01T09:00:00Z,35.5,2',
+        'b,o3,2024-02-03T12:00:00Z,12,',
+        'c,o4,2024-02-10T08:00:00Z,50,1',
+        'c,o5,2024-02-11T08:00:00Z,10,1',
+        'd,o6,2024-02-27T08:00:00Z,10,1',
+        'e,o7,2024-03-05T08:00:00Z,10,1',
+      ].join('\n'),
+    ),
+    events: file('events.csv', 'customer_id,type,occurred_at,idempotency_key,properties\nb,page_view,2024-01-05T00:00:00Z,,\nb,page_view,2024-02-05T00:00:00Z,pv1,"{""path"": ""/pricing""}"\n'),
+  };
+}
+
+describe('simulate', () => {
+  it('replays history through a journey and counts every node exactly', async () => {
+    const data = goodData();
+    const report = await simulate({ journey, registry: builtinRegistry(), ...data, from: new Date('2024-02-01T00:00:00Z'), to: new Date('2024-02-28T23:59:59Z') });
+    expect(report.result).toEqual({
+      nodes: {
+        trigger: { entered: 4, ports: { next: 4 }, waiting: 0 },
+        wait: { entered: 4, ports: { next: 2 }, waiting: 1 },
+        pro: { entered: 2, ports: { yes: 1, no: 1 }, waiting: 0 },
+        done: { entered: 2, ports: {}, waiting: 0 },
+      },
+      converted: 1,
+      messages: 0,
+    });
+    expect(report.rows).toEqual({ history: 2, replayed: 6, ignored: 1 });
+    expect(Object.values(report.skipped)).toEqual([0, 0, 0]);
+  });
+
+  it('reports bad rows with file, line and column, and uses the rest', async () => {
+    const orders = file(
+      'bad-orders.csv',
+      [
+        'customer_id,order_id,ordered_at,amount',
+        'a,o1,2024-02-01T09:00:00Z,10',
+        'b,o2,not-a-date,10',
+        'c,o3,2024-02-02T09:00:00Z,abc',
+        ',o4,2024-02-02T09:00:00Z,5',
+        'd,o5,2024-02-03T09:00:00Z,5',
+      ].join('\n'),
+    );
+    const events = file('bad-events.csv', 'customer_id,type,occurred_at,properties\nx,page view,2024-02-01T00:00:00Z,\ny,visit,2024-02-01T00:00:00Z,{oops\n');
+    const errors: RowError[] = [];
+    const report = await simulate({ journey, registry: builtinRegistry(), orders, events, from: new Date('2024-02-01T00:00:00Z'), to: new Date('2024-02-10T00:00:00Z'), onRowError: (e) => errors.push(e) });
+    expect(errors.map((e) => `${path.basename(e.file)}:${e.line}: ${e.field}`)).toEqual([
+      'bad-events.csv:2: type',
+      'bad-events.csv:3: properties',
+      'bad-orders.csv:3: ordered_at',
+      'bad-orders.csv:4: amount',
+      'bad-orders.csv:5: customer_id',
+    ]);
+    expect(report.skipped).toEqual({ [events]: 2, [orders]: 3 });
+    // a and d still enroll; both pass the 3-day wait; neither has plan=pro.
+    expect(report.result.nodes.trigger).toEqual({ entered: 2, ports: { next: 2 }, waiting: 0 });
+    expect(report.result.nodes.pro).toEqual({ entered: 2, ports: { no: 2 }, waiting: 0 });
+  });
+});
+
+describe('foresight simulate (CLI)', () => {
+  it('prints the result as JSON', async () => {
+    const data = goodData();
+    const journeyFile = file('journey.json', JSON.stringify(journey));
+    const bin = path.resolve(import.meta.dirname, '../../bin/foresight.js');
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      bin, 'simulate', '--journey', journeyFile, '--customers', data.customers, '--orders', data.orders, '--events', data.events, '--from', '2024-02-01', '--to', '2024-02-28', '--json',
+    ]);
+    const out = JSON.parse(stdout) as { nodes: Record<string, { entered: number }>; converted: number; messages: number };
+    expect(out.converted).toBe(1);
+    expect(out.messages).toBe(0);
+    expect(out.nodes.trigger!.entered).toBe(4);
+    expect(Object.keys(out.nodes)).toEqual(['trigger', 'wait', 'pro', 'done']);
+  });
+});
