@@ -25,7 +25,7 @@ describe('http app', () => {
   });
 
   it('refuses the API without the key, or with a wrong one', async () => {
-    for (const headers of [{}, { authorization: 'Bearer wrong-key' }, { authorization: KEY }]) {
+    for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong-key' }, { authorization: KEY }]) {
       const res = await fetch(`${base}/api/node-types`, { headers });
       expect(res.status).toBe(401);
       const body = (await res.json()) as { error: { code: string; message: string; field?: string } };
