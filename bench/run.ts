@@ -16,13 +16,13 @@ const scale = quick ? 0.1 : 1;
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 function table(rows: BenchRow[], ceiling: number | null): string {
-  const head = ['benchmark', 'count', 'seconds', 'rate/s', 'vs raw', 'note'];
+  const head = ['benchmark', 'count', 'seconds', 'rate/s', 'ratio to raw', 'note'];
   const body = rows.map((r) => [
     r.name,
     `${fmt(r.count)} ${r.unit}`,
     fmt(r.seconds, 2),
     fmt(r.rate),
-    ceiling ? `${((r.rate / ceiling) * 100).toFixed(1)}%` : '',
+    ceiling ? `${(r.rate / ceiling).toFixed(3)} (${((r.rate / ceiling) * 100).toFixed(1)}%)` : '',
     r.note ?? '',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
