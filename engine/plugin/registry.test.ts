@@ -12,7 +12,7 @@ const defineNodeUrl = new URL('./define-node.ts', import.meta.url).href;
 describe('NodeRegistry', () => {
   it('serves serialisable descriptors for every built-in node', () => {
     const d = builtinRegistry().descriptors();
-    expect(d.map((x) => x.type)).toEqual(['condition.attribute', 'flow.exit', 'trigger.event', 'wait.delay', 'wait.event']);
+    expect(d.map((x) => x.type)).toEqual(['condition.attribute', 'flow.exit', 'split.ab', 'trigger.event', 'wait.delay', 'wait.event', 'wait.window']);
     expect(JSON.parse(JSON.stringify(d))).toEqual(d);
     expect(d.find((x) => x.type === 'wait.event')).toMatchObject({ ports: ['event', 'timeout'], waits: true, category: 'timing' });
   });

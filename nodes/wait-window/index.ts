@@ -1,0 +1,183 @@
+import { defineNode } from '../../engine/plugin/define-node.ts';
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+type Weekday = (typeof WEEKDAYS)[number];
+
+interface Config {
+  days: Weekday[];
+  startHour: number;
+  endHour: number;
+  timezone: string;
+}
+
+/** Local wall-clock parts of an instant in a time zone, via Intl only. */
+interface Local {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  /** 0 = Monday … 6 = Sunday. */
+  weekday: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(zone: string): Intl.DateTimeFormat {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    formatters.set(zone, f);
+  }
+  return f;
+}
+
+/** True if Intl knows the IANA zone name. */
+export function isValidTimeZone(zone: unknown): zone is string {
+  if (typeof zone !== 'string' || zone === '') return false;
+  try {
+    formatter(zone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function localParts(at: Date, zone: string): Local {
+  const p: Record<string, number> = {};
+  for (const part of formatter(zone).formatToParts(at)) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  const year = p.year!;
+  const month = p.month!;
+  const day = p.day!;
+  // Weekday of the local calendar date, independent of the zone.
+  const weekday = (new Date(Date.UTC(year, month - 1, day)).getUTCDay() + 6) % 7;
+  return { year, month, day, hour: p.hour! % 24, minute: p.minute!, second: p.second!, weekday };
+}
+
+/** Offset of the zone from UTC at an instant, in ms (local − UTC). */
+function offsetAt(at: number, zone: string): number {
+  const l = localParts(new Date(at), zone);
+  const asUtc = Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second);
+  return asUtc - Math.floor(at / 1000) * 1000;
+}
+
+/**
+ * The UTC instant of a local wall-clock time in a zone. The offset is looked up
+ * twice (at the naive guess, then at the corrected instant) so times next to a DST
+ * change land right. A local time skipped by a spring-forward gap maps to the
+ * instant just after the gap (e.g. 02:30 on a spring-forward night → 03:30 local).
+ */
+export function zonedTimeToUtc(year: number, month: number, day: number, hour: number, minute: number, zone: string): Date {
+  const naive = Date.UTC(year, month - 1, day, hour, minute);
+  const first = naive - offsetAt(naive, zone);
+  const second = naive - offsetAt(first, zone);
+  if (second === first) return new Date(first);
+  // The offsets disagree: either a gap (no such local time) or the guess was off by one change.
+  const third = naive - offsetAt(second, zone);
+  return new Date(third === second ? second : Math.max(first, second));
+}
+
+/** Is a local time (weekday index, minutes since midnight) inside the window? */
+function inside(c: Pick<Config, 'days' | 'startHour' | 'endHour'>, weekday: number, minutes: number): boolean {
+  const start = c.startHour * 60;
+  const end = c.endHour * 60;
+  const allowed = (d: number) => c.days.includes(WEEKDAYS[((d % 7) + 7) % 7]!);
+  if (start < end) return allowed(weekday) && minutes >= start && minutes < end;
+  // Overnight window (e.g. 21→6): the part after midnight belongs to the previous day's window.
+  if (minutes >= start) return allowed(weekday);
+  if (minutes < end) return allowed(weekday - 1);
+  return false;
+}
+
+/**
+ * The next moment at or after `now` that is inside the window, or null if no day
+ * is allowed. Returns `now` itself when already inside.
+ */
+export function nextWindowStart(now: Date, c: Pick<Config, 'days' | 'startHour' | 'endHour'>, zone: string): Date | null {
+  if (c.days.length === 0) return null;
+  const l = localParts(now, zone);
+  if (inside(c, l.weekday, l.hour * 60 + l.minute)) return now;
+  // Try window starts on today and the next 7 local days; the first one after now wins.
+  for (let i = 0; i <= 7; i++) {
+    const date = new Date(Date.UTC(l.year, l.month - 1, l.day + i));
+    const weekday = (date.getUTCDay() + 6) % 7;
+    if (!c.days.includes(WEEKDAYS[weekday]!)) continue;
+    const at = zonedTimeToUtc(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), c.startHour, 0, zone);
+    if (at.getTime() > now.getTime()) return at;
+  }
+  return null;
+}
+
+function zoneOf(customerZone: string | null, fallback: string): { zone: string; source: string } {
+  if (customerZone && isValidTimeZone(customerZone)) return { zone: customerZone, source: 'customer' };
+  return { zone: fallback, source: customerZone ? `config (customer zone "${customerZone}" is unknown)` : 'config' };
+}
+
+/**
+ * Holds a customer until an allowed time in their own time zone: business hours
+ * (9–17, Mon–Fri) or quiet hours expressed as the allowed part (8–21). Start and
+ * end hours are local; an end hour lower than the start hour is an overnight
+ * window (21→6 = 21:00 to 06:00 the next morning, belonging to the start's day).
+ */
+export default defineNode<Config>({
+  type: 'wait.window',
+  version: 1,
+  label: 'Wait for a time window',
+  category: 'timing',
+  description: "Waits until an allowed time in the customer's own time zone, e.g. business hours on weekdays or no messages at night. Customers already inside the window go straight on.",
+  fields: [
+    {
+      key: 'days',
+      label: 'Allowed days',
+      kind: 'multiselect',
+      options: [
+        { value: 'mon', label: 'Monday' },
+        { value: 'tue', label: 'Tuesday' },
+        { value: 'wed', label: 'Wednesday' },
+        { value: 'thu', label: 'Thursday' },
+        { value: 'fri', label: 'Friday' },
+        { value: 'sat', label: 'Saturday' },
+        { value: 'sun', label: 'Sunday' },
+      ],
+      default: [...WEEKDAYS],
+      help: 'Days on which customers may continue. For business hours pick Monday to Friday.',
+    },
+    { key: 'startHour', label: 'From (hour)', kind: 'number', integer: true, min: 0, max: 23, default: 9, help: "Start of the allowed time in the customer's local time, 0–23 (9 = 09:00)." },
+    {
+      key: 'endHour',
+      label: 'Until (hour)',
+      kind: 'number',
+      integer: true,
+      min: 1,
+      max: 24,
+      default: 17,
+      help: 'End of the allowed time, 1–24 (17 = 17:00, 24 = midnight). An end before the start means overnight, e.g. 21 to 6.',
+    },
+    {
+      key: 'timezone',
+      label: 'Fallback time zone',
+      kind: 'text',
+      default: 'UTC',
+      help: 'Used for customers without a known time zone, e.g. Europe/Berlin or America/New_York.',
+    },
+  ],
+  ports: ['next'],
+  waits: true,
+  validate(c) {
+    const problems: { field: string; message: string }[] = [];
+    if (!isValidTimeZone(c.timezone)) problems.push({ field: 'timezone', message: `Fallback time zone: "${String(c.timezone)}" is not a known time zone; use a name like Europe/Berlin, America/New_York or UTC` });
+    if (c.startHour === c.endHour) problems.push({ field: 'endHour', message: 'Until (hour): must differ from the start hour (a window from 9 to 9 is empty; for all day use 0 to 24)' });
+    if (Array.isArray(c.days) && c.days.length === 0) problems.push({ field: 'days', message: 'Allowed days: pick at least one day, or customers would wait forever' });
+    return problems;
+  },
+  run(ctx) {
+    const c = ctx.config;
+    const { zone, source } = zoneOf(ctx.customer.timezone, isValidTimeZone(c.timezone) ? c.timezone : 'UTC');
+    const local = localParts(ctx.now, zone);
+    const trace = { zone, zoneSource: source, localTime: `${String(local.hour).padStart(2, '0')}:${String(local.minute).padStart(2, '0')} ${WEEKDAYS[local.weekday]}`, window: `${c.startHour}-${c.endHour} ${c.days.join(',')}` };
+    const until = nextWindowStart(ctx.now, c, zone);
+    if (until === null) throw new Error(`wait.window: no allowed days configured for node "${ctx.node.id}"`);
+    if (until.getTime() === ctx.now.getTime()) return { next: 'next', trace: { ...trace, inside: true } };
+    return { wait: { until, timeoutPort: 'next' }, trace: { ...trace, inside: false, until: until.toISOString() } };
+  },
+});
