@@ -226,16 +226,21 @@ function logLikelihood(d: Prepared, theta: Float64Array): number {
   }
   for (let k = 0; k < d.uT.values.length; k++) d.logAlphaT[k] = Math.log(alpha + d.uT.values[k]!);
   for (let k = 0; k < d.utx.values.length; k++) d.logAlphaTx[k] = Math.log(alpha + d.utx.values[k]!);
+  const weight = d.weight;
+  const xIndex = d.ux.index;
+  const tIndex = d.uT.index;
+  const txIndex = d.utx.index;
+  const logAlphaT = d.logAlphaT;
+  const logAlphaTx = d.logAlphaTx;
   let ll = 0;
-  const n = d.weight.length;
-  for (let i = 0; i < n; i++) {
-    const j = d.ux.index[i]!;
-    const lT = d.logAlphaT[d.uT.index[i]!]!;
+  for (let i = 0; i < weight.length; i++) {
+    const j = xIndex[i]!;
+    const lT = logAlphaT[tIndex[i]!]!;
     const s = shape[j]!;
     let v = base[j]! - s * lT;
     const lr = logRatio[j]!;
-    if (lr !== -Infinity) v += softplus(lr + s * (lT - d.logAlphaTx[d.utx.index[i]!]!));
-    ll += d.weight[i]! * v;
+    if (lr !== -Infinity) v += softplus(lr + s * (lT - logAlphaTx[txIndex[i]!]!));
+    ll += weight[i]! * v;
   }
   return ll;
 }

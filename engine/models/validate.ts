@@ -40,11 +40,13 @@ export function requireSameLength(columns: Record<string, ArrayLike<number> | un
 }
 
 /**
- * Throws unless a scalar option is finite and ≥ min (or > min when `positive`).
- * @example requireScalar('horizon', 39, { min: 0, positive: true })
+ * Throws unless a scalar option is finite, ≥ min (or > min when `positive`) and < `below`.
+ * @example requireScalar('coverage', 0.8, { min: 0, positive: true, below: 1 })
  */
-export function requireScalar(name: string, value: number, rule: { min: number; positive?: boolean }): void {
-  if (!(Number.isFinite(value) && value >= rule.min && (!rule.positive || value > rule.min))) {
-    throw new ForesightError('invalid_model_input', `${name} = ${value}; expected a finite number ${rule.positive ? '>' : '≥'} ${rule.min}`, { field: name });
+export function requireScalar(name: string, value: number, rule: { min: number; positive?: boolean; below?: number }): void {
+  const ok = Number.isFinite(value) && value >= rule.min && (!rule.positive || value > rule.min) && (rule.below === undefined || value < rule.below);
+  if (!ok) {
+    const range = `${rule.positive ? '>' : '≥'} ${rule.min}${rule.below === undefined ? '' : ` and < ${rule.below}`}`;
+    throw new ForesightError('invalid_model_input', `${name} = ${value}; expected a finite number ${range}`, { field: name });
   }
 }
