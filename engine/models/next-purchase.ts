@@ -85,58 +85,62 @@ export function fitCycleStats(table: FeatureTable): CycleStats {
 }
 
 /**
- * Predicted next purchase of buyer row `i` of the table.
- * @example const next = predictNextPurchase(table, 0, { cycle: fitCycleStats(table), bgnbd: fit.params, timeUnit: 'week' });
+ * Builds the predictor once per option set (interval quantiles are computed here, not per
+ * customer), then predicts for buyer row `i` of a table.
+ * @example
+ * const predict = nextPurchasePredictor({ cycle: fitCycleStats(table), bgnbd: fit.params, timeUnit: 'week' });
+ * predict(table, 0) // => { at, low, high, source, cycleDays }
  */
-export function predictNextPurchase(table: FeatureTable, i: number, options: NextPurchaseOptions): NextPurchase {
+export function nextPurchasePredictor(options: NextPurchaseOptions): (table: FeatureTable, i: number) => NextPurchase {
   const coverage = options.coverage ?? 0.8;
   const maxDays = options.maxDays ?? 3653;
   requireScalar('coverage', coverage, { min: 0, positive: true, below: 1 });
   requireScalar('maxDays', maxDays, { min: 0, positive: true });
   const z = jStat.normal.inv((1 + coverage) / 2, 0, 1);
-  const { cycle } = options;
-  const lastDay = table.lastDay[i]!;
-  const gapsFrom = table.gapStart[i]!;
-  const gaps = table.gapStart[i + 1]! - gapsFrom;
+  const { cycle, bgnbd } = options;
+  const unit = daysPerUnit(options.timeUnit);
   const capped = (anchor: number, days: number): Date => dateOfDay(anchor + Math.min(days, maxDays));
+  const populationSd = Math.sqrt(cycle.tau2 + cycle.sigma2);
+  // Lomax quantile factors (1 − q)^(−1/s) − 1 = expm1(−log(1 − q) / s), per quantile.
+  const logTail = [0.5, (1 - coverage) / 2, (1 + coverage) / 2].map((q) => -Math.log1p(-q));
 
-  if (gaps >= 2) {
-    let sum = 0;
-    for (let k = gapsFrom; k < gapsFrom + gaps; k++) sum += Math.log(table.gapDays[k]!);
-    const precision = 1 / cycle.tau2 + gaps / cycle.sigma2;
-    const mu = (cycle.mu0 / cycle.tau2 + sum / cycle.sigma2) / precision;
-    const sd = Math.sqrt(cycle.sigma2 + 1 / precision);
+  return (table, i) => {
+    const lastDay = table.lastDay[i]!;
+    const gapsFrom = table.gapStart[i]!;
+    const gaps = table.gapStart[i + 1]! - gapsFrom;
+    if (gaps >= 2) {
+      let sum = 0;
+      for (let k = gapsFrom; k < gapsFrom + gaps; k++) sum += Math.log(table.gapDays[k]!);
+      const precision = 1 / cycle.tau2 + gaps / cycle.sigma2;
+      const mu = (cycle.mu0 / cycle.tau2 + sum / cycle.sigma2) / precision;
+      const sd = Math.sqrt(cycle.sigma2 + 1 / precision);
+      return {
+        at: capped(lastDay, Math.exp(mu)),
+        low: capped(lastDay, Math.exp(mu - z * sd)),
+        high: capped(lastDay, Math.exp(mu + z * sd)),
+        source: 'own-cycle',
+        cycleDays: Math.exp(mu),
+      };
+    }
+    if (bgnbd) {
+      const s = bgnbd.r + table.x[i]!;
+      const beta = bgnbd.alpha + table.T[i]!;
+      const median = beta * Math.expm1(logTail[0]! / s) * unit;
+      return {
+        at: capped(table.cutoffDay, median),
+        low: capped(table.cutoffDay, beta * Math.expm1(logTail[1]! / s) * unit),
+        high: capped(table.cutoffDay, beta * Math.expm1(logTail[2]! / s) * unit),
+        source: 'bgnbd',
+        cycleDays: Math.min(median, maxDays),
+      };
+    }
     return {
-      at: capped(lastDay, Math.exp(mu)),
-      low: capped(lastDay, Math.exp(mu - z * sd)),
-      high: capped(lastDay, Math.exp(mu + z * sd)),
-      source: 'own-cycle',
-      cycleDays: Math.exp(mu),
+      at: capped(lastDay, Math.exp(cycle.mu0)),
+      low: capped(lastDay, Math.exp(cycle.mu0 - z * populationSd)),
+      high: capped(lastDay, Math.exp(cycle.mu0 + z * populationSd)),
+      source: 'population',
+      cycleDays: Math.exp(cycle.mu0),
     };
-  }
-  if (options.bgnbd) {
-    const { r, alpha } = options.bgnbd;
-    const unit = daysPerUnit(options.timeUnit);
-    const s = r + table.x[i]!;
-    const beta = alpha + table.T[i]!;
-    // Quantile of the Lomax wait, in days; expm1 keeps small waits exact.
-    const wait = (q: number): number => beta * Math.expm1(-Math.log1p(-q) / s) * unit;
-    const median = wait(0.5);
-    return {
-      at: capped(table.cutoffDay, median),
-      low: capped(table.cutoffDay, wait((1 - coverage) / 2)),
-      high: capped(table.cutoffDay, wait((1 + coverage) / 2)),
-      source: 'bgnbd',
-      cycleDays: Math.min(median, maxDays),
-    };
-  }
-  const sd = Math.sqrt(cycle.tau2 + cycle.sigma2);
-  return {
-    at: capped(lastDay, Math.exp(cycle.mu0)),
-    low: capped(lastDay, Math.exp(cycle.mu0 - z * sd)),
-    high: capped(lastDay, Math.exp(cycle.mu0 + z * sd)),
-    source: 'population',
-    cycleDays: Math.exp(cycle.mu0),
   };
 }
 

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { expectedPurchases, pAlive } from './bgnbd.ts';
+import { CALIBRATION_END, HOLDOUT_WEEKS, loadCdnowSample, PUBLISHED_BGNBD, PUBLISHED_GAMMA_GAMMA } from './cdnow.fixture.ts';
+import { scoreCustomers } from './score.ts';
+import { generateEmailEvents, generatePopulation } from './synthetic.ts';
+
+describe('scoreCustomers', () => {
+  it('scores the CDNOW sample at the calibration end', async () => {
+    const { orders } = await loadCdnowSample();
+    const { customers, report } = scoreCustomers({ orders, asOf: CALIBRATION_END, timeUnit: 'week', horizon: HOLDOUT_WEEKS, options: { personas: false } });
+    expect(customers).toHaveLength(2357);
+    expect(report.buyers).toBe(2357);
+    expect(Math.abs(report.bgnbd.params.r / PUBLISHED_BGNBD.r - 1)).toBeLessThan(0.005);
+    expect(Math.abs(report.gammaGamma!.params.p / PUBLISHED_GAMMA_GAMMA.p - 1)).toBeLessThan(0.005);
+
+    const c1 = customers.find((c) => c.customer_id === 'c1')!;
+    const p = report.bgnbd.params;
+    expect(c1.x).toBe(2);
+    expect(c1.p_alive).toBeCloseTo(pAlive(p, 2, c1.t_x!, c1.T!), 12);
+    expect(c1.expected_purchases).toBeCloseTo(expectedPurchases(p, 2, c1.t_x!, c1.T!, 39), 12);
+    expect(c1.churn_probability).toBeCloseTo(1 - c1.p_alive!, 12);
+    expect(c1.next_purchase_source).toBe('own-cycle'); // three purchase days
+    expect(c1.clv!).toBeGreaterThan(0);
+    expect(c1.clv!).toBeLessThan(c1.expected_purchases! * c1.avg_order_value!);
+
+    // One-time buyers (x = 0) cannot be at risk under BG/NBD and are not lapsed within 273 days.
+    const count = (stage: string): number => customers.filter((c) => c.lifecycle_stage === stage).length;
+    expect(count('new')).toBe(1411);
+    expect(count('repeat') + count('at-risk')).toBe(946);
+    const tiers = customers.map((c) => c.value_tier);
+    expect(tiers.filter((t) => t === 'high').length).toBeGreaterThanOrEqual(471);
+    expect(tiers.filter((t) => t === 'high').length).toBeLessThan(520);
+    // No training window one horizon back (the cohort started in 1997): BG/NBD propensity.
+    expect(report.propensity.source).toBe('bgnbd');
+    for (const c of customers) {
+      for (const v of [c.p_alive, c.expected_purchases, c.clv, c.avg_order_value, c.purchase_propensity, c.churn_probability]) expect(Number.isFinite(v)).toBe(true);
+      expect(c.recommendations).toEqual([]);
+    }
+  });
+
+  it('trains the propensity model when a window of history precedes the as-of date', async () => {
+    const { orders } = await loadCdnowSample();
+    const { report } = scoreCustomers({ orders, asOf: new Date('1998-06-30T00:00:00Z'), timeUnit: 'week', horizon: HOLDOUT_WEEKS, options: { personas: false } });
+    if (report.propensity.source !== 'logistic') throw new Error(report.propensity.reason);
+    expect(report.propensity.trainingCutoff).toBe('1997-09-30');
+    expect(report.propensity.holdout.auc).toBeGreaterThan(report.propensity.holdout.baselineAuc!);
+    expect(report.propensity.holdout.calibration).toHaveLength(10);
+  });
+
+  it('covers prospects, engagement, personas and recommendations on a synthetic base', () => {
+    const end = new Date('2024-12-31T00:00:00Z');
+    const { orders, truth } = generatePopulation({
+      customers: 3000,
+      seed: 2,
+      bgnbd: { r: 0.5, alpha: 10, a: 1.2, b: 3 },
+      gammaGamma: { p: 6, q: 4, gamma: 15 },
+      start: new Date('2023-01-01T00:00:00Z'),
+      acquisitionDays: 600,
+      end,
+      timeUnit: 'week',
+      items: { catalogue: 60, groups: 6, loyalty: 0.8 },
+    });
+    const ids = [...truth.ids, 'lead1', 'lead2'];
+    const { events } = generateEmailEvents({ ids, seed: 3, start: new Date('2024-06-01T00:00:00Z'), days: 210, sendEveryDays: 7, openA: 2, openB: 5, clickGivenOpen: 0.2 });
+    const { customers, report } = scoreCustomers({ orders, events, asOf: end, timeUnit: 'week', horizon: 26 });
+    expect(report.prospects).toBe(2);
+    const lead = customers.find((c) => c.customer_id === 'lead1')!;
+    expect(lead.lifecycle_stage).toBe('prospect');
+    expect(lead.p_alive).toBeNull();
+    expect(lead.engagement_likelihood).toBeGreaterThan(0);
+    expect(lead.recommendations[0]!.source).toBe('popular');
+    expect(report.engagement && 'holdout' in report.engagement && report.engagement.holdout.auc).toBeGreaterThan(0.6);
+    expect(report.personas!.k).toBeGreaterThanOrEqual(2);
+    const buyer = customers.find((c) => c.x !== null && c.x > 2)!;
+    expect(buyer.persona).toMatch(/spenders/);
+    expect(buyer.recommendations).toHaveLength(5);
+    expect(buyer.recommendations[0]!.source).toBe('co-purchase');
+    expect(report.propensity.source).toBe('logistic');
+    expect(new Set(customers.map((c) => c.lifecycle_stage))).toEqual(new Set(['prospect', 'new', 'repeat', 'at-risk', 'lapsed']));
+  });
+
+  it('rejects an as-of date before any order', async () => {
+    const { orders } = await loadCdnowSample();
+    expect(() => scoreCustomers({ orders, asOf: new Date('1990-01-01'), timeUnit: 'week', horizon: 39 })).toThrow(/no orders on or before 1990-01-01/);
+    expect(() => scoreCustomers({ orders, asOf: CALIBRATION_END, timeUnit: 'week', horizon: 0 })).toThrow(/horizon = 0/);
+  });
+});
