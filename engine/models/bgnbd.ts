@@ -95,31 +95,34 @@ export function pAlive(p: BgnbdParams, x: number, tx: number, T: number): number
  * @example expectedPurchases({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, 2, 30.43, 38.86, 39) // ≈ 1.226
  */
 export function expectedPurchases(p: BgnbdParams, x: number, tx: number, T: number, t: number): number {
-  return purchasesIfAlive(p, x, T, t) * pAlive(p, x, tx, T);
+  if (t <= 0) return 0;
+  const terms = seriesCoefficients(p, x, t / (p.alpha + T + t));
+  return purchasesIfAlive(p, x, T, t, terms) * pAlive(p, x, tx, T);
 }
 
 /**
- * Expected purchases up to several horizons at once (P(alive) computed once), written into
- * `out` so per-customer loops such as CLV allocate nothing.
+ * Expected purchases up to several horizons at once, written into `out` so per-customer
+ * loops such as CLV allocate nothing. P(alive) and the series coefficients (which depend on
+ * the customer, not the horizon) are computed once; each horizon only sums powers of its z.
  * @example expectedPurchasesCurve(params, 2, 30.43, 38.86, Float64Array.of(13, 26, 39), new Float64Array(3))
  */
 export function expectedPurchasesCurve(p: BgnbdParams, x: number, tx: number, T: number, times: ArrayLike<number>, out: Float64Array): Float64Array {
+  let tMax = 0;
+  for (let i = 0; i < times.length; i++) tMax = Math.max(tMax, times[i]!);
   const alive = pAlive(p, x, tx, T);
-  for (let i = 0; i < times.length; i++) out[i] = purchasesIfAlive(p, x, T, times[i]!) * alive;
+  const terms = seriesCoefficients(p, x, tMax / (p.alpha + T + tMax));
+  for (let i = 0; i < times.length; i++) out[i] = times[i]! > 0 ? purchasesIfAlive(p, x, T, times[i]!, terms) * alive : 0;
   return out;
 }
 
-/** Expected purchases in (T, T + t] for a customer known to be alive at T. */
-function purchasesIfAlive(p: BgnbdParams, x: number, T: number, t: number): number {
-  if (t <= 0) return 0;
-  const { r, alpha, a, b } = p;
-  const c = a + b + x - 1;
-  const z = t / (alpha + T + t);
+/** Expected purchases in (T, T + t] for a customer known to be alive at T; `terms` from seriesCoefficients. */
+function purchasesIfAlive(p: BgnbdParams, x: number, T: number, t: number, terms: number): number {
+  const { alpha, a, b } = p;
   const L = Math.log1p(t / (alpha + T));
   const u = (a - 1) * L;
   // (1 − e^(−u)) / (a − 1), written so it stays exact as a → 1.
   const lead = Math.abs(u) < 1e-10 ? L * (1 - u / 2) : -Math.expm1(-u) / (a - 1);
-  return c * (lead - Math.exp(-u) * seriesS(a, a + b - 1 - r, c, z));
+  return (a + b + x - 1) * (lead - Math.exp(-u) * seriesAt(t / (alpha + T + t), terms));
 }
 
 /**
@@ -146,19 +149,48 @@ function logDeadOdds(p: BgnbdParams, x: number, tx: number, T: number): number {
 }
 
 /**
- * S = Σ_{k≥1} (a)_{k−1} (β)_k / ((c)_k k!) z^k, so that 2F1(a−1, β; c; z) = 1 + (a−1)·S.
- * Converges for z in [0, 1); the tail bound uses the asymptotic term ratio z.
+ * S(z) = Σ_{k≥1} s_k z^k with s_k = (a)_{k−1} (β)_k / ((c)_k k!), β = a+b−1−r, c = a+b+x−1,
+ * so that 2F1(a−1, β; c; z) = 1 + (a−1)·S. The coefficients depend on the customer only:
+ * `seriesCoefficients` fills them (in a reused module buffer) up to the term count that the
+ * largest z needs for full precision — the tail bound uses the asymptotic term ratio z — and
+ * `seriesAt` sums them for any z up to that one. Converges for z in [0, 1).
  */
-function seriesS(a: number, beta: number, c: number, z: number): number {
-  if (z === 0) return 0;
-  let term = (beta / c) * z;
-  let sum = term;
-  for (let k = 1; k < 10_000_000; k++) {
-    const ratio = ((a + k - 1) * (beta + k)) / ((c + k) * (k + 1)) * z;
-    term *= ratio;
+let coefficients = new Float64Array(256);
+
+function seriesCoefficients(p: BgnbdParams, x: number, zMax: number): number {
+  if (zMax <= 0) return 0;
+  const a = p.a;
+  const beta = p.a + p.b - 1 - p.r;
+  const c = p.a + p.b + x - 1;
+  let coef = beta / c;
+  let power = zMax;
+  let sum = coef * zMax;
+  coefficients[0] = coef;
+  let k = 1;
+  for (; k < 10_000_000; k++) {
+    const ratio = ((a + k - 1) * (beta + k)) / ((c + k) * (k + 1));
+    coef *= ratio;
+    power *= zMax;
+    if (k >= coefficients.length) {
+      const grown = new Float64Array(coefficients.length * 2);
+      grown.set(coefficients);
+      coefficients = grown;
+    }
+    coefficients[k] = coef;
+    const term = coef * power;
     sum += term;
-    const bound = Math.max(Math.abs(ratio), z);
+    const bound = Math.max(Math.abs(ratio * zMax), zMax);
     if (bound < 1 && (Math.abs(term) * bound) / (1 - bound) <= 1e-15 * Math.abs(sum)) break;
+  }
+  return k + 1;
+}
+
+function seriesAt(z: number, terms: number): number {
+  let sum = 0;
+  let power = 1;
+  for (let k = 0; k < terms; k++) {
+    power *= z;
+    sum += coefficients[k]! * power;
   }
   return sum;
 }

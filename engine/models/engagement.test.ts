@@ -31,7 +31,7 @@ describe('engagement likelihood', () => {
     for (let i = 0; i < table.n; i++) {
       if (mask[i] !== 1) continue;
       truth.push(openPropensity[row.get(table.ids[i]!)!]!);
-      bayes.push((1.5 + table.emailOpened[i]!) / (5.5 + table.emailSent[i]!));
+      bayes.push((1.5 + table.email!.opened[i]!) / (5.5 + table.email!.sent[i]!));
       y.push(labels[i]!);
     }
     expect(t.report.holdoutRows).toBe(y.length);

@@ -1,6 +1,8 @@
-import { emailEventsBetween, type EmailIndex, type FeatureTable, featuresAt, type OrderIndex } from './features.ts';
+import { ForesightError } from '../core/errors.ts';
+import { type EmailFeatures, emailEventsBetween, type EmailIndex, type FeatureTable, featuresAt, type OrderIndex } from './features.ts';
 import { fitWithHoldout, type HoldoutReport } from './holdout.ts';
 import { type LogisticModel, predictLogistic } from './logistic.ts';
+import { column } from './rows.ts';
 import { dateOfDay, dayNumber } from './time.ts';
 import type { TimeUnit } from './types.ts';
 
@@ -22,15 +24,16 @@ const NEVER_DAYS = 3650;
  * @example engagementFeatures(table).open_rate
  */
 export function engagementFeatures(table: FeatureTable): Record<string, Float64Array> {
-  const col = (f: (i: number) => number): Float64Array => Float64Array.from({ length: table.n }, (_, i) => f(i));
+  const e = requireEmail(table);
+  const col = (f: (i: number) => number): Float64Array => column(table.n, f);
   return {
-    log_sent: col((i) => Math.log1p(table.emailSent[i]!)),
-    log_opens: col((i) => Math.log1p(table.emailOpened[i]!)),
-    log_clicks: col((i) => Math.log1p(table.emailClicked[i]!)),
-    open_rate: col((i) => (table.emailOpened[i]! + 1) / (table.emailSent[i]! + 2)),
-    click_rate: col((i) => (table.emailClicked[i]! + 1) / (table.emailSent[i]! + 2)),
-    log_days_since_open: col((i) => Math.log1p(Number.isNaN(table.daysSinceOpen[i]!) ? NEVER_DAYS : table.daysSinceOpen[i]!)),
-    never_opened: col((i) => (Number.isNaN(table.daysSinceOpen[i]!) ? 1 : 0)),
+    log_sent: col((i) => Math.log1p(e.sent[i]!)),
+    log_opens: col((i) => Math.log1p(e.opened[i]!)),
+    log_clicks: col((i) => Math.log1p(e.clicked[i]!)),
+    open_rate: col((i) => (e.opened[i]! + 1) / (e.sent[i]! + 2)),
+    click_rate: col((i) => (e.clicked[i]! + 1) / (e.sent[i]! + 2)),
+    log_days_since_open: col((i) => Math.log1p(Number.isNaN(e.daysSinceOpen[i]!) ? NEVER_DAYS : e.daysSinceOpen[i]!)),
+    never_opened: col((i) => (Number.isNaN(e.daysSinceOpen[i]!) ? 1 : 0)),
   };
 }
 
@@ -60,7 +63,8 @@ export function trainEngagement(o: {
   const trainingCutoff = dateOfDay(asOfDay - o.windowDays);
   const table = featuresAt(o.orders, trainingCutoff, o.timeUnit, o.email);
   const rows: number[] = [];
-  for (let i = 0; i < table.n; i++) if (table.emailSent[i]! > 0) rows.push(i);
+  const sent = requireEmail(table).sent;
+  for (let i = 0; i < table.n; i++) if (sent[i]! > 0) rows.push(i);
   const minRows = o.minRows ?? 100;
   if (rows.length < minRows) {
     return { reason: `only ${rows.length} customers had been emailed by ${trainingCutoff.toISOString().slice(0, 10)}; need ${minRows}` };
@@ -83,6 +87,14 @@ export function trainEngagement(o: {
  */
 export function scoreEngagement(model: LogisticModel, table: FeatureTable): Float64Array {
   const p = predictLogistic(model, engagementFeatures(table));
-  for (let i = 0; i < table.n; i++) if (table.emailSent[i] === 0) p[i] = NaN;
+  const sent = requireEmail(table).sent;
+  for (let i = 0; i < table.n; i++) if (sent[i] === 0) p[i] = NaN;
   return p;
+}
+
+function requireEmail(table: FeatureTable): EmailFeatures {
+  if (!table.email) {
+    throw new ForesightError('invalid_model_input', 'the feature table has no email features; take features with an EmailIndex (indexEmailEvents)', { field: 'email' });
+  }
+  return table.email;
 }

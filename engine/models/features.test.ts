@@ -47,18 +47,20 @@ describe('features', () => {
     expect(t.repeatMean[0]).toBe(25); // (30 + 20) / 2, first day excluded
     expect(t.daysSinceLast[0]).toBe(2);
     expect(Array.from(t.gapDays.subarray(t.gapStart[0], t.gapStart[1]))).toEqual([9, 19]);
-    expect(t.emailSent[0]).toBe(1);
-    expect(t.emailOpened[0]).toBe(1);
-    expect(t.emailClicked[0]).toBe(1);
-    expect(t.daysSinceOpen[0]).toBe(10);
+    const email = t.email!;
+    expect(email.sent[0]).toBe(1);
+    expect(email.opened[0]).toBe(1);
+    expect(email.clicked[0]).toBe(1);
+    expect(email.daysSinceOpen[0]).toBe(10);
     // b: a single purchase.
     expect(t.x[1]).toBe(0);
     expect(t.tx[1]).toBe(0);
     expect(t.T[1]).toBe(16);
     expect(t.repeatMean[1]).toBeNaN();
-    expect(t.daysSinceOpen[1]).toBeNaN();
+    expect(email.daysSinceOpen[1]).toBeNaN();
     // p: a prospect, known from email only.
-    expect(t.emailOpened[2]).toBe(1);
+    expect(email.opened[2]).toBe(1);
+    expect(computeFeatures({ orders, cutoff, timeUnit: 'day' }).email).toBeUndefined();
     expect(t.gapStart[3]! - t.gapStart[2]!).toBe(0);
   });
 

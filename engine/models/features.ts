@@ -12,6 +12,12 @@ import type { EmailEvent, Order, TimeUnit } from './types.ts';
 /** Orders grouped per customer into purchase days (UTC calendar days), sorted by day. */
 export interface OrderIndex {
   ids: readonly string[];
+  slotOf: ReadonlyMap<string, number>;
+  /** Customer c's input orders, by day: ordersByCustomer[orderStart[c]] .. [orderStart[c+1]-1]. */
+  orderStart: Uint32Array;
+  ordersByCustomer: Uint32Array;
+  /** UTC day number of each input order, in input order. */
+  orderDay: Int32Array;
   /** Customer c's purchase days are rows dayStart[c] .. dayStart[c+1]-1. */
   dayStart: Uint32Array;
   day: Int32Array;
@@ -66,9 +72,14 @@ export interface FeatureTable {
   /** Gaps in days between consecutive purchase days: rows gapStart[i] .. gapStart[i+1]-1 of gapDays. */
   gapStart: Uint32Array;
   gapDays: Float64Array;
-  emailSent: Float64Array;
-  emailOpened: Float64Array;
-  emailClicked: Float64Array;
+  /** Email engagement per row; present only when features were taken with an EmailIndex. */
+  email?: EmailFeatures;
+}
+
+export interface EmailFeatures {
+  sent: Float64Array;
+  opened: Float64Array;
+  clicked: Float64Array;
   /** Days from the last open / click to the cutoff; NaN when there was none. */
   daysSinceOpen: Float64Array;
   daysSinceClick: Float64Array;
@@ -85,54 +96,68 @@ export function indexOrders(orders: readonly Order[]): OrderIndex {
   const ids: string[] = [];
   const slot = new Uint32Array(orders.length);
   const days = new Int32Array(orders.length);
+  let previousId: string | undefined;
+  let current = 0;
   for (let i = 0; i < orders.length; i++) {
     const o = orders[i]!;
     validateOrder(o, i);
-    let s = slotOf.get(o.customerId);
-    if (s === undefined) {
-      s = ids.length;
-      slotOf.set(o.customerId, s);
-      ids.push(o.customerId);
+    // Orders usually arrive grouped by customer: only a new run needs the map.
+    if (o.customerId !== previousId) {
+      const known = slotOf.get(o.customerId);
+      if (known === undefined) {
+        current = ids.length;
+        slotOf.set(o.customerId, current);
+        ids.push(o.customerId);
+      } else {
+        current = known;
+      }
+      previousId = o.customerId;
     }
-    slot[i] = s;
+    slot[i] = current;
     days[i] = dayNumber(o.orderedAt);
   }
-  const perm = groupBySlot(slot, ids.length, days);
+  const { start: orderStart, perm } = groupBySlot(slot, ids.length, days);
 
-  // Merge same-day orders of a customer into one purchase day.
+  // Merge same-day orders of a customer into one purchase day (typed arrays sized for the
+  // worst case, trimmed by subarray: no growth copies on millions of orders).
   const dayStart = new Uint32Array(ids.length + 1);
-  const day: number[] = [];
-  const dayAmount: number[] = [];
-  const dayOrders: number[] = [];
-  const dayQuantity: number[] = [];
+  const day = new Int32Array(orders.length);
+  const dayAmount = new Float64Array(orders.length);
+  const dayOrders = new Uint32Array(orders.length);
+  const dayQuantity = new Float64Array(orders.length);
+  let count = 0;
   let prevSlot = -1;
   for (let k = 0; k < perm.length; k++) {
     const i = perm[k]!;
     const o = orders[i]!;
     const s = slot[i]!;
     if (s !== prevSlot) {
-      for (let c = prevSlot + 1; c <= s; c++) dayStart[c] = day.length;
+      for (let c = prevSlot + 1; c <= s; c++) dayStart[c] = count;
       prevSlot = s;
-    } else if (day[day.length - 1] === days[i]) {
-      const last = day.length - 1;
-      dayAmount[last]! += o.amount;
-      dayOrders[last]! += 1;
-      dayQuantity[last]! += o.quantity ?? 0;
+    } else if (day[count - 1] === days[i]) {
+      dayAmount[count - 1]! += o.amount;
+      dayOrders[count - 1]! += 1;
+      dayQuantity[count - 1]! += o.quantity ?? 0;
       continue;
     }
-    day.push(days[i]!);
-    dayAmount.push(o.amount);
-    dayOrders.push(1);
-    dayQuantity.push(o.quantity ?? 0);
+    day[count] = days[i]!;
+    dayAmount[count] = o.amount;
+    dayOrders[count] = 1;
+    dayQuantity[count] = o.quantity ?? 0;
+    count++;
   }
-  for (let c = prevSlot + 1; c <= ids.length; c++) dayStart[c] = day.length;
+  for (let c = prevSlot + 1; c <= ids.length; c++) dayStart[c] = count;
   return {
     ids,
+    slotOf,
+    orderStart,
+    ordersByCustomer: perm,
+    orderDay: days,
     dayStart,
-    day: Int32Array.from(day),
-    dayAmount: Float64Array.from(dayAmount),
-    dayOrders: Uint32Array.from(dayOrders),
-    dayQuantity: Float64Array.from(dayQuantity),
+    day: day.subarray(0, count),
+    dayAmount: dayAmount.subarray(0, count),
+    dayOrders: dayOrders.subarray(0, count),
+    dayQuantity: dayQuantity.subarray(0, count),
   };
 }
 
@@ -165,10 +190,7 @@ export function indexEmailEvents(events: readonly EmailEvent[]): EmailIndex {
     slot[i] = s;
     days[i] = dayNumber(e.at);
   }
-  const perm = groupBySlot(slot, ids.length, days);
-  const eventStart = new Uint32Array(ids.length + 1);
-  for (let i = 0; i < events.length; i++) eventStart[slot[i]! + 1]!++;
-  for (let c = 0; c < ids.length; c++) eventStart[c + 1]! += eventStart[c]!;
+  const { start: eventStart, perm } = groupBySlot(slot, ids.length, days);
   return {
     slotOf,
     ids,
@@ -180,11 +202,12 @@ export function indexEmailEvents(events: readonly EmailEvent[]): EmailIndex {
 
 /**
  * Features of every customer known at the cutoff (orders after the cutoff day are ignored).
+ * `customers` restricts the table to some OrderIndex slots (e.g. a training sample).
  * @example
  * const t = featuresAt(indexOrders(orders), new Date('1997-09-30'), 'week');
  * t.x[0]; t.tx[0]; t.T[0];
  */
-export function featuresAt(index: OrderIndex, cutoff: Date, timeUnit: TimeUnit, email?: EmailIndex): FeatureTable {
+export function featuresAt(index: OrderIndex, cutoff: Date, timeUnit: TimeUnit, email?: EmailIndex, customers?: Uint32Array): FeatureTable {
   if (!(cutoff instanceof Date) || Number.isNaN(cutoff.getTime())) {
     throw new ForesightError('invalid_cutoff', 'cutoff: not a valid Date; pass the calibration end / as-of date', { field: 'cutoff' });
   }
@@ -192,31 +215,35 @@ export function featuresAt(index: OrderIndex, cutoff: Date, timeUnit: TimeUnit, 
   const unit = daysPerUnit(timeUnit);
 
   // Buyers at the cutoff, and how many of their purchase days fall on or before it.
-  const buyerSlots: number[] = [];
-  const seenDays: number[] = [];
-  for (let c = 0; c < index.ids.length; c++) {
-    let k = index.dayStart[c]!;
+  const candidates = customers ? customers.length : index.ids.length;
+  const buyerSlots = new Uint32Array(candidates);
+  const seenDays = new Uint32Array(candidates);
+  let buyers = 0;
+  for (let k = 0; k < candidates; k++) {
+    const c = customers ? customers[k]! : k;
+    let d = index.dayStart[c]!;
     const end = index.dayStart[c + 1]!;
-    while (k < end && index.day[k]! <= cutoffDay) k++;
-    if (k > index.dayStart[c]!) {
-      buyerSlots.push(c);
-      seenDays.push(k - index.dayStart[c]!);
+    while (d < end && index.day[d]! <= cutoffDay) d++;
+    if (d > index.dayStart[c]!) {
+      buyerSlots[buyers] = c;
+      seenDays[buyers++] = d - index.dayStart[c]!;
     }
   }
-  const buyers = buyerSlots.length;
-  const buyerIds = buyerSlots.map((c) => index.ids[c]!);
-  const prospectSlots: number[] = [];
-  if (email) {
-    const buyerSet = new Set(buyerIds);
+  const ids: string[] = new Array(buyers);
+  for (let i = 0; i < buyers; i++) ids[i] = index.ids[buyerSlots[i]!]!;
+  if (email && !customers) {
     for (let c = 0; c < email.ids.length; c++) {
-      if (!buyerSet.has(email.ids[c]!) && email.day[email.eventStart[c]!]! <= cutoffDay) prospectSlots.push(c);
+      const id = email.ids[c]!;
+      const slot = index.slotOf.get(id);
+      const isBuyer = slot !== undefined && index.day[index.dayStart[slot]!]! <= cutoffDay;
+      if (!isBuyer && email.day[email.eventStart[c]!]! <= cutoffDay) ids.push(id);
     }
   }
-  const n = buyers + prospectSlots.length;
-  const table = emptyTable(n, buyers, cutoffDay, timeUnit, [...buyerIds, ...prospectSlots.map((c) => email!.ids[c]!)]);
+  const n = ids.length;
+  const table = emptyTable(n, buyers, cutoffDay, timeUnit, ids);
 
   let gaps = 0;
-  for (const s of seenDays) gaps += s - 1;
+  for (let i = 0; i < buyers; i++) gaps += seenDays[i]! - 1;
   table.gapDays = new Float64Array(gaps);
   let g = 0;
   for (let i = 0; i < buyers; i++) {
@@ -250,7 +277,7 @@ export function featuresAt(index: OrderIndex, cutoff: Date, timeUnit: TimeUnit, 
   }
   for (let i = buyers; i <= n; i++) table.gapStart[i] = g;
 
-  if (email) fillEmailFeatures(table, email);
+  if (email) table.email = emailFeatures(table, email);
   return table;
 }
 
@@ -302,8 +329,16 @@ export function emailEventsBetween(email: EmailIndex, table: FeatureTable, type:
   return out;
 }
 
-function fillEmailFeatures(table: FeatureTable, email: EmailIndex): void {
-  for (let i = 0; i < table.n; i++) {
+function emailFeatures(table: FeatureTable, email: EmailIndex): EmailFeatures {
+  const n = table.n;
+  const out: EmailFeatures = {
+    sent: new Float64Array(n),
+    opened: new Float64Array(n),
+    clicked: new Float64Array(n),
+    daysSinceOpen: new Float64Array(n).fill(NaN),
+    daysSinceClick: new Float64Array(n).fill(NaN),
+  };
+  for (let i = 0; i < n; i++) {
     const c = email.slotOf.get(table.ids[i]!);
     if (c === undefined) continue;
     let sent = 0;
@@ -324,12 +359,13 @@ function fillEmailFeatures(table: FeatureTable, email: EmailIndex): void {
         lastClick = d;
       }
     }
-    table.emailSent[i] = sent;
-    table.emailOpened[i] = opened;
-    table.emailClicked[i] = clicked;
-    table.daysSinceOpen[i] = table.cutoffDay - lastOpen;
-    table.daysSinceClick[i] = table.cutoffDay - lastClick;
+    out.sent[i] = sent;
+    out.opened[i] = opened;
+    out.clicked[i] = clicked;
+    out.daysSinceOpen[i] = table.cutoffDay - lastOpen;
+    out.daysSinceClick[i] = table.cutoffDay - lastClick;
   }
+  return out;
 }
 
 function emptyTable(n: number, buyers: number, cutoffDay: number, timeUnit: TimeUnit, ids: string[]): FeatureTable {
@@ -354,16 +390,14 @@ function emptyTable(n: number, buyers: number, cutoffDay: number, timeUnit: Time
     repeatMean: f().fill(NaN),
     gapStart: new Uint32Array(n + 1),
     gapDays: new Float64Array(0),
-    emailSent: f(),
-    emailOpened: f(),
-    emailClicked: f(),
-    daysSinceOpen: f().fill(NaN),
-    daysSinceClick: f().fill(NaN),
   };
 }
 
-/** Stable permutation of rows grouped by slot and sorted by day within a slot (counting sort + per-slot sort). */
-function groupBySlot(slot: Uint32Array, slots: number, days: Int32Array): Uint32Array {
+/**
+ * Stable permutation of rows grouped by slot and sorted by day within a slot (counting sort +
+ * per-slot sort), with each slot's start offset.
+ */
+function groupBySlot(slot: Uint32Array, slots: number, days: Int32Array): { start: Uint32Array; perm: Uint32Array } {
   const start = new Uint32Array(slots + 1);
   for (let i = 0; i < slot.length; i++) start[slot[i]! + 1]!++;
   for (let c = 0; c < slots; c++) start[c + 1]! += start[c]!;
@@ -381,15 +415,17 @@ function groupBySlot(slot: Uint32Array, slots: number, days: Int32Array): Uint32
       perm.set(seg, a);
     }
   }
-  return perm;
+  return { start, perm };
 }
 
+/** Checks one order; a plain function (no per-call closure) because it runs for every order. */
 function validateOrder(o: Order, i: number): void {
-  const bad = (field: string, fix: string): never => {
-    throw new ForesightError('invalid_order', `orders[${i}].${field}: ${fix}`, { field: `orders[${i}].${field}` });
-  };
-  if (typeof o.customerId !== 'string' || o.customerId === '') bad('customerId', 'missing; give every order a customer id');
-  if (!(o.orderedAt instanceof Date) || Number.isNaN(o.orderedAt.getTime())) bad('orderedAt', 'not a valid Date; pass the order time as a Date');
-  if (typeof o.amount !== 'number' || !Number.isFinite(o.amount) || o.amount < 0) bad('amount', `${String(o.amount)} is not a finite amount ≥ 0`);
-  if (o.quantity !== undefined && !Number.isFinite(o.quantity)) bad('quantity', `${String(o.quantity)} is not a number; omit it or pass a count`);
+  if (typeof o.customerId !== 'string' || o.customerId === '') badOrder(i, 'customerId', 'missing; give every order a customer id');
+  if (!(o.orderedAt instanceof Date) || Number.isNaN(o.orderedAt.getTime())) badOrder(i, 'orderedAt', 'not a valid Date; pass the order time as a Date');
+  if (typeof o.amount !== 'number' || !Number.isFinite(o.amount) || o.amount < 0) badOrder(i, 'amount', `${String(o.amount)} is not a finite amount ≥ 0`);
+  if (o.quantity !== undefined && !Number.isFinite(o.quantity)) badOrder(i, 'quantity', `${String(o.quantity)} is not a number; omit it or pass a count`);
+}
+
+function badOrder(i: number, field: string, fix: string): never {
+  throw new ForesightError('invalid_order', `orders[${i}].${field}: ${fix}`, { field: `orders[${i}].${field}` });
 }

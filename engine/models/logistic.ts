@@ -130,12 +130,23 @@ export function predictLogistic(model: LogisticModel, features: Readonly<Record<
   });
   const n = columns[0]?.length ?? 0;
   const out = new Float64Array(n);
+  const row = new Float64Array(columns.length);
   for (let i = 0; i < n; i++) {
-    let eta = model.intercept;
-    for (let j = 0; j < columns.length; j++) eta += (model.coef[j]! * (columns[j]![i]! - model.mean[j]!)) / model.scale[j]!;
-    out[i] = sigmoid(eta);
+    for (let j = 0; j < columns.length; j++) row[j] = columns[j]![i]!;
+    out[i] = predictLogisticRow(model, row);
   }
   return out;
+}
+
+/**
+ * Probability for one row of raw feature values, in the order of `model.names` — for
+ * scoring millions of rows without materialising feature columns.
+ * @example predictLogisticRow(model, [3, 3])
+ */
+export function predictLogisticRow(model: LogisticModel, row: ArrayLike<number>): number {
+  let eta = model.intercept;
+  for (let j = 0; j < model.coef.length; j++) eta += (model.coef[j]! * (row[j]! - model.mean[j]!)) / model.scale[j]!;
+  return sigmoid(eta);
 }
 
 function standardise(col: ArrayLike<number>, name: string, mean: Float64Array, scale: Float64Array, j: number): Float64Array {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PUBLISHED_BGNBD } from './cdnow.fixture.ts';
 import { computeFeatures } from './features.ts';
-import { fitCycleStats, isOverdue, nextPurchasePredictor } from './next-purchase.ts';
+import { fitCycleStats, isOverdue, nextPurchaseModel } from './next-purchase.ts';
 import { createRng } from './rng.ts';
 import { dateOfDay, dayNumber, MS_PER_DAY } from './time.ts';
 import type { Order } from './types.ts';
@@ -42,7 +42,7 @@ describe('next purchase', () => {
     const table = computeFeatures({ orders, cutoff: dateOfDay(start + 1570), timeUnit: 'day' });
     const stats = fitCycleStats(table);
     const i = table.ids.indexOf('r');
-    const next = nextPurchasePredictor({ cycle: stats, timeUnit: 'day' })(table, i);
+    const next = nextPurchaseModel({ cycle: stats, timeUnit: 'day' }).predict(table, i);
     expect(next.source).toBe('own-cycle');
     // Posterior mean of the log cycle: precision-weighted blend of log 20 (3 gaps) and μ₀.
     const precision = 1 / stats.tau2 + 3 / stats.sigma2;
@@ -56,13 +56,17 @@ describe('next purchase', () => {
     // Overdue only after the upper end of the interval.
     expect(isOverdue(next, next.at)).toBe(false);
     expect(isOverdue(next, new Date(next.high.getTime() + MS_PER_DAY))).toBe(true);
+    // The allocation-free form gives the same instants as day numbers.
+    const days = nextPurchaseModel({ cycle: stats, timeUnit: 'day' }).predictDays(table, i, { at: 0, low: 0, high: 0, source: 'bgnbd', cycleDays: 0 });
+    expect(days.at * MS_PER_DAY).toBeCloseTo(next.at.getTime(), -1);
+    expect(days.source).toBe('own-cycle');
   });
 
   it('uses the BG/NBD posterior wait for irregular buyers', () => {
     const asOf = dateOfDay(start + 273);
     const table = computeFeatures({ orders: ordersOnDays('b', [0, 70]), cutoff: asOf, timeUnit: 'week' });
     const p = PUBLISHED_BGNBD;
-    const next = nextPurchasePredictor({ cycle: fitCycleStats(table), bgnbd: p, timeUnit: 'week', coverage: 0.5 })(table, 0);
+    const next = nextPurchaseModel({ cycle: fitCycleStats(table), bgnbd: p, timeUnit: 'week', coverage: 0.5 }).predict(table, 0);
     expect(next.source).toBe('bgnbd');
     // P(W > w) = (β/(β+w))^s: the median and quartiles solve it for 1/2, 3/4 and 1/4.
     const s = p.r + 1;
@@ -78,12 +82,12 @@ describe('next purchase', () => {
     const table = computeFeatures({ orders: [...population(500, 4), ...ordersOnDays('one', [100])], cutoff, timeUnit: 'day' });
     const stats = fitCycleStats(table);
     const i = table.ids.indexOf('one');
-    const next = nextPurchasePredictor({ cycle: stats, timeUnit: 'day' })(table, i);
+    const next = nextPurchaseModel({ cycle: stats, timeUnit: 'day' }).predict(table, i);
     expect(next.source).toBe('population');
     expect(next.cycleDays).toBeCloseTo(Math.exp(stats.mu0), 10);
     // A one-time buyer under BG/NBD with tiny r waits "forever": capped at maxDays.
-    const far = nextPurchasePredictor({ cycle: stats, bgnbd: { r: 0.01, alpha: 100, a: 1, b: 1 }, timeUnit: 'day', maxDays: 365 })(table, i);
+    const far = nextPurchaseModel({ cycle: stats, bgnbd: { r: 0.01, alpha: 100, a: 1, b: 1 }, timeUnit: 'day', maxDays: 365 }).predict(table, i);
     expect((far.high.getTime() - cutoff.getTime()) / MS_PER_DAY).toBe(365);
-    expect(() => nextPurchasePredictor({ cycle: stats, timeUnit: 'day', coverage: 1 })).toThrow(/coverage = 1/);
+    expect(() => nextPurchaseModel({ cycle: stats, timeUnit: 'day', coverage: 1 })).toThrow(/coverage = 1/);
   });
 });

@@ -84,14 +84,30 @@ export function fitCycleStats(table: FeatureTable): CycleStats {
   return { mu0, tau2, sigma2, customers };
 }
 
+/** A prediction as day numbers (fractional UTC days since the epoch), for allocation-free loops. */
+export interface NextPurchaseDays {
+  at: number;
+  low: number;
+  high: number;
+  source: NextPurchaseSource;
+  cycleDays: number;
+}
+
+export interface NextPurchaseModel {
+  /** Prediction for buyer row i of a table, as Dates. */
+  predict(table: FeatureTable, i: number): NextPurchase;
+  /** The same prediction written into `out` as day numbers (no allocation). */
+  predictDays(table: FeatureTable, i: number, out: NextPurchaseDays): NextPurchaseDays;
+}
+
 /**
  * Builds the predictor once per option set (interval quantiles are computed here, not per
- * customer), then predicts for buyer row `i` of a table.
+ * customer).
  * @example
- * const predict = nextPurchasePredictor({ cycle: fitCycleStats(table), bgnbd: fit.params, timeUnit: 'week' });
- * predict(table, 0) // => { at, low, high, source, cycleDays }
+ * const model = nextPurchaseModel({ cycle: fitCycleStats(table), bgnbd: fit.params, timeUnit: 'week' });
+ * model.predict(table, 0) // => { at, low, high, source, cycleDays }
  */
-export function nextPurchasePredictor(options: NextPurchaseOptions): (table: FeatureTable, i: number) => NextPurchase {
+export function nextPurchaseModel(options: NextPurchaseOptions): NextPurchaseModel {
   const coverage = options.coverage ?? 0.8;
   const maxDays = options.maxDays ?? 3653;
   requireScalar('coverage', coverage, { min: 0, positive: true, below: 1 });
@@ -99,48 +115,55 @@ export function nextPurchasePredictor(options: NextPurchaseOptions): (table: Fea
   const z = jStat.normal.inv((1 + coverage) / 2, 0, 1);
   const { cycle, bgnbd } = options;
   const unit = daysPerUnit(options.timeUnit);
-  const capped = (anchor: number, days: number): Date => dateOfDay(anchor + Math.min(days, maxDays));
   const populationSd = Math.sqrt(cycle.tau2 + cycle.sigma2);
   // Lomax quantile factors (1 − q)^(−1/s) − 1 = expm1(−log(1 − q) / s), per quantile.
   const logTail = [0.5, (1 - coverage) / 2, (1 + coverage) / 2].map((q) => -Math.log1p(-q));
 
-  return (table, i) => {
+  const predictDays = (table: FeatureTable, i: number, out: NextPurchaseDays): NextPurchaseDays => {
     const lastDay = table.lastDay[i]!;
     const gapsFrom = table.gapStart[i]!;
     const gaps = table.gapStart[i + 1]! - gapsFrom;
+    let anchor = lastDay;
     if (gaps >= 2) {
       let sum = 0;
       for (let k = gapsFrom; k < gapsFrom + gaps; k++) sum += Math.log(table.gapDays[k]!);
       const precision = 1 / cycle.tau2 + gaps / cycle.sigma2;
       const mu = (cycle.mu0 / cycle.tau2 + sum / cycle.sigma2) / precision;
       const sd = Math.sqrt(cycle.sigma2 + 1 / precision);
-      return {
-        at: capped(lastDay, Math.exp(mu)),
-        low: capped(lastDay, Math.exp(mu - z * sd)),
-        high: capped(lastDay, Math.exp(mu + z * sd)),
-        source: 'own-cycle',
-        cycleDays: Math.exp(mu),
-      };
-    }
-    if (bgnbd) {
+      out.source = 'own-cycle';
+      out.cycleDays = Math.exp(mu);
+      out.at = Math.exp(mu);
+      out.low = Math.exp(mu - z * sd);
+      out.high = Math.exp(mu + z * sd);
+    } else if (bgnbd) {
       const s = bgnbd.r + table.x[i]!;
       const beta = bgnbd.alpha + table.T[i]!;
-      const median = beta * Math.expm1(logTail[0]! / s) * unit;
-      return {
-        at: capped(table.cutoffDay, median),
-        low: capped(table.cutoffDay, beta * Math.expm1(logTail[1]! / s) * unit),
-        high: capped(table.cutoffDay, beta * Math.expm1(logTail[2]! / s) * unit),
-        source: 'bgnbd',
-        cycleDays: Math.min(median, maxDays),
-      };
+      anchor = table.cutoffDay;
+      out.source = 'bgnbd';
+      out.at = beta * Math.expm1(logTail[0]! / s) * unit;
+      out.low = beta * Math.expm1(logTail[1]! / s) * unit;
+      out.high = beta * Math.expm1(logTail[2]! / s) * unit;
+      out.cycleDays = Math.min(out.at, maxDays);
+    } else {
+      out.source = 'population';
+      out.cycleDays = Math.exp(cycle.mu0);
+      out.at = Math.exp(cycle.mu0);
+      out.low = Math.exp(cycle.mu0 - z * populationSd);
+      out.high = Math.exp(cycle.mu0 + z * populationSd);
     }
-    return {
-      at: capped(lastDay, Math.exp(cycle.mu0)),
-      low: capped(lastDay, Math.exp(cycle.mu0 - z * populationSd)),
-      high: capped(lastDay, Math.exp(cycle.mu0 + z * populationSd)),
-      source: 'population',
-      cycleDays: Math.exp(cycle.mu0),
-    };
+    // Waits become days from the anchor (last purchase, or the cutoff for BG/NBD), capped.
+    out.at = anchor + Math.min(out.at, maxDays);
+    out.low = anchor + Math.min(out.low, maxDays);
+    out.high = anchor + Math.min(out.high, maxDays);
+    return out;
+  };
+  const scratch: NextPurchaseDays = { at: 0, low: 0, high: 0, source: 'population', cycleDays: 0 };
+  return {
+    predictDays,
+    predict: (table, i) => {
+      const d = predictDays(table, i, scratch);
+      return { at: dateOfDay(d.at), low: dateOfDay(d.low), high: dateOfDay(d.high), source: d.source, cycleDays: d.cycleDays };
+    },
   };
 }
 
@@ -149,6 +172,6 @@ export function nextPurchasePredictor(options: NextPurchaseOptions): (table: Fea
  * Only own-cycle predictions can be overdue; the other sources describe the population.
  * @example isOverdue(next, new Date('1998-01-01'))
  */
-export function isOverdue(prediction: NextPurchase, now: Date): boolean {
+export function isOverdue(prediction: Pick<NextPurchase, 'source' | 'high'>, now: Date): boolean {
   return prediction.source === 'own-cycle' && now.getTime() > prediction.high.getTime();
 }

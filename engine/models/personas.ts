@@ -2,7 +2,7 @@ import { kMeansCluster, silhouette } from 'simple-statistics';
 import { ForesightError } from '../core/errors.ts';
 import type { FeatureTable } from './features.ts';
 import { createRng } from './rng.ts';
-import { sampleRows } from './split.ts';
+import { column, sampleRows } from './rows.ts';
 
 /**
  * Personas: k-means on three behaviour features of buyers — frequency (purchase days),
@@ -109,9 +109,9 @@ export function fitPersonas(table: FeatureTable, options: PersonaOptions = {}): 
 function standardised(table: FeatureTable): Float64Array[] {
   const n = table.buyers;
   const raw = [
-    Float64Array.from({ length: n }, (_, i) => Math.log(table.x[i]! + 1)),
-    Float64Array.from({ length: n }, (_, i) => Math.log1p(table.averageOrderValue[i]!)),
-    Float64Array.from({ length: n }, (_, i) => Math.log1p(table.daysSinceLast[i]!)),
+    column(n, (i) => Math.log(table.x[i]! + 1)),
+    column(n, (i) => Math.log1p(table.averageOrderValue[i]!)),
+    column(n, (i) => Math.log1p(table.daysSinceLast[i]!)),
   ];
   for (const col of raw) {
     let s = 0;

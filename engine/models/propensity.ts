@@ -1,8 +1,9 @@
+import { ForesightError } from '../core/errors.ts';
 import { type BgnbdParams, fitBgnbd, probabilityNoPurchase } from './bgnbd.ts';
 import { type FeatureTable, featuresAt, type OrderIndex, purchaseDaysBetween } from './features.ts';
 import { fitWithHoldout, type HoldoutReport } from './holdout.ts';
-import { type LogisticModel, predictLogistic } from './logistic.ts';
-import { sampleRows, takeRows } from './split.ts';
+import { type LogisticModel, predictLogisticRow } from './logistic.ts';
+import { sampleRows } from './rows.ts';
 import { dateOfDay, dayNumber, daysPerUnit } from './time.ts';
 import type { TimeUnit } from './types.ts';
 
@@ -29,21 +30,35 @@ export function bgnbdPurchaseProbability(table: FeatureTable, params: BgnbdParam
   return out;
 }
 
+/** The propensity model's features, in model order. */
+export const PROPENSITY_FEATURES = ['bgnbd_logit', 'log_repeat_days', 'log_days_since_last', 'log_tenure_days', 'log_order_value', 'log_items_per_order'] as const;
+
 /**
- * Feature columns of the propensity model for the buyer rows (logs tame the skew), given the
- * BG/NBD purchase probability of each buyer row.
+ * Writes buyer row i's features (logs tame the skew) into `out`, in PROPENSITY_FEATURES order,
+ * given its BG/NBD purchase probability.
+ */
+function propensityRow(table: FeatureTable, i: number, bgnbdProbability: number, out: Float64Array): void {
+  out[0] = logit(bgnbdProbability);
+  out[1] = Math.log1p(table.x[i]!);
+  out[2] = Math.log1p(table.daysSinceLast[i]!);
+  out[3] = Math.log1p(table.cutoffDay - table.firstDay[i]!);
+  out[4] = Math.log1p(table.averageOrderValue[i]!);
+  out[5] = Math.log1p(table.quantity[i]! / table.orders[i]!);
+}
+
+/**
+ * Feature columns of the propensity model for the buyer rows, given each row's BG/NBD
+ * purchase probability over the model's window.
  * @example propensityFeatures(table, bgnbdPurchaseProbability(table, fit.params, 39)).bgnbd_logit
  */
 export function propensityFeatures(table: FeatureTable, bgnbdProbability: ArrayLike<number>): Record<string, Float64Array> {
-  const col = (f: (i: number) => number): Float64Array => Float64Array.from({ length: table.buyers }, (_, i) => f(i));
-  return {
-    bgnbd_logit: col((i) => logit(bgnbdProbability[i]!)),
-    log_repeat_days: col((i) => Math.log1p(table.x[i]!)),
-    log_days_since_last: col((i) => Math.log1p(table.daysSinceLast[i]!)),
-    log_tenure_days: col((i) => Math.log1p(table.cutoffDay - table.firstDay[i]!)),
-    log_order_value: col((i) => Math.log1p(table.averageOrderValue[i]!)),
-    log_items_per_order: col((i) => Math.log1p(table.quantity[i]! / table.orders[i]!)),
-  };
+  const columns = PROPENSITY_FEATURES.map(() => new Float64Array(table.buyers));
+  const row = new Float64Array(PROPENSITY_FEATURES.length);
+  for (let i = 0; i < table.buyers; i++) {
+    propensityRow(table, i, bgnbdProbability[i]!, row);
+    for (let j = 0; j < row.length; j++) columns[j]![i] = row[j]!;
+  }
+  return Object.fromEntries(PROPENSITY_FEATURES.map((name, j) => [name, columns[j]!]));
 }
 
 export interface PropensityTraining {
@@ -59,7 +74,7 @@ export interface PropensityTrainingOptions {
   asOf: Date;
   timeUnit: TimeUnit;
   windowDays: number;
-  /** Cap on training rows (an evenly spaced subset) for the BG/NBD refit and the regression. */
+  /** Cap on customers sampled (evenly spaced) for the BG/NBD refit and the regression. */
   maxRows?: number;
   /** Fewest training rows / rows per class worth fitting on. */
   minRows?: number;
@@ -77,7 +92,8 @@ export function trainPropensity(o: PropensityTrainingOptions): PropensityTrainin
   const unit = daysPerUnit(o.timeUnit);
   const asOfDay = dayNumber(o.asOf);
   const trainingCutoff = dateOfDay(asOfDay - o.windowDays);
-  const table = featuresAt(o.index, trainingCutoff, o.timeUnit);
+  // A bounded, evenly spaced sample of customers: cheap on huge bases, all of a small one.
+  const table = featuresAt(o.index, trainingCutoff, o.timeUnit, undefined, sampleRows(o.index.ids.length, o.maxRows ?? 100_000));
   const minRows = o.minRows ?? 200;
   if (table.buyers < minRows) {
     return { reason: `only ${table.buyers} customers had bought by ${trainingCutoff.toISOString().slice(0, 10)} (one window before the as-of date); need ${minRows}` };
@@ -89,26 +105,28 @@ export function trainPropensity(o: PropensityTrainingOptions): PropensityTrainin
   if (positives < minClass || labels.length - positives < minClass) {
     return { reason: `the training window has ${positives} buyers and ${labels.length - positives} non-buyers; need ${minClass} of each` };
   }
-  const rows = sampleRows(table.buyers, o.maxRows ?? 100_000);
-  const fit = fitBgnbd({ x: takeRows(table.x, rows), tx: takeRows(table.tx, rows), T: takeRows(table.T, rows) });
+  const fit = fitBgnbd(table);
   const baseline = bgnbdPurchaseProbability(table, fit.params, o.windowDays / unit);
-  const features: Record<string, Float64Array> = {};
-  for (const [name, col] of Object.entries(propensityFeatures(table, baseline))) features[name] = takeRows(col, rows);
-  const { model, report } = fitWithHoldout(features, takeRows(labels, rows), {
-    ids: Array.from(rows, (i) => table.ids[i]!),
-    baseline: takeRows(baseline, rows),
-    seed: o.seed ?? 1,
-  });
+  const { model, report } = fitWithHoldout(propensityFeatures(table, baseline), labels, { ids: table.ids, baseline, seed: o.seed ?? 1 });
   return { model, report, trainingCutoff, windowDays: o.windowDays };
 }
 
 /**
  * Probability of buying within the model's window, for each buyer row; `bgnbdProbability`
- * must be taken over that same window.
+ * must be taken over that same window. Scores row by row (no feature columns).
  * @example scorePropensity(training.model, table, bgnbdPurchaseProbability(table, fit.params, training.windowDays / 7))
  */
 export function scorePropensity(model: LogisticModel, table: FeatureTable, bgnbdProbability: ArrayLike<number>): Float64Array {
-  return predictLogistic(model, propensityFeatures(table, bgnbdProbability));
+  if (model.names.join() !== PROPENSITY_FEATURES.join()) {
+    throw new ForesightError('invalid_model_input', `model features ${model.names.join(', ')} are not the propensity features; train it with trainPropensity`, { field: 'model' });
+  }
+  const out = new Float64Array(table.buyers);
+  const row = new Float64Array(PROPENSITY_FEATURES.length);
+  for (let i = 0; i < table.buyers; i++) {
+    propensityRow(table, i, bgnbdProbability[i]!, row);
+    out[i] = predictLogisticRow(model, row);
+  }
+  return out;
 }
 
 function logit(p: number): number {

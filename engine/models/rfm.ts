@@ -47,13 +47,23 @@ export const RFM_SEGMENT_GRID: readonly (readonly RfmSegment[])[] = [
 export function quintileScores(values: ArrayLike<number>, higherIsBetter = true): Uint8Array {
   const n = values.length;
   const sign = higherIsBetter ? 1 : -1;
-  const sorted = Float64Array.from(values, (v) => sign * v).sort();
+  const sorted = new Float64Array(n);
+  for (let i = 0; i < n; i++) sorted[i] = sign * values[i]!;
+  sorted.sort();
+  // The score is a step function of the value: one pass over the sorted tie groups finds the
+  // smallest value reaching each score, then each customer needs at most four comparisons.
+  const cuts = [Infinity, Infinity, Infinity, Infinity];
+  for (let lo = 0; lo < n; ) {
+    let hi = lo + 1;
+    while (hi < n && sorted[hi] === sorted[lo]) hi++;
+    const score = Math.min(5, Math.floor((5 * (lo + (hi - lo) / 2)) / n) + 1);
+    for (let s = 2; s <= score; s++) if (cuts[s - 2] === Infinity) cuts[s - 2] = sorted[lo]!;
+    lo = hi;
+  }
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const v = sign * values[i]!;
-    const below = lowerBound(sorted, v);
-    const equal = upperBound(sorted, v) - below;
-    out[i] = Math.min(5, Math.floor((5 * (below + equal / 2)) / n) + 1);
+    out[i] = 1 + (v >= cuts[0]! ? 1 : 0) + (v >= cuts[1]! ? 1 : 0) + (v >= cuts[2]! ? 1 : 0) + (v >= cuts[3]! ? 1 : 0);
   }
   return out;
 }
@@ -82,26 +92,4 @@ export function rfmSegment(r: number, f: number, m: number): RfmSegment {
 
 function clampScore(s: number): number {
   return Math.min(5, Math.max(1, Math.round(s)));
-}
-
-function lowerBound(sorted: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function upperBound(sorted: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

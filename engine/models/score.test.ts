@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { expectedPurchases, pAlive } from './bgnbd.ts';
 import { CALIBRATION_END, HOLDOUT_WEEKS, loadCdnowSample, PUBLISHED_BGNBD, PUBLISHED_GAMMA_GAMMA } from './cdnow.fixture.ts';
-import { scoreCustomers } from './score.ts';
+import { customerScores, scoreCustomers } from './score.ts';
 import { generateEmailEvents, generatePopulation } from './synthetic.ts';
 
 describe('scoreCustomers', () => {
   it('scores the CDNOW sample at the calibration end', async () => {
     const { orders } = await loadCdnowSample();
-    const { customers, report } = scoreCustomers({ orders, asOf: CALIBRATION_END, timeUnit: 'week', horizon: HOLDOUT_WEEKS, options: { personas: false } });
+    const { scores, report } = scoreCustomers({ orders, asOf: CALIBRATION_END, timeUnit: 'week', horizon: HOLDOUT_WEEKS, options: { personas: false } });
+    const customers = [...customerScores(scores)];
     expect(customers).toHaveLength(2357);
     expect(report.buyers).toBe(2357);
     expect(Math.abs(report.bgnbd.params.r / PUBLISHED_BGNBD.r - 1)).toBeLessThan(0.005);
@@ -62,7 +63,8 @@ describe('scoreCustomers', () => {
     });
     const ids = [...truth.ids, 'lead1', 'lead2'];
     const { events } = generateEmailEvents({ ids, seed: 3, start: new Date('2024-06-01T00:00:00Z'), days: 210, sendEveryDays: 7, openA: 2, openB: 5, clickGivenOpen: 0.2 });
-    const { customers, report } = scoreCustomers({ orders, events, asOf: end, timeUnit: 'week', horizon: 26 });
+    const { scores, report } = scoreCustomers({ orders, events, asOf: end, timeUnit: 'week', horizon: 26 });
+    const customers = [...customerScores(scores)];
     expect(report.prospects).toBe(2);
     const lead = customers.find((c) => c.customer_id === 'lead1')!;
     expect(lead.lifecycle_stage).toBe('prospect');

@@ -3,24 +3,24 @@ import { type BgnbdFit, expectedPurchases, fitBgnbd, pAlive } from './bgnbd.ts';
 import { churnProbability } from './churn.ts';
 import { createClv } from './clv.ts';
 import { type EngagementEvent, scoreEngagement, trainEngagement } from './engagement.ts';
-import { type FeatureTable, featuresAt, indexEmailEvents, indexOrders } from './features.ts';
+import { type FeatureTable, featuresAt, indexEmailEvents, indexOrders, type OrderIndex } from './features.ts';
 import { expectedAverageSpend, fitGammaGamma, type GammaGammaFit } from './gamma-gamma.ts';
 import type { HoldoutReport } from './holdout.ts';
 import { type LifecycleOptions, type LifecycleStage, lifecycleStage } from './lifecycle.ts';
-import { type CycleStats, fitCycleStats, isOverdue, type NextPurchaseSource, nextPurchasePredictor } from './next-purchase.ts';
+import { type CycleStats, fitCycleStats, type NextPurchaseDays, type NextPurchaseSource, nextPurchaseModel } from './next-purchase.ts';
 import { fitPersonas, type PersonaOptions, type PersonaResult } from './personas.ts';
 import { bgnbdPurchaseProbability, scorePropensity, trainPropensity } from './propensity.ts';
-import { buildRecommender, type Recommendation, recommend } from './recommendations.ts';
+import { buildRecommender, type Recommendation, type RecommendationBuffer, recommendInto } from './recommendations.ts';
 import { rfmScores, type RfmSegment, rfmSegment } from './rfm.ts';
-import { sampleRows, takeRows } from './split.ts';
-import { daysPerUnit } from './time.ts';
+import { sampleRows, takeRows } from './rows.ts';
+import { daysPerUnit, MS_PER_DAY } from './time.ts';
 import type { EmailEvent, Order, TimeUnit } from './types.ts';
 import { requireScalar } from './validate.ts';
 import { type ValueTier, type ValueTierOptions, valueTiers } from './value-tier.ts';
 
 /**
- * The score pipeline: from raw orders (and optional email events) at an as-of date to one
- * row of predictions per customer plus a report on the fitted models. Pure and storage-free —
+ * The score pipeline: from raw orders (and optional email events) at an as-of date to the
+ * predictions of every customer (columnar, see CustomerScores) plus a report on the fitted models. Pure and storage-free —
  * the engine stores the rows. Everything that is fitted (BG/NBD, Gamma-Gamma, EB cycles,
  * propensity, engagement, personas, recommender) is fitted here on data up to `asOf` only.
  *
@@ -45,9 +45,9 @@ export interface ScoreOptions {
   personas?: PersonaOptions | false;
   /** Recommendations per customer (default 5; 0 to skip). */
   recommendations?: number;
-  /** Buyers the BG/NBD and Gamma-Gamma fits use at most (default 100,000). */
+  /** Buyers the BG/NBD and Gamma-Gamma fits use at most (default 50,000; an evenly spaced sample). */
   fitSampleSize?: number;
-  /** Rows the propensity regression trains on at most (default 100,000). */
+  /** Rows the propensity model (its BG/NBD refit and regression) trains on at most (default 50,000). */
   trainingSampleSize?: number;
   seed?: number;
 }
@@ -63,7 +63,10 @@ export interface ScoreInput {
   options?: ScoreOptions;
 }
 
-/** One customer's predictions. Purchase-model fields are null for prospects (no purchase yet). */
+/**
+ * One customer's predictions (a materialised row of CustomerScores). Purchase-model fields
+ * are null for prospects (no purchase yet).
+ */
 export interface CustomerScore {
   customer_id: string;
   /** Repeat purchase days, recency and age at the as-of date (time units). */
@@ -98,6 +101,48 @@ export interface CustomerScore {
   recommendations: Recommendation[];
 }
 
+/**
+ * All customers' predictions, column by column: rows 0 .. buyers-1 are buyers, the rest
+ * prospects, whose purchase-model columns are meaningless (0 or NaN; `customerScore` gives
+ * null). Other numbers are typed arrays with NaN for "none" (e.g. no email history); dates
+ * are epoch milliseconds; labels are arrays of shared strings. A million customers are then a few dozen arrays
+ * rather than tens of millions of small objects; `customerScore` / `customerScores` turn
+ * rows into plain objects on demand (e.g. one storage batch at a time).
+ */
+export interface CustomerScores {
+  n: number;
+  buyers: number;
+  customer_id: readonly string[];
+  x: Float64Array;
+  t_x: Float64Array;
+  T: Float64Array;
+  p_alive: Float64Array;
+  expected_purchases: Float64Array;
+  expected_next_purchase_at: Float64Array;
+  expected_next_purchase_low: Float64Array;
+  expected_next_purchase_high: Float64Array;
+  next_purchase_source: (NextPurchaseSource | null)[];
+  purchase_cycle_days: Float64Array;
+  avg_order_value: Float64Array;
+  clv: Float64Array;
+  /** RFM scores 1..5. */
+  rfm_r: Uint8Array;
+  rfm_f: Uint8Array;
+  rfm_m: Uint8Array;
+  rfm_segment: (RfmSegment | null)[];
+  lifecycle_stage: LifecycleStage[];
+  value_tier: (ValueTier | null)[];
+  churn_probability: Float64Array;
+  purchase_propensity: Float64Array;
+  engagement_likelihood: Float64Array;
+  persona: (string | null)[];
+  /** Customer i's recommendations are rows recommendationStart[i] .. recommendationStart[i+1]-1. */
+  recommendationStart: Uint32Array;
+  recommendations: RecommendationBuffer;
+  /** Item ids indexed by `recommendations.item`. */
+  items: readonly string[];
+}
+
 export interface ScoreReport {
   asOf: string;
   timeUnit: TimeUnit;
@@ -119,10 +164,10 @@ export interface ScoreReport {
 /**
  * Scores every customer known at `asOf`.
  * @example
- * const { customers, report } = scoreCustomers({ orders, asOf: new Date('1997-09-30'), timeUnit: 'week', horizon: 39 });
- * customers[0].p_alive; report.bgnbd.r;
+ * const { scores, report } = scoreCustomers({ orders, asOf: new Date('1997-09-30'), timeUnit: 'week', horizon: 39 });
+ * customerScore(scores, 0).p_alive; report.bgnbd.params.r;
  */
-export function scoreCustomers(input: ScoreInput): { customers: CustomerScore[]; report: ScoreReport } {
+export function scoreCustomers(input: ScoreInput): { scores: CustomerScores; report: ScoreReport } {
   const o = input.options ?? {};
   const unit = daysPerUnit(input.timeUnit);
   requireScalar('horizon', input.horizon, { min: 0, positive: true });
@@ -133,91 +178,69 @@ export function scoreCustomers(input: ScoreInput): { customers: CustomerScore[];
   if (table.buyers === 0) {
     throw new ForesightError('no_buyers', `no orders on or before ${isoDay(input.asOf)}; check the orders and the as-of date`, { field: 'asOf' });
   }
-  const buyers = table.buyers;
+  const { n, buyers } = table;
+  const scores = emptyScores(table);
 
   // Purchase models, fitted on a bounded sample.
-  const fitRows = sampleRows(buyers, o.fitSampleSize ?? 100_000);
+  const fitRows = sampleRows(buyers, o.fitSampleSize ?? 50_000);
   const bg = fitBgnbd({ x: takeRows(table.x, fitRows), tx: takeRows(table.tx, fitRows), T: takeRows(table.T, fitRows) });
   if (!bg.converged) warnings.push('BG/NBD fit did not reach the gradient tolerance; parameters may be imprecise');
   const gg = fitSpend(table, fitRows, warnings);
-  const cycle = fitCycleStats(table);
-  const clv = createClv(bg.params, { horizon: input.horizon, periodLength: (o.periodDays ?? 30.4375) / unit, discountRate: o.discountRate ?? 0.01 });
-  const nextPurchase = nextPurchasePredictor({ cycle, bgnbd: bg.params, timeUnit: input.timeUnit, ...o.nextPurchase });
   // One-time buyers get the Gamma-Gamma population mean when it exists (q > 1), else the mean repeat spend.
   const oneTimeSpend = gg && gg.params.q > 1 ? expectedAverageSpend(gg.params, 0, 0) : populationMeanSpend(table);
+  const clv = createClv(bg.params, { horizon: input.horizon, periodLength: (o.periodDays ?? 30.4375) / unit, discountRate: o.discountRate ?? 0.01 });
+  const cycle = fitCycleStats(table);
+  const nextPurchase = nextPurchaseModel({ cycle, bgnbd: bg.params, timeUnit: input.timeUnit, ...o.nextPurchase });
+  const next: NextPurchaseDays = { at: 0, low: 0, high: 0, source: 'population', cycleDays: 0 };
+  const frequency = new Float64Array(buyers);
+  for (let i = 0; i < buyers; i++) frequency[i] = table.x[i]! + 1;
+  const rfm = rfmScores({ recencyDays: table.daysSinceLast.subarray(0, buyers), frequency, monetary: table.total.subarray(0, buyers) });
 
-  const rfm = rfmScores({ recencyDays: table.daysSinceLast.subarray(0, buyers), frequency: table.x.subarray(0, buyers).map((x) => x + 1), monetary: table.total.subarray(0, buyers) });
-  const clvValues = new Float64Array(buyers);
-  const aovValues = new Float64Array(buyers);
   for (let i = 0; i < buyers; i++) {
-    const x = table.x[i]!;
-    // Without a spend model: the customer's own mean spend per purchase day.
-    aovValues[i] = !gg ? table.total[i]! / (x + 1) : x > 0 ? expectedAverageSpend(gg.params, x, table.repeatMean[i]!) : oneTimeSpend;
-    clvValues[i] = clv(x, table.tx[i]!, table.T[i]!, aovValues[i]!);
-  }
-  const tiers = valueTiers(clvValues, o.valueTiers);
-
-  const propensityWindowDays = o.propensityWindowDays ?? input.horizon * unit;
-  const propensity = scoreBuyProbability(input, table, index, bg, propensityWindowDays, o);
-  const engagement = email ? scoreEmailEngagement(input, table, index, email, o) : null;
-  const personas = o.personas === false ? null : fitPersonasOrWarn(table, o.personas ?? {}, warnings);
-  const topN = o.recommendations ?? 5;
-  const recommender = topN > 0 && input.orders.some((order) => order.items && order.items.length > 0) ? buildRecommender(input.orders, { cutoff: input.asOf }) : null;
-
-  const customers: CustomerScore[] = new Array(table.n);
-  for (let i = 0; i < table.n; i++) {
-    const id = table.ids[i]!;
-    const engagementLikelihood = engagement && !Number.isNaN(engagement.scores[i]!) ? engagement.scores[i]! : null;
-    const recommendations = recommender ? recommend(recommender, id, topN) : [];
-    if (i >= buyers) {
-      customers[i] = prospectRow(id, engagementLikelihood, recommendations);
-      continue;
-    }
     const x = table.x[i]!;
     const tx = table.tx[i]!;
     const T = table.T[i]!;
     const alive = pAlive(bg.params, x, tx, T);
-    const next = nextPurchase(table, i);
-    customers[i] = {
-      customer_id: id,
-      x,
-      t_x: tx,
-      T,
-      p_alive: alive,
-      expected_purchases: expectedPurchases(bg.params, x, tx, T, input.horizon),
-      expected_next_purchase_at: next.at,
-      expected_next_purchase_low: next.low,
-      expected_next_purchase_high: next.high,
-      next_purchase_source: next.source,
-      purchase_cycle_days: next.cycleDays,
-      avg_order_value: aovValues[i]!,
-      clv: clvValues[i]!,
-      rfm_r: rfm.r[i]!,
-      rfm_f: rfm.f[i]!,
-      rfm_m: rfm.m[i]!,
-      rfm_segment: rfmSegment(rfm.r[i]!, rfm.f[i]!, rfm.m[i]!),
-      lifecycle_stage: lifecycleStage(
-        { purchaseDays: x + 1, daysSinceLast: table.daysSinceLast[i]!, pAlive: alive, overdue: isOverdue(next, input.asOf) },
-        o.lifecycle,
-      ),
-      value_tier: tiers[i]!,
-      churn_probability: churnProbability(bg.params, x, tx, T),
-      purchase_propensity: propensity.scores[i]!,
-      engagement_likelihood: engagementLikelihood,
-      persona: personas ? personas.personas[personas.assignment[i]!]!.label : null,
-      recommendations,
-    };
+    // Without a spend model: the customer's own mean spend per purchase day.
+    const aov = !gg ? table.total[i]! / (x + 1) : x > 0 ? expectedAverageSpend(gg.params, x, table.repeatMean[i]!) : oneTimeSpend;
+    nextPurchase.predictDays(table, i, next);
+    scores.p_alive[i] = alive;
+    scores.churn_probability[i] = churnProbability(bg.params, x, tx, T);
+    scores.expected_purchases[i] = expectedPurchases(bg.params, x, tx, T, input.horizon);
+    scores.avg_order_value[i] = aov;
+    scores.clv[i] = clv(x, tx, T, aov);
+    scores.expected_next_purchase_at[i] = next.at * MS_PER_DAY;
+    scores.expected_next_purchase_low[i] = next.low * MS_PER_DAY;
+    scores.expected_next_purchase_high[i] = next.high * MS_PER_DAY;
+    scores.next_purchase_source[i] = next.source;
+    scores.purchase_cycle_days[i] = next.cycleDays;
+    scores.rfm_r[i] = rfm.r[i]!;
+    scores.rfm_f[i] = rfm.f[i]!;
+    scores.rfm_m[i] = rfm.m[i]!;
+    scores.rfm_segment[i] = rfmSegment(rfm.r[i]!, rfm.f[i]!, rfm.m[i]!);
+    const overdue = next.source === 'own-cycle' && table.cutoffDay > next.high;
+    scores.lifecycle_stage[i] = lifecycleStage({ purchaseDays: x + 1, daysSinceLast: table.daysSinceLast[i]!, pAlive: alive, overdue }, o.lifecycle);
   }
+  const tiers = valueTiers(scores.clv.subarray(0, buyers), o.valueTiers);
+  for (let i = 0; i < buyers; i++) scores.value_tier[i] = tiers[i]!;
+
+  const propensity = scoreBuyProbability(input, table, index, bg, o.propensityWindowDays ?? input.horizon * unit, o);
+  scores.purchase_propensity.set(propensity.scores);
+  const engagement = email ? scoreEmailEngagement(input, table, index, email, o) : null;
+  if (engagement) scores.engagement_likelihood.set(engagement.scores);
+  const personas = o.personas === false ? null : fitPersonasOrWarn(table, o.personas ?? {}, warnings);
+  if (personas) for (let i = 0; i < buyers; i++) scores.persona[i] = personas.personas[personas.assignment[i]!]!.label;
+  fillRecommendations(scores, table, input.orders, index, input.asOf, o.recommendations ?? 5);
 
   return {
-    customers,
+    scores,
     report: {
       asOf: isoDay(input.asOf),
       timeUnit: input.timeUnit,
       horizon: input.horizon,
-      customers: table.n,
+      customers: n,
       buyers,
-      prospects: table.n - buyers,
+      prospects: n - buyers,
       bgnbd: bg,
       gammaGamma: gg,
       cycle,
@@ -227,6 +250,110 @@ export function scoreCustomers(input: ScoreInput): { customers: CustomerScore[];
       warnings,
     },
   };
+}
+
+/**
+ * Row i of the scores as a plain object (Dates, nulls for "none", recommendation objects).
+ * @example customerScore(scores, 0).clv
+ */
+export function customerScore(scores: CustomerScores, i: number): CustomerScore {
+  const buyer = i < scores.buyers;
+  const num = (column: Float64Array): number | null => (!buyer || Number.isNaN(column[i]!) ? null : column[i]!);
+  const date = (column: Float64Array): Date | null => (buyer ? new Date(column[i]!) : null);
+  const engagement = scores.engagement_likelihood[i]!;
+  const recommendations: Recommendation[] = [];
+  const { item, score: recScore, popular } = scores.recommendations;
+  for (let k = scores.recommendationStart[i]!; k < scores.recommendationStart[i + 1]!; k++) {
+    recommendations.push({ itemId: scores.items[item[k]!]!, score: recScore[k]!, source: popular[k] ? 'popular' : 'co-purchase' });
+  }
+  return {
+    customer_id: scores.customer_id[i]!,
+    x: num(scores.x),
+    t_x: num(scores.t_x),
+    T: num(scores.T),
+    p_alive: num(scores.p_alive),
+    expected_purchases: num(scores.expected_purchases),
+    expected_next_purchase_at: date(scores.expected_next_purchase_at),
+    expected_next_purchase_low: date(scores.expected_next_purchase_low),
+    expected_next_purchase_high: date(scores.expected_next_purchase_high),
+    next_purchase_source: scores.next_purchase_source[i] ?? null,
+    purchase_cycle_days: num(scores.purchase_cycle_days),
+    avg_order_value: num(scores.avg_order_value),
+    clv: num(scores.clv),
+    rfm_r: buyer ? scores.rfm_r[i]! : null,
+    rfm_f: buyer ? scores.rfm_f[i]! : null,
+    rfm_m: buyer ? scores.rfm_m[i]! : null,
+    rfm_segment: scores.rfm_segment[i] ?? null,
+    lifecycle_stage: scores.lifecycle_stage[i]!,
+    value_tier: scores.value_tier[i] ?? null,
+    churn_probability: num(scores.churn_probability),
+    purchase_propensity: num(scores.purchase_propensity),
+    engagement_likelihood: Number.isNaN(engagement) ? null : engagement,
+    persona: scores.persona[i] ?? null,
+    recommendations,
+  };
+}
+
+/**
+ * All rows as plain objects, one at a time (a storage writer can batch them without holding
+ * a million objects).
+ * @example for (const row of customerScores(scores)) write(row);
+ */
+export function* customerScores(scores: CustomerScores): Generator<CustomerScore> {
+  for (let i = 0; i < scores.n; i++) yield customerScore(scores, i);
+}
+
+function emptyScores(table: FeatureTable): CustomerScores {
+  const { n, buyers } = table;
+  const nan = (): Float64Array => new Float64Array(n).fill(NaN);
+  return {
+    n,
+    buyers,
+    customer_id: table.ids,
+    // Shared with the feature table rather than copied.
+    x: table.x,
+    t_x: table.tx,
+    T: table.T,
+    p_alive: nan(),
+    expected_purchases: nan(),
+    expected_next_purchase_at: nan(),
+    expected_next_purchase_low: nan(),
+    expected_next_purchase_high: nan(),
+    next_purchase_source: new Array<NextPurchaseSource | null>(n).fill(null),
+    purchase_cycle_days: nan(),
+    avg_order_value: nan(),
+    clv: nan(),
+    rfm_r: new Uint8Array(n),
+    rfm_f: new Uint8Array(n),
+    rfm_m: new Uint8Array(n),
+    rfm_segment: new Array<RfmSegment | null>(n).fill(null),
+    // Prospects keep this; buyers are overwritten with their stage.
+    lifecycle_stage: new Array<LifecycleStage>(n).fill('prospect'),
+    value_tier: new Array<ValueTier | null>(n).fill(null),
+    churn_probability: nan(),
+    purchase_propensity: nan(),
+    engagement_likelihood: nan(),
+    persona: new Array<string | null>(n).fill(null),
+    recommendationStart: new Uint32Array(n + 1),
+    recommendations: { item: new Uint32Array(0), score: new Float64Array(0), popular: new Uint8Array(0) },
+    items: [],
+  };
+}
+
+/** Top-n recommendations of every customer (buyers and prospects), when orders carry items. */
+function fillRecommendations(scores: CustomerScores, table: FeatureTable, orders: readonly Order[], index: OrderIndex, asOf: Date, topN: number): void {
+  requireScalar('recommendations', topN, { min: 0 });
+  if (topN === 0 || !orders.some((order) => order.items && order.items.length > 0)) return;
+  const recommender = buildRecommender(orders, index, { cutoff: asOf });
+  const buffer: RecommendationBuffer = { item: new Uint32Array(scores.n * topN), score: new Float64Array(scores.n * topN), popular: new Uint8Array(scores.n * topN) };
+  let at = 0;
+  for (let i = 0; i < scores.n; i++) {
+    const slot = i < table.buyers ? table.orderSlot[i]! : index.slotOf.get(scores.customer_id[i]!);
+    at += recommendInto(recommender, slot, topN, buffer, at);
+    scores.recommendationStart[i + 1] = at;
+  }
+  scores.recommendations = buffer;
+  scores.items = recommender.items;
 }
 
 function fitSpend(table: FeatureTable, rows: Uint32Array, warnings: string[]): GammaGammaFit | null {
@@ -264,7 +391,7 @@ function scoreBuyProbability(
 ): { scores: Float64Array; report: ScoreReport['propensity'] } {
   requireScalar('propensityWindowDays', windowDays, { min: 0, positive: true });
   const baseline = bgnbdPurchaseProbability(table, bg.params, windowDays / daysPerUnit(input.timeUnit));
-  const trained = trainPropensity({ index, asOf: input.asOf, timeUnit: input.timeUnit, windowDays, maxRows: o.trainingSampleSize ?? 100_000, seed: o.seed ?? 1 });
+  const trained = trainPropensity({ index, asOf: input.asOf, timeUnit: input.timeUnit, windowDays, maxRows: o.trainingSampleSize ?? 50_000, seed: o.seed ?? 1 });
   if ('reason' in trained) {
     // Too little history one window back: the BG/NBD probability is the propensity.
     return { scores: baseline, report: { source: 'bgnbd', windowDays, reason: trained.reason } };
@@ -302,35 +429,6 @@ function fitPersonasOrWarn(table: FeatureTable, options: PersonaOptions, warning
     warnings.push(`personas skipped: ${err.message}`);
     return null;
   }
-}
-
-function prospectRow(id: string, engagement: number | null, recommendations: Recommendation[]): CustomerScore {
-  return {
-    customer_id: id,
-    x: null,
-    t_x: null,
-    T: null,
-    p_alive: null,
-    expected_purchases: null,
-    expected_next_purchase_at: null,
-    expected_next_purchase_low: null,
-    expected_next_purchase_high: null,
-    next_purchase_source: null,
-    purchase_cycle_days: null,
-    avg_order_value: null,
-    clv: null,
-    rfm_r: null,
-    rfm_f: null,
-    rfm_m: null,
-    rfm_segment: null,
-    lifecycle_stage: 'prospect',
-    value_tier: null,
-    churn_probability: null,
-    purchase_propensity: null,
-    engagement_likelihood: engagement,
-    persona: null,
-    recommendations,
-  };
 }
 
 function isoDay(date: Date): string {

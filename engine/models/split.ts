@@ -26,23 +26,3 @@ function hashId(id: string, seed: number): number {
   h ^= h >>> 13;
   return h >>> 0;
 }
-
-/**
- * Row numbers of a deterministic, evenly spaced subset of at most `cap` of `n` rows (all rows
- * when n ≤ cap). Used to bound fitting cost on very large bases.
- * @example sampleRows(10, 4) // => Uint32Array [0, 2, 5, 7]
- */
-export function sampleRows(n: number, cap: number): Uint32Array {
-  const m = Math.min(n, cap);
-  return Uint32Array.from({ length: m }, (_, k) => Math.floor((k * n) / m));
-}
-
-/**
- * The values of a column at the given rows.
- * @example takeRows([5, 6, 7], Uint32Array.of(0, 2)) // => Float64Array [5, 7]
- */
-export function takeRows(values: ArrayLike<number>, rows: Uint32Array): Float64Array {
-  const out = new Float64Array(rows.length);
-  for (let k = 0; k < rows.length; k++) out[k] = values[rows[k]!]!;
-  return out;
-}

@@ -29,6 +29,7 @@ export interface SyntheticOptions {
 }
 
 export interface SyntheticPopulation {
+  /** Orders share Date objects per day and product id strings: treat them as read-only. */
   orders: Order[];
   truth: {
     ids: string[];
@@ -61,6 +62,15 @@ export function generatePopulation(o: SyntheticOptions): SyntheticPopulation {
     group: new Int32Array(n).fill(-1),
   };
   const orders: Order[] = [];
+  // One Date per calendar day and one string per product, shared by all orders that use them:
+  // millions of orders then cost far less memory (and garbage-collection time).
+  const dates = new Map<number, Date>();
+  const dateOf = (day: number): Date => {
+    let date = dates.get(day);
+    if (!date) dates.set(day, (date = dateOfDay(day)));
+    return date;
+  };
+  const itemIds = o.items ? Array.from({ length: o.items.catalogue + 1 }, (_, k) => `p${k}`) : [];
   const { r, alpha, a, b } = o.bgnbd;
   const gg = o.gammaGamma;
   for (let c = 0; c < n; c++) {
@@ -76,8 +86,8 @@ export function generatePopulation(o: SyntheticOptions): SyntheticPopulation {
     truth.dropoutDay[c] = Infinity;
     let day = startDay + rng.next() * o.acquisitionDays;
     for (let k = 0; day < endDay; k++) {
-      const order: Order = { customerId: id, orderId: `${id}-${k + 1}`, orderedAt: dateOfDay(Math.floor(day)), amount: Math.round(rng.gamma(gg.p, nu) * 100) / 100 };
-      if (o.items) order.items = drawItems(rng, o.items, group);
+      const order: Order = { customerId: id, orderId: `${id}-${k + 1}`, orderedAt: dateOf(Math.floor(day)), amount: Math.round(rng.gamma(gg.p, nu) * 100) / 100 };
+      if (o.items) order.items = drawItems(rng, o.items, group, itemIds);
       orders.push(order);
       if (k > 0 && rng.next() < p) {
         truth.dropoutDay[c] = day;
@@ -129,7 +139,7 @@ export function generateEmailEvents(o: SyntheticEmailOptions): { events: EmailEv
 }
 
 /** 1–2 items per order; with probability `loyalty` from the customer's group, else anywhere. */
-function drawItems(rng: Rng, items: NonNullable<SyntheticOptions['items']>, group: number): string[] {
+function drawItems(rng: Rng, items: NonNullable<SyntheticOptions['items']>, group: number, itemIds: readonly string[]): string[] {
   const perGroup = Math.max(1, Math.floor(items.catalogue / items.groups));
   const count = rng.next() < 0.5 ? 1 : 2;
   const out: string[] = [];
@@ -137,7 +147,7 @@ function drawItems(rng: Rng, items: NonNullable<SyntheticOptions['items']>, grou
     // Squaring a uniform skews choice towards low ranks: a few items are popular.
     const rank = Math.floor(rng.next() ** 2 * perGroup);
     const g = rng.next() < items.loyalty ? group : rng.int(items.groups);
-    out.push(`p${g * perGroup + rank + 1}`);
+    out.push(itemIds[g * perGroup + rank + 1]!);
   }
   return out;
 }
