@@ -1,6 +1,4 @@
-import jstatPkg from 'jstat';
-
-const { jStat } = jstatPkg;
+import jStat from 'jstat';
 
 /** z for a two-sided 95% interval: the 0.975 quantile of the standard normal. */
 export const Z95 = 1.959963984540054;
