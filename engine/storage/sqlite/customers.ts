@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { mergeAttributes } from '../../core/profile.ts';
-import type { CustomerRecord, CustomerStore, CustomerUpsert } from '../types.ts';
+import type { CustomerStore, CustomerUpsert } from '../types.ts';
 import { toCustomer } from './rows.ts';
 
 export function sqliteCustomers(db: Database): CustomerStore {
@@ -10,7 +10,7 @@ export function sqliteCustomers(db: Database): CustomerStore {
     'INSERT INTO customers (external_id, email, attributes, timezone, consent, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const update = db.prepare('UPDATE customers SET email = ?, attributes = ?, timezone = ?, consent = ?, updated_at = ? WHERE id = ?');
-  const byId = db.prepare('SELECT * FROM customers WHERE id = ?');
+  const byIds = db.prepare('SELECT * FROM customers WHERE id IN (SELECT value FROM json_each(?))');
 
   const upsertOne = (c: CustomerUpsert, now: number): number => {
     const row = byExt.get(c.externalId) as Record<string, unknown> | undefined;
@@ -47,12 +47,8 @@ export function sqliteCustomers(db: Database): CustomerStore {
       })();
     },
     async get(ids) {
-      const out: CustomerRecord[] = [];
-      for (const id of ids) {
-        const r = byId.get(id) as Record<string, unknown> | undefined;
-        if (r) out.push(toCustomer(r));
-      }
-      return out;
+      if (ids.length === 0) return [];
+      return (byIds.all(JSON.stringify(ids)) as Record<string, unknown>[]).map(toCustomer);
     },
     async byExternalId(ext) {
       const r = byExt.get(ext) as Record<string, unknown> | undefined;

@@ -1,26 +1,36 @@
 import type { Database } from 'better-sqlite3';
 import { applyProfileChange } from '../../core/profile.ts';
 import type { CounterDelta, RunRecord, RunStore, StepUnit } from '../types.ts';
+import { multiRowInsert } from './bulk.ts';
 import { toHistory, toRun } from './rows.ts';
 
 const FROZEN = `(SELECT id FROM journeys WHERE status IN ('paused', 'archived'))`;
+
+/** Rows collected across a commit's units and written in bulk at its end. */
+interface Bulk {
+  runs: unknown[];
+  history: unknown[];
+  events: number[];
+}
 
 export function sqliteRuns(db: Database): RunStore {
   const reserve = db.prepare(
     `INSERT INTO id_sequences (name, next) VALUES ('runs', 1 + ?) ON CONFLICT (name) DO UPDATE SET next = next + ? RETURNING next`,
   );
-  const insertRun = db.prepare(
-    `INSERT INTO runs (id, journey_id, version, customer_id, node_id, visit, status, wake_at, wait_event, wait, entered_at, node_entered_at, updated_at, ended_at, end_reason, state, error)
-     VALUES (@id, @journeyId, @version, @customerId, @nodeId, @visit, @status, @wakeAt, @waitEvent, @wait, @enteredAt, @nodeEnteredAt, @updatedAt, @endedAt, @endReason, @state, @error)`,
+  const insertRuns = multiRowInsert(
+    db,
+    `INSERT INTO runs (id, journey_id, version, customer_id, node_id, visit, status, wake_at, wait_event, wait, entered_at, node_entered_at, updated_at, ended_at, end_reason, state, error) VALUES`,
+    17,
   );
   const casProbe = db.prepare('SELECT node_id, visit FROM runs WHERE id = ?').raw();
   const updateRun = db.prepare(
-    `UPDATE runs SET node_id = @nodeId, visit = @visit, status = @status, wake_at = @wakeAt, wait_event = @waitEvent, wait = @wait,
-       node_entered_at = @nodeEnteredAt, updated_at = @updatedAt, ended_at = @endedAt, end_reason = @endReason, state = @state, error = @error,
+    `UPDATE runs SET node_id = ?, visit = ?, status = ?, wake_at = ?, wait_event = ?, wait = ?,
+       node_entered_at = ?, updated_at = ?, ended_at = ?, end_reason = ?, state = ?, error = ?,
        lease_owner = NULL, lease_expires = NULL
-     WHERE id = @id`,
+     WHERE id = ?`,
   );
-  const insertHistory = db.prepare('INSERT INTO run_history (run_id, visit, node_id, at, kind, port, detail) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  // History is the bulk of what a step writes: insert it many rows per statement.
+  const insertHistory = multiRowInsert(db, 'INSERT INTO run_history (run_id, visit, node_id, at, kind, port, detail) VALUES', 7);
   const insertOutbox = db.prepare(
     `INSERT INTO outbox (key, run_id, journey_id, node_id, customer_id, kind, payload, status, attempts, next_attempt_at, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
@@ -29,11 +39,16 @@ export function sqliteRuns(db: Database): RunStore {
     `INSERT INTO node_counters (journey_id, version, node_id, key, count) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (journey_id, version, node_id, key) DO UPDATE SET count = count + excluded.count`,
   );
-  const markEvent = db.prepare('UPDATE events SET processed = 1, lease_owner = NULL, lease_expires = NULL WHERE id = ?');
+  const markEvents = db.prepare('UPDATE events SET processed = 1, lease_owner = NULL, lease_expires = NULL WHERE id IN (SELECT value FROM json_each(?))');
   const getAttrs = db.prepare('SELECT attributes FROM customers WHERE id = ?').pluck();
   const setAttrs = db.prepare('UPDATE customers SET attributes = ?, updated_at = ? WHERE id = ?');
-  const openForCustomer = db.prepare(`SELECT * FROM runs WHERE customer_id = ? AND status IN ('active', 'waiting')`);
-  const lastEntry = db.prepare('SELECT MAX(entered_at) FROM runs WHERE journey_id = ? AND customer_id = ?').pluck();
+  // Batched reads: one statement per batch, ids passed as a JSON array.
+  const openForCustomers = db.prepare(
+    `SELECT * FROM runs WHERE status IN ('active', 'waiting') AND customer_id IN (SELECT value FROM json_each(?)) ORDER BY customer_id, id`,
+  );
+  const lastEntries = db
+    .prepare('SELECT customer_id, MAX(entered_at) FROM runs WHERE journey_id = ? AND customer_id IN (SELECT value FROM json_each(?)) GROUP BY customer_id')
+    .raw();
   const claimDue = db.prepare(
     `UPDATE runs SET lease_owner = @owner, lease_expires = @expires WHERE id IN (
        SELECT id FROM runs
@@ -43,28 +58,29 @@ export function sqliteRuns(db: Database): RunStore {
      ) RETURNING *`,
   );
 
-  const runParams = (r: RunRecord) => ({
-    ...r,
-    wait: r.wait ? JSON.stringify(r.wait) : null,
-    state: JSON.stringify(r.state),
-  });
-
-  const applyUnit = (u: StepUnit, now: number, counters: Map<string, CounterDelta>): boolean => {
+  const json = (v: unknown) => (v ? JSON.stringify(v) : null);
+  /** Applies one unit; rows that can be written in bulk are collected into `bulk` instead. */
+  const applyUnit = (u: StepUnit, now: number, counters: Map<string, CounterDelta>, bulk: Bulk): boolean => {
     // Compare-and-set first, before writing anything: the transaction holds the
     // write lock, so nothing can move these runs between the check and the writes.
     for (const { run, expect } of u.updates) {
       const row = casProbe.get(run.id) as [string, number] | undefined;
       if (!row || row[0] !== expect.nodeId || row[1] !== expect.visit) return false;
     }
-    for (const r of u.inserts) insertRun.run(runParams(r));
-    for (const { run } of u.updates) updateRun.run(runParams(run));
-    for (const h of u.history) insertHistory.run(h.runId, h.visit, h.nodeId, h.at, h.kind, h.port ?? null, h.detail ? JSON.stringify(h.detail) : null);
+    for (const r of u.inserts) {
+      bulk.runs.push(r.id, r.journeyId, r.version, r.customerId, r.nodeId, r.visit, r.status, r.wakeAt, r.waitEvent, json(r.wait));
+      bulk.runs.push(r.enteredAt, r.nodeEnteredAt, r.updatedAt, r.endedAt, r.endReason, JSON.stringify(r.state), r.error);
+    }
+    for (const { run: r } of u.updates) {
+      updateRun.run(r.nodeId, r.visit, r.status, r.wakeAt, r.waitEvent, json(r.wait), r.nodeEnteredAt, r.updatedAt, r.endedAt, r.endReason, JSON.stringify(r.state), r.error, r.id);
+    }
+    for (const h of u.history) bulk.history.push(h.runId, h.visit, h.nodeId, h.at, h.kind, h.port ?? null, h.detail ? JSON.stringify(h.detail) : null);
     for (const o of u.outbox) insertOutbox.run(o.key, o.runId, o.journeyId, o.nodeId, o.customerId, o.kind, JSON.stringify(o.payload), now, now, now);
     for (const p of u.profiles) {
       const attrs = getAttrs.get(p.customerId) as string | undefined;
       if (attrs !== undefined) setAttrs.run(JSON.stringify(applyProfileChange(JSON.parse(attrs), p)), now, p.customerId);
     }
-    for (const id of u.eventIds) markEvent.run(id);
+    for (const id of u.eventIds) bulk.events.push(id);
     for (const c of u.counters) {
       const k = `${c.journeyId}\0${c.version}\0${c.nodeId}\0${c.key}`;
       const cur = counters.get(k);
@@ -77,9 +93,13 @@ export function sqliteRuns(db: Database): RunStore {
   const commit = db.transaction((units: StepUnit[], now: number) => {
     const failed: number[] = [];
     const counters = new Map<string, CounterDelta>();
+    const bulk: Bulk = { runs: [], history: [], events: [] };
     units.forEach((u, i) => {
-      if (!applyUnit(u, now, counters)) failed.push(i);
+      if (!applyUnit(u, now, counters, bulk)) failed.push(i);
     });
+    insertRuns(bulk.runs);
+    insertHistory(bulk.history);
+    if (bulk.events.length) markEvents.run(JSON.stringify(bulk.events));
     for (const c of counters.values()) bumpCounter.run(c.journeyId, c.version, c.nodeId, c.key, c.by);
     return { failed };
   });
@@ -90,17 +110,12 @@ export function sqliteRuns(db: Database): RunStore {
       return next - n;
     },
     async openForCustomers(customerIds) {
-      const out: RunRecord[] = [];
-      for (const id of customerIds) for (const r of openForCustomer.all(id) as Record<string, unknown>[]) out.push(toRun(r));
-      return out;
+      if (customerIds.length === 0) return [];
+      return (openForCustomers.all(JSON.stringify(customerIds)) as Record<string, unknown>[]).map(toRun);
     },
     async lastEntries(journeyId, customerIds) {
-      const out = new Map<number, number>();
-      for (const id of customerIds) {
-        const t = lastEntry.get(journeyId, id) as number | null;
-        if (t !== null && t !== undefined) out.set(id, t);
-      }
-      return out;
+      if (customerIds.length === 0) return new Map();
+      return new Map(lastEntries.all(journeyId, JSON.stringify(customerIds)) as [number, number][]);
     },
     async claimDue({ now, owner, leaseMs, limit }) {
       const rows = claimDue.all({ owner, expires: now + leaseMs, now, limit }) as Record<string, unknown>[];
