@@ -150,4 +150,39 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect((await s.segments.get('vip'))!.definition).toEqual({ all: [] });
     expect(await s.segments.delete('vip')).toBe(true);
   });
+
+  withStorage('auth: unique users, expiring sessions, revocable API keys', async (s) => {
+    const u = await s.auth.createUser({ email: 'a@x.io', passwordHash: 'h', role: 'admin' }, 1);
+    expect(u).toMatchObject({ email: 'a@x.io', role: 'admin' });
+    expect(await s.auth.createUser({ email: 'a@x.io', passwordHash: 'h2', role: 'editor' }, 2)).toBeNull();
+    expect(await s.auth.countUsers()).toBe(1);
+    await s.auth.createSession({ tokenHash: 't', userId: u!.id, csrfToken: 'c', createdAt: 1, expiresAt: 100 });
+    expect(await s.auth.session('t', 50)).toMatchObject({ userId: u!.id, csrfToken: 'c' });
+    expect(await s.auth.session('t', 100)).toBeNull();
+    const k = await s.auth.createApiKey({ name: 'site', prefix: 'fsk_ab', keyHash: 'kh', scope: 'track' }, 5);
+    expect((await s.auth.useApiKey('kh', 6))!.lastUsedAt).toBe(6);
+    expect(await s.auth.revokeApiKey(k.id, 7)).toBe(true);
+    expect(await s.auth.revokeApiKey(k.id, 8)).toBe(false);
+    expect(await s.auth.useApiKey('kh', 9)).toBeNull();
+  });
+
+  withStorage('privacy: erase removes personal data, keeps counts, ends open runs', async (s) => {
+    const [id] = await s.customers.upsert([{ externalId: 'c1', email: 'a@x.io', attributes: { name: 'Ann' }, consent: { email: true } }], 1);
+    await s.events.insert([{ customerId: id!, type: 'view', properties: { url: '/me' }, occurredAt: 2, idempotencyKey: 'e1' }], 2);
+    await s.orders.insert([{ customerId: id!, orderId: 'o1', orderedAt: 3, amount: 10, items: ['sku'] }]);
+    const rid = await s.runs.reserveIds(1);
+    await s.runs.commit([unit({ inserts: [run(rid, id!, { state: { name: 'Ann' } })], outbox: [{ key: 'k', runId: rid, journeyId: 'j', nodeId: 'n', customerId: id!, kind: 'email', payload: { to: 'a@x.io' } }] })], 3);
+    await s.scores.put([{ customerId: id!, model: 'churn', value: 0.5, data: {}, modelVersion: 'v', scoredAt: 3 }]);
+    await s.privacy.erase(id!, 10);
+    const [c] = await s.customers.get([id!]);
+    expect(c).toMatchObject({ email: null, attributes: {}, consent: {} });
+    expect(c!.externalId).not.toBe('c1');
+    expect(await s.customers.byExternalId('c1')).toBeNull();
+    const evs = await s.events.list(id!, {});
+    expect(evs.map((e) => [e.type, e.properties])).toEqual([['view', {}]]);
+    expect((await s.orders.list(id!)).map((o) => [o.amount, o.items])).toEqual([[10, []]]);
+    expect((await s.outbox.get('k'))!).toMatchObject({ payload: {}, status: 'skipped' });
+    expect((await s.runs.get(rid))!).toMatchObject({ status: 'exited', endReason: 'erased', state: {} });
+    expect(await s.scores.forCustomer(id!)).toEqual([]);
+  });
 }

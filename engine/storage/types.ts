@@ -281,6 +281,72 @@ export interface SegmentStore {
   delete(name: string): Promise<boolean>;
 }
 
+export type UserRole = 'admin' | 'editor';
+
+export interface UserRecord {
+  id: number;
+  email: string;
+  /** scrypt hash with its parameters and salt (see engine/auth/password.ts); never the password. */
+  passwordHash: string;
+  role: UserRole;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface SessionRecord {
+  /** SHA-256 of the cookie token: a leaked database cannot be replayed as sessions. */
+  tokenHash: string;
+  userId: number;
+  csrfToken: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export type ApiKeyScope = 'track' | 'admin';
+
+export interface ApiKeyRecord {
+  id: number;
+  name: string;
+  /** The key's first characters, shown in lists so a key can be recognised without being stored. */
+  prefix: string;
+  keyHash: string;
+  scope: ApiKeyScope;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+export interface AuthStore {
+  /** Returns null when the email is taken. */
+  createUser(u: { email: string; passwordHash: string; role: UserRole }, now: number): Promise<UserRecord | null>;
+  userByEmail(email: string): Promise<UserRecord | null>;
+  userById(id: number): Promise<UserRecord | null>;
+  listUsers(): Promise<UserRecord[]>;
+  countUsers(): Promise<number>;
+  setPassword(userId: number, passwordHash: string, now: number): Promise<void>;
+  createSession(s: SessionRecord): Promise<void>;
+  /** The session if it exists and has not expired at `now`. */
+  session(tokenHash: string, now: number): Promise<SessionRecord | null>;
+  deleteSession(tokenHash: string): Promise<void>;
+  /** Ends every session of a user (password change, removal). */
+  deleteSessionsOf(userId: number): Promise<void>;
+  createApiKey(k: { name: string; prefix: string; keyHash: string; scope: ApiKeyScope }, now: number): Promise<ApiKeyRecord>;
+  /** The key if it exists and is not revoked; records its use. */
+  useApiKey(keyHash: string, now: number): Promise<ApiKeyRecord | null>;
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  /** False when no such key is active. */
+  revokeApiKey(id: number, now: number): Promise<boolean>;
+}
+
+export interface PrivacyStore {
+  /**
+   * Removes a customer's personal data in one transaction: profile fields,
+   * event and order details, message payloads, run state and scores. Row counts
+   * and timestamps stay, so journey and revenue statistics remain true.
+   */
+  erase(customerId: number, now: number): Promise<void>;
+}
+
 export interface Storage {
   readonly dialect: 'sqlite' | 'postgres';
   customers: CustomerStore;
@@ -291,5 +357,7 @@ export interface Storage {
   outbox: OutboxStore;
   scores: ScoreStore;
   segments: SegmentStore;
+  auth: AuthStore;
+  privacy: PrivacyStore;
   close(): Promise<void>;
 }

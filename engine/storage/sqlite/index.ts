@@ -4,11 +4,13 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { fileURLToPath } from 'node:url';
 import { ForesightError, errorMessage } from '../../core/errors.ts';
 import type { Storage } from '../types.ts';
+import { sqliteAuth } from './auth.ts';
 import { sqliteCustomers } from './customers.ts';
 import { sqliteEvents } from './events.ts';
 import { sqliteJourneys } from './journeys.ts';
 import { sqliteOrders } from './orders.ts';
 import { sqliteOutbox } from './outbox.ts';
+import { sqlitePrivacy } from './privacy.ts';
 import { sqliteRuns } from './runs.ts';
 import { sqliteScores, sqliteSegments } from './scores.ts';
 
@@ -44,6 +46,8 @@ export function openSqlite(file: string): SqliteStorage {
     outbox: sqliteOutbox(db),
     scores: sqliteScores(d),
     segments: sqliteSegments(d),
+    auth: sqliteAuth(d),
+    privacy: sqlitePrivacy(db),
     async close() {
       if (db.open) db.close();
     },

@@ -1,0 +1,25 @@
+import type { Database } from 'better-sqlite3';
+import type { PrivacyStore } from '../types.ts';
+
+export function sqlitePrivacy(db: Database): PrivacyStore {
+  const statements = [
+    // The external id is the customer's key in the shop: replaced, so nothing links back.
+    `UPDATE customers SET external_id = 'erased:' || id, email = NULL, attributes = '{}', timezone = NULL, consent = '{}', updated_at = @now WHERE id = @id`,
+    `UPDATE events SET properties = '{}', idempotency_key = NULL WHERE customer_id = @id`,
+    `UPDATE orders SET items = '[]' WHERE customer_id = @id`,
+    `UPDATE outbox SET payload = '{}', detail = NULL, last_error = NULL, status = CASE WHEN status = 'pending' THEN 'skipped' ELSE status END, updated_at = @now WHERE customer_id = @id`,
+    `UPDATE run_history SET detail = NULL WHERE run_id IN (SELECT id FROM runs WHERE customer_id = @id)`,
+    // Open runs end here: nothing may be sent to someone who asked to be forgotten.
+    `UPDATE runs SET status = 'exited', end_reason = 'erased', ended_at = @now, wake_at = NULL, wait_event = NULL, updated_at = @now WHERE customer_id = @id AND status IN ('active', 'waiting')`,
+    `UPDATE runs SET state = '{}', wait = NULL, error = NULL WHERE customer_id = @id`,
+    `DELETE FROM scores WHERE customer_id = @id`,
+  ].map((sql) => db.prepare(sql));
+  const eraseAll = db.transaction((id: number, now: number) => {
+    for (const s of statements) s.run({ id, now });
+  });
+  return {
+    async erase(customerId, now) {
+      eraseAll(customerId, now);
+    },
+  };
+}
