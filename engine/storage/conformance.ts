@@ -185,4 +185,25 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect((await s.runs.get(rid))!).toMatchObject({ status: 'exited', endReason: 'erased', state: {} });
     expect(await s.scores.forCustomer(id!)).toEqual([]);
   });
+
+  withStorage('suppressions: case-insensitive, first reason kept, removable', async (s) => {
+    await s.suppressions.add([{ email: ' Ann@X.io ', reason: 'bounce' }], 1);
+    await s.suppressions.add([{ email: 'ann@x.io', reason: 'manual' }], 2);
+    expect(await s.suppressions.get('ANN@x.io')).toEqual({ email: 'ann@x.io', reason: 'bounce', createdAt: 1 });
+    expect(await s.suppressions.list({ limit: 10, offset: 0 })).toHaveLength(1);
+    expect(await s.suppressions.remove('ann@X.io')).toBe(true);
+    expect(await s.suppressions.get('ann@x.io')).toBeNull();
+    expect(await s.suppressions.remove('ann@x.io')).toBe(false);
+  });
+
+  withStorage('send log: counts capped sends per customer since a time, once per key', async (s) => {
+    await s.sends.record({ key: 'a', customerId: 1, category: 'marketing', capped: true }, 10);
+    await s.sends.record({ key: 'a', customerId: 1, category: 'marketing', capped: true }, 11);
+    await s.sends.record({ key: 'b', customerId: 1, category: 'receipt', capped: false }, 12);
+    await s.sends.record({ key: 'c', customerId: 1, category: 'marketing', capped: true }, 20);
+    await s.sends.record({ key: 'd', customerId: 2, category: 'marketing', capped: true }, 20);
+    expect(await s.sends.countCapped(1, 0)).toBe(2);
+    expect(await s.sends.countCapped(1, 15)).toBe(1);
+    expect(await s.sends.countCapped(3, 0)).toBe(0);
+  });
 }

@@ -347,6 +347,33 @@ export interface PrivacyStore {
   erase(customerId: number, now: number): Promise<void>;
 }
 
+export interface SuppressionRecord {
+  /** Lower-cased address. */
+  email: string;
+  /** Why mail to it stops, e.g. `bounce`, `complaint`, `unsubscribe`, `manual`. */
+  reason: string;
+  createdAt: number;
+}
+
+/** Addresses no mail may go to, whichever customer they belong to. Every send checks it. */
+export interface SuppressionStore {
+  /** Adds addresses (case-insensitive); an address already listed keeps its first reason. */
+  add(entries: { email: string; reason: string }[], now: number): Promise<void>;
+  remove(email: string): Promise<boolean>;
+  get(email: string): Promise<SuppressionRecord | null>;
+  list(opts: { limit: number; offset: number }): Promise<SuppressionRecord[]>;
+}
+
+/**
+ * Mail handed to the transport, written the moment it is sent. Frequency caps
+ * count here rather than in the outbox, whose entries settle a batch at a time.
+ */
+export interface SendLogStore {
+  record(send: { key: string; customerId: number; category: string; capped: boolean }, at: number): Promise<void>;
+  /** Capped (non-exempt) sends to the customer at or after `since`. */
+  countCapped(customerId: number, since: number): Promise<number>;
+}
+
 export interface Storage {
   readonly dialect: 'sqlite' | 'postgres';
   customers: CustomerStore;
@@ -359,5 +386,7 @@ export interface Storage {
   segments: SegmentStore;
   auth: AuthStore;
   privacy: PrivacyStore;
+  suppressions: SuppressionStore;
+  sends: SendLogStore;
   close(): Promise<void>;
 }

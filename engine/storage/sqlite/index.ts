@@ -8,6 +8,7 @@ import { sqliteAuth } from './auth.ts';
 import { sqliteCustomers } from './customers.ts';
 import { sqliteEvents } from './events.ts';
 import { sqliteJourneys } from './journeys.ts';
+import { sqliteSendLog, sqliteSuppressions } from './messaging.ts';
 import { sqliteOrders } from './orders.ts';
 import { sqliteOutbox } from './outbox.ts';
 import { sqlitePrivacy } from './privacy.ts';
@@ -48,6 +49,8 @@ export function openSqlite(file: string): SqliteStorage {
     segments: sqliteSegments(d),
     auth: sqliteAuth(d),
     privacy: sqlitePrivacy(db),
+    suppressions: sqliteSuppressions(d),
+    sends: sqliteSendLog(d),
     async close() {
       if (db.open) db.close();
     },

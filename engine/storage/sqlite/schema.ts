@@ -215,3 +215,23 @@ export const apiKeys = sqliteTable('api_keys', {
   lastUsedAt: integer('last_used_at'),
   revokedAt: integer('revoked_at'),
 });
+
+// Messaging: addresses never to mail again, and the log frequency caps count.
+
+export const suppressions = sqliteTable('suppressions', {
+  email: text('email').primaryKey(),
+  reason: text('reason').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const emailSends = sqliteTable(
+  'email_sends',
+  {
+    key: text('key').primaryKey(),
+    customerId: integer('customer_id').notNull(),
+    category: text('category').notNull(),
+    capped: integer('capped').notNull(),
+    sentAt: integer('sent_at').notNull(),
+  },
+  (t) => [index('email_sends_customer').on(t.customerId, t.sentAt)],
+);
