@@ -1,0 +1,108 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CDNOW_SAMPLE, PUBLISHED_BGNBD, PUBLISHED_GAMMA_GAMMA } from '../../models/cdnow.fixture.ts';
+
+const bin = path.resolve(import.meta.dirname, '../../../bin/foresight.js');
+const dir = mkdtempSync(path.join(tmpdir(), 'foresight-models-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }));
+  });
+}
+
+const calibration = ['--calibration-end', '1997-09-30', '--time-unit', 'week'];
+
+function expectWithin(actual: number, expected: number, relative: number): void {
+  expect(Math.abs(actual / expected - 1)).toBeLessThan(relative);
+}
+
+describe('foresight models fit', () => {
+  it('reproduces the published CDNOW BG/NBD and Gamma-Gamma estimates as JSON', async () => {
+    const r = await cli(['models', 'fit', '--orders', CDNOW_SAMPLE, ...calibration, '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out)).toEqual(['customers', 'bgnbd', 'gammaGamma']);
+    expect(Object.keys(out.bgnbd).sort()).toEqual(['a', 'alpha', 'b', 'logLik', 'r']);
+    expect(Object.keys(out.gammaGamma).sort()).toEqual(['gamma', 'p', 'q']);
+    expect(out.customers).toBe(2357);
+    for (const k of ['r', 'alpha', 'a', 'b'] as const) expectWithin(out.bgnbd[k], PUBLISHED_BGNBD[k], 0.005);
+    expect(out.bgnbd.logLik).toBeCloseTo(-9582.4, 1);
+    for (const k of ['p', 'q', 'gamma'] as const) expectWithin(out.gammaGamma[k], PUBLISHED_GAMMA_GAMMA[k], 0.005);
+  });
+
+  it('reports malformed rows with their line numbers, fits on the rest and says how many it skipped', async () => {
+    const clean = readFileSync(CDNOW_SAMPLE, 'utf8').trimEnd();
+    const eol = clean.includes('\r\n') ? '\r\n' : '\n';
+    const lines = clean.split(eol).length; // header + 6,919 orders
+    const file = path.join(dir, 'with-bad-rows.csv');
+    writeFileSync(file, [clean, 'z1,bad1,1997-02-30,10,1', 'z2,bad2,1997-03-01,ten,1', ''].join(eol));
+    const r = await cli(['models', 'fit', '--orders', file, ...calibration, '--json']);
+    expect(r.code).toBe(0);
+    const errors = r.stderr.trim().split('\n');
+    expect(errors[0]).toBe(`${file}:${lines + 1}: ordered_at: "1997-02-30" is not a date (YYYY-MM-DD)`);
+    expect(errors[1]).toBe(`${file}:${lines + 2}: amount: "ten" is not a number`);
+    expect(errors[2]).toMatch(/skipped 2 malformed rows; the models use the other 6919 orders/);
+    const out = JSON.parse(r.stdout);
+    expect(out.customers).toBe(2357);
+    expectWithin(out.bgnbd.r, PUBLISHED_BGNBD.r, 0.005);
+  });
+
+  it('prints a readable summary without --json and names the flag of bad input', async () => {
+    const r = await cli(['models', 'fit', '--orders', CDNOW_SAMPLE, ...calibration]);
+    expect(r.stdout).toMatch(/^customers: 2357 \(calibration end 1997-09-30, time unit week\)\nBG\/NBD: r = 0\.24\d\d/);
+    const bad = await cli(['models', 'fit', '--orders', CDNOW_SAMPLE, '--time-unit', 'month']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--time-unit: "month" is not a time unit; use "day" or "week"/);
+    const early = await cli(['models', 'fit', '--orders', CDNOW_SAMPLE, '--calibration-end', '1990-01-01']);
+    expect(early.stderr).toMatch(/--calibration-end: no orders on or before 1990-01-01/);
+  });
+});
+
+describe('foresight models predict', () => {
+  it('writes the contract columns, one row per customer, with the published per-customer values', async () => {
+    const out = path.join(dir, 'predictions.csv');
+    const r = await cli(['models', 'predict', '--orders', CDNOW_SAMPLE, ...calibration, '--horizon', '39', '--out', out]);
+    expect(r.code).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    expect(text.split('\n')[0]).toBe(
+      'customer_id,x,t_x,T,p_alive,expected_purchases,expected_next_purchase_at,avg_order_value,clv,rfm_r,rfm_f,rfm_m,rfm_segment,lifecycle_stage,value_tier',
+    );
+    const rows = parse(text, { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(2357);
+    // FHL 2005's worked example: customer 1 (x = 2, t_x = 30.43, T = 38.86) is alive with
+    // probability 0.7266 and expected to make 1.226 purchases in weeks 40–78.
+    const c1 = rows.find((row) => row.customer_id === 'c1')!;
+    expect(Number(c1.x)).toBe(2);
+    expect(Number(c1.t_x)).toBeCloseTo(30.43, 2);
+    expect(Number(c1.T)).toBeCloseTo(38.86, 2);
+    expect(Number(c1.p_alive)).toBeCloseTo(0.7266, 3);
+    expect(Number(c1.expected_purchases)).toBeCloseTo(1.226, 2);
+    expect(c1.expected_next_purchase_at).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    // The holdout check of the paper: 1,882 actual repeat purchases, the model within 15%.
+    const predicted = rows.reduce((s, row) => s + Number(row.expected_purchases), 0);
+    expect(Math.abs(predicted / 1882 - 1)).toBeLessThan(0.15);
+    // One-time buyers are alive under BG/NBD; the top 20% by CLV is the high tier.
+    for (const row of rows.filter((x) => x.x === '0')) expect(Number(row.p_alive)).toBe(1);
+    const high = rows.filter((row) => row.value_tier === 'high').length;
+    expect(high / rows.length).toBeGreaterThan(0.19);
+    expect(high / rows.length).toBeLessThan(0.23);
+    expect(new Set(rows.map((row) => row.lifecycle_stage))).toEqual(new Set(['new', 'repeat', 'at-risk']));
+  });
+
+  it('has --help on each subcommand and rejects a bad horizon', async () => {
+    for (const sub of ['fit', 'predict']) {
+      const h = await cli(['models', sub, '--help']);
+      expect(h.code).toBe(0);
+      expect(h.stdout).toMatch(/--orders <csv>/);
+    }
+    const bad = await cli(['models', 'predict', '--orders', CDNOW_SAMPLE, '--horizon', '0', '--out', path.join(dir, 'x.csv')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--horizon: "0" is not a positive number/);
+  });
+});

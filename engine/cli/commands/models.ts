@@ -1,0 +1,172 @@
+import { createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Command } from 'commander';
+import { stringify } from 'csv-stringify';
+import { ForesightError } from '../../core/errors.ts';
+import { formatRowError } from '../../ingest/csv.ts';
+import { fitBgnbd } from '../../models/bgnbd.ts';
+import { featuresAt, indexOrders } from '../../models/features.ts';
+import { fitGammaGamma, type GammaGammaFit } from '../../models/gamma-gamma.ts';
+import { readOrdersCsv } from '../../models/orders-csv.ts';
+import { type CustomerScore, customerScores, scoreCustomers } from '../../models/score.ts';
+import { parseTimeUnit, requireIsoDate } from '../../models/time.ts';
+import type { Order, TimeUnit } from '../../models/types.ts';
+
+/**
+ * `foresight models fit|predict`: the purchase models on an orders CSV, no database. The
+ * output shapes are a contract (issue 4): automated checks parse them.
+ */
+
+interface DataOpts {
+  orders: string;
+  calibrationEnd?: string;
+  timeUnit: string;
+}
+
+/** The predict CSV's columns, in order. */
+export const PREDICT_COLUMNS = [
+  'customer_id',
+  'x',
+  't_x',
+  'T',
+  'p_alive',
+  'expected_purchases',
+  'expected_next_purchase_at',
+  'avg_order_value',
+  'clv',
+  'rfm_r',
+  'rfm_f',
+  'rfm_m',
+  'rfm_segment',
+  'lifecycle_stage',
+  'value_tier',
+] as const;
+
+export function registerModelsCommand(program: Command): void {
+  const models = program.command('models').description('fit the purchase models (BG/NBD, Gamma-Gamma) to an orders CSV and predict per customer');
+
+  dataOptions(models.command('fit').description('fit BG/NBD and Gamma-Gamma on the orders up to the calibration end'))
+    .option('--json', 'print { customers, bgnbd: { r, alpha, a, b, logLik }, gammaGamma: { p, q, gamma } }')
+    .action(async (opts: DataOpts & { json?: boolean }) => {
+      const { orders, asOf, timeUnit } = await loadCalibration(opts);
+      const table = featuresAt(indexOrders(orders), asOf, timeUnit);
+      if (table.buyers === 0) throw noBuyers(asOf);
+      const x = table.x.subarray(0, table.buyers);
+      const bg = fitBgnbd({ x, tx: table.tx.subarray(0, table.buyers), T: table.T.subarray(0, table.buyers) });
+      const gg = fitSpendOrNull(x, table.repeatMean.subarray(0, table.buyers));
+      const result = {
+        customers: table.buyers,
+        bgnbd: { ...bg.params, logLik: bg.logLik },
+        gammaGamma: gg ? gg.params : null,
+      };
+      if (opts.json) {
+        console.log(JSON.stringify(result, null, 2));
+        return;
+      }
+      const se = bg.standardErrors;
+      console.log(
+        [
+          `customers: ${result.customers} (calibration end ${day(asOf)}, time unit ${timeUnit})`,
+          `BG/NBD: r = ${fmt(bg.params.r)} (±${fmt(se.r)}), alpha = ${fmt(bg.params.alpha)} (±${fmt(se.alpha)}), a = ${fmt(bg.params.a)} (±${fmt(se.a)}), b = ${fmt(bg.params.b)} (±${fmt(se.b)}); log-likelihood ${bg.logLik.toFixed(2)}`,
+          gg
+            ? `Gamma-Gamma (${gg.customers} repeat buyers): p = ${fmt(gg.params.p)}, q = ${fmt(gg.params.q)}, gamma = ${fmt(gg.params.gamma)}`
+            : 'Gamma-Gamma: not fitted (no repeat buyers)',
+        ].join('\n'),
+      );
+    });
+
+  dataOptions(models.command('predict').description('write one row of predictions per customer to a CSV'))
+    .requiredOption('--horizon <n>', 'forecast horizon in time units after the calibration end (expected purchases, CLV)')
+    .requiredOption('--out <csv>', `output file; columns ${PREDICT_COLUMNS.join(',')}`)
+    .action(async (opts: DataOpts & { horizon: string; out: string }) => {
+      const horizon = Number(opts.horizon);
+      if (!Number.isFinite(horizon) || horizon <= 0) {
+        throw new ForesightError('invalid_input', `--horizon: "${opts.horizon}" is not a positive number; give the horizon in time units, e.g. 39`, { field: '--horizon' });
+      }
+      const { orders, asOf, timeUnit } = await loadCalibration(opts);
+      // Fitted on every buyer (no sampling cap) so predict agrees with `models fit`.
+      const { scores, report } = scoreCustomers({
+        orders,
+        asOf,
+        timeUnit,
+        horizon,
+        options: { personas: false, recommendations: 0, fitSampleSize: Number.MAX_SAFE_INTEGER },
+      });
+      for (const w of report.warnings) console.error(`warning: ${w}`);
+      await writePredictions(opts.out, customerScores(scores));
+      console.log(`wrote ${scores.n} customers to ${opts.out} (calibration end ${day(asOf)}, horizon ${horizon} ${timeUnit}s)`);
+    });
+}
+
+function dataOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption('--orders <csv>', 'orders CSV: customer_id,order_id,ordered_at,amount[,quantity][,items]')
+    .option('--calibration-end <date>', 'last day (YYYY-MM-DD) of the calibration period; later orders are ignored (default: the last order day)')
+    .option('--time-unit <unit>', 'unit of x, t_x, T and the horizon: day or week', 'week');
+}
+
+/** Reads the orders, reports malformed rows on stderr (the rest are used) and settles the calibration end. */
+async function loadCalibration(opts: DataOpts): Promise<{ orders: Order[]; asOf: Date; timeUnit: TimeUnit }> {
+  const timeUnit = parseTimeUnit(opts.timeUnit, '--time-unit');
+  const explicitEnd = opts.calibrationEnd === undefined ? undefined : requireIsoDate(opts.calibrationEnd, '--calibration-end');
+  const { orders, rejected } = await readOrdersCsv(opts.orders);
+  for (const r of rejected) console.error(formatRowError({ file: opts.orders, ...r }));
+  if (rejected.length > 0) {
+    console.error(`${opts.orders}: skipped ${rejected.length} malformed row${rejected.length === 1 ? '' : 's'}; the models use the other ${orders.length} orders`);
+  }
+  if (orders.length === 0) throw new ForesightError('no_orders', `${opts.orders}: no usable orders; fix the rows reported above`, { field: '--orders' });
+  return { orders, asOf: explicitEnd ?? lastOrderDay(orders), timeUnit };
+}
+
+function lastOrderDay(orders: readonly Order[]): Date {
+  let last = -Infinity;
+  for (const o of orders) last = Math.max(last, o.orderedAt.getTime());
+  return new Date(last);
+}
+
+function fitSpendOrNull(x: Float64Array, m: Float64Array): GammaGammaFit | null {
+  try {
+    return fitGammaGamma({ x, m });
+  } catch (err) {
+    if (err instanceof ForesightError && err.code === 'no_repeat_buyers') return null;
+    throw err;
+  }
+}
+
+function noBuyers(asOf: Date): ForesightError {
+  return new ForesightError('no_buyers', `--calibration-end: no orders on or before ${day(asOf)}; choose a later date`, { field: '--calibration-end' });
+}
+
+async function writePredictions(file: string, rows: Iterable<CustomerScore>): Promise<void> {
+  const cells = function* () {
+    for (const c of rows) {
+      yield [
+        c.customer_id,
+        c.x,
+        c.t_x,
+        c.T,
+        c.p_alive,
+        c.expected_purchases,
+        c.expected_next_purchase_at ? day(c.expected_next_purchase_at) : null,
+        c.avg_order_value,
+        c.clv,
+        c.rfm_r,
+        c.rfm_f,
+        c.rfm_m,
+        c.rfm_segment,
+        c.lifecycle_stage,
+        c.value_tier,
+      ];
+    }
+  };
+  await pipeline(Readable.from(cells()), stringify({ header: true, columns: [...PREDICT_COLUMNS] }), createWriteStream(file));
+}
+
+function day(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+function fmt(v: number): string {
+  return v.toPrecision(4);
+}
