@@ -1,6 +1,8 @@
 import type { NodeDefinition } from '../engine/plugin/define-node.ts';
 import { NodeRegistry } from '../engine/plugin/registry.ts';
 import conditionAttribute from './condition-attribute/index.ts';
+import conditionPropensity from './condition-propensity/index.ts';
+import conditionSegment from './condition-segment/index.ts';
 import flowExit from './flow-exit/index.ts';
 import splitAb from './split-ab/index.ts';
 import triggerEvent from './trigger-event/index.ts';
@@ -9,7 +11,7 @@ import waitEvent from './wait-event/index.ts';
 import waitWindow from './wait-window/index.ts';
 
 /** Every built-in node. They use only the public node contract, as a plugin would. */
-export const builtinNodes: NodeDefinition<any>[] = [triggerEvent, waitDelay, waitEvent, waitWindow, conditionAttribute, splitAb, flowExit];
+export const builtinNodes: NodeDefinition<any>[] = [triggerEvent, waitDelay, waitEvent, waitWindow, conditionAttribute, conditionSegment, conditionPropensity, splitAb, flowExit];
 
 /** A registry with the built-in nodes (and their effect handlers) registered. */
 export function builtinRegistry(): NodeRegistry {

@@ -1,0 +1,14 @@
+import type { ServiceProviders } from './executor/services.ts';
+import { segmentProvider } from './segments/index.ts';
+import type { Storage } from './storage/types.ts';
+
+/**
+ * The one place that assembles the engine's service providers for a storage:
+ * the server, the simulation and the demo all run journeys with these.
+ * Without a `nextPurchase` provider the engine falls back to its median-gap prediction.
+ */
+export function defaultProviders(storage: Storage): ServiceProviders {
+  return {
+    inSegment: segmentProvider(storage),
+  };
+}
