@@ -11,6 +11,12 @@ export interface Config {
   port: number;
   apiKey: string | undefined;
   plugins: string[];
+  /** First admin of the builder, created on first start when no user exists. */
+  adminEmail: string | undefined;
+  adminPassword: string | undefined;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Mark session cookies Secure: set when the server is reached over HTTPS. */
+  secureCookies: boolean;
 }
 
 const portSchema = z.coerce
@@ -29,6 +35,10 @@ const fields = {
     fix: 'set it to a random string of 16+ characters (e.g. `openssl rand -hex 24`), or unset it to get a generated key',
   },
   plugins: { env: 'FORESIGHT_PLUGINS', flag: '--plugins', schema: z.string(), fix: 'give a comma-separated list of plugin file paths or npm package names' },
+  adminEmail: { env: 'FORESIGHT_ADMIN_EMAIL', flag: '--admin-email', schema: z.email('must be an email address'), fix: 'set it to the first admin\'s email, e.g. admin@example.com' },
+  adminPassword: { env: 'FORESIGHT_ADMIN_PASSWORD', flag: '--admin-password', schema: z.string().min(10, 'must be at least 10 characters'), fix: 'set a password of 10+ characters (only used to create the first admin)' },
+  logLevel: { env: 'FORESIGHT_LOG_LEVEL', flag: '--log-level', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), fix: 'use one of fatal, error, warn, info, debug, trace, silent' },
+  secureCookies: { env: 'FORESIGHT_SECURE_COOKIES', flag: '--secure-cookies', schema: z.enum(['true', 'false', '1', '0']), fix: 'set it to true behind HTTPS, false otherwise' },
 } as const;
 
 type Key = keyof typeof fields;
@@ -48,6 +58,10 @@ export interface ConfigOverrides {
   port?: string | number;
   apiKey?: string;
   plugins?: string;
+  adminEmail?: string;
+  adminPassword?: string;
+  logLevel?: string;
+  secureCookies?: string | boolean;
 }
 
 /** Resolves config from env (defaults applied) with CLI flag overrides on top. */
@@ -62,6 +76,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
   const port = pick('port', flags.port);
   const apiKey = pick('apiKey', flags.apiKey);
   const plugins = pick('plugins', flags.plugins);
+  const adminEmail = pick('adminEmail', flags.adminEmail);
+  const adminPassword = pick('adminPassword', flags.adminPassword);
+  const logLevel = pick('logLevel', flags.logLevel);
+  const secureCookies = pick('secureCookies', flags.secureCookies === undefined ? undefined : String(flags.secureCookies));
   return {
     db: db ? check('db', db.raw, db.fromFlag) : './foresight.db',
     port: port ? check('port', port.raw, port.fromFlag) : 4000,
@@ -72,5 +90,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
           .map((s) => s.trim())
           .filter(Boolean)
       : [],
+    adminEmail: adminEmail ? check('adminEmail', adminEmail.raw, adminEmail.fromFlag) : undefined,
+    adminPassword: adminPassword ? check('adminPassword', adminPassword.raw, adminPassword.fromFlag) : undefined,
+    logLevel: logLevel ? check('logLevel', logLevel.raw, logLevel.fromFlag) : 'info',
+    secureCookies: secureCookies ? ['true', '1'].includes(check('secureCookies', secureCookies.raw, secureCookies.fromFlag)) : false,
   };
 }
