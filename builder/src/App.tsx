@@ -1,0 +1,78 @@
+import { useCallback, useEffect, useState } from 'react';
+import { get, post, setCsrfToken, setUnauthorizedHandler } from './api.ts';
+import { navigate, useRoute, type Route } from './router.ts';
+import type { User } from './types.ts';
+import { SignIn } from './pages/SignIn.tsx';
+import { JourneyList } from './pages/JourneyList.tsx';
+import { Templates } from './pages/Templates.tsx';
+import { Insights } from './pages/Insights.tsx';
+import { Editor } from './canvas/Editor.tsx';
+
+interface Session {
+  user: User;
+  csrfToken: string;
+}
+
+/** The builder is never open without a session: everything renders behind the sign-in check. */
+export function App() {
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const route = useRoute();
+
+  const signedIn = useCallback((s: Session) => {
+    setCsrfToken(s.csrfToken);
+    setSession(s);
+  }, []);
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => setSession(null));
+    get<Session>('/api/auth/me').then(signedIn, () => setSession(null));
+  }, [signedIn]);
+
+  if (session === undefined) return <div className="boot" aria-busy="true" />;
+  if (session === null) return <SignIn onSignedIn={signedIn} />;
+
+  const signOut = async () => {
+    await post('/api/auth/logout').catch(() => undefined);
+    setCsrfToken('');
+    setSession(null);
+  };
+
+  if (route.page === 'editor') return <Editor key={route.id} journeyId={route.id} />;
+  return (
+    <div className="shell">
+      <TopBar route={route} user={session.user} onSignOut={signOut} />
+      <main className="page">
+        {route.page === 'journeys' && <JourneyList />}
+        {route.page === 'templates' && <Templates />}
+        {route.page === 'insights' && <Insights />}
+      </main>
+    </div>
+  );
+}
+
+function TopBar({ route, user, onSignOut }: { route: Route; user: User; onSignOut: () => void }) {
+  const tab = (r: Route, label: string) => (
+    <button type="button" className={`tab ${route.page === r.page ? 'active' : ''}`} onClick={() => navigate(r)}>
+      {label}
+    </button>
+  );
+  return (
+    <header className="topbar">
+      <div className="brand">
+        <span className="logo" aria-hidden="true" />
+        Foresight
+      </div>
+      <nav className="tabs">
+        {tab({ page: 'journeys' }, 'Journeys')}
+        {tab({ page: 'templates' }, 'Templates')}
+        {tab({ page: 'insights' }, 'Insights')}
+      </nav>
+      <div className="user">
+        <span>{user.email}</span>
+        <button type="button" className="btn ghost" onClick={onSignOut}>
+          Sign out
+        </button>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,97 @@
+import { fmtInt, fmtPct } from '../format.ts';
+import type { JEdge, JNode } from '../canvas/graph.ts';
+import type { NodeCounts, NodeDescriptor, VariantStats } from '../types.ts';
+import { ABTable } from './ABTable.tsx';
+
+/** Nodes in the order customers meet them: breadth-first from the triggers. */
+export function flowOrder(nodes: readonly JNode[], edges: readonly JEdge[], descriptors: Map<string, NodeDescriptor>): JNode[] {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const queue = nodes.filter((n) => descriptors.get(n.data.type)?.category === 'trigger').map((n) => n.id);
+  const seen = new Set<string>();
+  const out: JNode[] = [];
+  while (queue.length) {
+    const id = queue.shift()!;
+    if (seen.has(id) || !byId.has(id)) continue;
+    seen.add(id);
+    out.push(byId.get(id)!);
+    for (const e of edges) if (e.source === id) queue.push(e.target);
+  }
+  return out;
+}
+
+export interface FunnelStep {
+  id: string;
+  label: string;
+  count: number;
+}
+
+/** A funnel as horizontal bars, each step's share of the first. */
+export function Funnel({ steps }: { steps: FunnelStep[] }) {
+  const top = Math.max(1, steps[0]?.count ?? 0);
+  return (
+    <ol className="funnel" aria-label="Funnel">
+      {steps.map((s) => (
+        <li key={s.id}>
+          <div className="funnel-label">
+            <span>{s.label}</span>
+            <span className="muted">
+              {fmtInt(s.count)} · {fmtPct(s.count / top, 0)}
+            </span>
+          </div>
+          <div className="funnel-track">
+            <div className="funnel-bar" style={{ width: `${Math.max(1, (s.count / top) * 100)}%` }} />
+          </div>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function Performance(props: {
+  nodes: JNode[];
+  edges: JEdge[];
+  descriptors: Map<string, NodeDescriptor>;
+  counts: Record<string, NodeCounts> | null;
+  converted: number;
+  ab: Record<string, VariantStats[]>;
+  source: 'live' | 'backtest' | null;
+}) {
+  const { counts, converted } = props;
+  if (!counts) return <div className="panel-body"><p className="muted">No numbers yet. Publish the journey to see live numbers, or run a backtest on stored history.</p></div>;
+  const order = flowOrder(props.nodes, props.edges, props.descriptors);
+  const steps: FunnelStep[] = order.map((n) => ({ id: n.id, label: props.descriptors.get(n.data.type)?.label ?? n.id, count: counts[n.id]?.entered ?? 0 }));
+  const entered = steps[0]?.count ?? 0;
+  steps.push({ id: '$converted', label: 'Converted', count: converted });
+  const waiting = Object.values(counts).reduce((s, c) => s + (c.waiting ?? 0), 0);
+  return (
+    <div className="panel-body">
+      <div className="panel-head">
+        <h2>{props.source === 'backtest' ? 'Backtest results' : 'Live performance'}</h2>
+      </div>
+      <div className="kpis">
+        <div className="kpi">
+          <span className="kpi-value">{fmtInt(entered)}</span>
+          <span className="kpi-label">entered</span>
+        </div>
+        <div className="kpi">
+          <span className="kpi-value">{fmtInt(waiting)}</span>
+          <span className="kpi-label">waiting now</span>
+        </div>
+        <div className="kpi">
+          <span className="kpi-value">{fmtInt(converted)}</span>
+          <span className="kpi-label">converted · {fmtPct(entered ? converted / entered : null)}</span>
+        </div>
+      </div>
+      <section className="panel-section">
+        <h3>Funnel</h3>
+        <Funnel steps={steps} />
+      </section>
+      {Object.entries(props.ab).map(([nodeId, rows]) => (
+        <section className="panel-section" key={nodeId}>
+          <h3>A/B: {nodeId}</h3>
+          <ABTable rows={rows} />
+        </section>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,104 @@
+// The builder speaks the engine's own document and descriptor types (type-only imports: nothing of
+// the engine is bundled), so the canvas edits exactly what the validator checks and the executor runs.
+export type { NodeDescriptor, NodeCategory } from '../../engine/plugin/define-node.ts';
+export type { Field, FieldKind } from '../../engine/plugin/fields.ts';
+export type { Filter } from '../../engine/core/filter.ts';
+export type { JourneyGraph, GraphNode, GraphEdge, JourneySettings } from '../../engine/graph/types.ts';
+export type { VariantStats } from '../../nodes/split-ab/stats.ts';
+import type { VariantStats } from '../../nodes/split-ab/stats.ts';
+
+export type JourneyStatus = 'draft' | 'live' | 'paused' | 'archived';
+
+export interface User {
+  email: string;
+  role: string;
+}
+
+export interface JourneySummary {
+  id: string;
+  name: string;
+  status: JourneyStatus;
+  liveVersion: number | null;
+  updatedAt: number | string;
+  inFlight: number;
+  entered: number;
+  converted: number;
+}
+
+export interface JourneyDetail {
+  id: string;
+  name: string;
+  status: JourneyStatus;
+  liveVersion: number | null;
+  draft: unknown;
+  updatedAt: number | string;
+}
+
+/** A validation problem as the server reports it. */
+export interface Problem {
+  nodeId?: string;
+  edgeId?: string;
+  field?: string;
+  code?: string;
+  message: string;
+}
+
+/** Counts for one node: live stats and backtest results share this shape. */
+export interface NodeCounts {
+  entered: number;
+  waiting: number;
+  ports: Record<string, number>;
+}
+
+export interface JourneyStats {
+  nodes: Record<string, NodeCounts>;
+  entered?: number;
+  converted: number;
+  ab?: Record<string, VariantStats[]>;
+}
+
+export interface BacktestResult {
+  nodes: Record<string, NodeCounts>;
+  converted: number;
+  messages: number;
+}
+
+/** A customer as the API lists them: `id` is the customer's own (external) id. */
+export interface CustomerSummary {
+  id: string;
+  email: string | null;
+  attributes?: Record<string, unknown>;
+}
+
+export interface RunStep {
+  nodeId: string;
+  kind: string;
+  port?: string | null;
+  at: number | string;
+  detail?: Record<string, unknown> | null;
+}
+
+export interface CustomerRun {
+  id: number;
+  journeyId: string;
+  version: number;
+  status: string;
+  nodeId: string | null;
+  history: RunStep[];
+}
+
+export interface LifecycleTemplate {
+  id: string;
+  name: string;
+  description: string;
+  audience: string;
+  kpi: string;
+  journey: { nodes: { id: string; type: string }[]; edges: unknown[] } & Record<string, unknown>;
+}
+
+export interface Insights {
+  lifecycle: Record<string, number>;
+  rfm: { r: number; f: number; count: number }[];
+  clv: { buckets: { from: number; to: number; count: number }[] };
+  modelReport: Record<string, unknown> | null;
+}
