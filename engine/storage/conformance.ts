@@ -151,6 +151,40 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await s.segments.delete('vip')).toBe(true);
   });
 
+  withStorage('models: upserts many scores in one call, pages them per model, keeps the latest report', async (s) => {
+    const rows = Array.from({ length: 300 }, (_, i) => ({ customerId: i + 1, model: 'clv', value: i, data: { i }, modelVersion: 'v1', scoredAt: 1 }));
+    // A repeated key within one call: the later row wins.
+    await s.scores.put([...rows, { customerId: 7, model: 'clv', value: -1, data: {}, modelVersion: 'v2', scoredAt: 2 }]);
+    const page = await s.models.scoresOf('clv', { afterCustomerId: 5, limit: 3 });
+    expect(page.map((r) => [r.customerId, r.value])).toEqual([[6, 5], [7, -1], [8, 7]]);
+    expect(page[0]!.data).toEqual({ i: 5 });
+    expect(await s.models.scoresOf('churn', { afterCustomerId: 0, limit: 10 })).toEqual([]);
+
+    expect(await s.models.latestReport()).toBeNull();
+    await s.models.saveReport({ version: 'v1', report: { auc: 0.7 } }, 10);
+    const saved = await s.models.saveReport({ version: 'v2', report: { auc: 0.8, nested: [1] } }, 20);
+    expect(await s.models.latestReport()).toEqual({ id: saved.id, version: 'v2', createdAt: 20, report: { auc: 0.8, nested: [1] } });
+
+    const ids = await s.customers.upsert([{ externalId: 'a' }, { externalId: 'b' }, { externalId: 'c' }], 1);
+    expect(await s.models.customerIds({ afterId: ids[0]!, limit: 10 })).toEqual(ids.slice(1));
+    await s.events.insert(
+      [
+        { customerId: 1, type: 'email_opened', properties: {}, occurredAt: 5 },
+        { customerId: 1, type: 'page_view', properties: {}, occurredAt: 6 },
+        { customerId: 2, type: 'email_clicked', properties: {}, occurredAt: 7 },
+      ],
+      10,
+    );
+    const events = await s.models.eventsOfTypes(['email_opened', 'email_clicked'], { afterId: 0, limit: 10 });
+    expect(events.map((e) => [e.customerId, e.type, e.occurredAt])).toEqual([[1, 'email_opened', 5], [2, 'email_clicked', 7]]);
+    expect(await s.models.eventsOfTypes(['email_opened', 'email_clicked'], { afterId: events[0]!.id, limit: 10 })).toHaveLength(1);
+    await s.sends.record({ key: 'k2', customerId: 2, category: 'marketing', capped: true }, 30);
+    await s.sends.record({ key: 'k1', customerId: 1, category: 'marketing', capped: true }, 40);
+    const sends = await s.models.sends({ afterSeq: 0, limit: 10 });
+    expect(sends.map((x) => [x.customerId, x.sentAt])).toEqual([[2, 30], [1, 40]]);
+    expect(await s.models.sends({ afterSeq: sends[0]!.seq, limit: 10 })).toHaveLength(1);
+  });
+
   withStorage('auth: unique users, expiring sessions, revocable API keys', async (s) => {
     const u = await s.auth.createUser({ email: 'a@x.io', passwordHash: 'h', role: 'admin' }, 1);
     expect(u).toMatchObject({ email: 'a@x.io', role: 'admin' });

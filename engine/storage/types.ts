@@ -374,6 +374,32 @@ export interface SendLogStore {
   countCapped(customerId: number, since: number): Promise<number>;
 }
 
+export interface ModelReportRecord {
+  id: number;
+  /** The model version stamped on every score of that run. */
+  version: string;
+  createdAt: number;
+  report: unknown;
+}
+
+/**
+ * The scoring job's bulk reads (keyset pages, so a million customers stream through in
+ * bounded memory) and its report history.
+ */
+export interface ModelStore {
+  saveReport(r: { version: string; report: unknown }, now: number): Promise<ModelReportRecord>;
+  /** The most recently saved report. */
+  latestReport(): Promise<ModelReportRecord | null>;
+  /** Customer ids greater than `afterId`, ascending. */
+  customerIds(opts: { afterId: number; limit: number }): Promise<number[]>;
+  /** Events of the given types with ids greater than `afterId`, in id order. */
+  eventsOfTypes(types: string[], opts: { afterId: number; limit: number }): Promise<{ id: number; customerId: number; type: string; occurredAt: number }[]>;
+  /** Mail sends from the send log after position `afterSeq`, in the order they were recorded. */
+  sends(opts: { afterSeq: number; limit: number }): Promise<{ seq: number; customerId: number; sentAt: number }[]>;
+  /** Stored scores of one model for customer ids greater than `afterCustomerId`, ascending. */
+  scoresOf(model: string, opts: { afterCustomerId: number; limit: number }): Promise<ScoreRecord[]>;
+}
+
 export interface Storage {
   readonly dialect: 'sqlite' | 'postgres';
   customers: CustomerStore;
@@ -388,5 +414,6 @@ export interface Storage {
   privacy: PrivacyStore;
   suppressions: SuppressionStore;
   sends: SendLogStore;
+  models: ModelStore;
   close(): Promise<void>;
 }

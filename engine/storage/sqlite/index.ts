@@ -9,6 +9,7 @@ import { sqliteCustomers } from './customers.ts';
 import { sqliteEvents } from './events.ts';
 import { sqliteJourneys } from './journeys.ts';
 import { sqliteSendLog, sqliteSuppressions } from './messaging.ts';
+import { sqliteModels } from './models.ts';
 import { sqliteOrders } from './orders.ts';
 import { sqliteOutbox } from './outbox.ts';
 import { sqlitePrivacy } from './privacy.ts';
@@ -45,12 +46,13 @@ export function openSqlite(file: string): SqliteStorage {
     journeys: sqliteJourneys(d),
     runs: sqliteRuns(db),
     outbox: sqliteOutbox(db),
-    scores: sqliteScores(d),
+    scores: sqliteScores(d, db),
     segments: sqliteSegments(d),
     auth: sqliteAuth(d),
     privacy: sqlitePrivacy(db),
     suppressions: sqliteSuppressions(d),
     sends: sqliteSendLog(d),
+    models: sqliteModels(db),
     async close() {
       if (db.open) db.close();
     },

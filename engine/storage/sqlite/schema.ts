@@ -235,3 +235,12 @@ export const emailSends = sqliteTable(
   },
   (t) => [index('email_sends_customer').on(t.customerId, t.sentAt)],
 );
+
+// Predictive models: one row per scoring run (parameters, holdout AUC, calibration) for the insights page.
+
+export const modelReports = sqliteTable('model_reports', {
+  id: integer('id').primaryKey(),
+  version: text('version').notNull(),
+  createdAt: integer('created_at').notNull(),
+  report: text('report', { mode: 'json' }).notNull().$type<unknown>(),
+});
