@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateJourney } from '../../engine/graph/validate.ts';
+import type { NodeServices } from '../../engine/plugin/services.ts';
 import { defaultProviders } from '../../engine/providers.ts';
 import { createHarness } from '../../engine/testing/harness.ts';
 import { nodeContext } from '../../engine/testing/node-context.ts';
@@ -17,11 +18,12 @@ const vipShoeLover = {
 };
 
 function services(views: number, spent: number, tier: string | null) {
+  const scores: Awaited<ReturnType<NodeServices['scores']>> = tier ? { value_tier: { value: null, data: { tier }, scoredAt: NOW } } : {};
   return {
     countEvents: async () => views,
     lastEventAt: async () => null,
     orders: async () => (spent ? [{ orderId: 'o', orderedAt: new Date(NOW.getTime() - 3 * DAY), amount: spent, quantity: 1, items: [] }] : []),
-    scores: async () => (tier ? { value_tier: { value: null, data: { tier }, scoredAt: NOW } } : {}),
+    scores: async () => scores,
   };
 }
 
@@ -34,7 +36,7 @@ describe('condition.segment', () => {
   ])('inline conditions: %s → %s, with the inputs traced', async (_label, svc, port) => {
     const r = await node.run(nodeContext(node, { definition: vipShoeLover }, { now: NOW, services: svc }));
     expect(r).toMatchObject({ next: port, trace: { matched: port === 'yes' } });
-    const checks = (r as { trace: { checks: { path: string; value: unknown }[] } }).trace.checks;
+    const checks = r.trace!.checks as { path: string; value: unknown }[];
     expect(checks[0]).toEqual({ path: 'all.0', kind: 'event', value: (await svc.countEvents()), result: (await svc.countEvents()) >= 2 });
   });
 
