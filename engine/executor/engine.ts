@@ -331,7 +331,7 @@ export class Engine {
     }
     let outcome;
     try {
-      outcome = await handler(item, { now, customer });
+      outcome = await handler(item, { now, customer, storage: this.storage });
     } catch (err) {
       outcome = { status: 'retry' as const, reason: errorMessage(err) };
     }

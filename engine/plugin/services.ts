@@ -1,5 +1,6 @@
 import type { Filter } from '../core/filter.ts';
 import type { CustomerProfile } from './define-node.ts';
+import type { Storage } from '../storage/types.ts';
 
 export interface OrderView {
   orderId: string;
@@ -58,6 +59,8 @@ export type EffectOutcome =
 export interface EffectContext {
   now: Date;
   customer: CustomerProfile | null;
+  /** Delivery-time checks (suppressions, frequency caps, fresh scores) read the store. */
+  storage: Storage;
 }
 
 /** Delivers one outbox entry. Return `retry` for transient failures; the dispatcher backs off. */
