@@ -8,10 +8,11 @@ import splitAb from './split-ab/index.ts';
 import triggerEvent from './trigger-event/index.ts';
 import waitDelay from './wait-delay/index.ts';
 import waitEvent from './wait-event/index.ts';
+import waitPurchaseCycle from './wait-purchase-cycle/index.ts';
 import waitWindow from './wait-window/index.ts';
 
 /** Every built-in node. They use only the public node contract, as a plugin would. */
-export const builtinNodes: NodeDefinition<any>[] = [triggerEvent, waitDelay, waitEvent, waitWindow, conditionAttribute, conditionSegment, conditionPropensity, splitAb, flowExit];
+export const builtinNodes: NodeDefinition<any>[] = [triggerEvent, waitDelay, waitEvent, waitWindow, waitPurchaseCycle, conditionAttribute, conditionSegment, conditionPropensity, splitAb, flowExit];
 
 /** A registry with the built-in nodes (and their effect handlers) registered. */
 export function builtinRegistry(): NodeRegistry {
