@@ -1,61 +1,91 @@
-import { timingSafeEqual } from 'node:crypto';
-import express, { type NextFunction, type Request, type Response } from 'express';
-import { ForesightError } from '../core/errors.ts';
-import type { NodeRegistry } from '../plugin/registry.ts';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import express, { type RequestHandler } from 'express';
+import { pinoHttp } from 'pino-http';
+import { authenticate } from './authenticate.ts';
+import type { ApiContext } from './context.ts';
+import { errorHandler, notFound } from './errors.ts';
+import { RouteTable } from './route-table.ts';
+import { authRoutes } from './routes/auth.ts';
+import { customerRoutes } from './routes/customers.ts';
+import { docRoutes } from './routes/docs.ts';
+import { importRoutes } from './routes/import.ts';
+import { ingestRoutes } from './routes/ingest.ts';
+import { journeyRoutes } from './routes/journeys.ts';
+import { keyRoutes } from './routes/keys.ts';
+import { metaRoutes } from './routes/meta.ts';
+import { opsRoutes } from './routes/ops.ts';
+import { segmentRoutes } from './routes/segments.ts';
+import { suppressionRoutes } from './routes/suppressions.ts';
+import { templateRoutes } from './routes/templates.ts';
 
 export interface AppOptions {
-  registry: NodeRegistry;
-  /** Required: the server never runs open. */
-  apiKey: string;
+  /** Public routers mounted before authentication, by path (e.g. `/t` for unsubscribe and tracking links). */
+  publicRouters?: Record<string, express.Router>;
+  /** Built builder (index.html + assets) served at `/`, with index.html for client-side routes. */
+  builderDir?: string;
+  /** Set while shutting down: /healthz answers 503 so load balancers stop sending traffic. */
+  state?: { draining: boolean };
+  version?: string;
 }
 
-/** Every error leaves as `{ "error": { "code", "message", "field"? } }`. */
-function sendError(res: Response, status: number, code: string, message: string, field?: string): void {
-  res.status(status).json({ error: { code, message, ...(field ? { field } : {}) } });
+/** Every route of the API, registered in one table (mounted on express and documented from it). */
+export function apiRoutes(ctx: ApiContext, state: { draining: boolean }, version: string): RouteTable {
+  const t = new RouteTable();
+  opsRoutes(t, ctx, state);
+  authRoutes(t, ctx);
+  keyRoutes(t, ctx);
+  ingestRoutes(t, ctx);
+  importRoutes(t, ctx);
+  customerRoutes(t, ctx);
+  suppressionRoutes(t, ctx);
+  journeyRoutes(t, ctx);
+  segmentRoutes(t, ctx);
+  templateRoutes(t, ctx);
+  metaRoutes(t, ctx);
+  docRoutes(t, version);
+  return t;
 }
 
-function keyMatches(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  // Constant-time compare so the key cannot be guessed byte by byte from response times.
-  return a.length === b.length && timingSafeEqual(a, b);
-}
+const securityHeaders: RequestHandler = (_req, res, next) => {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Referrer-Policy', 'same-origin');
+  next();
+};
 
-export function createApp(opts: AppOptions): express.Express {
-  if (!opts.apiKey) throw new ForesightError('invalid_config', 'http: an API key is required; set FORESIGHT_API_KEY', { field: 'FORESIGHT_API_KEY' });
+export function createApp(ctx: ApiContext, opts: AppOptions = {}): { app: express.Express; routes: RouteTable } {
+  const state = opts.state ?? { draining: false };
+  const routes = apiRoutes(ctx, state, opts.version ?? '0.1.0');
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json({ limit: '10mb' }));
-
-  app.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
-  });
-
-  const api = express.Router();
-  api.use((req, res, next) => {
-    const header = req.get('authorization') ?? '';
-    const m = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!m || !keyMatches(m[1]!, opts.apiKey)) {
-      res.setHeader('WWW-Authenticate', 'Bearer');
-      sendError(res, 401, 'unauthorized', 'send the API key as "Authorization: Bearer <key>"', 'authorization');
-      return;
-    }
+  app.use(securityHeaders);
+  app.use(
+    pinoHttp({
+      logger: ctx.log,
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    }),
+  );
+  app.use((req, res, next) => {
+    res.on('finish', () => ctx.metrics.requests.inc({ method: req.method, route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }));
     next();
   });
-  api.get('/node-types', (_req, res) => {
-    res.json({ nodeTypes: opts.registry.descriptors() });
-  });
-  app.use('/api', api);
+  for (const [mount, router] of Object.entries(opts.publicRouters ?? {})) app.use(mount, router);
 
-  app.use((req, res) => sendError(res, 404, 'not_found', `no route ${req.method} ${req.path}`));
-  // Express recognises error handlers by their four parameters.
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const e = err as { type?: string; status?: number; message?: string };
-    if (err instanceof ForesightError) return sendError(res, err.code === 'not_found' ? 404 : 400, err.code, err.message, err.field);
-    if (e?.type === 'entity.parse.failed') return sendError(res, 400, 'invalid_json', 'body: not valid JSON', 'body');
-    if (typeof e?.status === 'number' && e.status < 500) return sendError(res, e.status, 'bad_request', e.message ?? 'bad request');
-    console.error(err);
-    sendError(res, 500, 'internal', 'internal error; see the server log');
-  });
-  return app;
+  app.use(['/api', '/metrics'], authenticate(ctx.auth));
+  const api = express.Router();
+  routes.mount(api);
+  app.use(api);
+  app.use('/api', notFound);
+
+  const builder = opts.builderDir;
+  if (builder && existsSync(path.join(builder, 'index.html'))) {
+    app.use(express.static(builder, { index: 'index.html', maxAge: '1h' }));
+    // Client-side routes (e.g. /journeys/abc) load the app, which routes itself.
+    app.get('/{*splat}', (_req, res) => res.sendFile(path.join(path.resolve(builder), 'index.html')));
+  }
+  app.use(notFound);
+  app.use(errorHandler(ctx.log));
+  return { app, routes };
 }

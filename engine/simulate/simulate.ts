@@ -57,10 +57,6 @@ type Item = { at: number; kind: 'event'; value: Track } | { at: number; kind: 'o
  * processed history, so it shapes profiles but enrolls nobody.
  */
 export async function simulate(opts: SimulateOptions): Promise<SimulationReport> {
-  const from = opts.from.getTime();
-  const to = opts.to.getTime();
-  if (!(to >= from)) throw new ForesightError('invalid_input', '--to: must not be before --from', { field: 'to' });
-
   const skipped: Record<string, number> = {};
   const read = async <T>(file: string | undefined, format: Parameters<typeof collectCsv>[1]): Promise<{ line: number; value: T }[]> => {
     if (!file) return [];
@@ -72,32 +68,60 @@ export async function simulate(opts: SimulateOptions): Promise<SimulationReport>
   const customers = await read<Identify>(opts.customers, customersCsv);
   const events = await read<Track>(opts.events, eventsCsv);
   const orders = await read<Order>(opts.orders, ordersCsv);
+  const replayed = await replay({
+    journey: opts.journey,
+    registry: opts.registry,
+    customers: customers.map((c) => c.value),
+    events: events.map((e) => e.value),
+    orders: orders.map((o) => o.value),
+    from: opts.from,
+    to: opts.to,
+  });
+  return { ...replayed, skipped };
+}
 
+export interface ReplayInput {
+  journey: unknown;
+  registry: NodeRegistry;
+  customers: Identify[];
+  /** Each event needs its `occurredAt`. */
+  events: Track[];
+  orders: Order[];
+  from: Date;
+  to: Date;
+}
+
+/** The replay behind `simulate`, on data already in memory (e.g. a backtest on stored data). */
+export async function replay(opts: ReplayInput): Promise<Omit<SimulationReport, 'skipped'>> {
+  const from = opts.from.getTime();
+  const to = opts.to.getTime();
+  if (!(to >= from)) throw new ForesightError('invalid_input', '--to: must not be before --from', { field: 'to' });
+  const { customers, events, orders } = opts;
   const dir = mkdtempSync(path.join(tmpdir(), 'foresight-sim-'));
   const storage = openSqlite(path.join(dir, 'sim.db'));
   try {
     // The earliest history row, so customers "exist" before their first purchase.
     let start = from;
-    for (const e of events) start = Math.min(start, e.value.occurredAt!.getTime());
-    for (const o of orders) start = Math.min(start, o.value.orderedAt.getTime());
+    for (const e of events) start = Math.min(start, e.occurredAt!.getTime());
+    for (const o of orders) start = Math.min(start, o.orderedAt.getTime());
     const clock = new VirtualClock(start);
     const engine = new Engine({ storage, registry: opts.registry, clock });
     const journeys = new JourneyService(storage, opts.registry, clock);
 
     // Customers carry no time: their profiles are known from the start.
-    await identifyCustomers(storage, clock, customers.map((c) => c.value));
+    await identifyCustomers(storage, clock, customers);
 
     const rows = { history: 0, replayed: 0, ignored: 0 };
     const items: Item[] = [];
     const historyEvents: Track[] = [];
     const historyOrders: Order[] = [];
-    for (const { value: e } of events) {
+    for (const e of events) {
       const at = e.occurredAt!.getTime();
       if (at < from) historyEvents.push(e);
       else if (at <= to) items.push({ at, kind: 'event', value: e });
       else rows.ignored++;
     }
-    for (const { value: o } of orders) {
+    for (const o of orders) {
       const at = o.orderedAt.getTime();
       if (at < from) historyOrders.push(o);
       else if (at <= to) items.push({ at, kind: 'order', value: o });
@@ -143,7 +167,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulationReport>
     clock.set(to);
     await engine.runUntilIdle({ deliver: false });
 
-    return { result: await collect(journeys, storage, id, opts.journey), skipped, rows };
+    return { result: await collect(journeys, storage, id, opts.journey), rows };
   } finally {
     await storage.close();
     rmSync(dir, { recursive: true, force: true });

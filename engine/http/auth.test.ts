@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, startTestServer, type TestServer } from './test-server.ts';
+
+/** Routes anyone may call: health, sign-in and first-admin setup. The /t tracking links are public by design. */
+const PUBLIC = new Set(['GET /healthz', 'POST /api/auth/login', 'GET /api/auth/setup', 'POST /api/auth/setup']);
+
+interface Layer {
+  route?: { path: string; methods: Record<string, boolean> };
+  handle?: { stack?: Layer[] };
+  name?: string;
+}
+
+/** Every route express will actually dispatch, found by walking the router stack (not the route table). */
+function walk(stack: Layer[]): { method: string; path: string }[] {
+  const out: { method: string; path: string }[] = [];
+  for (const layer of stack) {
+    if (layer.route) for (const m of Object.keys(layer.route.methods)) out.push({ method: m.toUpperCase(), path: layer.route.path });
+    // Nested routers: the API router, and the /t tracking router (its paths do not start with /api: public by contract).
+    else if (layer.handle?.stack && layer.name === 'router') out.push(...walk(layer.handle.stack));
+  }
+  return out;
+}
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await startTestServer({ limits: { loginPer15Minutes: 3 } });
+});
+afterAll(() => s.close());
+
+describe('authentication', () => {
+  it('refuses every non-public route without credentials, and with a wrong key', async () => {
+    const app = s.running.app as unknown as { router: { stack: Layer[] } };
+    const routes = walk(app.router.stack).filter((r) => r.path.startsWith('/api') || r.path === '/metrics' || r.path === '/healthz');
+    // The walk must see what the table registered, or this test proves nothing.
+    expect(routes.length).toBe(s.running.routes.routes.length);
+    expect(routes.length).toBeGreaterThan(40);
+    const guarded = routes.filter((r) => !PUBLIC.has(`${r.method} ${r.path}`));
+    for (const r of guarded) {
+      const url = r.path.replace(/:([A-Za-z]+)/g, 'x');
+      for (const headers of [{}, { authorization: 'Bearer fsk_not-a-real-key' }, { cookie: 'foresight_session=forged' }]) {
+        const res = await s.call(r.method, url, { headers });
+        expect([r.method, r.path, res.status, res.body?.error?.code]).toEqual([r.method, r.path, 401, 'unauthorized']);
+        expect(res.body.error.field).toBe('authorization');
+      }
+    }
+  });
+
+  it('signs in with an HttpOnly SameSite=Strict cookie and demands the CSRF token on writes', async () => {
+    const res = await fetch(`${s.base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+    expect(res.status).toBe(200);
+    const setCookie = res.headers.get('set-cookie')!;
+    expect(setCookie).toMatch(/foresight_session=/);
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Strict/i);
+    const body = (await res.json()) as { user: { email: string; role: string }; csrfToken: string };
+    expect(body.user).toEqual({ email: ADMIN.email, role: 'admin' });
+    const cookie = setCookie.split(';')[0]!;
+
+    expect((await s.call('GET', '/api/auth/me', { headers: { cookie } })).body).toEqual({ user: body.user, csrfToken: body.csrfToken });
+    const noCsrf = await s.call('POST', '/api/journeys', { json: { name: 'A' }, headers: { cookie } });
+    expect(noCsrf.status).toBe(403);
+    expect(noCsrf.body.error).toMatchObject({ code: 'csrf', field: 'x-csrf-token' });
+    const wrongCsrf = await s.call('POST', '/api/journeys', { json: { name: 'A' }, headers: { cookie, 'x-csrf-token': 'nope' } });
+    expect(wrongCsrf.status).toBe(403);
+    expect(await s.storage.journeys.list()).toEqual([]);
+    const ok = await s.call('POST', '/api/journeys', { json: { name: 'A' }, headers: { cookie, 'x-csrf-token': body.csrfToken } });
+    expect(ok.status).toBe(201);
+
+    const out = await s.call('POST', '/api/auth/logout', { headers: { cookie, 'x-csrf-token': body.csrfToken } });
+    expect(out.status).toBe(200);
+    expect((await s.call('GET', '/api/auth/me', { headers: { cookie } })).status).toBe(401);
+  });
+
+  it('a track-scoped key can ingest but cannot read customers or manage anything', async () => {
+    const track = await s.key('track');
+    expect((await s.call('POST', '/api/track', { json: { customerId: 'c1', type: 'page_view' }, headers: track })).status).toBe(202);
+    for (const [method, url] of [['GET', '/api/customers'], ['GET', '/api/customers/c1'], ['GET', '/api/customers/c1/export'], ['GET', '/api/journeys'], ['POST', '/api/keys'], ['GET', '/metrics']] as const) {
+      const res = await s.call(method, url, { headers: track, json: method === 'POST' ? { name: 'x', scope: 'admin' } : undefined });
+      expect([url, res.status, res.body.error?.code]).toEqual([url, 403, 'forbidden']);
+    }
+    const admin = await s.key('admin');
+    const list = await s.call('GET', '/api/customers', { headers: admin });
+    expect(list.status).toBe(200);
+    expect(list.body.customers.map((c: { id: string }) => c.id)).toEqual(['c1']);
+  });
+
+  it('creates keys shown once, lists them without secrets, and revokes them', async () => {
+    const admin = await s.login();
+    const created = await s.call('POST', '/api/keys', { json: { name: 'shop', scope: 'track' }, headers: admin });
+    expect(created.status).toBe(201);
+    const key: string = created.body.key;
+    expect(key).toMatch(/^fsk_/);
+    const list = await s.call('GET', '/api/keys', { headers: admin });
+    expect(JSON.stringify(list.body)).not.toContain(key);
+    expect(list.body.keys.find((k: { id: number }) => k.id === created.body.apiKey.id)).toMatchObject({ name: 'shop', scope: 'track', revokedAt: null });
+    expect((await s.call('POST', '/api/track', { json: { customerId: 'c2', type: 'x' }, headers: { authorization: `Bearer ${key}` } })).status).toBe(202);
+    expect((await s.call('DELETE', `/api/keys/${created.body.apiKey.id}`, { headers: admin })).status).toBe(200);
+    const after = await s.call('POST', '/api/track', { json: { customerId: 'c2', type: 'x' }, headers: { authorization: `Bearer ${key}` } });
+    expect(after.status).toBe(401);
+    expect((await s.call('DELETE', `/api/keys/${created.body.apiKey.id}`, { headers: admin })).status).toBe(404);
+    expect((await s.call('POST', '/api/keys', { json: { name: 'x', scope: 'root' }, headers: admin })).body.error).toMatchObject({ code: 'invalid_input', field: 'body.scope' });
+  });
+
+  it('an editor can build journeys but not manage keys or users', async () => {
+    const admin = await s.login();
+    const created = await s.call('POST', '/api/users', { json: { email: 'ed@example.com', password: 'another long password', role: 'editor' }, headers: admin });
+    expect(created.status).toBe(201);
+    expect((await s.call('POST', '/api/users', { json: { email: 'ed@example.com', password: 'another long password' }, headers: admin })).status).toBe(409);
+    expect((await s.call('POST', '/api/users', { json: { email: 'x@example.com', password: 'short' }, headers: admin })).body.error.field).toBe('password');
+    const editor = await s.login('ed@example.com', 'another long password');
+    expect((await s.call('GET', '/api/journeys', { headers: editor })).status).toBe(200);
+    expect((await s.call('GET', '/api/keys', { headers: editor })).status).toBe(403);
+    expect((await s.call('POST', '/api/users', { json: { email: 'y@example.com', password: 'long enough pw' }, headers: editor })).status).toBe(403);
+  });
+
+  it('rejects wrong passwords alike for unknown users and rate-limits failed sign-ins', async () => {
+    const wrong = await s.call('POST', '/api/auth/login', { json: { email: ADMIN.email, password: 'wrong password' } });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error.code).toBe('invalid_credentials');
+    const unknown = await s.call('POST', '/api/auth/login', { json: { email: 'nobody@example.com', password: 'wrong password' } });
+    expect(unknown.body.error).toEqual(wrong.body.error);
+    await s.call('POST', '/api/auth/login', { json: { email: ADMIN.email, password: 'wrong again' } });
+    const limited = await s.call('POST', '/api/auth/login', { json: ADMIN });
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.code).toBe('rate_limited');
+  });
+});
+
+describe('first admin', () => {
+  it('without env credentials, a one-time setup link creates the first admin', async () => {
+    const t = await startTestServer({ admin: false });
+    try {
+      expect(t.running.setupUrl).toMatch(/\/setup\?token=/);
+      const token = new URL(t.running.setupUrl!).searchParams.get('token')!;
+      expect((await t.call('GET', '/api/auth/setup')).body).toEqual({ pending: true });
+      const bad = await t.call('POST', '/api/auth/setup', { json: { token: 'guess', email: 'me@example.com', password: 'a long password' } });
+      expect(bad.status).toBe(403);
+      const ok = await t.call('POST', '/api/auth/setup', { json: { token, email: 'me@example.com', password: 'a long password' } });
+      expect(ok.status).toBe(200);
+      expect(ok.body.user).toEqual({ email: 'me@example.com', role: 'admin' });
+      const again = await t.call('POST', '/api/auth/setup', { json: { token, email: 'evil@example.com', password: 'a long password' } });
+      expect(again.status).toBe(403);
+      expect(await t.storage.auth.countUsers()).toBe(1);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { identifyCustomers, recordOrders, trackEvents } from '../../ingest/ingest.ts';
+import { identifySchema, orderSchema, trackSchema } from '../../ingest/schemas.ts';
+import type { ApiContext } from '../context.ts';
+import { ingestLimiter } from '../rate-limit.ts';
+import type { RouteTable } from '../route-table.ts';
+
+export const MAX_BATCH = 10_000;
+
+/** One batch item: the body of /api/identify, /api/track or /api/orders plus its `kind`. */
+export const batchItemSchema = z.discriminatedUnion('kind', [
+  identifySchema.extend({ kind: z.literal('identify') }),
+  trackSchema.extend({ kind: z.literal('track') }),
+  orderSchema.extend({ kind: z.literal('order') }),
+]);
+// Items are checked one by one (a bad item is rejected alone), so the envelope only bounds the list.
+const batchBody = z.object({
+  batch: z.array(z.unknown()).min(1, 'send at least one item').max(MAX_BATCH, `at most ${MAX_BATCH} items per request; split the batch`),
+});
+
+export interface ItemRejection {
+  index: number;
+  field: string;
+  reason: string;
+}
+
+export function ingestRoutes(t: RouteTable, ctx: ApiContext): void {
+  const { storage, clock, metrics } = ctx;
+  const before = [ingestLimiter(ctx.limits.ingestPerMinute)];
+  const count = (kind: string, accepted: number, duplicates: number, rejected: number) => {
+    if (accepted) metrics.ingested.inc({ kind, outcome: 'accepted' }, accepted);
+    if (duplicates) metrics.ingested.inc({ kind, outcome: 'duplicate' }, duplicates);
+    if (rejected) metrics.ingested.inc({ kind, outcome: 'rejected' }, rejected);
+  };
+
+  t.add({
+    method: 'post',
+    path: '/api/identify',
+    tag: 'tracking',
+    summary: 'Create or update a customer with traits (attributes merge; null removes one)',
+    access: 'ingest',
+    body: identifySchema,
+    before,
+    handler: async ({ body }) => {
+      await identifyCustomers(storage, clock, [body]);
+      count('identify', 1, 0, 0);
+      return { ok: true };
+    },
+  });
+  t.add({
+    method: 'post',
+    path: '/api/track',
+    tag: 'tracking',
+    summary: 'Record one event; a repeated idempotencyKey is accepted once',
+    access: 'ingest',
+    body: trackSchema,
+    before,
+    status: 202,
+    handler: async ({ body }) => {
+      const r = await trackEvents(storage, clock, [body]);
+      count('track', r.accepted, r.duplicates, 0);
+      return { ok: true, duplicate: r.duplicates > 0 };
+    },
+  });
+  t.add({
+    method: 'post',
+    path: '/api/orders',
+    tag: 'tracking',
+    summary: 'Record one order (and its purchase event); a repeated orderId is accepted once',
+    access: 'ingest',
+    body: orderSchema,
+    before,
+    status: 202,
+    handler: async ({ body }) => {
+      const r = await recordOrders(storage, clock, [body]);
+      count('order', r.accepted, r.duplicates, 0);
+      return { ok: true, duplicate: r.duplicates > 0 };
+    },
+  });
+  t.add({
+    method: 'post',
+    path: '/api/batch',
+    tag: 'tracking',
+    summary: `Up to ${MAX_BATCH} identify/track/order items; each is accepted or rejected with its index and reason`,
+    access: 'ingest',
+    body: batchBody,
+    docBody: z.object({ batch: z.array(batchItemSchema).min(1).max(MAX_BATCH) }),
+    bodyLimit: '20mb',
+    before,
+    handler: async ({ body }) => {
+      const rejected: ItemRejection[] = [];
+      const identify: z.output<typeof identifySchema>[] = [];
+      const track: z.output<typeof trackSchema>[] = [];
+      const order: z.output<typeof orderSchema>[] = [];
+      body.batch.forEach((item, index) => {
+        const r = batchItemSchema.safeParse(item);
+        if (!r.success) {
+          const issue = r.error.issues[0]!;
+          const field = ['batch', index, ...issue.path].join('.');
+          rejected.push({ index, field, reason: `${field}: ${issue.message}` });
+        } else if (r.data.kind === 'identify') identify.push(r.data);
+        else if (r.data.kind === 'track') track.push(r.data);
+        else order.push(r.data);
+      });
+      // Customers first, so the events and orders of this batch see their traits.
+      const ids = identify.length ? await identifyCustomers(storage, clock, identify) : null;
+      const events = track.length ? await trackEvents(storage, clock, track) : null;
+      const orders = order.length ? await recordOrders(storage, clock, order) : null;
+      count('identify', ids?.accepted ?? 0, 0, 0);
+      count('track', events?.accepted ?? 0, events?.duplicates ?? 0, 0);
+      count('order', orders?.accepted ?? 0, orders?.duplicates ?? 0, 0);
+      count('batch', 0, 0, rejected.length);
+      return {
+        ok: rejected.length === 0,
+        accepted: { identify: ids?.accepted ?? 0, track: events?.accepted ?? 0, order: orders?.accepted ?? 0 },
+        duplicates: (events?.duplicates ?? 0) + (orders?.duplicates ?? 0),
+        rejected,
+      };
+    },
+  });
+}

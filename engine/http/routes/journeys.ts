@@ -1,0 +1,194 @@
+import { z } from 'zod';
+import { ForesightError } from '../../core/errors.ts';
+import { timeSchema } from '../../ingest/schemas.ts';
+import type { JourneyRecord } from '../../storage/types.ts';
+import { abReport } from '../../../nodes/split-ab/stats.ts';
+import { backtest } from '../backtest.ts';
+import type { ApiContext } from '../context.ts';
+import type { RouteTable } from '../route-table.ts';
+
+/** A journey document as the builder edits it; checked fully by the validator, not here. */
+const graphSchema = z.record(z.string(), z.unknown()).describe('Journey document: { id, name, settings?, nodes: [...], edges: [...] }');
+const createBody = z.object({ name: z.string().trim().min(1, 'give the journey a name').max(200), graph: graphSchema.optional() });
+const draftBody = z.object({ graph: graphSchema });
+const validateBody = z.object({ graph: graphSchema.optional() });
+const backtestBody = z.object({ from: timeSchema, to: timeSchema, graph: graphSchema.optional() });
+
+const view = (j: JourneyRecord) => ({ id: j.id, name: j.name, status: j.status, liveVersion: j.liveVersion, draft: j.draft, updatedAt: j.updatedAt });
+const problemsOf = (problems: { message: string; nodeId?: string; edgeId?: string; field?: string }[]) => problems.map((p) => ({ ...p, code: 'invalid_journey' }));
+
+function slug(name: string): string {
+  return (
+    name
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'journey'
+  );
+}
+
+export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
+  const { journeys, storage } = ctx;
+  const require = async (id: string) => {
+    const j = await storage.journeys.get(id);
+    if (!j) throw new ForesightError('not_found', `journey "${id}" does not exist`, { field: 'id' });
+    return j;
+  };
+  /** A free id from a name: "Win back" → win-back, win-back-2, … */
+  const freeId = async (name: string) => {
+    const base = slug(name);
+    for (let n = 1; ; n++) {
+      const id = n === 1 ? base : `${base}-${n}`;
+      if (!(await storage.journeys.get(id))) return id;
+    }
+  };
+  const save = async (id: string, name: string, graph: Record<string, unknown> | undefined) =>
+    journeys.saveDraft({ nodes: [], edges: [], ...graph, id, name });
+
+  t.add({
+    method: 'get',
+    path: '/api/journeys',
+    tag: 'journeys',
+    summary: 'List journeys with runs in flight, entered and converted',
+    access: 'builder',
+    handler: async () => ({
+      journeys: await Promise.all(
+        (await storage.journeys.list()).map(async (j) => {
+          const s = await journeys.stats(j.id);
+          return { id: j.id, name: j.name, status: j.status, liveVersion: j.liveVersion, updatedAt: j.updatedAt, inFlight: (s.statuses.active ?? 0) + (s.statuses.waiting ?? 0), entered: s.enrolled, converted: s.converted };
+        }),
+      ),
+    }),
+  });
+  t.add({
+    method: 'post',
+    path: '/api/journeys',
+    tag: 'journeys',
+    summary: 'Create a journey (a draft)',
+    access: 'builder',
+    body: createBody,
+    status: 201,
+    handler: async ({ body }) => ({ journey: view(await save(await freeId(body.name), body.name, body.graph)) }),
+  });
+  t.add({ method: 'get', path: '/api/journeys/:id', tag: 'journeys', summary: 'One journey with its draft', access: 'builder', handler: async ({ params }) => ({ journey: view(await require(params.id!)) }) });
+  t.add({
+    method: 'put',
+    path: '/api/journeys/:id/draft',
+    tag: 'journeys',
+    summary: 'Save the draft (it may be invalid; problems are listed)',
+    access: 'builder',
+    body: draftBody,
+    bodyLimit: '5mb',
+    handler: async ({ params, body }) => {
+      const j = await require(params.id!);
+      const name = typeof body.graph.name === 'string' && body.graph.name.trim() ? body.graph.name : j.name;
+      const saved = await save(j.id, name, body.graph);
+      return { journey: view(saved), problems: problemsOf(journeys.validate(saved.draft).problems) };
+    },
+  });
+  t.add({
+    method: 'post',
+    path: '/api/journeys/:id/validate',
+    tag: 'journeys',
+    summary: 'Validate a journey document (default: the saved draft)',
+    access: 'builder',
+    body: validateBody,
+    bodyLimit: '5mb',
+    handler: async ({ params, body }) => {
+      const j = await require(params.id!);
+      const v = journeys.validate(body.graph ? { ...body.graph, id: j.id, name: body.graph.name ?? j.name } : j.draft);
+      return { ok: v.ok, problems: problemsOf(v.problems), ports: v.ports };
+    },
+  });
+  t.add({
+    method: 'post',
+    path: '/api/journeys/:id/publish',
+    tag: 'journeys',
+    summary: 'Publish the draft as a new immutable version; 400 with problems when invalid',
+    access: 'builder',
+    handler: async ({ params, res }) => {
+      const j = await require(params.id!);
+      const v = journeys.validate(j.draft);
+      if (!v.ok) {
+        res.status(400).json({ error: { code: 'invalid_journey', message: `journey "${j.id}" has ${v.problems.length} problem(s); fix them and publish again` }, problems: problemsOf(v.problems) });
+        return undefined;
+      }
+      return journeys.publish(j.id);
+    },
+  });
+  for (const action of ['pause', 'resume', 'archive'] as const) {
+    t.add({
+      method: 'post',
+      path: `/api/journeys/:id/${action}`,
+      tag: 'journeys',
+      summary: `${action[0]!.toUpperCase()}${action.slice(1)} the journey`,
+      access: 'builder',
+      handler: async ({ params }) => {
+        await journeys[action](params.id!);
+        return { journey: view(await require(params.id!)) };
+      },
+    });
+  }
+  t.add({
+    method: 'post',
+    path: '/api/journeys/:id/duplicate',
+    tag: 'journeys',
+    summary: 'Copy the draft into a new journey',
+    access: 'builder',
+    status: 201,
+    handler: async ({ params }) => {
+      const j = await require(params.id!);
+      const name = `${j.name} (copy)`;
+      return { journey: view(await save(await freeId(name), name, j.draft as Record<string, unknown>)) };
+    },
+  });
+  t.add({
+    method: 'get',
+    path: '/api/journeys/:id/versions',
+    tag: 'journeys',
+    summary: 'Published versions, newest first',
+    access: 'builder',
+    handler: async ({ params }) => {
+      await require(params.id!);
+      const versions = await storage.journeys.versions(params.id!);
+      return { versions: versions.sort((a, b) => b.version - a.version).map((v) => ({ version: v.version, publishedAt: v.publishedAt, graph: v.graph })) };
+    },
+  });
+  t.add({
+    method: 'get',
+    path: '/api/journeys/:id/stats',
+    tag: 'journeys',
+    summary: 'Per-node counts (entered, waiting, per port), conversions and A/B reports',
+    access: 'builder',
+    handler: async ({ params }) => {
+      const j = await require(params.id!);
+      const s = await journeys.stats(j.id);
+      const nodes = Object.fromEntries(Object.entries(s.nodes).map(([id, n]) => [id, { entered: n.entered, waiting: n.waiting, ports: n.ports }]));
+      const graph = j.liveVersion ? ((await storage.journeys.version(j.id, j.liveVersion))?.graph as { nodes?: { id: string; type: string; config?: Record<string, unknown> }[] }) : undefined;
+      const ab: Record<string, unknown> = {};
+      for (const n of graph?.nodes ?? []) {
+        if (n.type !== 'split.ab') continue;
+        const variants = Array.isArray(n.config?.variants) ? (n.config.variants as { name: string }[]).map((v) => v.name) : undefined;
+        const control = typeof n.config?.control === 'string' && n.config.control ? n.config.control : undefined;
+        ab[n.id] = abReport(s.nodes[n.id], { variants, control });
+      }
+      return { nodes, converted: s.converted, entered: s.enrolled, exited: s.exited, statuses: s.statuses, ab };
+    },
+  });
+  t.add({
+    method: 'post',
+    path: '/api/journeys/:id/backtest',
+    tag: 'journeys',
+    summary: 'Replay stored data between from and to through the journey (default: its draft); nothing is sent',
+    access: 'builder',
+    body: backtestBody,
+    bodyLimit: '5mb',
+    handler: async ({ params, body }) => {
+      const j = await require(params.id!);
+      if (body.to.getTime() < body.from.getTime()) throw new ForesightError('invalid_input', 'body.to: must not be before body.from', { field: 'body.to' });
+      const graph = { ...((body.graph ?? j.draft) as Record<string, unknown>), id: j.id, name: j.name };
+      return backtest({ storage, registry: ctx.registry, journey: graph, from: body.from, to: body.to });
+    },
+  });
+}

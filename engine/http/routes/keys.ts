@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import type { ApiKeyRecord } from '../../storage/types.ts';
+import type { ApiContext } from '../context.ts';
+import type { RouteTable } from '../route-table.ts';
+
+const keyBody = z.object({ name: z.string().trim().min(1, 'name the key after where it is used, e.g. "shop website"').max(100), scope: z.enum(['track', 'admin']) });
+const idParam = z.coerce.number({ error: 'must be a number' }).int().positive();
+
+/** A key as listed: never its hash. */
+const view = (k: ApiKeyRecord) => ({ id: k.id, name: k.name, prefix: k.prefix, scope: k.scope, createdAt: k.createdAt, lastUsedAt: k.lastUsedAt, revokedAt: k.revokedAt });
+
+export function keyRoutes(t: RouteTable, ctx: ApiContext): void {
+  t.add({ method: 'get', path: '/api/keys', tag: 'auth', summary: 'List API keys (never the keys themselves)', access: 'admin', handler: async () => ({ keys: (await ctx.auth.listApiKeys()).map(view) }) });
+  t.add({
+    method: 'post',
+    path: '/api/keys',
+    tag: 'auth',
+    summary: 'Create an API key; the response is the only time the key is shown',
+    access: 'admin',
+    body: keyBody,
+    status: 201,
+    handler: async ({ body }) => {
+      const { key, record } = await ctx.auth.createApiKey(body.name, body.scope);
+      return { key, apiKey: view(record) };
+    },
+  });
+  t.add({
+    method: 'delete',
+    path: '/api/keys/:id',
+    tag: 'auth',
+    summary: 'Revoke an API key',
+    access: 'admin',
+    handler: async ({ params }) => {
+      const id = idParam.safeParse(params.id);
+      await ctx.auth.revokeApiKey(id.success ? id.data : -1);
+      return { ok: true };
+    },
+  });
+}
