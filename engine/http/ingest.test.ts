@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './test-server.ts';
+
+let s: TestServer;
+let key: Record<string, string>;
+beforeAll(async () => {
+  s = await startTestServer();
+  key = await s.key('track');
+});
+afterAll(() => s.close());
+
+/** Row counts of every table a request could write. */
+function counts() {
+  const n = (t: string) => s.storage.raw.prepare(`SELECT COUNT(*) FROM ${t}`).pluck().get() as number;
+  return { customers: n('customers'), events: n('events'), orders: n('orders') };
+}
+
+describe('tracking API', () => {
+  it('identify creates then merges a customer; track and orders store events once per idempotency key', async () => {
+    expect((await s.call('POST', '/api/identify', { json: { customerId: 'u1', email: 'u1@example.com', attributes: { plan: 'free' }, consent: { email: true } }, headers: key })).status).toBe(200);
+    await s.call('POST', '/api/identify', { json: { customerId: 'u1', attributes: { plan: 'pro' } }, headers: key });
+    expect(await s.storage.customers.byExternalId('u1')).toMatchObject({ email: 'u1@example.com', attributes: { plan: 'pro' }, consent: { email: true } });
+
+    const ev = { customerId: 'u1', type: 'cart_add', properties: { sku: 'A' }, occurredAt: '2024-02-28T10:00:00Z', idempotencyKey: 'evt-1' };
+    expect((await s.call('POST', '/api/track', { json: ev, headers: key })).body).toEqual({ ok: true, duplicate: false });
+    expect((await s.call('POST', '/api/track', { json: ev, headers: key })).body).toEqual({ ok: true, duplicate: true });
+
+    const order = { customerId: 'u1', orderId: 'o-1', orderedAt: '2024-02-28T11:00:00Z', amount: 42.5, items: ['A'] };
+    expect((await s.call('POST', '/api/orders', { json: order, headers: key })).status).toBe(202);
+    expect((await s.call('POST', '/api/orders', { json: order, headers: key })).body.duplicate).toBe(true);
+    const id = (await s.storage.customers.byExternalId('u1'))!.id;
+    expect((await s.storage.events.list(id, {})).map((e) => e.type).sort()).toEqual(['cart_add', 'purchase']);
+    expect((await s.storage.orders.list(id)).map((o) => o.amount)).toEqual([42.5]);
+  });
+
+  it('bad input is a 4xx naming the field, and nothing is written', async () => {
+    const before = counts();
+    const cases: [string, { json?: unknown; body?: string; headers?: Record<string, string> }, number, string, string][] = [
+      ['/api/track', { body: '{"customerId": "u9", "type": ', headers: { 'content-type': 'application/json' } }, 400, 'invalid_json', 'body'],
+      ['/api/track', { json: { customerId: 'u9', type: 'has space' } }, 400, 'invalid_input', 'body.type'],
+      ['/api/track', { json: { customerId: 'u9', type: 'x', properties: [1, 2] } }, 400, 'invalid_input', 'body.properties'],
+      ['/api/track', { json: { customerId: 'u9', type: 'x', occurredAt: 'yesterday-ish' } }, 400, 'invalid_input', 'body.occurredAt'],
+      ['/api/track', { body: 'customerId=u9', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, 415, 'unsupported_media_type', 'body'],
+      ['/api/identify', { json: { customerId: 'u9', email: 'not-an-email' } }, 400, 'invalid_input', 'body.email'],
+      ['/api/identify', { json: { customerId: 'u9', timezone: 'Mars/Olympus' } }, 400, 'invalid_input', 'body.timezone'],
+      ['/api/identify', { json: [{ customerId: 'u9' }] }, 400, 'invalid_input', 'body'],
+      ['/api/orders', { json: { customerId: 'u9', orderId: 'o9', orderedAt: '2024-01-01', amount: '12' } }, 400, 'invalid_input', 'body.amount'],
+      ['/api/orders', { json: { customerId: 'u9', orderId: 'o9', orderedAt: '2024-01-01', amount: -1 } }, 400, 'invalid_input', 'body.amount'],
+      ['/api/orders', { json: { customerId: 'u9', orderedAt: '2024-01-01', amount: 1 } }, 400, 'invalid_input', 'body.orderId'],
+      ['/api/track', { body: JSON.stringify({ customerId: 'u9', type: 'x', properties: { blob: 'x'.repeat(1_100_000) } }), headers: { 'content-type': 'application/json' } }, 413, 'payload_too_large', 'body'],
+      ['/api/batch', { json: { batch: [] } }, 400, 'invalid_input', 'body.batch'],
+      ['/api/batch', { json: { items: [] } }, 400, 'invalid_input', 'body.batch'],
+    ];
+    for (const [url, req, status, code, field] of cases) {
+      const res = await s.call('POST', url, { ...req, headers: { ...key, ...req.headers } });
+      expect([url, res.status, res.body.error?.code, res.body.error?.field]).toEqual([url, status, code, field]);
+      expect(res.body.error.message).toContain(field === 'body' ? 'body' : field.slice(5));
+    }
+    expect(counts()).toEqual(before);
+  });
+
+  it('a batch accepts good items and rejects bad ones by index and field', async () => {
+    const batch = [
+      { kind: 'identify', customerId: 'b1', email: 'b1@example.com' },
+      { kind: 'track', customerId: 'b1', type: 'view', idempotencyKey: 'b-evt-1' },
+      { kind: 'track', customerId: 'b1', type: 'bad type' },
+      { kind: 'order', customerId: 'b1', orderId: 'b-o1', orderedAt: '2024-02-01', amount: 10 },
+      { kind: 'unknown', customerId: 'b1' },
+      { kind: 'order', customerId: 'b1', orderId: 'b-o2', orderedAt: 'never', amount: 10 },
+      'not an object',
+    ];
+    const res = await s.call('POST', '/api/batch', { json: { batch }, headers: key });
+    expect(res.status).toBe(200);
+    expect(res.body.accepted).toEqual({ identify: 1, track: 1, order: 1 });
+    expect(res.body.rejected.map((r: { index: number; field: string }) => [r.index, r.field])).toEqual([
+      [2, 'batch.2.type'],
+      [4, 'batch.4.kind'],
+      [5, 'batch.5.orderedAt'],
+      [6, 'batch.6'],
+    ]);
+    expect(res.body.rejected[0].reason).toMatch(/no spaces/);
+    // A retry of the same batch changes nothing.
+    const again = await s.call('POST', '/api/batch', { json: { batch }, headers: key });
+    expect(again.body.accepted).toEqual({ identify: 1, track: 0, order: 0 });
+    expect(again.body.duplicates).toBe(2);
+    expect((await s.storage.orders.list((await s.storage.customers.byExternalId('b1'))!.id)).length).toBe(1);
+  });
+
+  it('refuses a batch over 10,000 items naming the field, writing nothing', async () => {
+    const before = counts();
+    const batch = Array.from({ length: 10_001 }, (_, i) => ({ kind: 'track', customerId: `big${i}`, type: 'x' }));
+    const res = await s.call('POST', '/api/batch', { json: { batch }, headers: key });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'invalid_input', field: 'body.batch' });
+    expect(res.body.error.message).toMatch(/10000/);
+    expect(counts()).toEqual(before);
+  });
+
+  it('takes a full 10,000-item batch', async () => {
+    const batch = Array.from({ length: 10_000 }, (_, i) => ({ kind: 'track', customerId: `bulk${i % 500}`, type: 'page_view', idempotencyKey: `bulk-${i}` }));
+    const res = await s.call('POST', '/api/batch', { json: { batch }, headers: key });
+    expect(res.status).toBe(200);
+    expect(res.body.accepted.track).toBe(10_000);
+  });
+});
+
+describe('ingestion rate limit', () => {
+  it('answers 429 past the per-key limit', async () => {
+    const t = await startTestServer({ limits: { ingestPerMinute: 3 } });
+    try {
+      const k = await t.key('track');
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await t.call('POST', '/api/track', { json: { customerId: 'r', type: 'x' }, headers: k })).status);
+      expect(statuses).toEqual([202, 202, 202, 429]);
+      // Another key has its own budget.
+      expect((await t.call('POST', '/api/track', { json: { customerId: 'r', type: 'x' }, headers: await t.key('track') })).status).toBe(202);
+    } finally {
+      await t.close();
+    }
+  });
+});
