@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isDuration } from './core/duration.ts';
 import { ForesightError } from './core/errors.ts';
 
 /**
@@ -17,6 +18,22 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Mark session cookies Secure: set when the server is reached over HTTPS. */
   secureCookies: boolean;
+  messaging: MessagingConfig;
+}
+
+/** Email and webhook delivery settings: `builtinRegistry(config.messaging)`. */
+export interface MessagingConfig {
+  /** SMTP server URL; without it emails are recorded as failed ("not configured"). */
+  smtpUrl?: string;
+  mailFrom?: string;
+  /** Base URL of this server as recipients reach it; tracking links point at `<publicUrl>/t/...`. */
+  publicUrl: string;
+  /** Signs tracking links and webhooks. */
+  secret?: string;
+  /** Let webhooks reach private, loopback and link-local addresses (off by default: SSRF). */
+  webhookAllowPrivate: boolean;
+  /** Max marketing emails per customer within a window, across journeys. */
+  frequencyCap: { max: number; window: string };
 }
 
 const portSchema = z.coerce
@@ -39,6 +56,18 @@ const fields = {
   adminPassword: { env: 'FORESIGHT_ADMIN_PASSWORD', flag: '--admin-password', schema: z.string().min(10, 'must be at least 10 characters'), fix: 'set a password of 10+ characters (only used to create the first admin)' },
   logLevel: { env: 'FORESIGHT_LOG_LEVEL', flag: '--log-level', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), fix: 'use one of fatal, error, warn, info, debug, trace, silent' },
   secureCookies: { env: 'FORESIGHT_SECURE_COOKIES', flag: '--secure-cookies', schema: z.enum(['true', 'false', '1', '0']), fix: 'set it to true behind HTTPS, false otherwise' },
+  smtpUrl: { env: 'FORESIGHT_SMTP_URL', flag: '--smtp-url', schema: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }), fix: 'e.g. smtp://user:pass@mail.example.com:587' },
+  mailFrom: {
+    env: 'FORESIGHT_MAIL_FROM',
+    flag: '--mail-from',
+    schema: z.string().regex(/^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an email address'),
+    fix: 'e.g. "Shop <news@shop.example>" or news@shop.example',
+  },
+  publicUrl: { env: 'FORESIGHT_PUBLIC_URL', flag: '--public-url', schema: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }), fix: 'set it to the URL recipients reach this server at, e.g. https://foresight.shop.example' },
+  secret: { env: 'FORESIGHT_SECRET', flag: '--secret', schema: z.string().min(32, 'must be at least 32 characters'), fix: 'set it to a long random string (`openssl rand -hex 32`) and keep it: links in sent mail are signed with it' },
+  webhookAllowPrivate: { env: 'FORESIGHT_WEBHOOK_ALLOW_PRIVATE', flag: '--webhook-allow-private', schema: z.enum(['true', 'false', '1', '0']), fix: 'set it to true only when webhooks must reach your own network' },
+  capMax: { env: 'FORESIGHT_FREQUENCY_CAP_MAX', flag: '--frequency-cap-max', schema: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1'), fix: 'set it to the most marketing emails one customer may get per window, e.g. 5' },
+  capWindow: { env: 'FORESIGHT_FREQUENCY_CAP_WINDOW', flag: '--frequency-cap-window', schema: z.string().refine(isDuration, 'must be a duration'), fix: 'write a number and a unit, e.g. 24h or 7d' },
 } as const;
 
 type Key = keyof typeof fields;
@@ -62,6 +91,13 @@ export interface ConfigOverrides {
   adminPassword?: string;
   logLevel?: string;
   secureCookies?: string | boolean;
+  smtpUrl?: string;
+  mailFrom?: string;
+  publicUrl?: string;
+  secret?: string;
+  webhookAllowPrivate?: string | boolean;
+  capMax?: string | number;
+  capWindow?: string;
 }
 
 /** Resolves config from env (defaults applied) with CLI flag overrides on top. */
@@ -94,5 +130,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
     adminPassword: adminPassword ? check('adminPassword', adminPassword.raw, adminPassword.fromFlag) : undefined,
     logLevel: logLevel ? check('logLevel', logLevel.raw, logLevel.fromFlag) : 'info',
     secureCookies: secureCookies ? ['true', '1'].includes(check('secureCookies', secureCookies.raw, secureCookies.fromFlag)) : false,
+    messaging: messagingConfig((key, flag) => {
+      const p = pick(key, flag === undefined ? undefined : String(flag));
+      return p ? check(key, p.raw, p.fromFlag) : undefined;
+    }, flags, port ? check('port', port.raw, port.fromFlag) : 4000),
+  };
+}
+
+type Read = <K extends Key>(key: K, flag: string | number | boolean | undefined) => z.output<(typeof fields)[K]['schema']> | undefined;
+
+function messagingConfig(read: Read, flags: ConfigOverrides, port: number): MessagingConfig {
+  const smtpUrl = read('smtpUrl', flags.smtpUrl);
+  const secret = read('secret', flags.secret);
+  const mailFrom = read('mailFrom', flags.mailFrom);
+  // Every mail carries signed unsubscribe links and needs a sender: refuse to start half-configured.
+  if (smtpUrl && !secret) throw new ForesightError('invalid_config', `FORESIGHT_SECRET: required when FORESIGHT_SMTP_URL is set; ${fields.secret.fix}`, { field: 'FORESIGHT_SECRET' });
+  if (smtpUrl && !mailFrom) throw new ForesightError('invalid_config', `FORESIGHT_MAIL_FROM: required when FORESIGHT_SMTP_URL is set; ${fields.mailFrom.fix}`, { field: 'FORESIGHT_MAIL_FROM' });
+  const allowPrivate = read('webhookAllowPrivate', flags.webhookAllowPrivate);
+  return {
+    smtpUrl,
+    mailFrom,
+    publicUrl: (read('publicUrl', flags.publicUrl) ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    secret,
+    webhookAllowPrivate: allowPrivate === 'true' || allowPrivate === '1',
+    frequencyCap: { max: read('capMax', flags.capMax) ?? 5, window: read('capWindow', flags.capWindow) ?? '7d' },
   };
 }
