@@ -151,6 +151,22 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await s.segments.delete('vip')).toBe(true);
   });
 
+  withStorage('segment membership: upserts by segment and customer, lists one segment, clears it', async (s) => {
+    await s.segmentMembers.put([
+      { segment: 'vip', customerId: 2, member: true, entries: 1, changedAt: 10 },
+      { segment: 'vip', customerId: 1, member: true, entries: 1, changedAt: 10 },
+      { segment: 'lapsed', customerId: 1, member: true, entries: 3, changedAt: 10 },
+    ]);
+    await s.segmentMembers.put([{ segment: 'vip', customerId: 2, member: false, entries: 1, changedAt: 20 }]);
+    expect(await s.segmentMembers.list('vip')).toEqual([
+      { segment: 'vip', customerId: 1, member: true, entries: 1, changedAt: 10 },
+      { segment: 'vip', customerId: 2, member: false, entries: 1, changedAt: 20 },
+    ]);
+    await s.segmentMembers.clear('vip');
+    expect(await s.segmentMembers.list('vip')).toEqual([]);
+    expect(await s.segmentMembers.list('lapsed')).toMatchObject([{ customerId: 1, entries: 3 }]);
+  });
+
   withStorage('models: upserts many scores in one call, pages them per model, keeps the latest report', async (s) => {
     const rows = Array.from({ length: 300 }, (_, i) => ({ customerId: i + 1, model: 'clv', value: i, data: { i }, modelVersion: 'v1', scoredAt: 1 }));
     // A repeated key within one call: the later row wins.

@@ -400,6 +400,27 @@ export interface ModelStore {
   scoresOf(model: string, opts: { afterCustomerId: number; limit: number }): Promise<ScoreRecord[]>;
 }
 
+/** One customer's standing in one saved segment, as last seen by the refresh job. */
+export interface SegmentMemberRecord {
+  segment: string;
+  customerId: number;
+  /** In the segment at the last refresh. */
+  member: boolean;
+  /** Times the customer has entered the segment: numbers each entry (and its event's idempotency key). */
+  entries: number;
+  changedAt: number;
+}
+
+/** Materialised segment membership: what the refresh job compares against to find who entered or left. */
+export interface SegmentMembershipStore {
+  /** Every customer ever recorded for the segment, members and leavers. */
+  list(segment: string): Promise<SegmentMemberRecord[]>;
+  /** Inserts or replaces rows (by segment and customer), in one transaction. */
+  put(rows: SegmentMemberRecord[]): Promise<void>;
+  /** Forgets a segment's membership (when the segment is deleted). */
+  clear(segment: string): Promise<void>;
+}
+
 export interface Storage {
   readonly dialect: 'sqlite' | 'postgres';
   customers: CustomerStore;
@@ -415,5 +436,6 @@ export interface Storage {
   suppressions: SuppressionStore;
   sends: SendLogStore;
   models: ModelStore;
+  segmentMembers: SegmentMembershipStore;
   close(): Promise<void>;
 }

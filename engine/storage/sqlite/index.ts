@@ -15,6 +15,7 @@ import { sqliteOutbox } from './outbox.ts';
 import { sqlitePrivacy } from './privacy.ts';
 import { sqliteRuns } from './runs.ts';
 import { sqliteScores, sqliteSegments } from './scores.ts';
+import { sqliteSegmentMembers } from './segment-members.ts';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -53,6 +54,7 @@ export function openSqlite(file: string): SqliteStorage {
     suppressions: sqliteSuppressions(d),
     sends: sqliteSendLog(d),
     models: sqliteModels(db),
+    segmentMembers: sqliteSegmentMembers(d),
     async close() {
       if (db.open) db.close();
     },

@@ -181,6 +181,20 @@ export const segments = sqliteTable('segments', {
   updatedAt: integer('updated_at').notNull(),
 });
 
+// Who was in each saved segment at the last refresh, so entries can be detected (and numbered).
+
+export const segmentMembers = sqliteTable(
+  'segment_members',
+  {
+    segment: text('segment').notNull(),
+    customerId: integer('customer_id').notNull(),
+    member: integer('member', { mode: 'boolean' }).notNull(),
+    entries: integer('entries').notNull(),
+    changedAt: integer('changed_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.segment, t.customerId] })],
+);
+
 // Auth: builder users, their sessions and API keys. Secrets are never stored:
 // passwords as scrypt hashes, session tokens and API keys as SHA-256 digests.
 
