@@ -1,0 +1,178 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import flowExit from '../../nodes/flow-exit/index.ts';
+import triggerEvent from '../../nodes/trigger-event/index.ts';
+import { Engine } from '../executor/engine.ts';
+import { recordOrders, trackEvents } from '../ingest/ingest.ts';
+import { defineNode } from '../plugin/define-node.ts';
+import { NodeRegistry } from '../plugin/registry.ts';
+import { Scheduler } from '../scheduler/scheduler.ts';
+import { createHarness, type Harness } from '../testing/harness.ts';
+import { loadCdnowSample, PUBLISHED_BGNBD } from './cdnow.fixture.ts';
+import { DEFAULT_MODELS_CRON, latestModelReport, type ModelReport, registerModelJobs, runScoringJob } from './job.ts';
+import { scoredNextPurchase } from './provider.ts';
+import { PURCHASE_CYCLE_NODE } from './wake.ts';
+
+/** A minimal purchase-cycle wait: sleeps until the predicted next purchase, re-reading it whenever woken. */
+const purchaseCycleStub = defineNode({
+  type: PURCHASE_CYCLE_NODE,
+  version: 1,
+  label: 'Purchase cycle (test stand-in)',
+  category: 'timing',
+  description: 'Waits until the predicted next purchase.',
+  fields: [],
+  ports: ['due'],
+  waits: true,
+  run: async (ctx) => {
+    const p = await ctx.services.nextPurchase();
+    const trace = { source: p?.source ?? null, at: p?.at.toISOString() ?? null };
+    return !p || p.at <= ctx.now ? { next: 'due', trace } : { wait: { until: p.at }, trace };
+  },
+});
+
+const journey = {
+  id: 'replenish',
+  name: 'Replenish',
+  nodes: [
+    { id: 't', type: 'trigger.event', config: { event: 'enroll' } },
+    { id: 'cycle', type: PURCHASE_CYCLE_NODE, config: {} },
+    { id: 'x', type: 'flow.exit', config: {} },
+  ],
+  edges: [
+    { id: 'e1', source: 't', sourceHandle: 'next', target: 'cycle' },
+    { id: 'e2', source: 'cycle', sourceHandle: 'due', target: 'x' },
+  ],
+};
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+/** The CDNOW sample in storage, plus a regular buyer, an email-only lead and a customer with no activity. */
+async function cdnowHarness(): Promise<Harness> {
+  const registry = new NodeRegistry().register(triggerEvent).register(flowExit).register(purchaseCycleStub);
+  const harness = createHarness({ start: '1997-09-30T12:00:00Z', registry });
+  const storage = harness.storage;
+  const { orders } = await loadCdnowSample();
+  const all = [
+    ...orders.map((o) => ({ customerId: o.customerId, orderId: o.orderId, orderedAt: o.orderedAt.toISOString(), amount: o.amount, quantity: o.quantity ?? 1 })),
+    ...['1997-09-01', '1997-09-15', '1997-09-29'].map((day, k) => ({ customerId: 'regular', orderId: `r${k}`, orderedAt: `${day}T10:00:00Z`, amount: 20 })),
+  ];
+  const recorded = await recordOrders(storage, harness.clock, all);
+  expect(recorded.rejected).toEqual([]);
+  await harness.identify([{ customerId: 'idle', email: 'idle@example.com' }]);
+  await trackEvents(storage, harness.clock, [
+    { customerId: 'lead', type: 'email_opened', occurredAt: '1997-09-20T08:00:00Z' },
+    { customerId: 'c1', type: 'email_clicked', occurredAt: '1997-09-21T08:00:00Z' },
+  ]);
+  return harness;
+}
+
+async function scoresOf(harness: Harness, externalId: string): Promise<Record<string, { value: number | null; data: Record<string, unknown>; modelVersion: string }>> {
+  const rows = await harness.storage.scores.forCustomer(await harness.customerId(externalId));
+  return Object.fromEntries(rows.map((r) => [r.model, r]));
+}
+
+describe('runScoringJob', () => {
+  it('scores every stored customer, stamps model and version, and stores the model report', async () => {
+    h = await cdnowHarness();
+    const report = await runScoringJob(h.storage, h.clock, { timeUnit: 'week', horizon: 39, score: { personas: false } });
+    expect(report.customers).toBe(2357 + 3);
+    expect(Math.abs(report.models!.bgnbd.params.r / PUBLISHED_BGNBD.r - 1)).toBeLessThan(0.01);
+    expect(report.models!.prospects).toBe(1); // the email-only lead
+    expect(report.version).toMatch(/^m1-1997-09-30T12:00:00\.000Z$/);
+
+    const c1 = await scoresOf(h, 'c1');
+    expect(Object.keys(c1).sort()).toEqual(['churn', 'clv', 'engagement', 'lifecycle', 'next_purchase', 'persona', 'purchase', 'recommendations', 'rfm', 'value_tier']);
+    // FHL 2005's customer 1: P(alive) = 0.7266 at the calibration end.
+    expect(c1.churn!.value).toBeCloseTo(1 - 0.7266, 2);
+    expect(c1.lifecycle!.data).toEqual({ stage: 'repeat' });
+    expect(c1.rfm!.data).toMatchObject({ segment: 'Champions' });
+    expect(c1.value_tier!.data).toEqual({ tier: 'high' });
+    expect(c1.next_purchase!.data).toMatchObject({ source: 'own-cycle' });
+    expect(c1.clv!.modelVersion).toBe(report.version);
+    // Two email interactions are too few to train the engagement model: stored as "no score".
+    expect(report.models!.engagement).toMatchObject({ reason: expect.any(String) });
+    expect(c1.engagement!.value).toBeNull();
+
+    expect(Object.keys(await scoresOf(h, 'lead')).sort()).toEqual(['engagement', 'lifecycle', 'recommendations']);
+    expect((await scoresOf(h, 'lead')).lifecycle!.data).toEqual({ stage: 'prospect' });
+    expect(await scoresOf(h, 'idle')).toMatchObject({ lifecycle: { data: { stage: 'prospect' }, value: null } });
+
+    expect(await latestModelReport(h.storage)).toEqual(JSON.parse(JSON.stringify(report)));
+  });
+
+  it('wakes waiting purchase-cycle runs whose prediction moved, and leaves them alone when nothing moved', async () => {
+    h = await cdnowHarness();
+    const engine = new Engine({
+      storage: h.storage,
+      registry: h.registry,
+      clock: h.clock,
+      providers: { nextPurchase: scoredNextPurchase(h.storage) },
+    });
+    await h.journeys.deploy(journey);
+    await trackEvents(h.storage, h.clock, [{ customerId: 'regular', type: 'enroll' }]);
+    await engine.runUntilIdle();
+    const [run] = await h.runsOf('regular');
+    // Before any scoring the engine's median-gap default plans the wait: 14 days after the last purchase.
+    expect(run).toMatchObject({ status: 'waiting', nodeId: 'cycle', wakeAt: Date.parse('1997-10-13T00:00:00Z') });
+
+    const first = await runScoringJob(h.storage, h.clock, { timeUnit: 'week', horizon: 39, score: { personas: false } });
+    expect(first.moved).toBe(2357 + 1); // every buyer's prediction is new
+    expect(first.woken).toBe(1);
+    expect((await h.storage.runs.get(run!.id))!.wakeAt).toBe(h.clock.now().getTime());
+
+    // The woken run re-plans on the stored (shrunk own-cycle) prediction.
+    await engine.runUntilIdle();
+    const stored = (await scoresOf(h, 'regular')).next_purchase!;
+    const replanned = (await h.storage.runs.get(run!.id))!;
+    expect(replanned).toMatchObject({ status: 'waiting', nodeId: 'cycle', wakeAt: stored.value });
+    const history = await h.storage.runs.history(run!.id);
+    expect(history.at(-1)!.detail).toMatchObject({ source: 'own-cycle' });
+
+    const second = await runScoringJob(h.storage, h.clock, { timeUnit: 'week', horizon: 39, score: { personas: false } });
+    expect(second).toMatchObject({ moved: 0, woken: 0 });
+    expect((await h.storage.runs.get(run!.id))!.wakeAt).toBe(stored.value);
+  });
+
+  it('reports "no orders yet" on an empty store, and joins a run already in progress', async () => {
+    h = createHarness({ start: '2024-05-01T00:00:00Z' });
+    await h.identify([{ customerId: 'a' }]);
+    const [one, two] = await Promise.all([runScoringJob(h.storage, h.clock), runScoringJob(h.storage, h.clock)]);
+    expect(two).toBe(one);
+    expect(one).toMatchObject({ customers: 1, models: null, skipped: expect.stringMatching(/no orders yet/) });
+    expect(await scoresOf(h, 'a')).toMatchObject({ lifecycle: { data: { stage: 'prospect' } } });
+    expect((await latestModelReport(h.storage))!.skipped).toBe(one.skipped);
+  });
+});
+
+describe('registerModelJobs', () => {
+  it('runs the scoring job on the scheduler at the configured cron and rejects a bad one by name', async () => {
+    h = createHarness({ start: '2024-05-01T00:00:00Z' });
+    await recordOrders(h.storage, h.clock, [
+      { customerId: 'a', orderId: 'o1', orderedAt: '2024-01-01T00:00:00Z', amount: 10 },
+      { customerId: 'a', orderId: 'o2', orderedAt: '2024-02-01T00:00:00Z', amount: 12 },
+      { customerId: 'b', orderId: 'o3', orderedAt: '2024-03-01T00:00:00Z', amount: 30 },
+    ]);
+    const scheduler = new Scheduler({ engine: h.engine, clock: h.clock, onError: (err) => reject(err) });
+    let reject: (err: unknown) => void = () => {};
+    const reported = new Promise<ModelReport>((resolve, fail) => {
+      reject = fail;
+      // Every second, so the test sees a run.
+      registerModelJobs(scheduler, { storage: h!.storage, clock: h!.clock, cron: '* * * * * *', options: { score: { personas: false } }, onReport: resolve });
+    });
+    scheduler.start();
+    try {
+      const report = await reported;
+      expect(report.customers).toBe(2);
+      expect((await latestModelReport(h.storage))!.version).toBe(report.version);
+    } finally {
+      await scheduler.stop();
+    }
+    expect(DEFAULT_MODELS_CRON).toBe('0 3 * * *');
+    expect(() => registerModelJobs(new Scheduler({ engine: h!.engine, clock: h!.clock }), { storage: h!.storage, clock: h!.clock, cron: 'nightly' })).toThrow(
+      /job "models.score": "nightly" is not a cron expression/,
+    );
+  });
+});

@@ -1,0 +1,168 @@
+import type { Clock } from '../core/clock.ts';
+import { ForesightError } from '../core/errors.ts';
+import type { ScoreRecord, Storage } from '../storage/types.ts';
+import { customerScore, type ScoreOptions, type ScoreReport, scoreCustomers } from './score.ts';
+import { prospectRow, type RowContext, scoreRows } from './score-rows.ts';
+import { type EmailEventTypes, storedEmailEvents, storedOrders, storedScoreValues } from './stored-data.ts';
+import { daysPerUnit, MS_PER_DAY } from './time.ts';
+import type { TimeUnit } from './types.ts';
+import { wakeMovedPurchaseCycles } from './wake.ts';
+
+/**
+ * The scoring job: reads customers, orders and email activity from storage, runs the score
+ * pipeline as of the clock's now, stores every customer's scores and a model report, then
+ * wakes waiting purchase-cycle steps whose customer's predicted next purchase moved.
+ * Run nightly (registerModelJobs) and on demand.
+ */
+
+/** Bumped when the pipeline's meaning changes; stamped on every stored score. */
+export const MODELS_VERSION = 'm1';
+export const DEFAULT_MODELS_CRON = '0 3 * * *';
+
+export interface ScoringJobOptions {
+  /** Unit of the purchase models (default week). */
+  timeUnit?: TimeUnit;
+  /** Forecast horizon in time units for expected purchases and CLV (default 52 weeks). */
+  horizon?: number;
+  score?: ScoreOptions;
+  emailEvents?: EmailEventTypes;
+  /** Rows per storage read and customers per score write (default 5,000). */
+  pageSize?: number;
+  /** A next-purchase prediction counts as moved when it shifts by at least this much (default 1 day). */
+  moveToleranceDays?: number;
+}
+
+export interface ModelReport {
+  /** The model version stamped on this run's scores. */
+  version: string;
+  scoredAt: string;
+  /** Customers given scores (including the lifecycle-only rows of customers with no activity). */
+  customers: number;
+  /** Customers whose predicted next purchase changed (or is new). */
+  moved: number;
+  /** Waiting purchase-cycle runs woken to re-plan. */
+  woken: number;
+  /** The fitted models: parameters, holdout AUC, Brier score and calibration; null when nothing could be fitted. */
+  models: ScoreReport | null;
+  /** Why the models were not fitted (e.g. no orders yet). */
+  skipped?: string;
+}
+
+const running = new WeakMap<Storage, Promise<ModelReport>>();
+
+/**
+ * Scores every customer as of `clock.now()`. A call while a run is in progress on the same
+ * storage joins that run rather than starting a second one.
+ * @example const report = await runScoringJob(storage, clock); report.models?.bgnbd.params
+ */
+export function runScoringJob(storage: Storage, clock: Clock, opts: ScoringJobOptions = {}): Promise<ModelReport> {
+  const current = running.get(storage);
+  if (current) return current;
+  const job = scoreAndStore(storage, clock, opts).finally(() => running.delete(storage));
+  running.set(storage, job);
+  return job;
+}
+
+/**
+ * The report of the last scoring run, or null before the first.
+ * @example (await latestModelReport(storage))?.models?.propensity
+ */
+export async function latestModelReport(storage: Storage): Promise<ModelReport | null> {
+  const record = await storage.models.latestReport();
+  return record ? (record.report as ModelReport) : null;
+}
+
+/** What registerModelJobs needs of a scheduler (engine/scheduler/scheduler.ts fits). */
+export interface JobScheduler {
+  schedule(name: string, cronExpr: string, fn: () => unknown | Promise<unknown>): void;
+}
+
+/**
+ * Registers the scoring job on the scheduler (default nightly at 03:00).
+ * @example registerModelJobs(scheduler, { storage, clock, cron: config.modelsCron })
+ */
+export function registerModelJobs(
+  scheduler: JobScheduler,
+  deps: { storage: Storage; clock: Clock; cron?: string; options?: ScoringJobOptions; onReport?: (report: ModelReport) => void },
+): void {
+  scheduler.schedule('models.score', deps.cron ?? DEFAULT_MODELS_CRON, async () => {
+    const report = await runScoringJob(deps.storage, deps.clock, deps.options);
+    deps.onReport?.(report);
+  });
+}
+
+async function scoreAndStore(storage: Storage, clock: Clock, opts: ScoringJobOptions): Promise<ModelReport> {
+  const now = clock.now();
+  const at = now.getTime();
+  const timeUnit = opts.timeUnit ?? 'week';
+  const horizon = opts.horizon ?? 52;
+  const pageSize = opts.pageSize ?? 5000;
+  const tolerance = (opts.moveToleranceDays ?? 1) * MS_PER_DAY;
+  if (!(Number.isInteger(pageSize) && pageSize > 0)) {
+    throw new ForesightError('invalid_input', `pageSize = ${pageSize}: must be a positive whole number, e.g. 5000`, { field: 'pageSize' });
+  }
+  const version = `${MODELS_VERSION}-${now.toISOString()}`;
+  const ctx: RowContext = {
+    modelVersion: version,
+    scoredAt: at,
+    horizon,
+    timeUnit,
+    propensityWindowDays: opts.score?.propensityWindowDays ?? horizon * daysPerUnit(timeUnit),
+  };
+
+  const orders = await storedOrders(storage, at, pageSize);
+  const events = await storedEmailEvents(storage, at, pageSize, opts.emailEvents ?? {});
+  let result: ReturnType<typeof scoreCustomers> | null = null;
+  let skipped: string | undefined;
+  if (orders.length === 0) skipped = 'no orders yet: the purchase models need at least one';
+  else result = scoreCustomers({ orders, events, asOf: now, timeUnit, horizon, options: opts.score });
+
+  const previous = await storedScoreValues(storage, 'next_purchase', pageSize);
+  const scored = new Set<number>();
+  const moved: number[] = [];
+  let batch: ScoreRecord[] = [];
+  const flush = async (force: boolean): Promise<void> => {
+    if (batch.length === 0 || (!force && batch.length < pageSize * 4)) return;
+    await storage.scores.put(batch);
+    batch = [];
+  };
+  if (result) {
+    const { scores } = result;
+    for (let i = 0; i < scores.n; i++) {
+      const c = customerScore(scores, i);
+      const id = Number(c.customer_id);
+      scored.add(id);
+      for (const row of scoreRows(id, c, ctx)) batch.push(row);
+      const next = c.expected_next_purchase_at?.getTime();
+      const before = previous.get(id);
+      if (next !== undefined && (before === undefined || before === null || Math.abs(next - before) >= tolerance)) moved.push(id);
+      await flush(false);
+    }
+  }
+  let inactive = 0;
+  for (let afterId = 0; ; ) {
+    const ids = await storage.models.customerIds({ afterId, limit: pageSize });
+    for (const id of ids) {
+      if (scored.has(id)) continue;
+      batch.push(prospectRow(id, ctx));
+      inactive++;
+    }
+    await flush(false);
+    if (ids.length < pageSize) break;
+    afterId = ids[ids.length - 1]!;
+  }
+  await flush(true);
+
+  const woken = await wakeMovedPurchaseCycles(storage, moved, at);
+  const report: ModelReport = {
+    version,
+    scoredAt: now.toISOString(),
+    customers: scored.size + inactive,
+    moved: moved.length,
+    woken,
+    models: result ? result.report : null,
+    ...(skipped ? { skipped } : {}),
+  };
+  await storage.models.saveReport({ version, report }, at);
+  return report;
+}

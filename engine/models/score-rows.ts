@@ -1,0 +1,78 @@
+import type { ScoreRecord } from '../storage/types.ts';
+import type { CustomerScore } from './score.ts';
+import type { TimeUnit } from './types.ts';
+
+/**
+ * How one customer's predictions are stored: one score row per model (the names nodes,
+ * segments and templates ask for). `value` is the number a condition compares; `data` holds
+ * the detail (dates as ISO strings).
+ */
+
+export const SCORE_MODELS = [
+  'purchase',
+  'churn',
+  'engagement',
+  'clv',
+  'next_purchase',
+  'lifecycle',
+  'value_tier',
+  'rfm',
+  'persona',
+  'recommendations',
+] as const;
+export type ScoreModel = (typeof SCORE_MODELS)[number];
+
+export interface RowContext {
+  modelVersion: string;
+  scoredAt: number;
+  horizon: number;
+  timeUnit: TimeUnit;
+  /** Window of the purchase propensity in days. */
+  propensityWindowDays: number;
+}
+
+/**
+ * The score rows of one customer.
+ * @example scoreRows(7, customerScore(scores, 0), ctx).find((r) => r.model === 'clv')!.value
+ */
+export function scoreRows(customerId: number, c: CustomerScore, ctx: RowContext): ScoreRecord[] {
+  const row = (model: ScoreModel, value: number | null, data: Record<string, unknown>): ScoreRecord => ({
+    customerId,
+    model,
+    value,
+    data,
+    modelVersion: ctx.modelVersion,
+    scoredAt: ctx.scoredAt,
+  });
+  const rows = [
+    row('lifecycle', null, { stage: c.lifecycle_stage }),
+    row('engagement', c.engagement_likelihood, {}),
+    row('recommendations', null, { items: c.recommendations }),
+  ];
+  // Prospects (no purchase yet) have no purchase-model scores.
+  if (c.x === null) return rows;
+  rows.push(
+    row('purchase', c.purchase_propensity, { windowDays: ctx.propensityWindowDays, pAlive: c.p_alive, expectedPurchases: c.expected_purchases }),
+    row('churn', c.churn_probability, { pAlive: c.p_alive }),
+    row('clv', c.clv, { averageOrderValue: c.avg_order_value, expectedPurchases: c.expected_purchases, horizon: ctx.horizon, timeUnit: ctx.timeUnit }),
+    row('next_purchase', c.expected_next_purchase_at!.getTime(), {
+      at: c.expected_next_purchase_at!.toISOString(),
+      low: c.expected_next_purchase_low!.toISOString(),
+      high: c.expected_next_purchase_high!.toISOString(),
+      source: c.next_purchase_source,
+      cycleDays: c.purchase_cycle_days,
+    }),
+    row('value_tier', c.clv, { tier: c.value_tier }),
+    row('rfm', c.rfm_r! * 100 + c.rfm_f! * 10 + c.rfm_m!, { r: c.rfm_r, f: c.rfm_f, m: c.rfm_m, segment: c.rfm_segment }),
+    row('persona', null, { persona: c.persona }),
+  );
+  return rows;
+}
+
+/**
+ * The one row stored for a customer the models know nothing about (no orders, no email).
+ * @example prospectRow(9, ctx) // => { model: 'lifecycle', data: { stage: 'prospect' }, … }
+ */
+export function prospectRow(customerId: number, ctx: RowContext): ScoreRecord {
+  return { customerId, model: 'lifecycle', value: null, data: { stage: 'prospect' }, modelVersion: ctx.modelVersion, scoredAt: ctx.scoredAt };
+}
