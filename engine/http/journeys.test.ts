@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './test-server.ts';
+
+const graph = {
+  settings: { reentry: 'once', goal: { event: 'purchase' } },
+  nodes: [
+    { id: 'trigger', type: 'trigger.event', config: { event: 'signup' } },
+    { id: 'wait', type: 'wait.delay', config: { duration: '3d' } },
+    { id: 'done', type: 'flow.exit', config: {} },
+  ],
+  edges: [
+    { id: 'e1', source: 'trigger', sourceHandle: 'next', target: 'wait' },
+    { id: 'e2', source: 'wait', sourceHandle: 'next', target: 'done' },
+  ],
+};
+
+let s: TestServer;
+let h: Record<string, string>;
+beforeAll(async () => {
+  s = await startTestServer();
+  h = await s.key('admin');
+});
+afterAll(() => s.close());
+
+describe('journeys API', () => {
+  it('creates, drafts (even invalid), validates, refuses to publish an invalid draft, publishes a valid one', async () => {
+    const created = await s.call('POST', '/api/journeys', { json: { name: 'Welcome series' }, headers: h });
+    expect(created.status).toBe(201);
+    expect(created.body.journey).toMatchObject({ id: 'welcome-series', name: 'Welcome series', status: 'draft', liveVersion: null });
+    expect((await s.call('POST', '/api/journeys', { json: { name: 'Welcome series' }, headers: h })).body.journey.id).toBe('welcome-series-2');
+
+    const broken = { ...graph, nodes: graph.nodes.map((n) => (n.id === 'wait' ? { ...n, config: { duration: 'soon' } } : n)) };
+    const draft = await s.call('PUT', '/api/journeys/welcome-series/draft', { json: { graph: broken }, headers: h });
+    expect(draft.status).toBe(200);
+    expect(draft.body.problems.length).toBeGreaterThan(0);
+    expect(draft.body.problems[0]).toMatchObject({ code: 'invalid_journey', nodeId: 'wait' });
+
+    const refused = await s.call('POST', '/api/journeys/welcome-series/publish', { headers: h });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('invalid_journey');
+    expect(refused.body.problems.length).toBe(draft.body.problems.length);
+    expect(await s.storage.journeys.versions('welcome-series')).toEqual([]);
+
+    const check = await s.call('POST', '/api/journeys/welcome-series/validate', { json: { graph }, headers: h });
+    expect(check.body).toMatchObject({ ok: true, problems: [] });
+
+    await s.call('PUT', '/api/journeys/welcome-series/draft', { json: { graph }, headers: h });
+    const published = await s.call('POST', '/api/journeys/welcome-series/publish', { headers: h });
+    expect(published.body).toEqual({ version: 1 });
+    const got = await s.call('GET', '/api/journeys/welcome-series', { headers: h });
+    expect(got.body.journey).toMatchObject({ status: 'live', liveVersion: 1 });
+    expect(got.body.journey.draft.nodes.map((n: { id: string }) => n.id)).toEqual(['trigger', 'wait', 'done']);
+  });
+
+  it('counts runs per node, shows a customer its decision trace, and lists versions', async () => {
+    await s.call('POST', '/api/batch', { json: { batch: [{ kind: 'track', customerId: 'a', type: 'signup' }, { kind: 'track', customerId: 'b', type: 'signup' }] }, headers: h });
+    await s.running.engine.runUntilIdle();
+    s.clock.advance(3 * 86_400_000 + 1000);
+    await s.running.engine.runUntilIdle();
+
+    const stats = await s.call('GET', '/api/journeys/welcome-series/stats', { headers: h });
+    expect(stats.status).toBe(200);
+    expect(stats.body).toMatchObject({ entered: 2, converted: 0, ab: {} });
+    expect(stats.body.nodes.trigger).toMatchObject({ entered: 2, ports: { next: 2 } });
+    expect(stats.body.nodes.done.entered).toBe(2);
+
+    const list = await s.call('GET', '/api/journeys', { headers: h });
+    expect(list.body.journeys.find((j: { id: string }) => j.id === 'welcome-series')).toMatchObject({ status: 'live', liveVersion: 1, entered: 2, inFlight: 0 });
+
+    const runs = await s.call('GET', '/api/customers/a/runs', { headers: h });
+    expect(runs.body.runs).toHaveLength(1);
+    expect(runs.body.runs[0]).toMatchObject({ journeyId: 'welcome-series', version: 1, status: 'completed' });
+    expect(runs.body.runs[0].history.map((x: { nodeId: string }) => x.nodeId)).toEqual(expect.arrayContaining(['trigger', 'wait', 'done']));
+
+    const versions = await s.call('GET', '/api/journeys/welcome-series/versions', { headers: h });
+    expect(versions.body.versions.map((v: { version: number }) => v.version)).toEqual([1]);
+  });
+
+  it('pauses, resumes, archives and duplicates; wrong state is a 400', async () => {
+    expect((await s.call('POST', '/api/journeys/welcome-series/pause', { headers: h })).body.journey.status).toBe('paused');
+    const twice = await s.call('POST', '/api/journeys/welcome-series/pause', { headers: h });
+    expect(twice.status).toBe(400);
+    expect(twice.body.error).toMatchObject({ code: 'invalid_state', field: 'status' });
+    expect((await s.call('POST', '/api/journeys/welcome-series/resume', { headers: h })).body.journey.status).toBe('live');
+    const copy = await s.call('POST', '/api/journeys/welcome-series/duplicate', { headers: h });
+    expect(copy.status).toBe(201);
+    expect(copy.body.journey).toMatchObject({ id: 'welcome-series-copy', name: 'Welcome series (copy)', status: 'draft' });
+    expect(copy.body.journey.draft.nodes).toHaveLength(3);
+    expect((await s.call('POST', '/api/journeys/welcome-series-copy/archive', { headers: h })).body.journey.status).toBe('archived');
+  });
+
+  it('backtests the draft on stored data without touching it', async () => {
+    const before = (await s.storage.runs.countByStatus()) as Record<string, number>;
+    const res = await s.call('POST', '/api/journeys/welcome-series/backtest', { json: { from: '2024-02-01', to: '2024-04-01' }, headers: h });
+    expect(res.status).toBe(200);
+    expect(res.body.nodes.trigger.entered).toBe(2);
+    expect(res.body.nodes.done.entered).toBe(2);
+    expect(res.body).toHaveProperty('messages', 0);
+    expect(await s.storage.runs.countByStatus()).toEqual(before);
+  });
+
+  it('answers unknown ids with 404 and wrong types with 400 naming the field', async () => {
+    for (const [method, url, json] of [
+      ['GET', '/api/journeys/nope', undefined],
+      ['PUT', '/api/journeys/nope/draft', { graph }],
+      ['POST', '/api/journeys/nope/publish', undefined],
+      ['POST', '/api/journeys/nope/pause', undefined],
+      ['GET', '/api/journeys/nope/stats', undefined],
+      ['GET', '/api/journeys/nope/versions', undefined],
+      ['POST', '/api/journeys/nope/backtest', { from: '2024-01-01', to: '2024-02-01' }],
+    ] as const) {
+      const res = await s.call(method, url, { json, headers: h });
+      expect([url, res.status, res.body.error.code, res.body.error.field]).toEqual([url, 404, 'not_found', 'id']);
+    }
+    const journeysBefore = await s.storage.journeys.list();
+    for (const [method, url, json, field] of [
+      ['POST', '/api/journeys', { name: 5 }, 'body.name'],
+      ['POST', '/api/journeys', { name: '  ' }, 'body.name'],
+      ['PUT', '/api/journeys/welcome-series/draft', { graph: 'x' }, 'body.graph'],
+      ['POST', '/api/journeys/welcome-series/backtest', { from: 'soon', to: '2024-02-01' }, 'body.from'],
+      ['POST', '/api/journeys/welcome-series/backtest', { from: '2024-03-01', to: '2024-02-01' }, 'body.to'],
+    ] as const) {
+      const res = await s.call(method, url, { json, headers: h });
+      expect([url, res.status, res.body.error.field]).toEqual([url, 400, field]);
+    }
+    expect(await s.storage.journeys.list()).toEqual(journeysBefore);
+  });
+});
