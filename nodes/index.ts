@@ -6,13 +6,14 @@ import conditionSegment from './condition-segment/index.ts';
 import flowExit from './flow-exit/index.ts';
 import splitAb from './split-ab/index.ts';
 import triggerEvent from './trigger-event/index.ts';
+import triggerSegment from './trigger-segment/index.ts';
 import waitDelay from './wait-delay/index.ts';
 import waitEvent from './wait-event/index.ts';
 import waitPurchaseCycle from './wait-purchase-cycle/index.ts';
 import waitWindow from './wait-window/index.ts';
 
 /** Every built-in node. They use only the public node contract, as a plugin would. */
-export const builtinNodes: NodeDefinition<any>[] = [triggerEvent, waitDelay, waitEvent, waitWindow, waitPurchaseCycle, conditionAttribute, conditionSegment, conditionPropensity, splitAb, flowExit];
+export const builtinNodes: NodeDefinition<any>[] = [triggerEvent, triggerSegment, waitDelay, waitEvent, waitWindow, waitPurchaseCycle, conditionAttribute, conditionSegment, conditionPropensity, splitAb, flowExit];
 
 /** A registry with the built-in nodes (and their effect handlers) registered. */
 export function builtinRegistry(): NodeRegistry {

@@ -10,6 +10,11 @@ import { evaluateSegment, type SegmentVerdict } from './evaluate.ts';
 export { COMPARE_OPS, ORDER_METRICS, definitionProblems, segmentDefinitionSchema, type CompareOp, type OrderMetric, type SegmentCondition } from './definition.ts';
 export { evaluateSegment, scoreLabel, type SegmentCheck, type SegmentSubject, type SegmentVerdict } from './evaluate.ts';
 
+/** Emitted by the segment refresh for a customer who entered a saved segment (properties `{ segment }`); `trigger.segment` enrolls on it. */
+export const SEGMENT_ENTERED = '$segment.entered';
+/** Emitted for a customer who left a saved segment (usable as a journey exit event). */
+export const SEGMENT_LEFT = '$segment.left';
+
 const PAGE = 1000;
 
 /** Parses a definition or throws one error listing every problem (its field is the first problem's path). */

@@ -1,0 +1,87 @@
+import type { Clock } from '../core/clock.ts';
+import { errorMessage } from '../core/errors.ts';
+import { parseDefinition, SEGMENT_ENTERED, SEGMENT_LEFT, SegmentService, type SegmentCondition } from '../segments/index.ts';
+import type { EventInput, SegmentMemberRecord, SegmentRecord, Storage } from '../storage/types.ts';
+
+const EVENT_BATCH = 1000;
+
+export interface RefreshResult {
+  entered: number;
+  left: number;
+  /** Saved segments that could not be evaluated (e.g. an invalid definition), with the reason. */
+  failed: { segment: string; message: string }[];
+}
+
+/**
+ * Re-evaluates saved segments at the clock's time and records who entered
+ * and who left, emitting `$segment.entered` / `$segment.left` events with
+ * properties `{ segment }`. Events are written before the membership, keyed by
+ * segment, customer and entry number, so a crash between the two writes
+ * repeats the same keys on the next refresh and no entry is announced twice.
+ *
+ * `names` limits the refresh to some segments; `customerIds` to some customers
+ * (e.g. the ones whose events just arrived), leaving everyone else's standing as it was.
+ */
+export async function refreshSegments(storage: Storage, clock: Clock, opts: { names?: string[]; customerIds?: number[] } = {}): Promise<RefreshResult> {
+  const now = clock.now();
+  const service = new SegmentService(storage);
+  const saved = opts.names ? (await Promise.all(opts.names.map((n) => storage.segments.get(n)))).filter((s): s is SegmentRecord => s !== null) : await storage.segments.list();
+  const result: RefreshResult = { entered: 0, left: 0, failed: [] };
+  for (const segment of saved) {
+    try {
+      const def = parseDefinition(segment.definition);
+      const current = opts.customerIds ? await membersAmong(service, def, opts.customerIds, now) : await allMembers(service, def, now);
+      const r = await apply(storage, segment, current, now.getTime(), opts.customerIds ? new Set(opts.customerIds) : null);
+      result.entered += r.entered;
+      result.left += r.left;
+    } catch (err) {
+      result.failed.push({ segment: segment.name, message: errorMessage(err) });
+    }
+  }
+  return result;
+}
+
+async function allMembers(service: SegmentService, def: SegmentCondition, now: Date): Promise<Set<number>> {
+  const ids = new Set<number>();
+  await service.scan(def, now, (c) => {
+    ids.add(c.id);
+  });
+  return ids;
+}
+
+async function membersAmong(service: SegmentService, def: SegmentCondition, customerIds: number[], now: Date): Promise<Set<number>> {
+  const ids = new Set<number>();
+  for (const id of new Set(customerIds)) {
+    try {
+      if (await service.matches(def, id, now)) ids.add(id);
+    } catch {
+      // A customer id that no longer exists is simply not a member.
+    }
+  }
+  return ids;
+}
+
+async function apply(storage: Storage, segment: SegmentRecord, current: Set<number>, t: number, scope: Set<number> | null): Promise<{ entered: number; left: number }> {
+  const previous = new Map((await storage.segmentMembers.list(segment.name)).map((r) => [r.customerId, r]));
+  const changes: SegmentMemberRecord[] = [];
+  const events: EventInput[] = [];
+  // The segment's creation time tells a re-created segment of the same name from the old one.
+  const key = (kind: string, customerId: number, entry: number) => `${kind}:${segment.name}:${segment.createdAt}:${customerId}:${entry}`;
+  for (const customerId of current) {
+    const before = previous.get(customerId);
+    if (before?.member) continue;
+    const entries = (before?.entries ?? 0) + 1;
+    changes.push({ segment: segment.name, customerId, member: true, entries, changedAt: t });
+    events.push({ customerId, type: SEGMENT_ENTERED, properties: { segment: segment.name }, occurredAt: t, idempotencyKey: key('segment-entered', customerId, entries) });
+  }
+  let left = 0;
+  for (const before of previous.values()) {
+    if (!before.member || current.has(before.customerId) || (scope && !scope.has(before.customerId))) continue;
+    left++;
+    changes.push({ ...before, member: false, changedAt: t });
+    events.push({ customerId: before.customerId, type: SEGMENT_LEFT, properties: { segment: segment.name }, occurredAt: t, idempotencyKey: key('segment-left', before.customerId, before.entries) });
+  }
+  for (let i = 0; i < events.length; i += EVENT_BATCH) await storage.events.insert(events.slice(i, i + EVENT_BATCH), t);
+  await storage.segmentMembers.put(changes);
+  return { entered: changes.length - left, left };
+}
