@@ -9,7 +9,7 @@ export interface ReplayOptions {
   clock: VirtualClock;
   feed: DemoFeed;
   until: Date;
-  /** Feed items this close together are ingested in one step (and their runs woken at most this late). Default 5 minutes. */
+  /** Feed items this close together are ingested in one step (each seen by the engine at most this late). Default 5 minutes. */
   resolutionMs?: number;
   /** Deliver the outbox (false in simulations: nothing leaves the machine). */
   deliver?: boolean;
@@ -26,10 +26,13 @@ export async function replayFeed(o: ReplayOptions): Promise<void> {
   const deliver = o.deliver ?? false;
   await o.engine.runUntilIdle({ deliver });
   for (;;) {
-    const wake = (await o.storage.runs.nextWakeAt()) ?? Infinity;
-    const next = Math.min(o.feed.nextAt() ?? Infinity, wake <= o.clock.now().getTime() ? Infinity : wake);
+    const due = (await o.storage.runs.nextWakeAt()) ?? Infinity;
+    // A run reported due at or before "now" is one the engine declined to move: never spin on it.
+    const wake = due <= o.clock.now().getTime() ? Infinity : due;
+    const next = Math.min(o.feed.nextAt() ?? Infinity, wake);
     if (next > until) break;
-    const stepEnd = Math.min(next + resolution, until);
+    // Never ingest past the next wake-up, so runs wake exactly on time.
+    const stepEnd = Math.min(next + resolution, wake, until);
     // The clock stands at the last ingested item, so no event is processed before it happened.
     o.clock.set(next);
     if (await o.feed.ingestUntil(o.storage, o.clock, stepEnd)) o.clock.set(o.feed.lastIngestedAt!);

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localParts } from '../../nodes/wait-window/index.ts';
+import { DAY, HOUR, simulateTemplate, type TemplateRun } from '../simulate.ts';
+
+const end = new Date('2025-03-01T00:00:00Z');
+const from = new Date(end.getTime() - 21 * DAY);
+const store = { customers: 2000, seed: 22, end };
+
+describe('cart abandonment on the demo store', () => {
+  let run: TemplateRun;
+  beforeAll(async () => {
+    run = await simulateTemplate('cart-abandonment', store, from);
+  }, 120_000);
+  afterAll(() => run?.close());
+
+  it('sends nothing to customers who check out: every buyer leaves before a reminder', async () => {
+    const reminders = run.emailsAt('reminder');
+    const offers = run.emailsAt('free-shipping');
+    expect(reminders.length).toBeGreaterThan(30);
+    expect(offers.length).toBeGreaterThan(10);
+    expect(offers.length).toBeLessThanOrEqual(reminders.length);
+    // Every cart of the checkout flow is followed by an order within minutes: none of them may get mail.
+    const bought = run.stats.nodes['four-hours']!.ports.event ?? 0;
+    expect(bought + run.stats.converted).toBeGreaterThan(reminders.length);
+    for (const e of [...reminders, ...offers]) {
+      const c = run.truth.get(await run.externalId(e.customerId))!;
+      const runRecord = (await run.storage.runs.get(e.runId))!;
+      // No order between entering the journey (the cart) and the email.
+      expect(c.orders.some((o) => o.orderedAt >= runRecord.enteredAt && o.orderedAt <= e.createdAt)).toBe(false);
+      const wait = e.nodeId === 'reminder' ? 4 * HOUR : 24 * HOUR;
+      expect(e.createdAt - runRecord.enteredAt).toBeGreaterThanOrEqual(wait);
+    }
+  });
+
+  it('never emails inside quiet hours (21:00 to 09:00 in the customer’s own time zone)', async () => {
+    const zones = new Set<string>();
+    for (const e of run.emails) {
+      const c = run.truth.get(await run.externalId(e.customerId))!;
+      zones.add(c.timezone);
+      const hour = localParts(new Date(e.createdAt), c.timezone).hour;
+      expect(hour).toBeGreaterThanOrEqual(9);
+      expect(hour).toBeLessThan(21);
+    }
+    expect(zones.size).toBeGreaterThan(3);
+  });
+});

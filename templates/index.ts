@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { ForesightError } from '../engine/core/errors.ts';
+
+/** A ready-made lifecycle journey: what it is for, who it reaches, what to measure, and the journey itself (emails inside its action.email nodes). */
+export interface LifecycleTemplate {
+  id: string;
+  name: string;
+  description: string;
+  audience: string;
+  kpi: string;
+  journey: unknown;
+}
+
+/** One folder per template, in the order the builder lists them (by lifecycle stage). */
+export const TEMPLATE_IDS = [
+  'welcome-series',
+  'first-purchase',
+  'replenishment',
+  'cross-sell',
+  'cart-abandonment',
+  'churn-prevention',
+  'win-back',
+  'vip-appreciation',
+  'nps-follow-up',
+] as const;
+
+function readJson(id: string, file: string): Record<string, unknown> {
+  const url = new URL(`./${id}/${file}`, import.meta.url);
+  try {
+    return JSON.parse(readFileSync(url, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new ForesightError('template_unreadable', `template "${id}": ${file} cannot be read: ${(err as Error).message}`, { field: id });
+  }
+}
+
+let cache: LifecycleTemplate[] | undefined;
+
+function load(): LifecycleTemplate[] {
+  cache ??= TEMPLATE_IDS.map((id) => {
+    const d = readJson(id, 'description.json');
+    return { id, name: String(d.name), description: String(d.description), audience: String(d.audience), kpi: String(d.kpi), journey: readJson(id, 'journey.json') };
+  });
+  return cache;
+}
+
+/** Every template; each call returns fresh copies, so callers may edit them (e.g. rename before importing). */
+export function listTemplates(): LifecycleTemplate[] {
+  return structuredClone(load());
+}
+
+export function getTemplate(id: string): LifecycleTemplate | undefined {
+  const t = load().find((x) => x.id === id);
+  return t ? structuredClone(t) : undefined;
+}

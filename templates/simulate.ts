@@ -1,0 +1,43 @@
+import type { DemoStoreOptions } from '../examples/demo-store/generate.ts';
+import { demoCustomers, type DemoCustomer } from '../examples/demo-store/generate.ts';
+import { simulateOnDemoStore, type StoreSimulation, type StoreSimulationOptions } from '../examples/demo-store/simulate.ts';
+import type { OutboxRecord } from '../engine/storage/types.ts';
+import { getTemplate } from './index.ts';
+
+export const DAY = 86_400_000;
+export const HOUR = 3_600_000;
+
+export interface TemplateRun extends StoreSimulation {
+  /** The generated customers (the truth), by external id. */
+  truth: Map<string, DemoCustomer>;
+  /** Every queued email, in time order. */
+  emails: OutboxRecord[];
+  /** Emails queued by one node. */
+  emailsAt(nodeId: string): OutboxRecord[];
+  externalId(customerId: number): Promise<string>;
+}
+
+/** Runs a template on a generated demo store: history before `from`, live from `from` to the store's end. */
+export async function simulateTemplate(id: string, store: DemoStoreOptions, from: Date, prepare?: StoreSimulationOptions['prepare']): Promise<TemplateRun> {
+  const template = getTemplate(id);
+  if (!template) throw new Error(`no template ${id}`);
+  const sim = await simulateOnDemoStore({ journey: template.journey, store, from, prepare });
+  const emails = await sim.storage.outbox.list({ kind: 'email', limit: 1_000_000 });
+  const truth = new Map([...demoCustomers(store)].map((c) => [c.externalId, c]));
+  const ids = new Map<number, string>();
+  return {
+    ...sim,
+    truth,
+    emails,
+    emailsAt: (nodeId) => emails.filter((e) => e.nodeId === nodeId),
+    async externalId(customerId) {
+      let ext = ids.get(customerId);
+      if (!ext) {
+        const [c] = await sim.storage.customers.get([customerId]);
+        ext = c!.externalId;
+        ids.set(customerId, ext);
+      }
+      return ext;
+    },
+  };
+}
