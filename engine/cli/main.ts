@@ -2,6 +2,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { errorMessage } from '../core/errors.ts';
+import { registerApiKeyCommand, registerUserCommand } from './commands/access.ts';
+import { registerCustomerCommand } from './commands/customer.ts';
+import { registerImportCommand } from './commands/import.ts';
 import { registerJourneyCommand } from './commands/journey.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
@@ -19,6 +22,10 @@ export async function buildProgram(): Promise<Command> {
   registerJourneyCommand(program);
   registerSimulateCommand(program);
   registerServeCommand(program);
+  registerImportCommand(program);
+  registerCustomerCommand(program);
+  registerApiKeyCommand(program);
+  registerUserCommand(program);
   // `models` is written separately; load it when present so the CLI works either way.
   const modelsFile = new URL('./commands/models.ts', import.meta.url);
   if (existsSync(fileURLToPath(modelsFile))) {

@@ -37,7 +37,7 @@ describe('authentication', () => {
     const guarded = routes.filter((r) => !PUBLIC.has(`${r.method} ${r.path}`));
     for (const r of guarded) {
       const url = r.path.replace(/:([A-Za-z]+)/g, 'x');
-      for (const headers of [{}, { authorization: 'Bearer fsk_not-a-real-key' }, { cookie: 'foresight_session=forged' }]) {
+      for (const headers of [{}, { authorization: 'Bearer fsk_not-a-real-key' }, { cookie: 'foresight_session=forged' }] as Record<string, string>[]) {
         const res = await s.call(r.method, url, { headers });
         expect([r.method, r.path, res.status, res.body?.error?.code]).toEqual([r.method, r.path, 401, 'unauthorized']);
         expect(res.body.error.field).toBe('authorization');

@@ -1,0 +1,74 @@
+import type { Command } from 'commander';
+import { AuthService } from '../../auth/service.ts';
+import { SystemClock } from '../../core/clock.ts';
+import { ForesightError } from '../../core/errors.ts';
+import { openSqlite } from '../../storage/sqlite/index.ts';
+import type { Storage } from '../../storage/types.ts';
+import { cliConfig } from '../context.ts';
+
+async function withAuth<T>(db: string | undefined, fn: (auth: AuthService) => Promise<T>): Promise<T> {
+  const storage: Storage = openSqlite(cliConfig({ db }).db);
+  try {
+    return await fn(new AuthService(storage, new SystemClock()));
+  } finally {
+    await storage.close();
+  }
+}
+
+/** The first line of stdin: passwords never go on the command line, where `ps` and shell history see them. */
+async function readStdinLine(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) {
+    text += String(chunk);
+    if (text.includes('\n')) break;
+  }
+  return text.split(/\r?\n/)[0] ?? '';
+}
+
+export function registerApiKeyCommand(program: Command): void {
+  const cmd = program.command('apikey').description('API keys for the HTTP API (shown once, stored hashed)');
+  cmd
+    .command('create')
+    .requiredOption('--name <name>', 'where the key is used, e.g. "shop website"')
+    .option('--scope <scope>', 'track (ingestion only) or admin', 'track')
+    .option('--db <file>', 'SQLite database file (env FORESIGHT_DB)')
+    .action(async (opts: { name: string; scope: string; db?: string }) => {
+      if (opts.scope !== 'track' && opts.scope !== 'admin') throw new ForesightError('invalid_input', `--scope: "${opts.scope}" is not a scope; use track or admin`, { field: '--scope' });
+      const { key, record } = await withAuth(opts.db, (a) => a.createApiKey(opts.name, opts.scope as 'track' | 'admin'));
+      console.error(`created key ${record.id} "${record.name}" (scope ${record.scope}); it is shown only now:`);
+      console.log(key);
+    });
+  cmd
+    .command('list')
+    .option('--db <file>', 'SQLite database file (env FORESIGHT_DB)')
+    .action(async (opts: { db?: string }) => {
+      for (const k of await withAuth(opts.db, (a) => a.listApiKeys())) {
+        console.log(`${k.id}\t${k.prefix}…\t${k.scope}\t${k.name}\t${k.revokedAt ? 'revoked' : 'active'}`);
+      }
+    });
+  cmd
+    .command('revoke')
+    .argument('<id>', 'the key id from `apikey list`')
+    .option('--db <file>', 'SQLite database file (env FORESIGHT_DB)')
+    .action(async (id: string, opts: { db?: string }) => {
+      await withAuth(opts.db, (a) => a.revokeApiKey(Number(id)));
+      console.log(`revoked key ${id}`);
+    });
+}
+
+export function registerUserCommand(program: Command): void {
+  program
+    .command('user')
+    .description('builder users')
+    .command('create')
+    .description('create a builder user; the password is read from the first line of stdin')
+    .requiredOption('--email <email>', "the user's email")
+    .option('--role <role>', 'admin or editor', 'editor')
+    .option('--db <file>', 'SQLite database file (env FORESIGHT_DB)')
+    .action(async (opts: { email: string; role: string; db?: string }) => {
+      if (opts.role !== 'admin' && opts.role !== 'editor') throw new ForesightError('invalid_input', `--role: "${opts.role}" is not a role; use admin or editor`, { field: '--role' });
+      const password = await readStdinLine();
+      const user = await withAuth(opts.db, (a) => a.createUser(opts.email, password, opts.role as 'admin' | 'editor'));
+      console.log(`created ${user.role} ${user.email}`);
+    });
+}
