@@ -1,40 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import flowExit from '../../nodes/flow-exit/index.ts';
-import triggerEvent from '../../nodes/trigger-event/index.ts';
-import { Engine } from '../executor/engine.ts';
+import type { ServiceProviders } from '../executor/services.ts';
 import { recordOrders, trackEvents } from '../ingest/ingest.ts';
-import { defineNode } from '../plugin/define-node.ts';
-import { NodeRegistry } from '../plugin/registry.ts';
+import { defaultProviders } from '../providers.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import { createHarness, type Harness } from '../testing/harness.ts';
 import { loadCdnowSample, PUBLISHED_BGNBD } from './cdnow.fixture.ts';
 import { DEFAULT_MODELS_CRON, latestModelReport, type ModelReport, registerModelJobs, runScoringJob } from './job.ts';
-import { scoredNextPurchase } from './provider.ts';
 import { PURCHASE_CYCLE_NODE } from './wake.ts';
-
-/** A minimal purchase-cycle wait: sleeps until the predicted next purchase, re-reading it whenever woken. */
-const purchaseCycleStub = defineNode({
-  type: PURCHASE_CYCLE_NODE,
-  version: 1,
-  label: 'Purchase cycle (test stand-in)',
-  category: 'timing',
-  description: 'Waits until the predicted next purchase.',
-  fields: [],
-  ports: ['due'],
-  waits: true,
-  run: async (ctx) => {
-    const p = await ctx.services.nextPurchase();
-    const trace = { source: p?.source ?? null, at: p?.at.toISOString() ?? null };
-    return !p || p.at <= ctx.now ? { next: 'due', trace } : { wait: { until: p.at }, trace };
-  },
-});
 
 const journey = {
   id: 'replenish',
   name: 'Replenish',
   nodes: [
     { id: 't', type: 'trigger.event', config: { event: 'enroll' } },
-    { id: 'cycle', type: PURCHASE_CYCLE_NODE, config: {} },
+    { id: 'cycle', type: PURCHASE_CYCLE_NODE, config: { purchaseEvent: 'purchase' } },
     { id: 'x', type: 'flow.exit', config: {} },
   ],
   edges: [
@@ -49,10 +28,14 @@ afterEach(async () => {
   h = undefined;
 });
 
-/** The CDNOW sample in storage, plus a regular buyer, an email-only lead and a customer with no activity. */
+/**
+ * The CDNOW sample in storage, plus a regular buyer, an email-only lead and a customer with
+ * no activity; the engine runs with the default providers (stored next-purchase predictions).
+ */
 async function cdnowHarness(): Promise<Harness> {
-  const registry = new NodeRegistry().register(triggerEvent).register(flowExit).register(purchaseCycleStub);
-  const harness = createHarness({ start: '1997-09-30T12:00:00Z', registry });
+  const providers: ServiceProviders = {};
+  const harness = createHarness({ start: '1997-09-30T12:00:00Z', providers });
+  Object.assign(providers, defaultProviders(harness.storage));
   const storage = harness.storage;
   const { orders } = await loadCdnowSample();
   const all = [
@@ -105,12 +88,7 @@ describe('runScoringJob', () => {
 
   it('wakes waiting purchase-cycle runs whose prediction moved, and leaves them alone when nothing moved', async () => {
     h = await cdnowHarness();
-    const engine = new Engine({
-      storage: h.storage,
-      registry: h.registry,
-      clock: h.clock,
-      providers: { nextPurchase: scoredNextPurchase(h.storage) },
-    });
+    const engine = h.engine;
     await h.journeys.deploy(journey);
     await trackEvents(h.storage, h.clock, [{ customerId: 'regular', type: 'enroll' }]);
     await engine.runUntilIdle();
@@ -129,7 +107,7 @@ describe('runScoringJob', () => {
     const replanned = (await h.storage.runs.get(run!.id))!;
     expect(replanned).toMatchObject({ status: 'waiting', nodeId: 'cycle', wakeAt: stored.value });
     const history = await h.storage.runs.history(run!.id);
-    expect(history.at(-1)!.detail).toMatchObject({ source: 'own-cycle' });
+    expect(history.at(-1)!.detail).toMatchObject({ source: 'own-cycle', replanned: true });
 
     const second = await runScoringJob(h.storage, h.clock, { timeUnit: 'week', horizon: 39, score: { personas: false } });
     expect(second).toMatchObject({ moved: 0, woken: 0 });
