@@ -360,7 +360,7 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
             <button type="button" className={`btn ${problems.length ? 'warn' : ''}`} onClick={() => setDialog(dialog === 'problems' ? null : 'problems')} data-testid="problems-button">
               {problems.length ? `${problems.length} problem${problems.length > 1 ? 's' : ''}` : 'No problems'}
             </button>
-            <select aria-label="Numbers on canvas" value={overlay} onChange={(e) => setOverlay(e.target.value as typeof overlay)}>
+            <select className="overlay-select" aria-label="Numbers on canvas" value={overlay} onChange={(e) => setOverlay(e.target.value as typeof overlay)}>
               <option value="live">Live numbers</option>
               <option value="backtest" disabled={!backtest}>
                 Backtest numbers
@@ -409,7 +409,8 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
               deleteKeyCode={['Backspace', 'Delete']}
               multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
               defaultEdgeOptions={{ type: 'smoothstep' }}
-              fitView
+              // Fitting an empty canvas would wait for the first dropped node and then jump the view under the cursor.
+              fitView={start.nodes.length > 0}
               fitViewOptions={{ padding: 0.25, maxZoom: 1.1 }}
               minZoom={0.2}
               proOptions={{ hideAttribution: true }}
