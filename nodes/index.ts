@@ -1,5 +1,12 @@
+import type { MessagingConfig } from '../engine/config.ts';
+import { createEmailEffect } from '../engine/messaging/send.ts';
+import { smtpTransport, type MailTransport } from '../engine/messaging/transport.ts';
 import type { NodeDefinition } from '../engine/plugin/define-node.ts';
 import { NodeRegistry } from '../engine/plugin/registry.ts';
+import actionEmail from './action-email/index.ts';
+import actionUpdateProfile from './action-update-profile/index.ts';
+import { createWebhookEffect } from './action-webhook/deliver.ts';
+import actionWebhook from './action-webhook/index.ts';
 import conditionAttribute from './condition-attribute/index.ts';
 import conditionPropensity from './condition-propensity/index.ts';
 import conditionSegment from './condition-segment/index.ts';
@@ -14,11 +21,27 @@ import waitPurchaseCycle from './wait-purchase-cycle/index.ts';
 import waitWindow from './wait-window/index.ts';
 
 /** Every built-in node. They use only the public node contract, as a plugin would. */
-export const builtinNodes: NodeDefinition<any>[] = [triggerEvent, triggerSegment, triggerDate, waitDelay, waitEvent, waitWindow, waitPurchaseCycle, conditionAttribute, conditionSegment, conditionPropensity, splitAb, flowExit];
+export const builtinNodes: NodeDefinition<any>[] = [triggerEvent, triggerSegment, triggerDate, waitDelay, waitEvent, waitWindow, waitPurchaseCycle, conditionAttribute, conditionSegment, conditionPropensity, splitAb, flowExit, actionEmail, actionWebhook, actionUpdateProfile];
 
-/** A registry with the built-in nodes (and their effect handlers) registered. */
-export function builtinRegistry(): NodeRegistry {
+/** Delivery settings for the built-in actions: pass `config.messaging`. Everything is optional. */
+export interface BuiltinOptions extends Partial<MessagingConfig> {
+  /** A ready mail transport instead of `smtpUrl` (tests, non-SMTP transports). */
+  mailTransport?: MailTransport;
+}
+
+/**
+ * A registry with the built-in nodes and their effect handlers. Without
+ * options it still validates and runs journeys; emails are then recorded as
+ * failed ("not configured") and webhooks need a node secret.
+ */
+export function builtinRegistry(options: BuiltinOptions = {}): NodeRegistry {
   const r = new NodeRegistry();
   for (const n of builtinNodes) r.register(n);
+  const transport = options.mailTransport ?? (options.smtpUrl ? smtpTransport(options.smtpUrl) : undefined);
+  r.registerEffect(
+    'email',
+    createEmailEffect({ transport, from: options.mailFrom, publicUrl: options.publicUrl, secret: options.secret, frequencyCap: options.frequencyCap ?? null }),
+  );
+  r.registerEffect('webhook', createWebhookEffect({ secret: options.secret, allowPrivate: options.webhookAllowPrivate }));
   return r;
 }

@@ -1,0 +1,32 @@
+import { parseDuration } from '../core/duration.ts';
+import type { CustomerProfile } from '../plugin/define-node.ts';
+import type { Storage } from '../storage/types.ts';
+
+export interface FrequencyCap {
+  /** Most capped (marketing) emails one customer may get within `window` (e.g. `7d`), across all journeys. */
+  max: number;
+  window: string;
+}
+
+/**
+ * Why an email must not go to this customer now, or null when it may.
+ * Checked at delivery, not when the journey enqueued it, so an unsubscribe
+ * or a suppression that arrives in between is honoured.
+ */
+export async function whyNotSend(
+  storage: Storage,
+  customer: CustomerProfile | null,
+  opts: { now: Date; capped: boolean; cap: FrequencyCap | null },
+): Promise<string | null> {
+  if (!customer) return 'customer no longer exists';
+  if (!customer.email) return 'customer has no email address';
+  if (customer.unsubscribed) return 'customer unsubscribed';
+  if (customer.consent.email === false) return 'no email consent';
+  const suppressed = await storage.suppressions.get(customer.email);
+  if (suppressed) return `address suppressed (${suppressed.reason})`;
+  if (opts.capped && opts.cap) {
+    const sent = await storage.sends.countCapped(customer.id, opts.now.getTime() - parseDuration(opts.cap.window, 'frequency cap window'));
+    if (sent >= opts.cap.max) return `frequency cap: ${sent} marketing emails in the last ${opts.cap.window} (max ${opts.cap.max})`;
+  }
+  return null;
+}

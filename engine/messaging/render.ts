@@ -1,0 +1,131 @@
+import Handlebars from 'handlebars';
+import { ForesightError, errorMessage } from '../core/errors.ts';
+
+export interface EmailTemplates {
+  subject: string;
+  html: string;
+  text?: string;
+}
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+type HelperOptions = Handlebars.HelperOptions;
+
+/** A helper's trailing argument is Handlebars' options object; the rest are the author's. */
+function split(args: unknown[]): { params: unknown[]; options: HelperOptions } {
+  return { params: args.slice(0, -1), options: args[args.length - 1] as HelperOptions };
+}
+
+function rootTimezone(options: HelperOptions): string | undefined {
+  const root = options.data?.root as { customer?: { timezone?: unknown } } | undefined;
+  return typeof root?.customer?.timezone === 'string' ? root.customer.timezone : undefined;
+}
+
+function toDate(v: unknown): Date | null {
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v;
+  if (typeof v === 'number' || typeof v === 'string') {
+    const d = new Date(v);
+    return Number.isNaN(d.getTime()) ? null : d;
+  }
+  return null;
+}
+
+const DATE_STYLES = new Set(['full', 'long', 'medium', 'short']);
+
+const hb = Handlebars.create();
+
+/** `{{date customer.signupAt "long"}}` in the customer's time zone (hash: timeZone, locale). Empty for a missing date. */
+hb.registerHelper('date', (...args: unknown[]) => {
+  const { params, options } = split(args);
+  const d = toDate(params[0]);
+  if (!d) return '';
+  const style = typeof params[1] === 'string' && DATE_STYLES.has(params[1]) ? (params[1] as Intl.DateTimeFormatOptions['dateStyle']) : 'medium';
+  const timeZone = (options.hash.timeZone as string | undefined) ?? rootTimezone(options) ?? 'UTC';
+  return new Intl.DateTimeFormat((options.hash.locale as string | undefined) ?? 'en', { dateStyle: style, timeZone }).format(d);
+});
+
+/** `{{money 19.9 "EUR"}}` → €19.90 (hash: locale). Empty for a non-number. */
+hb.registerHelper('money', (...args: unknown[]) => {
+  const { params, options } = split(args);
+  const n = typeof params[0] === 'string' ? Number(params[0]) : params[0];
+  if (typeof n !== 'number' || !Number.isFinite(n)) return '';
+  const currency = typeof params[1] === 'string' ? params[1] : 'USD';
+  return new Intl.NumberFormat((options.hash.locale as string | undefined) ?? 'en', { style: 'currency', currency }).format(n);
+});
+
+/** `{{plural cart.count "item" "items"}}` → "1 item" / "3 items". */
+hb.registerHelper('plural', (...args: unknown[]) => {
+  const { params } = split(args);
+  const n = Number(params[0] ?? 0);
+  const word = new Intl.PluralRules('en').select(n) === 'one' ? params[1] : params[2];
+  return `${n} ${String(word ?? '')}`;
+});
+
+/** `{{default customer.firstName "there"}}`: the fallback for a missing or empty value. */
+hb.registerHelper('default', (...args: unknown[]) => {
+  const { params } = split(args);
+  return params[0] === undefined || params[0] === null || params[0] === '' ? params[1] : params[0];
+});
+
+function syntaxError(source: string): string | null {
+  try {
+    hb.parse(source);
+    return null;
+  } catch (err) {
+    return errorMessage(err);
+  }
+}
+
+type Template = (context: unknown) => string;
+const cache = new Map<string, Template>();
+const CACHE_LIMIT = 1000;
+
+function compiled(field: keyof EmailTemplates, source: string, escape: boolean): Template {
+  const cacheKey = `${escape ? 'h' : 't'}:${source}`;
+  let t = cache.get(cacheKey);
+  if (!t) {
+    // Handlebars compiles lazily; parse first so a syntax error is reported here, named by field.
+    const problem = syntaxError(source);
+    if (problem) throw new ForesightError('invalid_template', `${field}: ${problem}`, { field });
+    t = hb.compile(source, { noEscape: !escape, strict: false });
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(cacheKey, t);
+  }
+  return t;
+}
+
+/** Syntax problems in an email's templates, as `{ field, message }` (empty when all parse). */
+export function templateProblems(templates: Partial<EmailTemplates>): { field: string; message: string }[] {
+  const problems: { field: string; message: string }[] = [];
+  for (const field of ['subject', 'html', 'text'] as const) {
+    const source = templates[field];
+    const problem = source ? syntaxError(source) : null;
+    if (problem) problems.push({ field, message: `${field}: ${problem}` });
+  }
+  return problems;
+}
+
+/**
+ * Renders an email's subject, HTML and text with Handlebars. Only the HTML
+ * body escapes values: the subject is a header and the text body is plain
+ * text, where `&amp;` would show up literally.
+ */
+export function renderEmail(templates: EmailTemplates, context: Record<string, unknown>): RenderedEmail {
+  const run = (field: keyof EmailTemplates, source: string, escape: boolean): string => {
+    const t = compiled(field, source, escape);
+    try {
+      return t(context);
+    } catch (err) {
+      throw new ForesightError('template_failed', `${field}: ${errorMessage(err)}`, { field });
+    }
+  };
+  return {
+    subject: run('subject', templates.subject, false).replace(/\s*[\r\n]+\s*/g, ' ').trim(),
+    html: run('html', templates.html, true),
+    text: templates.text ? run('text', templates.text, false) : '',
+  };
+}

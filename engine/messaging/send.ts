@@ -1,0 +1,94 @@
+import { errorMessage } from '../core/errors.ts';
+import type { EffectContext, EffectHandler, EffectOutcome, OutboxItem } from '../plugin/services.ts';
+import { emailContext } from './context.ts';
+import { decorateHtml, decorateText, MessageLinks } from './links.ts';
+import { whyNotSend, type FrequencyCap } from './policy.ts';
+import { renderEmail } from './render.ts';
+import { classifySmtpError, type MailTransport } from './transport.ts';
+
+export interface MailOptions {
+  transport?: MailTransport;
+  /** Default sender, e.g. `Shop <news@shop.example>`. */
+  from?: string;
+  /** Base URL the tracking router is reachable at (it is mounted at `/t`). */
+  publicUrl?: string;
+  /** Signs unsubscribe, open and click links. */
+  secret?: string;
+  frequencyCap?: FrequencyCap | null;
+}
+
+/** What `action.email` puts in the outbox: the templates, rendered only at delivery. */
+export interface EmailPayload {
+  subject: string;
+  html: string;
+  text?: string;
+  category: string;
+  /** Transactional mail is exempt from the frequency cap. */
+  transactional: boolean;
+  from?: string;
+}
+
+function missingSettings(o: MailOptions): string[] {
+  return [!o.transport && 'FORESIGHT_SMTP_URL', !o.from && 'FORESIGHT_MAIL_FROM', !o.publicUrl && 'FORESIGHT_PUBLIC_URL', !o.secret && 'FORESIGHT_SECRET'].filter(
+    (x): x is string => Boolean(x),
+  );
+}
+
+function messageId(key: string, from: string): string {
+  const domain = /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'foresight.invalid';
+  return `<${key.replace(/[^A-Za-z0-9.-]/g, '.')}@${domain}>`;
+}
+
+/**
+ * The `email` effect: checks the customer may be mailed, renders the
+ * templates with their data, adds tracking and one-click unsubscribe, sends
+ * over SMTP and logs the send for frequency caps.
+ */
+export function createEmailEffect(options: MailOptions): EffectHandler {
+  return async (item: OutboxItem, ctx: EffectContext): Promise<EffectOutcome> => {
+    const missing = missingSettings(options);
+    if (missing.length) return { status: 'failed', reason: `email is not configured: set ${missing.join(', ')}` };
+    const { transport, publicUrl, secret } = options as Required<Pick<MailOptions, 'transport' | 'publicUrl' | 'secret' | 'from'>>;
+    const p = item.payload as unknown as EmailPayload;
+    const capped = !p.transactional;
+    const reason = await whyNotSend(ctx.storage, ctx.customer, { now: ctx.now, capped, cap: options.frequencyCap ?? null });
+    if (reason) return { status: 'skipped', reason };
+    const customer = ctx.customer!;
+    const to = customer.email!;
+
+    const links = new MessageLinks(publicUrl, secret, { customerId: customer.id, key: item.key, journeyId: item.journeyId, nodeId: item.nodeId });
+    const unsubscribe = links.unsubscribe;
+    let rendered;
+    try {
+      const context = emailContext(customer, await ctx.storage.scores.forCustomer(customer.id), { links: { unsubscribe } });
+      rendered = renderEmail({ subject: p.subject, html: p.html, text: p.text }, context);
+    } catch (err) {
+      return { status: 'failed', reason: `template: ${errorMessage(err)}` };
+    }
+    const from = p.from || options.from!;
+    try {
+      await transport.sendMail({
+        from,
+        to,
+        subject: rendered.subject,
+        html: decorateHtml(rendered.html, links),
+        ...(rendered.text ? { text: decorateText(rendered.text, links) } : {}),
+        messageId: messageId(item.key, from),
+        headers: {
+          // RFC 2369 + RFC 8058: mail clients show an unsubscribe button that POSTs to this URL.
+          'List-Unsubscribe': `<${unsubscribe}>`,
+          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+          'X-Foresight-Category': p.category,
+        },
+      });
+    } catch (err) {
+      const failure = classifySmtpError(err);
+      if (failure.transient) return { status: 'retry', reason: failure.reason };
+      // A hard bounce for the address: stop mailing it from every journey.
+      if (failure.rejected.some((r) => r.toLowerCase() === to.toLowerCase())) await ctx.storage.suppressions.add([{ email: to, reason: 'bounce' }], ctx.now.getTime());
+      return { status: 'failed', reason: failure.reason };
+    }
+    await ctx.storage.sends.record({ key: item.key, customerId: customer.id, category: p.category, capped }, ctx.now.getTime());
+    return { status: 'sent', detail: { to, subject: rendered.subject, category: p.category } };
+  };
+}

@@ -1,0 +1,51 @@
+import type { AddressInfo } from 'node:net';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+/**
+ * A real SMTP server on 127.0.0.1 for tests: keeps every accepted message,
+ * parsed, and can be told to refuse the next messages or given recipients
+ * with an SMTP reply code.
+ */
+export async function startTestSmtp() {
+  const mails: ParsedMail[] = [];
+  const failures: { code: number; message: string }[] = [];
+  const rejectRecipients = new Map<string, number>();
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onRcptTo(address, _session, callback) {
+      const code = rejectRecipients.get(address.address.toLowerCase());
+      if (!code) return callback();
+      callback(Object.assign(new Error(`mailbox ${address.address} unavailable`), { responseCode: code }));
+    },
+    onData(stream, _session, callback) {
+      simpleParser(stream).then(
+        (mail) => {
+          const failure = failures.shift();
+          if (failure) return callback(Object.assign(new Error(failure.message), { responseCode: failure.code }));
+          mails.push(mail);
+          callback();
+        },
+        (err: Error) => callback(err),
+      );
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    mails,
+    /** The next `times` messages are refused with this reply. */
+    failNext(code: number, message: string, times = 1) {
+      for (let i = 0; i < times; i++) failures.push({ code, message });
+    },
+    rejectRecipient(address: string, code: number) {
+      rejectRecipients.set(address.toLowerCase(), code);
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export type TestSmtp = Awaited<ReturnType<typeof startTestSmtp>>;

@@ -1,0 +1,85 @@
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
+import { errorMessage } from '../../engine/core/errors.ts';
+import type { EffectHandler, EffectOutcome } from '../../engine/plugin/services.ts';
+import { RefusedAddressError, resolveAllowed } from './address.ts';
+
+export interface WebhookOptions {
+  /** Signs requests when the node has no secret of its own (FORESIGHT_SECRET). */
+  secret?: string;
+  /** Allow private, loopback and link-local targets for every webhook (FORESIGHT_WEBHOOK_ALLOW_PRIVATE). */
+  allowPrivate?: boolean;
+}
+
+/** What `action.webhook` puts in the outbox. */
+export interface WebhookPayload {
+  url: string;
+  body: Record<string, unknown>;
+  secret?: string;
+  timeoutMs: number;
+  allowPrivate: boolean;
+}
+
+/**
+ * `X-Foresight-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`.
+ * The timestamp inside the signed text lets receivers reject replays.
+ */
+export function signatureHeader(secret: string, body: string, at: Date): string {
+  const t = Math.floor(at.getTime() / 1000);
+  return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
+}
+
+// Status codes worth another attempt: timeouts, rate limits and server errors.
+const RETRY_STATUS = (status: number) => status === 408 || status === 425 || status === 429 || status >= 500;
+
+function post(url: URL, body: string, headers: Record<string, string>, timeoutMs: number, allowPrivate: boolean): Promise<number> {
+  // Resolve-and-check inside the connection's own lookup, so the address checked is the one connected to.
+  const lookup: LookupFunction = (hostname, options, callback) => {
+    resolveAllowed(hostname, allowPrivate).then(
+      (addresses) => (options.all ? callback(null, addresses) : callback(null, addresses[0]!.address, addresses[0]!.family)),
+      (err: NodeJS.ErrnoException) => callback(err, '', 0),
+    );
+  };
+  const client = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = client.request(url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, lookup, signal: AbortSignal.timeout(timeoutMs) }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** The `webhook` effect: POSTs the JSON body, signed, to a public address. */
+export function createWebhookEffect(options: WebhookOptions): EffectHandler {
+  return async (item, ctx): Promise<EffectOutcome> => {
+    const p = item.payload as unknown as WebhookPayload;
+    const secret = p.secret || options.secret;
+    if (!secret) return { status: 'failed', reason: 'no signing secret: set the node\'s secret or FORESIGHT_SECRET' };
+    const url = new URL(p.url);
+    const allowPrivate = p.allowPrivate || Boolean(options.allowPrivate);
+    const body = JSON.stringify(p.body);
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': 'Foresight-Webhook/1',
+      // Receivers can drop repeats: a retried delivery keeps its id.
+      'x-foresight-delivery': item.key,
+      'x-foresight-signature': signatureHeader(secret, body, ctx.now),
+    };
+    try {
+      // Literal IP hosts skip the connection's lookup: check them here.
+      if (isIP(url.hostname.replace(/^\[|\]$/g, ''))) await resolveAllowed(url.hostname, allowPrivate);
+      const status = await post(url, body, headers, p.timeoutMs, allowPrivate);
+      if (status >= 200 && status < 300) return { status: 'sent', detail: { status } };
+      return RETRY_STATUS(status) ? { status: 'retry', reason: `HTTP ${status}` } : { status: 'failed', reason: `HTTP ${status} from ${url.host}` };
+    } catch (err) {
+      const refused = err instanceof RefusedAddressError || (err as { cause?: unknown }).cause instanceof RefusedAddressError;
+      if (refused) return { status: 'failed', reason: `refused: ${errorMessage(err)}; allow private addresses in the node or with FORESIGHT_WEBHOOK_ALLOW_PRIVATE=true` };
+      return { status: 'retry', reason: `request failed: ${errorMessage(err)}` };
+    }
+  };
+}
