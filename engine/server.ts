@@ -18,6 +18,7 @@ import { DEFAULT_LIMITS, type ApiContext, type ApiLimits } from './http/context.
 import type { RouteTable } from './http/route-table.ts';
 import { JourneyService } from './journeys.ts';
 import { createTrackingRouter } from './messaging/tracking-router.ts';
+import { registerModelJobs } from './models/job.ts';
 import { createLogger } from './ops/logger.ts';
 import { Metrics } from './ops/metrics.ts';
 import type { NodeRegistry } from './plugin/registry.ts';
@@ -79,7 +80,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const registry = opts.registry ?? (await cliRegistry(config));
   const engine = new Engine({ storage, registry, clock, providers: defaultProviders(storage) });
   const scheduler = new Scheduler({ engine, clock, pollMs: opts.pollMs, onError: (err, where) => log.error({ err, where }, `scheduler: ${where}: ${errorMessage(err)}`) });
-  // WIRE(models): registerModelJobs(scheduler, storage, clock) from engine/models/job.ts once it exists.
+  registerModelJobs(scheduler, { storage, clock, onReport: (r) => log.info({ customers: r.customers, moved: r.moved, woken: r.woken, skipped: r.skipped }, 'models scored') });
 
   const metrics = new Metrics(storage, clock);
   metrics.attachEngine(engine);

@@ -14,6 +14,7 @@ import { ingestRoutes } from './routes/ingest.ts';
 import { journeyRoutes } from './routes/journeys.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { metaRoutes } from './routes/meta.ts';
+import { modelRoutes } from './routes/models.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { segmentRoutes } from './routes/segments.ts';
 import { suppressionRoutes } from './routes/suppressions.ts';
@@ -42,6 +43,7 @@ export function apiRoutes(ctx: ApiContext, state: { draining: boolean }, version
   journeyRoutes(t, ctx);
   segmentRoutes(t, ctx);
   templateRoutes(t, ctx);
+  modelRoutes(t, ctx);
   metaRoutes(t, ctx);
   docRoutes(t, version);
   return t;

@@ -4,6 +4,7 @@ import { timeSchema } from '../../ingest/schemas.ts';
 import type { JourneyRecord } from '../../storage/types.ts';
 import { abReport } from '../../../nodes/split-ab/stats.ts';
 import { backtest } from '../backtest.ts';
+import { freeJourneyId } from '../journey-ids.ts';
 import type { ApiContext } from '../context.ts';
 import type { RouteTable } from '../route-table.ts';
 
@@ -14,19 +15,8 @@ const draftBody = z.object({ graph: graphSchema });
 const validateBody = z.object({ graph: graphSchema.optional() });
 const backtestBody = z.object({ from: timeSchema, to: timeSchema, graph: graphSchema.optional() });
 
-const view = (j: JourneyRecord) => ({ id: j.id, name: j.name, status: j.status, liveVersion: j.liveVersion, draft: j.draft, updatedAt: j.updatedAt });
+export const journeyView = (j: JourneyRecord) => ({ id: j.id, name: j.name, status: j.status, liveVersion: j.liveVersion, draft: j.draft, updatedAt: j.updatedAt });
 const problemsOf = (problems: { message: string; nodeId?: string; edgeId?: string; field?: string }[]) => problems.map((p) => ({ ...p, code: 'invalid_journey' }));
-
-function slug(name: string): string {
-  return (
-    name
-      .toLowerCase()
-      .normalize('NFKD')
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 60) || 'journey'
-  );
-}
 
 export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
   const { journeys, storage } = ctx;
@@ -35,14 +25,7 @@ export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
     if (!j) throw new ForesightError('not_found', `journey "${id}" does not exist`, { field: 'id' });
     return j;
   };
-  /** A free id from a name: "Win back" → win-back, win-back-2, … */
-  const freeId = async (name: string) => {
-    const base = slug(name);
-    for (let n = 1; ; n++) {
-      const id = n === 1 ? base : `${base}-${n}`;
-      if (!(await storage.journeys.get(id))) return id;
-    }
-  };
+  const freeId = (name: string) => freeJourneyId(storage, name);
   const save = async (id: string, name: string, graph: Record<string, unknown> | undefined) =>
     journeys.saveDraft({ nodes: [], edges: [], ...graph, id, name });
 
@@ -69,9 +52,9 @@ export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
     access: 'builder',
     body: createBody,
     status: 201,
-    handler: async ({ body }) => ({ journey: view(await save(await freeId(body.name), body.name, body.graph)) }),
+    handler: async ({ body }) => ({ journey: journeyView(await save(await freeId(body.name), body.name, body.graph)) }),
   });
-  t.add({ method: 'get', path: '/api/journeys/:id', tag: 'journeys', summary: 'One journey with its draft', access: 'builder', handler: async ({ params }) => ({ journey: view(await require(params.id!)) }) });
+  t.add({ method: 'get', path: '/api/journeys/:id', tag: 'journeys', summary: 'One journey with its draft', access: 'builder', handler: async ({ params }) => ({ journey: journeyView(await require(params.id!)) }) });
   t.add({
     method: 'put',
     path: '/api/journeys/:id/draft',
@@ -84,7 +67,7 @@ export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
       const j = await require(params.id!);
       const name = typeof body.graph.name === 'string' && body.graph.name.trim() ? body.graph.name : j.name;
       const saved = await save(j.id, name, body.graph);
-      return { journey: view(saved), problems: problemsOf(journeys.validate(saved.draft).problems) };
+      return { journey: journeyView(saved), problems: problemsOf(journeys.validate(saved.draft).problems) };
     },
   });
   t.add({
@@ -126,7 +109,7 @@ export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
       access: 'builder',
       handler: async ({ params }) => {
         await journeys[action](params.id!);
-        return { journey: view(await require(params.id!)) };
+        return { journey: journeyView(await require(params.id!)) };
       },
     });
   }
@@ -140,7 +123,7 @@ export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
     handler: async ({ params }) => {
       const j = await require(params.id!);
       const name = `${j.name} (copy)`;
-      return { journey: view(await save(await freeId(name), name, j.draft as Record<string, unknown>)) };
+      return { journey: journeyView(await save(await freeId(name), name, j.draft as Record<string, unknown>)) };
     },
   });
   t.add({
