@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { renderEmail, templateProblems } from './render.ts';
+
+const ctx = {
+  customer: { firstName: 'Zoë <script>', timezone: 'America/New_York', signupAt: '2024-01-01T03:00:00Z', total: 1234.5 },
+  recommendations: [{ itemId: 'a&b' }],
+};
+
+describe('renderEmail', () => {
+  it('escapes values in HTML only; subject and text stay plain', () => {
+    const r = renderEmail({ subject: 'Hi {{customer.firstName}}', html: '<b>{{customer.firstName}}</b>', text: 'Hi {{customer.firstName}}' }, ctx);
+    expect(r).toEqual({ subject: 'Hi Zoë <script>', html: '<b>Zoë &lt;script&gt;</b>', text: 'Hi Zoë <script>' });
+  });
+
+  it.each([
+    ['{{date customer.signupAt "long"}}', 'December 31, 2023'], // the customer's zone: still the 31st in New York
+    ['{{date customer.signupAt "short" timeZone="UTC"}}', '1/1/24'],
+    ['{{date customer.missing}}', ''],
+    ['{{money customer.total "EUR"}}', '€1,234.50'],
+    ['{{money customer.total "JPY" locale="ja-JP"}}', '￥1,235'],
+    ['{{money customer.nothing}}', ''],
+    ['{{plural 1 "item" "items"}}', '1 item'],
+    ['{{plural 0 "item" "items"}}', '0 items'],
+    ['{{plural 3 "item" "items"}}', '3 items'],
+    ['{{default customer.lastName "there"}}', 'there'],
+    ['{{default customer.firstName "there"}}', 'Zoë <script>'],
+    ['{{#each recommendations}}{{itemId}}{{/each}}', 'a&b'],
+  ])('%s → %s', (template, expected) => {
+    expect(renderEmail({ subject: template, html: '' }, ctx).subject).toBe(expected);
+  });
+
+  it('folds line breaks out of the subject (a header must be one line)', () => {
+    expect(renderEmail({ subject: 'a\n  {{customer.firstName}}\r\n', html: '' }, { customer: { firstName: 'b' } }).subject).toBe('a b');
+  });
+
+  it('names the field of a template with a syntax error', () => {
+    expect(() => renderEmail({ subject: 'ok', html: '{{#if x}}' }, {})).toThrow(/^html: Parse error/);
+    expect(templateProblems({ subject: '{{', html: 'fine', text: '{{/each}}' }).map((p) => p.field)).toEqual(['subject', 'text']);
+  });
+});
