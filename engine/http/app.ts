@@ -6,6 +6,7 @@ import { authenticate } from './authenticate.ts';
 import type { ApiContext } from './context.ts';
 import { errorHandler, notFound } from './errors.ts';
 import { RouteTable } from './route-table.ts';
+import { setupPage } from './setup-page.ts';
 import { authRoutes } from './routes/auth.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { docRoutes } from './routes/docs.ts';
@@ -80,6 +81,7 @@ export function createApp(ctx: ApiContext, opts: AppOptions = {}): { app: expres
   routes.mount(api);
   app.use(api);
   app.use('/api', notFound);
+  app.use(setupPage());
 
   const builder = opts.builderDir;
   if (builder && existsSync(path.join(builder, 'index.html'))) {
