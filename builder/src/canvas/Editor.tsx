@@ -24,7 +24,7 @@ import { TracePanel } from '../trace/TracePanel.tsx';
 import { StatusBadge } from '../pages/JourneyList.tsx';
 import { BacktestDialog } from './BacktestDialog.tsx';
 import { CanvasContext, type CanvasInfo } from './context.ts';
-import { autoLayout, cloneSubgraph, defaultConfig, docToFlow, edgeId, flowToDoc, nextNodeId, problemText, type JEdge, type JNode, type JourneyMeta } from './graph.ts';
+import { autoLayout, overlapping, cloneSubgraph, defaultConfig, docToFlow, edgeId, flowToDoc, nextNodeId, problemText, type JEdge, type JNode, type JourneyMeta } from './graph.ts';
 import { useHistory } from './history.ts';
 import { nodeTypes } from './JourneyNode.tsx';
 import { useShortcuts, SHORTCUTS } from './shortcuts.ts';
@@ -72,7 +72,12 @@ function EditorLoader({ journeyId }: { journeyId: string }) {
 }
 
 function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; initial: JourneyDetail }) {
-  const start = useMemo(() => docToFlow(initial.draft, initial), [initial]);
+  const start = useMemo(() => {
+    const flow = docToFlow(initial.draft, initial);
+    // Documents written by hand or laid out for other node shapes are tidied once on open.
+    const ports = (n: JNode) => descriptors.find((d) => d.type === n.data.type)?.ports.length ?? 1;
+    return overlapping(flow.nodes, ports) ? { ...flow, nodes: autoLayout(flow.nodes, flow.edges, ports) } : flow;
+  }, [initial, descriptors]);
   const [meta, setMeta] = useState(start.meta);
   const [nodes, setNodes, onNodesChange] = useNodesState<JNode>(start.nodes);
   const [edges, setEdges, onEdgesChange] = useEdgesState<JEdge>(start.edges);
@@ -330,7 +335,13 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
 
   const selected = nodes.filter((n) => n.selected);
   const single = selected.length === 1 ? selected[0]! : null;
-  const onTrace = useCallback((r: CustomerRun | null) => setTrace(r), []);
+  const onTrace = useCallback(
+    (r: CustomerRun | null) => {
+      setTrace(r);
+      if (r) requestAnimationFrame(() => flow.fitView({ nodes: r.history.map((s) => ({ id: s.nodeId })), padding: 0.3, maxZoom: 1, duration: 300 }));
+    },
+    [flow],
+  );
 
   return (
     <CanvasContext.Provider value={info}>
@@ -361,11 +372,11 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
               {problems.length ? `${problems.length} problem${problems.length > 1 ? 's' : ''}` : 'No problems'}
             </button>
             <select className="overlay-select" aria-label="Numbers on canvas" value={overlay} onChange={(e) => setOverlay(e.target.value as typeof overlay)}>
-              <option value="live">Live numbers</option>
+              <option value="live">Numbers: live</option>
               <option value="backtest" disabled={!backtest}>
-                Backtest numbers
+                Numbers: backtest
               </option>
-              <option value="off">No numbers</option>
+              <option value="off">Numbers: hidden</option>
             </select>
             <button type="button" className="btn" onClick={() => setDialog('backtest')}>
               Backtest
@@ -430,7 +441,7 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
             <div className="side-tabs" role="tablist">
               {(['settings', 'performance', 'trace'] as Tab[]).map((t) => (
                 <button key={t} type="button" role="tab" aria-selected={tab === t} className={`tab ${tab === t ? 'active' : ''}`} onClick={() => setTab(t)}>
-                  {t === 'settings' ? (single ? 'Node' : 'Journey') : t === 'performance' ? 'Performance' : 'Customer trace'}
+                  {t === 'settings' ? (single ? 'Node' : 'Journey') : t === 'performance' ? 'Numbers' : 'Customer trace'}
                 </button>
               ))}
             </div>

@@ -85,8 +85,9 @@ function formatValue(field: Field, value: unknown): string | null {
     case 'stringList':
       return Array.isArray(value) && value.length ? value.join(', ') : null;
     case 'json':
+      // A list of named things (A/B variants) reads well as names; a nested definition does not fit one line.
       if (Array.isArray(value)) return value.map((v) => (v && typeof v === 'object' && 'name' in v ? String((v as { name: unknown }).name) : JSON.stringify(v))).join(' / ');
-      return JSON.stringify(value);
+      return typeof value === 'object' ? null : String(value);
     case 'template':
       return String(value).replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim() || null;
     default:
@@ -108,12 +109,23 @@ export function summarize(descriptor: NodeDescriptor | undefined, config: Record
   return line.length > 64 ? `${line.slice(0, 63)}…` : line;
 }
 
+/** Height of a node before React Flow has measured it: header, summary and one row per port. */
+function sizeOf(n: JNode, portCount: (n: JNode) => number): { width: number; height: number } {
+  return { width: n.measured?.width ?? NODE_WIDTH, height: n.measured?.height ?? 84 + 24 * portCount(n) };
+}
+
+/** True if any two nodes overlap, e.g. a document laid out for smaller or top-to-bottom nodes. */
+export function overlapping(nodes: readonly JNode[], portCount: (n: JNode) => number = () => 1): boolean {
+  const boxes = nodes.map((n) => ({ ...n.position, ...sizeOf(n, portCount) }));
+  return boxes.some((a, i) => boxes.some((b, j) => j > i && a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height));
+}
+
 /** Left-to-right layered layout (dagre), keeping each node's measured size. */
-export function autoLayout(nodes: readonly JNode[], edges: readonly JEdge[]): JNode[] {
+export function autoLayout(nodes: readonly JNode[], edges: readonly JEdge[], portCount: (n: JNode) => number = () => 1): JNode[] {
   const g = new dagre.graphlib.Graph();
   g.setGraph({ rankdir: 'LR', nodesep: 36, ranksep: 90, marginx: 20, marginy: 20 });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const n of nodes) g.setNode(n.id, { width: n.measured?.width ?? NODE_WIDTH, height: n.measured?.height ?? 96 });
+  for (const n of nodes) g.setNode(n.id, sizeOf(n, portCount));
   for (const e of edges) if (g.hasNode(e.source) && g.hasNode(e.target)) g.setEdge(e.source, e.target);
   dagre.layout(g);
   return nodes.map((n) => {

@@ -11,13 +11,13 @@ import { nodeTypes } from '../canvas/JourneyNode.tsx';
 /** The lifecycle templates with a read-only preview of each journey; import makes an editable draft. */
 export function Templates() {
   const [templates, setTemplates] = useState<LifecycleTemplate[] | null>(null);
-  const [descriptors, setDescriptors] = useState<Map<string, NodeDescriptor>>(new Map());
+  const [descriptors, setDescriptors] = useState<NodeDescriptor[]>([]);
   const [open, setOpen] = useState<LifecycleTemplate | null>(null);
   const [error, setError] = useState('');
 
   useEffect(() => {
     get<{ templates: LifecycleTemplate[] }>('/api/templates').then((r) => setTemplates(r.templates), (e) => setError(errorText(e)));
-    get<{ nodeTypes: NodeDescriptor[] }>('/api/node-types').then((r) => setDescriptors(new Map(r.nodeTypes.map((d) => [d.type, d]))), () => undefined);
+    get<{ nodeTypes: NodeDescriptor[] }>('/api/node-types').then((r) => setDescriptors(r.nodeTypes), () => undefined);
   }, []);
 
   const importIt = async (t: LifecycleTemplate) => {
@@ -44,7 +44,7 @@ export function Templates() {
       ) : (
         <div className="grid cards">
           {templates.map((t) => (
-            <article key={t.id} className={`card template ${open?.id === t.id ? 'open' : ''}`} data-template={t.id}>
+            <article key={t.id} className="card template" data-template={t.id}>
               <h2>{t.name}</h2>
               <p>{t.description}</p>
               <dl className="meta">
@@ -56,14 +56,11 @@ export function Templates() {
                   <dt>Measures</dt>
                   <dd>{t.kpi}</dd>
                 </div>
-                <div>
-                  <dt>Steps</dt>
-                  <dd>{t.journey.nodes.length}</dd>
-                </div>
               </dl>
-              <div className="row gap">
-                <button type="button" className="btn ghost" onClick={() => setOpen(open?.id === t.id ? null : t)}>
-                  {open?.id === t.id ? 'Hide preview' : 'Preview'}
+              <div className="row gap template-actions">
+                <span className="muted small grow">{t.journey.nodes.length} steps</span>
+                <button type="button" className="btn" onClick={() => setOpen(t)}>
+                  Preview
                 </button>
                 <button type="button" className="btn primary" onClick={() => importIt(t)}>
                   Use template
@@ -74,21 +71,37 @@ export function Templates() {
         </div>
       )}
       {open && (
-        <div className="card template-preview" aria-label={`Preview of ${open.name}`}>
-          <h2>{open.name}</h2>
-          <TemplateCanvas template={open} descriptors={descriptors} />
+        <div className="modal-backdrop" onClick={() => setOpen(null)}>
+          <div className="modal wide" role="dialog" aria-label={`Preview of ${open.name}`} onClick={(e) => e.stopPropagation()}>
+            <div className="row between">
+              <div>
+                <h2>{open.name}</h2>
+                <p className="muted small">{open.audience}</p>
+              </div>
+              <div className="row gap">
+                <button type="button" className="btn ghost" onClick={() => setOpen(null)}>
+                  Close
+                </button>
+                <button type="button" className="btn primary" onClick={() => importIt(open)}>
+                  Use template
+                </button>
+              </div>
+            </div>
+            <TemplateCanvas template={open} descriptors={descriptors} />
+          </div>
         </div>
       )}
     </section>
   );
 }
 
-function TemplateCanvas({ template, descriptors }: { template: LifecycleTemplate; descriptors: Map<string, NodeDescriptor> }) {
+function TemplateCanvas({ template, descriptors }: { template: LifecycleTemplate; descriptors: NodeDescriptor[] }) {
+  const byType = new Map(descriptors.map((d) => [d.type, d]));
   const flow = docToFlow(template.journey, { id: template.id, name: template.name });
-  const nodes = template.journey.nodes.some((n) => 'position' in n) ? flow.nodes : autoLayout(flow.nodes, flow.edges);
+  const nodes = autoLayout(flow.nodes, flow.edges, (n) => byType.get(n.data.type)?.ports.length ?? 1);
   return (
     <div className="mini-canvas">
-      <CanvasContext.Provider value={{ descriptors, ports: {}, problems: new Map(), counts: null, countsLabel: null, trace: null }}>
+      <CanvasContext.Provider value={{ descriptors: byType, ports: {}, problems: new Map(), counts: null, countsLabel: null, trace: null }}>
         <ReactFlowProvider>
           <ReactFlow nodes={nodes} edges={flow.edges} nodeTypes={nodeTypes} fitView nodesDraggable={false} nodesConnectable={false} elementsSelectable={false} proOptions={{ hideAttribution: true }} />
         </ReactFlowProvider>

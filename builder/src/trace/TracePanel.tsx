@@ -105,7 +105,7 @@ export function TracePanel({ journeyId, onTrace }: { journeyId: string; onTrace:
                       {s.port && (
                         <>
                           {' '}
-                          → <span className="badge small">{s.port}</span>
+                          → <span className="badge small port">{s.port}</span>
                         </>
                       )}
                     </div>

@@ -1,0 +1,206 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../engine/config.ts';
+import { VirtualClock } from '../../engine/core/clock.ts';
+import { identifyCustomers, trackEvents } from '../../engine/ingest/ingest.ts';
+import { startServer, type RunningServer } from '../../engine/server.ts';
+import { openSqlite, type SqliteStorage } from '../../engine/storage/sqlite/index.ts';
+
+/**
+ * The builder end to end, as a marketer uses it: real Chromium, the real server over a temporary
+ * SQLite file, the production build of the builder. Screenshots go to test-artifacts/.
+ */
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const SHOTS = path.join(ROOT, 'test-artifacts');
+const ADMIN = { email: 'marketer@example.com', password: 'a long enough passphrase' };
+
+let dir: string;
+let storage: SqliteStorage;
+let clock: VirtualClock;
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+
+async function shot(name: string, size: { width: number; height: number } = { width: 1280, height: 800 }) {
+  await page.setViewportSize(size);
+  await page.waitForTimeout(250);
+  await page.screenshot({ path: path.join(SHOTS, `${name}-${size.width}x${size.height}.png`) });
+}
+
+const daysAgo = (n: number) => new Date(clock.now().getTime() - n * 86_400_000);
+const day = (d: Date) => d.toISOString().slice(0, 10);
+const node = (id: string) => page.locator(`.jnode[data-node-id="${id}"]`);
+
+/** Drags from an output port to a node's input, the way a person draws an edge. */
+async function connect(from: string, port: string, to: string) {
+  const a = await node(from).locator(`.react-flow__handle.source[data-handleid="${port}"]`).boundingBox();
+  const b = await node(to).locator('.react-flow__handle.target').boundingBox();
+  if (!a || !b) throw new Error(`handles of ${from} → ${to} not visible`);
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2 + 10, { steps: 5 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
+  await page.mouse.up();
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'foresight-builder-e2e-'));
+  mkdirSync(SHOTS, { recursive: true });
+  const outDir = path.join(dir, 'dist');
+  await build({ configFile: path.join(ROOT, 'builder/vite.config.ts'), build: { outDir, emptyOutDir: true }, logLevel: 'error' });
+
+  storage = openSqlite(path.join(dir, 'e2e.db'));
+  // The browser keeps the session cookie by its real-time expiry, so the server's clock starts at the real now.
+  clock = new VirtualClock(new Date());
+  // History for the backtest: twelve buyers five to six weeks ago.
+  await identifyCustomers(storage, clock, Array.from({ length: 12 }, (_, i) => ({ customerId: `c-${i + 1}`, email: `c${i + 1}@example.com`, attributes: { plan: i % 3 ? 'free' : 'pro' } })));
+  await trackEvents(storage, clock, Array.from({ length: 12 }, (_, i) => ({ customerId: `c-${i + 1}`, type: 'purchase', occurredAt: daysAgo(40 - i).toISOString(), properties: { amount: 40 + i } })));
+
+  const config = loadConfig({ FORESIGHT_ADMIN_EMAIL: ADMIN.email, FORESIGHT_ADMIN_PASSWORD: ADMIN.password, PORT: '0', FORESIGHT_LOG_LEVEL: 'silent' });
+  server = await startServer({ config, storage, clock, host: '127.0.0.1', logger: pino({ level: 'silent' }), builderDir: outDir, scheduler: false });
+  // The history is processed before any journey is live, so it only shapes profiles and backtests.
+  await server.engine.runUntilIdle();
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.setDefaultTimeout(10_000);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await storage?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('builder in Chromium', () => {
+  it('signs in, builds, validates, saves and publishes a journey, which survives a reload', async () => {
+    await page.goto(server.url);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await shot('01-sign-in');
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill('wrong password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').getByText('do not match').waitFor();
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Journeys', exact: true }).waitFor();
+
+    await page.getByRole('button', { name: 'New journey' }).click();
+    await page.getByLabel('Journey name').fill('Thank buyers');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.locator('.palette-item').first().waitFor();
+    expect(page.url()).toContain('#/journeys/thank-buyers');
+
+    // Three nodes from the palette, dropped where a person would put them.
+    const pane = page.locator('.react-flow__pane');
+    await page.locator('.palette-item[data-type="trigger.event"]').dragTo(pane, { targetPosition: { x: 140, y: 160 } });
+    await page.locator('.palette-item[data-type="wait.delay"]').dragTo(pane, { targetPosition: { x: 400, y: 300 } });
+    await page.getByLabel('Search nodes').fill('exit');
+    await page.locator('.palette-item[data-type="flow.exit"]').dragTo(pane, { targetPosition: { x: 620, y: 440 } });
+    await page.getByLabel('Search nodes').fill('');
+    await expect.poll(() => page.locator('.jnode').count()).toBe(3);
+
+    await connect('trigger-event-1', 'next', 'wait-delay-1');
+    await connect('wait-delay-1', 'next', 'flow-exit-1');
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(2);
+    await page.getByRole('button', { name: 'Tidy up' }).click();
+    await page.waitForTimeout(400);
+
+    // The trigger has no event yet: the server's validator says so on the node and on the field.
+    await expect.poll(() => node('trigger-event-1').locator('.jnode-problems').textContent()).toBe('1');
+    await node('trigger-event-1').click();
+    await page.locator('[data-field="event"] .field-error').getByText('required').waitFor();
+    await shot('02-validation-error');
+    await page.getByLabel('Event type').fill('purchase');
+    await expect.poll(() => node('trigger-event-1').locator('.jnode-problems').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('problems-button').textContent()).toBe('No problems');
+
+    await node('wait-delay-1').click();
+    await page.getByLabel('Wait for').fill('2');
+    await page.getByLabel('Unit').selectOption('d');
+    await expect.poll(() => node('wait-delay-1').locator('.jnode-summary').textContent()).toBe('2d');
+
+    await page.keyboard.press('Control+s');
+    await page.locator('[data-save-state="saved"]').waitFor();
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('status').getByText('Published version 1').waitFor();
+    await page.getByRole('button', { name: 'Pause' }).waitFor();
+    await shot('03-published');
+
+    await page.reload();
+    await page.locator('.jnode').first().waitFor();
+    expect(await page.locator('.jnode').count()).toBe(3);
+    expect(await page.locator('.react-flow__edge').count()).toBe(2);
+    expect(await node('trigger-event-1').locator('.jnode-summary').textContent()).toBe('purchase');
+    expect(await node('wait-delay-1').locator('.jnode-summary').textContent()).toBe('2d');
+    expect(await page.locator('.editor-title .badge').textContent()).toBe('live');
+  });
+
+  it('shows live numbers and a customer trace with the path highlighted', async () => {
+    await trackEvents(storage, clock, [{ customerId: 'c-42', type: 'purchase', properties: { amount: 99 } }]);
+    await identifyCustomers(storage, clock, [{ customerId: 'c-42', email: 'grace@example.com' }]);
+    await server.engine.runUntilIdle();
+
+    await expect.poll(() => node('trigger-event-1').getByTestId('node-counts').textContent(), { timeout: 12_000 }).toContain('1 entered');
+    expect(await node('wait-delay-1').getByTestId('node-counts').textContent()).toContain('1 waiting');
+
+    await page.getByRole('tab', { name: 'Customer trace' }).click();
+    await page.getByLabel('Search customers').fill('c-42');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('button', { name: /c-42/ }).click();
+    const steps = page.getByRole('list', { name: 'Trace steps' });
+    await steps.locator('li').first().waitFor();
+    expect(await steps.textContent()).toContain('trigger-event-1');
+    await expect.poll(() => node('wait-delay-1').getAttribute('class')).toContain('traced');
+    expect(await node('flow-exit-1').getAttribute('class')).toContain('dimmed');
+    await shot('04-customer-trace');
+  });
+
+  it('backtests the draft over a past period and overlays the counts', async () => {
+    await page.getByRole('button', { name: 'Backtest' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Backtest' });
+    await dialog.getByLabel('From').fill(day(daysAgo(45)));
+    await dialog.getByLabel('To').fill(day(daysAgo(20)));
+    await dialog.getByRole('button', { name: 'Run backtest' }).click();
+    await dialog.getByTestId('backtest-result').waitFor();
+    expect(await dialog.getByTestId('backtest-result').textContent()).toContain('12would enter');
+    await shot('05-backtest-dialog');
+    await dialog.getByRole('button', { name: 'Show on canvas' }).click();
+    await expect.poll(() => node('trigger-event-1').getByTestId('node-counts').textContent()).toContain('12 entered');
+    await shot('06-backtest-overlay', { width: 1920, height: 1080 });
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('imports a template as a draft and lists journeys with their numbers', async () => {
+    await page.getByRole('button', { name: 'Back to journeys' }).click();
+    await page.getByRole('heading', { name: 'Journeys', exact: true }).waitFor();
+    const row = page.locator('tr[data-journey="thank-buyers"]');
+    expect(await row.locator('.badge').textContent()).toBe('live');
+    await shot('07-journeys');
+
+    await page.getByRole('button', { name: 'Templates' }).click();
+    await page.locator('.template').first().waitFor();
+    await shot('08-templates');
+    await page.locator('.template').first().getByRole('button', { name: 'Preview' }).click();
+    const preview = page.getByRole('dialog', { name: /Preview of/ });
+    await preview.locator('.jnode').first().waitFor();
+    await shot('08-template-preview', { width: 1920, height: 1080 });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await preview.getByRole('button', { name: 'Use template' }).click();
+    await page.locator('.editor .jnode').first().waitFor();
+    expect(await page.locator('.editor .jnode').count()).toBeGreaterThan(2);
+    expect(await page.locator('.editor-title .badge').textContent()).toBe('draft');
+    await page.waitForTimeout(500);
+    await shot('09-imported-template');
+    await shot('09-imported-template', { width: 1920, height: 1080 });
+  });
+});
