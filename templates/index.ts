@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
+import type { Clock } from '../engine/core/clock.ts';
 import { ForesightError } from '../engine/core/errors.ts';
+import type { JourneyService } from '../engine/journeys.ts';
+import type { JourneyRecord, Storage } from '../engine/storage/types.ts';
 
 /** A ready-made lifecycle journey: what it is for, who it reaches, what to measure, and the journey itself (emails inside its action.email nodes). */
 export interface LifecycleTemplate {
@@ -8,7 +11,15 @@ export interface LifecycleTemplate {
   description: string;
   audience: string;
   kpi: string;
+  /** Saved segments the journey's triggers or conditions name; importing saves those missing. */
+  segments: TemplateSegment[];
   journey: unknown;
+}
+
+export interface TemplateSegment {
+  name: string;
+  description: string;
+  definition: unknown;
 }
 
 /** One folder per template, in the order the builder lists them (by lifecycle stage). */
@@ -38,7 +49,15 @@ let cache: LifecycleTemplate[] | undefined;
 function load(): LifecycleTemplate[] {
   cache ??= TEMPLATE_IDS.map((id) => {
     const d = readJson(id, 'description.json');
-    return { id, name: String(d.name), description: String(d.description), audience: String(d.audience), kpi: String(d.kpi), journey: readJson(id, 'journey.json') };
+    return {
+      id,
+      name: String(d.name),
+      description: String(d.description),
+      audience: String(d.audience),
+      kpi: String(d.kpi),
+      segments: (d.segments ?? []) as TemplateSegment[],
+      journey: readJson(id, 'journey.json'),
+    };
   });
   return cache;
 }
@@ -51,4 +70,18 @@ export function listTemplates(): LifecycleTemplate[] {
 export function getTemplate(id: string): LifecycleTemplate | undefined {
   const t = load().find((x) => x.id === id);
   return t ? structuredClone(t) : undefined;
+}
+
+/**
+ * Imports a template as a draft journey (under `journeyId`, default the
+ * template id), first saving the segments it needs unless a segment of that
+ * name exists already (a shop's own definition wins).
+ */
+export async function importTemplate(deps: { storage: Storage; journeys: JourneyService; clock: Clock }, id: string, journeyId = id): Promise<JourneyRecord> {
+  const t = getTemplate(id);
+  if (!t) throw new ForesightError('not_found', `template "${id}" does not exist; use one of: ${TEMPLATE_IDS.join(', ')}`, { field: 'id' });
+  for (const s of t.segments) {
+    if (!(await deps.storage.segments.get(s.name))) await deps.storage.segments.save(s, deps.clock.now().getTime());
+  }
+  return deps.journeys.saveDraft({ ...(t.journey as Record<string, unknown>), id: journeyId });
 }

@@ -1,7 +1,10 @@
 import type { DemoStoreOptions } from '../examples/demo-store/generate.ts';
 import { demoCustomers, type DemoCustomer } from '../examples/demo-store/generate.ts';
 import { simulateOnDemoStore, type StoreSimulation, type StoreSimulationOptions } from '../examples/demo-store/simulate.ts';
-import type { OutboxRecord } from '../engine/storage/types.ts';
+import type { Clock } from '../engine/core/clock.ts';
+import { refreshSegments } from '../engine/jobs/segment-refresh.ts';
+import { runScoringJob } from '../engine/models/job.ts';
+import type { OutboxRecord, Storage } from '../engine/storage/types.ts';
 import { getTemplate } from './index.ts';
 
 export const DAY = 86_400_000;
@@ -17,11 +20,27 @@ export interface TemplateRun extends StoreSimulation {
   externalId(customerId: number): Promise<string>;
 }
 
-/** Runs a template on a generated demo store: history before `from`, live from `from` to the store's end. */
-export async function simulateTemplate(id: string, store: DemoStoreOptions, from: Date, prepare?: StoreSimulationOptions['prepare']): Promise<TemplateRun> {
+/** The nightly jobs a server runs: scores, then segment membership (which fires segment triggers). */
+async function nightly(storage: Storage, clock: Clock): Promise<void> {
+  await runScoringJob(storage, clock);
+  const refreshed = await refreshSegments(storage, clock);
+  if (refreshed.failed.length) throw new Error(`segment refresh failed: ${JSON.stringify(refreshed.failed)}`);
+}
+
+/**
+ * Runs a template on a generated demo store: history before `from`, live from
+ * `from` to the store's end. With `models`, the models are fitted (and the
+ * template's segments saved and evaluated) before going live and again every
+ * simulated night, as on a server.
+ */
+export async function simulateTemplate(id: string, store: DemoStoreOptions, from: Date, opts: { models?: boolean } = {}): Promise<TemplateRun> {
   const template = getTemplate(id);
   if (!template) throw new Error(`no template ${id}`);
-  const sim = await simulateOnDemoStore({ journey: template.journey, store, from, prepare });
+  const prepare: StoreSimulationOptions['prepare'] = async (storage, clock) => {
+    for (const s of template.segments) await storage.segments.save(s, clock.now().getTime());
+    if (opts.models) await nightly(storage, clock);
+  };
+  const sim = await simulateOnDemoStore({ journey: template.journey, store, from, prepare, daily: opts.models ? nightly : undefined });
   const emails = await sim.storage.outbox.list({ kind: 'email', limit: 1_000_000 });
   const truth = new Map([...demoCustomers(store)].map((c) => [c.externalId, c]));
   const ids = new Map<number, string>();

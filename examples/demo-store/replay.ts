@@ -13,6 +13,8 @@ export interface ReplayOptions {
   resolutionMs?: number;
   /** Deliver the outbox (false in simulations: nothing leaves the machine). */
   deliver?: boolean;
+  /** A recurring job on the virtual clock (e.g. the nightly scoring and segment refresh), first run one period after the start. */
+  every?: { ms: number; run(): Promise<void> };
 }
 
 /**
@@ -24,13 +26,21 @@ export async function replayFeed(o: ReplayOptions): Promise<void> {
   const until = o.until.getTime();
   const resolution = o.resolutionMs ?? 300_000;
   const deliver = o.deliver ?? false;
+  let nextJob = o.every ? o.clock.now().getTime() + o.every.ms : Infinity;
   await o.engine.runUntilIdle({ deliver });
   for (;;) {
     const due = (await o.storage.runs.nextWakeAt()) ?? Infinity;
     // A run reported due at or before "now" is one the engine declined to move: never spin on it.
-    const wake = due <= o.clock.now().getTime() ? Infinity : due;
+    const wake = Math.min(due <= o.clock.now().getTime() ? Infinity : due, nextJob);
     const next = Math.min(o.feed.nextAt() ?? Infinity, wake);
     if (next > until) break;
+    if (next === nextJob) {
+      o.clock.set(next);
+      await o.every!.run();
+      nextJob += o.every!.ms;
+      await o.engine.runUntilIdle({ deliver });
+      continue;
+    }
     // Never ingest past the next wake-up, so runs wake exactly on time.
     const stepEnd = Math.min(next + resolution, wake, until);
     // The clock stands at the last ingested item, so no event is processed before it happened.

@@ -21,6 +21,8 @@ export interface StoreSimulationOptions {
   registry?: NodeRegistry;
   /** Runs after history is loaded and before the journey goes live, e.g. fitting the models. */
   prepare?(storage: SqliteStorage, clock: VirtualClock): Promise<void>;
+  /** Runs every simulated day while the store replays, e.g. the nightly scoring and segment refresh. */
+  daily?(storage: SqliteStorage, clock: VirtualClock): Promise<void>;
 }
 
 /**
@@ -40,7 +42,8 @@ export async function simulateOnDemoStore(o: StoreSimulationOptions) {
     const { summary, feed } = await loadDemoStore(storage, o.store, { historyUntil: o.from });
     await o.prepare?.(storage, clock);
     const { id } = await journeys.deploy(o.journey);
-    await replayFeed({ engine, storage, clock, feed, until: o.store.end });
+    const daily = o.daily;
+    await replayFeed({ engine, storage, clock, feed, until: o.store.end, every: daily ? { ms: 86_400_000, run: () => daily(storage, clock) } : undefined });
     return {
       storage,
       clock,

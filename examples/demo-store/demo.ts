@@ -1,0 +1,115 @@
+import type { Clock } from '../../engine/core/clock.ts';
+import { VirtualClock } from '../../engine/core/clock.ts';
+import { errorMessage } from '../../engine/core/errors.ts';
+import type { Config } from '../../engine/config.ts';
+import { JourneyService } from '../../engine/journeys.ts';
+import { runScoringJob } from '../../engine/models/job.ts';
+import type { NodeRegistry } from '../../engine/plugin/registry.ts';
+import { startServer, type RunningServer } from '../../engine/server.ts';
+import type { Storage } from '../../engine/storage/types.ts';
+import { importTemplate, listTemplates } from '../../templates/index.ts';
+import { AcceleratedClock } from './accelerated-clock.ts';
+import { loadDemoStore, type DemoFeed, type LoadSummary } from './load.ts';
+
+/** The templates the demo puts live: they react within simulated hours, so the builder's numbers move at once. */
+export const DEMO_LIVE_TEMPLATES = ['cart-abandonment', 'welcome-series', 'replenishment'] as const;
+
+const DAY = 86_400_000;
+
+export interface DemoOptions {
+  config: Config;
+  storage: Storage;
+  registry: NodeRegistry;
+  /** The real clock: the only source of wall time, sped up for the engine. */
+  clock: Clock;
+  customers: number;
+  seed: number;
+  /** Simulated milliseconds per real one. */
+  speed: number;
+  /** Days of store activity generated ahead of now, replayed live. */
+  liveDays?: number;
+  builderDir?: string | null;
+  handleSignals?: boolean;
+  /** Progress lines for the terminal. */
+  say?(line: string): void;
+}
+
+export interface RunningDemo {
+  server: RunningServer;
+  clock: AcceleratedClock;
+  feed: DemoFeed;
+  summary: LoadSummary;
+  live: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Generates the demo store into storage (history up to now), fits the
+ * models, imports every template (three of them live), and starts the
+ * server on an accelerated clock while the store's future is fed in through
+ * ingest and the models are refitted every simulated day.
+ */
+export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
+  const say = o.say ?? (() => {});
+  const now = o.clock.now();
+  const liveDays = o.liveDays ?? 60;
+  const end = new Date(now.getTime() + liveDays * DAY);
+  const started = o.clock.now().getTime();
+  const { summary, feed } = await loadDemoStore(
+    o.storage,
+    { customers: o.customers, seed: o.seed, end, historyDays: 365 + liveDays },
+    { historyUntil: now, onProgress: (done, total) => done % 20_000 < 2000 && say(`  generated ${done.toLocaleString('en')} / ${total.toLocaleString('en')} customers`) },
+  );
+  say(`Demo store: ${summary.customers.toLocaleString('en')} customers, ${summary.orders.toLocaleString('en')} orders, ${summary.events.toLocaleString('en')} events (${((o.clock.now().getTime() - started) / 1000).toFixed(1)} s)`);
+
+  const asOfNow = new VirtualClock(now);
+  const report = await runScoringJob(o.storage, asOfNow);
+  say(`Models fitted on ${report.customers.toLocaleString('en')} customers`);
+
+  const journeys = new JourneyService(o.storage, o.registry, asOfNow);
+  const live: string[] = [];
+  for (const t of listTemplates()) {
+    await importTemplate({ storage: o.storage, journeys, clock: asOfNow }, t.id);
+    if (!(DEMO_LIVE_TEMPLATES as readonly string[]).includes(t.id)) continue;
+    try {
+      await journeys.publish(t.id);
+      live.push(t.id);
+    } catch (err) {
+      say(`  template ${t.id} stays a draft: ${errorMessage(err).split('\n').join(' ')}`);
+    }
+  }
+  say(`Templates imported; live: ${live.join(', ') || 'none'}`);
+
+  const clock = new AcceleratedClock(o.clock, o.speed, now);
+  const server = await startServer({ config: o.config, storage: o.storage, clock, registry: o.registry, builderDir: o.builderDir, handleSignals: o.handleSignals });
+
+  // Feed the store's future in as the accelerated clock reaches it, and refit the models every simulated day.
+  let nextScoring = now.getTime() + DAY;
+  let busy: Promise<void> | null = null;
+  const pump = async (): Promise<void> => {
+    const t = clock.now().getTime();
+    await feed.ingestUntil(o.storage, clock, t);
+    if (t >= nextScoring) {
+      nextScoring = t + DAY;
+      await runScoringJob(o.storage, clock);
+    }
+  };
+  const timer = setInterval(() => {
+    busy ??= pump()
+      .catch((err) => server.log.error({ err }, `demo feed: ${errorMessage(err)}`))
+      .finally(() => (busy = null));
+  }, 250);
+
+  return {
+    server,
+    clock,
+    feed,
+    summary,
+    live,
+    async close() {
+      clearInterval(timer);
+      await busy;
+      await server.close();
+    },
+  };
+}
