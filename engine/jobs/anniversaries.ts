@@ -8,6 +8,16 @@ import { localParts } from '../../nodes/wait-window/index.ts';
 
 const PAGE = 1000;
 
+/** One catalog per storage and registry: it re-reads journeys only when they changed, and an hourly job should not recompile them. */
+const catalogs = new WeakMap<Storage, WeakMap<NodeRegistry, JourneyCatalog>>();
+function catalogFor(storage: Storage, registry: NodeRegistry): JourneyCatalog {
+  let byRegistry = catalogs.get(storage);
+  if (!byRegistry) catalogs.set(storage, (byRegistry = new WeakMap()));
+  let catalog = byRegistry.get(registry);
+  if (!catalog) byRegistry.set(registry, (catalog = new JourneyCatalog(storage, registry)));
+  return catalog;
+}
+
 /**
  * Emits `$anniversary` events (properties `{ attribute, date, years }`) for
  * customers whose local date is the anniversary of a date attribute that a
@@ -15,7 +25,7 @@ const PAGE = 1000;
  * customer, attribute and local year makes every run after the first a no-op.
  */
 export async function emitAnniversaries(storage: Storage, clock: Clock, registry: NodeRegistry): Promise<{ emitted: number }> {
-  const catalog = new JourneyCatalog(storage, registry);
+  const catalog = catalogFor(storage, registry);
   await catalog.refresh();
   const attributes = new Set<string>();
   for (const t of catalog.triggersFor(ANNIVERSARY_EVENT)) {

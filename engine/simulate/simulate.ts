@@ -2,13 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { VirtualClock } from '../core/clock.ts';
+import { parseDuration } from '../core/duration.ts';
 import { ForesightError } from '../core/errors.ts';
 import { Engine } from '../executor/engine.ts';
 import { collectCsv, customersCsv, eventsCsv, ordersCsv, type RowError } from '../ingest/csv.ts';
 import { identifyCustomers, recordOrders, trackEvents } from '../ingest/ingest.ts';
 import type { identifySchema, orderSchema, trackSchema } from '../ingest/schemas.ts';
+import { emitAnniversaries } from '../jobs/anniversaries.ts';
+import { refreshSegments } from '../jobs/segment-refresh.ts';
 import { JourneyService } from '../journeys.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
+import { defaultProviders } from '../providers.ts';
+import { SegmentService } from '../segments/index.ts';
 import { openSqlite } from '../storage/sqlite/index.ts';
 import type { z } from 'zod';
 
@@ -22,6 +27,37 @@ export interface SimulateOptions {
   to: Date;
   /** Called for every skipped CSV row, as soon as its file is read. */
   onRowError?: (e: RowError) => void;
+  /** Saved segments the journey refers to (condition.segment, trigger.segment). */
+  segments?: SimulatedSegment[];
+  /** Model scores as the models job would have stored them (condition.propensity, segment score conditions). */
+  scores?: SimulatedScore[];
+  /** How often the scheduled jobs run in virtual time (durations); see {@link JobIntervals}. */
+  jobs?: JobIntervals;
+}
+
+/**
+ * Intervals of the scheduled jobs replayed in virtual time. Segments are also
+ * re-checked at once for each customer whose events or orders arrive, so the
+ * periodic refresh only catches changes that come from time passing.
+ */
+export interface JobIntervals {
+  /** Default 1d. */
+  segmentRefresh?: string;
+  /** Default 1h: the job must run within each customer's local day. */
+  anniversaries?: string;
+}
+
+export interface SimulatedSegment {
+  name: string;
+  definition: unknown;
+}
+
+export interface SimulatedScore {
+  /** The customer's external id. */
+  customerId: string;
+  model: string;
+  value: number | null;
+  data?: Record<string, unknown>;
 }
 
 export interface NodeCounts {
@@ -76,6 +112,9 @@ export async function simulate(opts: SimulateOptions): Promise<SimulationReport>
     orders: orders.map((o) => o.value),
     from: opts.from,
     to: opts.to,
+    segments: opts.segments,
+    scores: opts.scores,
+    jobs: opts.jobs,
   });
   return { ...replayed, skipped };
 }
@@ -89,6 +128,9 @@ export interface ReplayInput {
   orders: Order[];
   from: Date;
   to: Date;
+  segments?: SimulatedSegment[];
+  scores?: SimulatedScore[];
+  jobs?: JobIntervals;
 }
 
 /** The replay behind `simulate`, on data already in memory (e.g. a backtest on stored data). */
@@ -105,7 +147,7 @@ export async function replay(opts: ReplayInput): Promise<Omit<SimulationReport, 
     for (const e of events) start = Math.min(start, e.occurredAt!.getTime());
     for (const o of orders) start = Math.min(start, o.orderedAt.getTime());
     const clock = new VirtualClock(start);
-    const engine = new Engine({ storage, registry: opts.registry, clock });
+    const engine = new Engine({ storage, registry: opts.registry, clock, providers: defaultProviders(storage) });
     const journeys = new JourneyService(storage, opts.registry, clock);
 
     // Customers carry no time: their profiles are known from the start.
@@ -130,24 +172,46 @@ export async function replay(opts: ReplayInput): Promise<Omit<SimulationReport, 
     rows.history = historyEvents.length + historyOrders.length;
     rows.replayed = items.length;
     await loadHistory(storage, clock.now().getTime(), historyEvents, historyOrders);
+    await loadSegmentsAndScores(storage, clock.now(), opts.segments ?? [], opts.scores ?? []);
 
     // Deploy only after history is in, so history cannot enroll anyone.
     clock.set(from);
+    const segments = triggerSegments(opts.journey);
+    if (segments.length) {
+      // Who is in the segments at the start is known before the journey goes live: only later entries enroll.
+      await refreshSegments(storage, clock, { names: segments });
+      await engine.runUntilIdle({ deliver: false });
+    }
     const { id } = await journeys.deploy(opts.journey);
 
     // Stable sort: same-time rows keep file order (events before orders).
     items.sort((a, b) => a.at - b.at);
+    const jobs: VirtualJob[] = [];
+    const every = (text: string | undefined, fallback: string, field: string) => parseDuration(text ?? fallback, `jobs.${field}`);
+    if (segments.length) jobs.push(virtualJob(from, every(opts.jobs?.segmentRefresh, '1d', 'segmentRefresh'), () => refreshSegments(storage, clock, { names: segments })));
+    if ((opts.journey as { nodes?: { type?: unknown }[] }).nodes?.some((n) => n.type === 'trigger.date')) {
+      const job = virtualJob(from, every(opts.jobs?.anniversaries, '1h', 'anniversaries'), () => emitAnniversaries(storage, clock, opts.registry));
+      await job.run(); // today's anniversaries are due from the start
+      jobs.push(job);
+    }
     const wakeBefore = async (limit: number, inclusive: boolean) => {
       for (;;) {
-        const next = await storage.runs.nextWakeAt();
-        if (next === null || next > limit || (!inclusive && next === limit)) return;
+        const wake = await storage.runs.nextWakeAt();
         // Everything due at or before "now" was handled by the last runUntilIdle; a
         // run still reported due is one the engine declines to move: never spin on it.
-        if (next <= clock.now().getTime()) return;
+        const nextWake = wake !== null && wake > clock.now().getTime() ? wake : Infinity;
+        const next = Math.min(nextWake, ...jobs.map((j) => j.next));
+        if (next === Infinity || next > limit || (!inclusive && next === limit)) return;
         clock.set(next);
+        for (const j of jobs) {
+          if (j.next !== next) continue;
+          j.next += j.every;
+          await j.run();
+        }
         await engine.runUntilIdle({ deliver: false });
       }
     };
+    await engine.runUntilIdle({ deliver: false });
 
     for (let i = 0; i < items.length; ) {
       const at = items[i]!.at;
@@ -162,6 +226,12 @@ export async function replay(opts: ReplayInput): Promise<Omit<SimulationReport, 
       if (evs.length) await trackEvents(storage, clock, evs);
       if (ords.length) await recordOrders(storage, clock, ords);
       await engine.runUntilIdle({ deliver: false });
+      // New events can change segment membership: re-check just these customers at once.
+      if (segments.length) {
+        const ids = await storage.customers.resolve([...new Set(group.map((g) => g.value.customerId))], at, false);
+        await refreshSegments(storage, clock, { names: segments, customerIds: [...ids.values()] });
+        await engine.runUntilIdle({ deliver: false });
+      }
     }
     await wakeBefore(to, true);
     clock.set(to);
@@ -172,6 +242,34 @@ export async function replay(opts: ReplayInput): Promise<Omit<SimulationReport, 
     await storage.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A scheduled job replayed in virtual time: it runs at each multiple of `every` after the start. */
+interface VirtualJob {
+  every: number;
+  next: number;
+  run: () => Promise<unknown>;
+}
+
+function virtualJob(from: number, every: number, run: () => Promise<unknown>): VirtualJob {
+  return { every, next: (Math.floor(from / every) + 1) * every, run };
+}
+
+/** Saved segments the journey's `trigger.segment` nodes enroll from. */
+function triggerSegments(journey: unknown): string[] {
+  const nodes = (journey as { nodes?: { type?: unknown; config?: { segment?: unknown } }[] }).nodes ?? [];
+  return [...new Set(nodes.flatMap((n) => (n.type === 'trigger.segment' && typeof n.config?.segment === 'string' ? [n.config.segment.trim()] : [])))];
+}
+
+async function loadSegmentsAndScores(storage: ReturnType<typeof openSqlite>, now: Date, segments: SimulatedSegment[], scores: SimulatedScore[]): Promise<void> {
+  const service = new SegmentService(storage);
+  for (const [i, s] of segments.entries()) {
+    const problems = await service.save(s, now);
+    if (problems.length) throw new ForesightError('invalid_segment', `segments[${i}] "${s.name}": ${problems.map((p) => p.message).join('; ')}`, { field: `segments.${i}.${problems[0]!.field}` });
+  }
+  if (!scores.length) return;
+  const ids = await storage.customers.resolve([...new Set(scores.map((s) => s.customerId))], now.getTime(), true);
+  await storage.scores.put(scores.map((s) => ({ customerId: ids.get(s.customerId)!, model: s.model, value: s.value, data: s.data ?? {}, modelVersion: 'simulation', scoredAt: now.getTime() })));
 }
 
 async function loadHistory(storage: ReturnType<typeof openSqlite>, now: number, events: Track[], orders: Order[]): Promise<void> {
