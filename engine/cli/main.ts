@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { errorMessage } from '../core/errors.ts';
 import { registerApiKeyCommand, registerUserCommand } from './commands/access.ts';
 import { registerCustomerCommand } from './commands/customer.ts';
+import { registerDemoCommand } from './commands/demo.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerJourneyCommand } from './commands/journey.ts';
 import { registerServeCommand } from './commands/serve.ts';
@@ -26,6 +27,7 @@ export async function buildProgram(): Promise<Command> {
   registerCustomerCommand(program);
   registerApiKeyCommand(program);
   registerUserCommand(program);
+  registerDemoCommand(program);
   // `models` is written separately; load it when present so the CLI works either way.
   const modelsFile = new URL('./commands/models.ts', import.meta.url);
   if (existsSync(fileURLToPath(modelsFile))) {

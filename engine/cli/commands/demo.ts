@@ -1,0 +1,51 @@
+import { rmSync } from 'node:fs';
+import type { Command } from 'commander';
+import { startDemo } from '../../../examples/demo-store/demo.ts';
+import { MAX_CUSTOMERS } from '../../../examples/demo-store/generate.ts';
+import { SystemClock } from '../../core/clock.ts';
+import { ForesightError } from '../../core/errors.ts';
+import { openSqlite } from '../../storage/sqlite/index.ts';
+import { cliConfig, cliRegistry } from '../context.ts';
+
+const DEMO_ADMIN = { email: 'demo@foresight.test', password: 'foresight-demo' };
+
+function wholeNumber(flag: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ForesightError('invalid_input', `${flag}: "${value}" must be a whole number from ${min} to ${max.toLocaleString('en')}`, { field: flag });
+  return n;
+}
+
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description('generate a demo shop, fit the models, put three template journeys live and run them on a sped-up clock with the builder')
+    .option('--customers <n>', 'customers in the demo shop (1 to 1,000,000)', '5000')
+    .option('--seed <n>', 'random seed: the same seed gives the same shop', '42')
+    .option('--speed <x>', 'simulated seconds per real second (3600 = an hour per second)', '3600')
+    .option('--port <port>', 'HTTP port (env PORT, default 4000)')
+    .option('--db <file>', 'demo database file, recreated on every start', './foresight-demo.db')
+    .action(async (opts: { customers: string; seed: string; speed: string; port?: string; db: string }) => {
+      const customers = wholeNumber('--customers', opts.customers, 1, MAX_CUSTOMERS);
+      const seed = wholeNumber('--seed', opts.seed, 0, 2 ** 31 - 1);
+      const speed = wholeNumber('--speed', opts.speed, 1, 10_000_000);
+      const base = cliConfig({ port: opts.port, db: opts.db });
+      // The demo signs in with known credentials unless the environment names an admin.
+      const config = { ...base, adminEmail: base.adminEmail ?? DEMO_ADMIN.email, adminPassword: base.adminPassword ?? DEMO_ADMIN.password };
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${config.db}${suffix}`, { force: true });
+      const storage = openSqlite(config.db);
+      const demo = await startDemo({
+        config,
+        storage,
+        registry: await cliRegistry(config),
+        clock: new SystemClock(),
+        customers,
+        seed,
+        speed,
+        handleSignals: true,
+        say: (line) => console.log(line),
+      });
+      console.log(`\nForesight demo running at ${demo.server.url}; shop time runs ${speed.toLocaleString('en')}× faster than real time`);
+      if (!base.adminEmail) console.log(`Sign in as ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}`);
+      console.log('Stop with Ctrl+C.');
+    });
+}

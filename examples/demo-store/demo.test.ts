@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../engine/config.ts';
+import { SystemClock } from '../../engine/core/clock.ts';
+import { openSqlite } from '../../engine/storage/sqlite/index.ts';
+import { builtinRegistry } from '../../nodes/index.ts';
+import { AcceleratedClock } from './accelerated-clock.ts';
+import { DEMO_LIVE_TEMPLATES, startDemo, type RunningDemo } from './demo.ts';
+
+const KEY = 'demo-test-key-0123456789';
+
+describe('the demo', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'foresight-demo-'));
+  let demo: RunningDemo;
+  const api = async (p: string) => {
+    const res = await fetch(`${demo.server.url}${p}`, { headers: { authorization: `Bearer ${KEY}` } });
+    expect(res.status).toBe(200);
+    return res.json() as Promise<Record<string, any>>;
+  };
+
+  beforeAll(async () => {
+    const config = loadConfig({ FORESIGHT_DB: path.join(dir, 'demo.db'), PORT: '0', FORESIGHT_API_KEY: KEY, FORESIGHT_LOG_LEVEL: 'silent' }, {});
+    const storage = openSqlite(config.db);
+    // Ten simulated hours per real second.
+    demo = await startDemo({ config, storage, registry: builtinRegistry(), clock: new SystemClock(), customers: 600, seed: 3, speed: 36_000, liveDays: 20, builderDir: null });
+  }, 120_000);
+
+  afterAll(async () => {
+    await demo?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves a populated shop: customers, fitted models, every template imported and three live', async () => {
+    expect(demo.summary.customers).toBeGreaterThan(500);
+    expect([...demo.live].sort()).toEqual([...DEMO_LIVE_TEMPLATES].sort());
+    const { journeys } = await api('/api/journeys');
+    expect(journeys).toHaveLength(9);
+    expect(journeys.filter((j: { status: string }) => j.status === 'live').map((j: { id: string }) => j.id).sort()).toEqual([...DEMO_LIVE_TEMPLATES].sort());
+    const { customers } = await api('/api/customers?limit=5');
+    expect(customers.length).toBe(5);
+  });
+
+  it('moves: within seconds the live journeys enroll customers from the shop’s ongoing activity', async () => {
+    const entered = async () => ((await api('/api/journeys')).journeys as { entered: number }[]).reduce((s, j) => s + j.entered, 0);
+    const before = await entered();
+    const deadline = Date.now() + 30_000;
+    let after = before;
+    while (after <= before && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      after = await entered();
+    }
+    expect(after).toBeGreaterThan(before);
+    expect(demo.feed.remaining).toBeLessThan(demo.feed.items.length);
+  }, 40_000);
+});
+
+describe('AcceleratedClock', () => {
+  it('runs `speed` times faster than the clock it is given, from the given start', () => {
+    let real = 1_000;
+    const clock = new AcceleratedClock({ now: () => new Date(real) }, 3600, new Date('2025-01-01T00:00:00Z'));
+    expect(clock.now().toISOString()).toBe('2025-01-01T00:00:00.000Z');
+    real += 2_000;
+    expect(clock.now().toISOString()).toBe('2025-01-01T02:00:00.000Z');
+    expect(() => new AcceleratedClock({ now: () => new Date(0) }, 0)).toThrow(/speed/);
+  });
+});
