@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.ts';
 import { ForesightError } from '../core/errors.ts';
 import type { ScoreRecord, Storage } from '../storage/types.ts';
-import { customerScore, type ScoreOptions, type ScoreReport, scoreCustomers } from './score.ts';
+import { customerScore, type CustomerScores, type ScoreOptions, type ScoreReport, scoreCustomers } from './score.ts';
 import { prospectRow, type RowContext, scoreRows } from './score-rows.ts';
 import { type EmailEventTypes, storedEmailEvents, storedOrders, storedScoreValues } from './stored-data.ts';
 import { daysPerUnit, MS_PER_DAY } from './time.ts';
@@ -112,46 +112,14 @@ async function scoreAndStore(storage: Storage, clock: Clock, opts: ScoringJobOpt
 
   const orders = await storedOrders(storage, at, pageSize);
   const events = await storedEmailEvents(storage, at, pageSize, opts.emailEvents ?? {});
-  let result: ReturnType<typeof scoreCustomers> | null = null;
-  let skipped: string | undefined;
-  if (orders.length === 0) skipped = 'no orders yet: the purchase models need at least one';
-  else result = scoreCustomers({ orders, events, asOf: now, timeUnit, horizon, options: opts.score });
+  const result = orders.length > 0 ? scoreCustomers({ orders, events, asOf: now, timeUnit, horizon, options: opts.score }) : null;
 
-  const previous = await storedScoreValues(storage, 'next_purchase', pageSize);
-  const scored = new Set<number>();
-  const moved: number[] = [];
-  let batch: ScoreRecord[] = [];
-  const flush = async (force: boolean): Promise<void> => {
-    if (batch.length === 0 || (!force && batch.length < pageSize * 4)) return;
-    await storage.scores.put(batch);
-    batch = [];
-  };
-  if (result) {
-    const { scores } = result;
-    for (let i = 0; i < scores.n; i++) {
-      const c = customerScore(scores, i);
-      const id = Number(c.customer_id);
-      scored.add(id);
-      for (const row of scoreRows(id, c, ctx)) batch.push(row);
-      const next = c.expected_next_purchase_at?.getTime();
-      const before = previous.get(id);
-      if (next !== undefined && (before === undefined || before === null || Math.abs(next - before) >= tolerance)) moved.push(id);
-      await flush(false);
-    }
-  }
-  let inactive = 0;
-  for (let afterId = 0; ; ) {
-    const ids = await storage.models.customerIds({ afterId, limit: pageSize });
-    for (const id of ids) {
-      if (scored.has(id)) continue;
-      batch.push(prospectRow(id, ctx));
-      inactive++;
-    }
-    await flush(false);
-    if (ids.length < pageSize) break;
-    afterId = ids[ids.length - 1]!;
-  }
-  await flush(true);
+  const writer = new ScoreWriter(storage, pageSize * 4);
+  const { scored, moved } = result
+    ? await writeScores(writer, result.scores, ctx, await storedScoreValues(storage, 'next_purchase', pageSize), tolerance)
+    : { scored: new Set<number>(), moved: [] };
+  const inactive = await writeInactive(writer, storage, scored, ctx, pageSize);
+  await writer.flush();
 
   const woken = await wakeMovedPurchaseCycles(storage, moved, at);
   const report: ModelReport = {
@@ -161,8 +129,66 @@ async function scoreAndStore(storage: Storage, clock: Clock, opts: ScoringJobOpt
     moved: moved.length,
     woken,
     models: result ? result.report : null,
-    ...(skipped ? { skipped } : {}),
+    ...(result ? {} : { skipped: 'no orders yet: the purchase models need at least one' }),
   };
   await storage.models.saveReport({ version, report }, at);
   return report;
+}
+
+/** Buffers score rows and writes them in large upserts. */
+class ScoreWriter {
+  private rows: ScoreRecord[] = [];
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly batchRows: number,
+  ) {}
+
+  async add(rows: readonly ScoreRecord[]): Promise<void> {
+    for (const r of rows) this.rows.push(r);
+    if (this.rows.length >= this.batchRows) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.rows.length === 0) return;
+    await this.storage.scores.put(this.rows);
+    this.rows = [];
+  }
+}
+
+/** Stores every scored customer's rows; notes whose next-purchase prediction moved against `previous`. */
+async function writeScores(
+  writer: ScoreWriter,
+  scores: CustomerScores,
+  ctx: RowContext,
+  previous: ReadonlyMap<number, number | null>,
+  toleranceMs: number,
+): Promise<{ scored: Set<number>; moved: number[] }> {
+  const scored = new Set<number>();
+  const moved: number[] = [];
+  for (let i = 0; i < scores.n; i++) {
+    const c = customerScore(scores, i);
+    const id = Number(c.customer_id);
+    scored.add(id);
+    await writer.add(scoreRows(id, c, ctx));
+    const next = c.expected_next_purchase_at?.getTime();
+    const before = previous.get(id) ?? null;
+    if (next !== undefined && (before === null || Math.abs(next - before) >= toleranceMs)) moved.push(id);
+  }
+  return { scored, moved };
+}
+
+/** Customers with no orders and no email activity get their lifecycle stage (prospect) only. Returns how many. */
+async function writeInactive(writer: ScoreWriter, storage: Storage, scored: ReadonlySet<number>, ctx: RowContext, pageSize: number): Promise<number> {
+  let inactive = 0;
+  for (let afterId = 0; ; ) {
+    const ids = await storage.models.customerIds({ afterId, limit: pageSize });
+    for (const id of ids) {
+      if (scored.has(id)) continue;
+      await writer.add([prospectRow(id, ctx)]);
+      inactive++;
+    }
+    if (ids.length < pageSize) return inactive;
+    afterId = ids[ids.length - 1]!;
+  }
 }
