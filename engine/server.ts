@@ -18,6 +18,8 @@ import { DEFAULT_LIMITS, type ApiContext, type ApiLimits } from './http/context.
 import type { RouteTable } from './http/route-table.ts';
 import { JourneyService } from './journeys.ts';
 import { createTrackingRouter } from './messaging/tracking-router.ts';
+import { emitAnniversaries } from './jobs/anniversaries.ts';
+import { refreshSegments } from './jobs/segment-refresh.ts';
 import { registerModelJobs } from './models/job.ts';
 import { createLogger } from './ops/logger.ts';
 import { Metrics } from './ops/metrics.ts';
@@ -81,6 +83,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const engine = new Engine({ storage, registry, clock, providers: defaultProviders(storage) });
   const scheduler = new Scheduler({ engine, clock, pollMs: opts.pollMs, onError: (err, where) => log.error({ err, where }, `scheduler: ${where}: ${errorMessage(err)}`) });
   registerModelJobs(scheduler, { storage, clock, onReport: (r) => log.info({ customers: r.customers, moved: r.moved, woken: r.woken, skipped: r.skipped }, 'models scored') });
+  // Segment entries feed trigger.segment journeys; anniversaries are checked hourly since trigger.date fires at a local hour.
+  scheduler.schedule('segments.refresh', '*/15 * * * *', async () => log.info(await refreshSegments(storage, clock), 'segments refreshed'));
+  scheduler.schedule('anniversaries', '5 * * * *', async () => log.info(await emitAnniversaries(storage, clock, registry), 'anniversaries emitted'));
 
   const metrics = new Metrics(storage, clock);
   metrics.attachEngine(engine);
@@ -102,8 +107,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     tmpDir: tmpdir(),
   };
   const state = { draining: false };
-  // WIRE(secret): use config.secret (FORESIGHT_SECRET) once engine/config.ts has it; a per-process secret invalidates old links on restart.
-  const secret = (config as { secret?: string }).secret ?? newToken();
+  // Without FORESIGHT_SECRET no mail carries signed links (see nodes/index.ts), so a throwaway secret verifies nothing real.
+  const secret = config.messaging.secret ?? newToken();
   const builderDir = opts.builderDir === undefined ? BUILDER_DIST : opts.builderDir;
   const { app, routes } = createApp(ctx, { state, builderDir: builderDir ?? undefined, publicRouters: { '/t': createTrackingRouter({ storage, clock, secret }) } });
 
@@ -112,7 +117,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${opts.host && opts.host !== '0.0.0.0' ? opts.host : 'localhost'}:${port}`;
-  const setupUrl = setupToken ? `${url}/setup?token=${setupToken}` : null;
+  // The configured public URL when there is one that can be right (port 0 means "any free port": only the real one works).
+  const publicUrl = config.port === 0 ? url : config.messaging.publicUrl;
+  const setupUrl = setupToken ? `${publicUrl}/setup?token=${setupToken}` : null;
   if (opts.scheduler !== false) scheduler.start();
   log.info({ port, db: ownStorage ? config.db : undefined, builder: builderDir && existsSync(builderDir) ? builderDir : null }, `foresight listening on ${url}`);
 

@@ -58,7 +58,7 @@ describe('foresight journey validate', () => {
 
 describe('config', () => {
   it('applies defaults and lets flags override env', () => {
-    expect(loadConfig({})).toEqual({ db: './foresight.db', port: 4000, apiKey: undefined, plugins: [], adminEmail: undefined, adminPassword: undefined, logLevel: 'info', secureCookies: false });
+    expect(loadConfig({})).toMatchObject({ db: './foresight.db', port: 4000, apiKey: undefined, plugins: [], adminEmail: undefined, adminPassword: undefined, logLevel: 'info', secureCookies: false });
     expect(loadConfig({ PORT: '5000', FORESIGHT_PLUGINS: './a.ts, pkg' }, { port: '6000' })).toMatchObject({ port: 6000, plugins: ['./a.ts', 'pkg'] });
   });
 

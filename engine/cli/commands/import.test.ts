@@ -80,5 +80,5 @@ describe('foresight customer, apikey, user', () => {
 
     expect((await cli(['user', 'create', '--email', 'ops@example.com', '--role', 'admin'], 'a long enough password\n')).stdout).toContain('created admin ops@example.com');
     expect((await cli(['user', 'create', '--email', 'x@example.com'], 'short\n')).stderr).toMatch(/password: must be at least 10/);
-  });
+  }, 240_000);
 });
