@@ -34,4 +34,25 @@ describe('trigger.event', () => {
       await h.close();
     }
   });
+
+  it.each([
+    ['=', { path: 'currency', op: 'eq', value: 'EUR' }, { currency: 'EUR' }, 1],
+    ['=', { path: 'currency', op: 'eq', value: 'EUR' }, { currency: 'USD' }, 0],
+    ['≠', { path: 'currency', op: 'ne', value: 'EUR' }, { currency: 'USD' }, 1],
+    ['≠', { path: 'currency', op: 'ne', value: 'EUR' }, { currency: 'EUR' }, 0],
+    ['<', { path: 'amount', op: 'lt', value: 10 }, { amount: 5 }, 1],
+    ['<', { path: 'amount', op: 'lt', value: 10 }, { amount: 10 }, 0],
+    ['exists', { path: 'coupon', op: 'exists' }, { coupon: 'SPRING' }, 1],
+    ['exists', { path: 'coupon', op: 'exists' }, {}, 0],
+    ['contains (list)', { path: 'items', op: 'contains', value: 'sku-1' }, { items: ['sku-9', 'sku-1'] }, 1],
+  ])('operator %s: %j on %j enrolls %i', async (_op, filter, properties, runs) => {
+    const h = createHarness();
+    try {
+      await h.journeys.deploy({ id: 'j', name: 'J', nodes: [{ id: 't', type: 'trigger.event', config: { event: 'purchase', where: [filter] } }], edges: [] });
+      await h.track([{ customerId: 'c', type: 'purchase', properties }]);
+      expect((await h.journeys.stats('j')).enrolled).toBe(runs);
+    } finally {
+      await h.close();
+    }
+  });
 });
