@@ -9,9 +9,9 @@ export function cliConfig(flags: ConfigOverrides = {}): Config {
   return loadConfig(process.env, flags);
 }
 
-/** The built-in nodes plus every configured plugin. */
+/** The built-in nodes (with mail and webhook delivery as configured) plus every configured plugin. */
 export async function cliRegistry(config: Config): Promise<NodeRegistry> {
-  const registry = builtinRegistry();
+  const registry = builtinRegistry(config.messaging);
   for (const p of config.plugins) await registry.load(p);
   return registry;
 }
