@@ -51,14 +51,14 @@ describe('foresight import', () => {
     } finally {
       await storage.close();
     }
-  });
+  }, 240_000);
 
   it('refuses an unknown kind or a missing file with exit code 2', async () => {
     expect((await cli(['import', 'products', file('p.csv', 'a\n')])).stderr).toMatch(/kind: "products" is not importable/);
     const missing = await cli(['import', 'orders', path.join(dir, 'nope.csv')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/cannot read/);
-  });
+  }, 120_000);
 });
 
 describe('foresight customer, apikey, user', () => {

@@ -1,0 +1,78 @@
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestSmtp, type TestSmtp } from '../messaging/test-smtp.ts';
+import { startTestServer, type TestServer } from './test-server.ts';
+
+/** A port free right now: the public URL in mail links must be known before the server starts. */
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+const journey = {
+  settings: { reentry: 'always' },
+  nodes: [
+    { id: 't', type: 'trigger.event', config: { event: 'cart_abandoned' } },
+    { id: 'm', type: 'action.email', config: { subject: 'Your cart, {{customer.first_name}}', html: '<p>Come back</p>', text: 'Come back' } },
+    { id: 'x', type: 'flow.exit', config: {} },
+  ],
+  edges: [
+    { id: 'e1', source: 't', sourceHandle: 'next', target: 'm' },
+    { id: 'e2', source: 'm', sourceHandle: 'next', target: 'x' },
+  ],
+};
+
+let smtp: TestSmtp;
+let s: TestServer;
+let h: Record<string, string>;
+beforeAll(async () => {
+  smtp = await startTestSmtp();
+  const port = await freePort();
+  s = await startTestServer({
+    env: { PORT: String(port), FORESIGHT_SMTP_URL: smtp.url, FORESIGHT_MAIL_FROM: 'Shop <news@shop.example>', FORESIGHT_PUBLIC_URL: `http://127.0.0.1:${port}`, FORESIGHT_SECRET: 'server-test-secret-0123456789abcdef-xyz' },
+  });
+  h = await s.key('admin');
+});
+afterAll(async () => {
+  await s.close();
+  await smtp.close();
+});
+
+describe('unsubscribe and suppression through the whole server', () => {
+  it('a customer who unsubscribed (one-click link) or is suppressed receives nothing from any journey', async () => {
+    const created = await s.call('POST', '/api/journeys', { json: { name: 'Cart', graph: journey }, headers: h });
+    expect((await s.call('POST', `/api/journeys/${created.body.journey.id}/publish`, { headers: h })).body).toEqual({ version: 1 });
+    await s.call('POST', '/api/batch', {
+      headers: h,
+      json: {
+        batch: [
+          { kind: 'identify', customerId: 'ann', email: 'ann@example.com', attributes: { first_name: 'Ann' }, consent: { email: true } },
+          { kind: 'identify', customerId: 'bob', email: 'bob@example.com', attributes: { first_name: 'Bob' }, consent: { email: true } },
+          { kind: 'track', customerId: 'ann', type: 'cart_abandoned' },
+        ],
+      },
+    });
+    await s.running.engine.runUntilIdle();
+    expect(smtp.mails.map((m) => m.subject)).toEqual(['Your cart, Ann']);
+
+    // RFC 8058 one-click: the mail client POSTs to the List-Unsubscribe URL, served by this server's /t router.
+    const listUnsubscribe = smtp.mails[0]!.headerLines.find((l) => l.key === 'list-unsubscribe')!.line;
+    const url = /<([^>]+)>/.exec(listUnsubscribe)![1]!;
+    expect(url.startsWith(`${s.base.replace('localhost', '127.0.0.1')}/t/unsubscribe/`)).toBe(true);
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    expect(res.status).toBe(200);
+    expect((await s.storage.customers.byExternalId('ann'))!.unsubscribedAt).not.toBeNull();
+
+    expect((await s.call('POST', '/api/suppressions', { json: { entries: [{ email: 'BOB@example.com', reason: 'complaint' }] }, headers: h })).status).toBe(200);
+
+    s.clock.advance(86_400_000);
+    await s.call('POST', '/api/batch', { headers: h, json: { batch: [{ kind: 'track', customerId: 'ann', type: 'cart_abandoned' }, { kind: 'track', customerId: 'bob', type: 'cart_abandoned' }] } });
+    await s.running.engine.runUntilIdle();
+    expect(smtp.mails).toHaveLength(1);
+    const stats = await s.call('GET', `/api/journeys/${created.body.journey.id}/stats`, { headers: h });
+    expect(stats.body.entered).toBe(3);
+  });
+});
