@@ -8,7 +8,8 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../engine/config.ts';
 import { VirtualClock } from '../../engine/core/clock.ts';
-import { identifyCustomers, trackEvents } from '../../engine/ingest/ingest.ts';
+import { identifyCustomers, recordOrders, trackEvents } from '../../engine/ingest/ingest.ts';
+import { runScoringJob } from '../../engine/models/job.ts';
 import { startServer, type RunningServer } from '../../engine/server.ts';
 import { openSqlite, type SqliteStorage } from '../../engine/storage/sqlite/index.ts';
 
@@ -202,5 +203,24 @@ describe('builder in Chromium', () => {
     await page.waitForTimeout(500);
     await shot('09-imported-template');
     await shot('09-imported-template', { width: 1920, height: 1080 });
+  });
+
+  it('charts the customer base from the scoring job', async () => {
+    // A year of orders from 60 customers with different habits, then one scoring run.
+    const orders = Array.from({ length: 60 }, (_, c) => {
+      const every = 20 + (c % 7) * 15;
+      const count = 1 + (c % 6);
+      return Array.from({ length: count }, (_, k) => ({ customerId: `o-${c}`, orderId: `o-${c}-${k}`, orderedAt: daysAgo(5 + (c % 11) * 9 + k * every).toISOString(), amount: 15 + ((c * 37 + k * 11) % 120) }));
+    }).flat();
+    await recordOrders(storage, clock, orders);
+    await runScoringJob(storage, clock);
+
+    await page.goto(`${server.url}/#/insights`);
+    await page.getByRole('heading', { name: 'Insights', exact: true }).waitFor();
+    await page.locator('.recharts-bar-rectangle').first().waitFor();
+    const rfmTotal = (await page.locator('.rfm-cell').allTextContents()).reduce((s, t) => s + Number(t.replace(/,/g, '')), 0);
+    expect(rfmTotal).toBeGreaterThan(0);
+    await shot('10-insights');
+    await shot('10-insights', { width: 1920, height: 1080 });
   });
 });

@@ -99,6 +99,6 @@ export interface LifecycleTemplate {
 export interface Insights {
   lifecycle: Record<string, number>;
   rfm: { r: number; f: number; count: number }[];
-  clv: { buckets: { from: number; to: number; count: number }[] };
+  clv: { buckets: { from: number; to: number | null; count: number }[] };
   modelReport: Record<string, unknown> | null;
 }

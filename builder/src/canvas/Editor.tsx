@@ -7,6 +7,7 @@ import {
   ReactFlowProvider,
   addEdge,
   useEdgesState,
+  useNodesInitialized,
   useNodesState,
   useReactFlow,
   type Connection,
@@ -24,7 +25,7 @@ import { TracePanel } from '../trace/TracePanel.tsx';
 import { StatusBadge } from '../pages/JourneyList.tsx';
 import { BacktestDialog } from './BacktestDialog.tsx';
 import { CanvasContext, type CanvasInfo } from './context.ts';
-import { autoLayout, overlapping, cloneSubgraph, defaultConfig, docToFlow, edgeId, flowToDoc, nextNodeId, problemText, type JEdge, type JNode, type JourneyMeta } from './graph.ts';
+import { autoLayout, initialViewport, needsLayout, cloneSubgraph, defaultConfig, docToFlow, edgeId, flowToDoc, nextNodeId, problemText, type JEdge, type JNode, type JourneyMeta } from './graph.ts';
 import { useHistory } from './history.ts';
 import { nodeTypes } from './JourneyNode.tsx';
 import { useShortcuts, SHORTCUTS } from './shortcuts.ts';
@@ -76,7 +77,7 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
     const flow = docToFlow(initial.draft, initial);
     // Documents written by hand or laid out for other node shapes are tidied once on open.
     const ports = (n: JNode) => descriptors.find((d) => d.type === n.data.type)?.ports.length ?? 1;
-    return overlapping(flow.nodes, ports) ? { ...flow, nodes: autoLayout(flow.nodes, flow.edges, ports) } : flow;
+    return needsLayout(flow.nodes, flow.edges, ports) ? { ...flow, nodes: autoLayout(flow.nodes, flow.edges, ports) } : flow;
   }, [initial, descriptors]);
   const [meta, setMeta] = useState(start.meta);
   const [nodes, setNodes, onNodesChange] = useNodesState<JNode>(start.nodes);
@@ -270,6 +271,17 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
   const undo = useCallback(() => restore(history.undo(snapshot())), [history, restore, snapshot]);
   const redo = useCallback(() => restore(history.redo(snapshot())), [history, restore, snapshot]);
 
+  // First view: the whole journey if it fits readably, else its start at a readable zoom.
+  // (Not the fitView prop: on an empty canvas it waits for the first dropped node and jumps the view.)
+  const nodesInitialized = useNodesInitialized();
+  const viewed = useRef(false);
+  useEffect(() => {
+    if (!nodesInitialized || viewed.current) return;
+    viewed.current = true;
+    const el = document.querySelector('.canvas');
+    if (el) void flow.setViewport(initialViewport(flow.getNodesBounds(snapshotRef.current.nodes), el.clientWidth, el.clientHeight));
+  }, [nodesInitialized, flow]);
+
   useShortcuts({
     undo,
     redo,
@@ -420,9 +432,6 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
               deleteKeyCode={['Backspace', 'Delete']}
               multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
               defaultEdgeOptions={{ type: 'smoothstep' }}
-              // Fitting an empty canvas would wait for the first dropped node and then jump the view under the cursor.
-              fitView={start.nodes.length > 0}
-              fitViewOptions={{ padding: 0.25, maxZoom: 1.1 }}
               minZoom={0.2}
               proOptions={{ hideAttribution: true }}
             >

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeDescriptor } from '../types.ts';
-import { autoLayout, cloneSubgraph, defaultConfig, docToFlow, flowToDoc, nextNodeId, problemText, summarize } from './graph.ts';
+import { autoLayout, cloneSubgraph, defaultConfig, docToFlow, flowToDoc, initialViewport, needsLayout, nextNodeId, problemText, summarize } from './graph.ts';
 
 const delay: NodeDescriptor = {
   type: 'wait.delay',
@@ -90,5 +90,29 @@ describe('node helpers', () => {
     const { nodes, edges } = docToFlow({ ...doc, nodes: doc.nodes.map((n) => ({ ...n, position: { x: 0, y: 0 } })) }, { id: 'j1', name: '' });
     const laid = autoLayout(nodes, edges);
     expect(laid[1]!.position.x).toBeGreaterThan(laid[0]!.position.x + 200);
+  });
+});
+
+describe('layout check on open', () => {
+  it('re-lays documents drawn top to bottom or overlapping, keeps left-to-right ones', () => {
+    const vertical = docToFlow({ ...doc, nodes: doc.nodes.map((n, i) => ({ ...n, position: { x: 0, y: i * 140 } })) }, { id: 'j', name: '' });
+    expect(needsLayout(vertical.nodes, vertical.edges)).toBe(true);
+    const stacked = docToFlow({ ...doc, edges: [], nodes: doc.nodes.map((n) => ({ ...n, position: { x: 0, y: 0 } })) }, { id: 'j', name: '' });
+    expect(needsLayout(stacked.nodes, stacked.edges)).toBe(true);
+    const ok = docToFlow(doc, { id: 'j', name: '' });
+    expect(needsLayout(ok.nodes, ok.edges)).toBe(false);
+  });
+});
+
+describe('initial viewport', () => {
+  it('fits a small journey and centres it', () => {
+    const v = initialViewport({ x: 0, y: 0, width: 600, height: 200 }, 800, 600);
+    expect(v.zoom).toBe(1);
+    expect(v.x).toBe(100);
+  });
+  it('shows the start of a long journey at a readable zoom', () => {
+    const v = initialViewport({ x: 100, y: 0, width: 4000, height: 300 }, 800, 600);
+    expect(v.zoom).toBe(0.5);
+    expect(v.x).toBe(48 - 50);
   });
 });

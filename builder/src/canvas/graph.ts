@@ -87,7 +87,7 @@ function formatValue(field: Field, value: unknown): string | null {
     case 'json':
       // A list of named things (A/B variants) reads well as names; a nested definition does not fit one line.
       if (Array.isArray(value)) return value.map((v) => (v && typeof v === 'object' && 'name' in v ? String((v as { name: unknown }).name) : JSON.stringify(v))).join(' / ');
-      return typeof value === 'object' ? null : String(value);
+      return typeof value === 'object' ? `${field.label} ✓` : String(value);
     case 'template':
       return String(value).replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim() || null;
     default:
@@ -111,13 +111,19 @@ export function summarize(descriptor: NodeDescriptor | undefined, config: Record
 
 /** Height of a node before React Flow has measured it: header, summary and one row per port. */
 function sizeOf(n: JNode, portCount: (n: JNode) => number): { width: number; height: number } {
-  return { width: n.measured?.width ?? NODE_WIDTH, height: n.measured?.height ?? 84 + 24 * portCount(n) };
+  return { width: n.measured?.width ?? NODE_WIDTH, height: n.measured?.height ?? 100 + 24 * portCount(n) };
 }
 
-/** True if any two nodes overlap, e.g. a document laid out for smaller or top-to-bottom nodes. */
-export function overlapping(nodes: readonly JNode[], portCount: (n: JNode) => number = () => 1): boolean {
+/**
+ * True if a document's layout does not suit these nodes: boxes overlap, or most edges do not run
+ * left to right (positions written for smaller or top-to-bottom nodes, or no positions at all).
+ */
+export function needsLayout(nodes: readonly JNode[], edges: readonly JEdge[], portCount: (n: JNode) => number = () => 1): boolean {
   const boxes = nodes.map((n) => ({ ...n.position, ...sizeOf(n, portCount) }));
-  return boxes.some((a, i) => boxes.some((b, j) => j > i && a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height));
+  const overlap = boxes.some((a, i) => boxes.some((b, j) => j > i && a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height));
+  const at = new Map(nodes.map((n) => [n.id, n.position.x]));
+  const backwards = edges.filter((e) => (at.get(e.target) ?? 0) < (at.get(e.source) ?? 0) + NODE_WIDTH / 2).length;
+  return overlap || backwards * 2 > edges.length;
 }
 
 /** Left-to-right layered layout (dagre), keeping each node's measured size. */
@@ -157,4 +163,16 @@ export function cloneSubgraph(nodes: readonly JNode[], edges: readonly JEdge[], 
 /** Strips the validator's `node "x" (type): ` prefix where the problem is already shown on that node. */
 export function problemText(message: string): string {
   return message.replace(/^node "[^"]*"(?: \([^)]*\))?: /, '');
+}
+
+const READABLE_ZOOM = 0.5;
+
+/** Fits the bounds when that keeps nodes readable; otherwise shows the left (entry) end at a readable zoom. */
+export function initialViewport(b: { x: number; y: number; width: number; height: number }, width: number, height: number) {
+  const pad = 48;
+  const fit = Math.min(1, (width - 2 * pad) / Math.max(1, b.width), (height - 2 * pad) / Math.max(1, b.height));
+  const zoom = Math.max(fit, READABLE_ZOOM);
+  const x = fit >= READABLE_ZOOM ? (width - b.width * zoom) / 2 - b.x * zoom : pad - b.x * zoom;
+  const y = (height - b.height * zoom) / 2 - b.y * zoom;
+  return { x, y, zoom };
 }

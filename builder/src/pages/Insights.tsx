@@ -32,7 +32,7 @@ export function Insights() {
   if (error) return <p className="error">{error}</p>;
   if (!data) return <p className="muted">Loading…</p>;
   const lifecycle = Object.entries(data.lifecycle ?? {}).map(([stage, count]) => ({ stage, count }));
-  const clv = (data.clv?.buckets ?? []).map((b) => ({ range: `${fmtInt(Math.round(b.from))}–${fmtInt(Math.round(b.to))}`, count: b.count }));
+  const clv = (data.clv?.buckets ?? []).map((b) => ({ range: b.to === null ? `${fmtInt(b.from)}+` : `${fmtInt(b.from)}–${fmtInt(b.to)}`, count: b.count }));
   const models = findHoldouts(data.modelReport);
   const rfmMax = Math.max(1, ...(data.rfm ?? []).map((c) => c.count));
   const cell = (r: number, f: number) => data.rfm.find((c) => c.r === r && c.f === f)?.count ?? 0;
