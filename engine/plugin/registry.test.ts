@@ -12,7 +12,24 @@ const defineNodeUrl = new URL('./define-node.ts', import.meta.url).href;
 describe('NodeRegistry', () => {
   it('serves serialisable descriptors for every built-in node', () => {
     const d = builtinRegistry().descriptors();
-    expect(d.map((x) => x.type)).toEqual(['condition.attribute', 'flow.exit', 'split.ab', 'trigger.event', 'wait.delay', 'wait.event', 'wait.window']);
+    // The node catalogue of issue 3: these type ids are a contract with templates and users' journeys.
+    expect(d.map((x) => x.type)).toEqual([
+      'action.email',
+      'action.updateProfile',
+      'action.webhook',
+      'condition.attribute',
+      'condition.propensity',
+      'condition.segment',
+      'flow.exit',
+      'split.ab',
+      'trigger.date',
+      'trigger.event',
+      'trigger.segment',
+      'wait.delay',
+      'wait.event',
+      'wait.purchaseCycle',
+      'wait.window',
+    ]);
     expect(JSON.parse(JSON.stringify(d))).toEqual(d);
     expect(d.find((x) => x.type === 'wait.event')).toMatchObject({ ports: ['event', 'timeout'], waits: true, category: 'timing' });
   });

@@ -2,22 +2,14 @@ import { defineNode } from '../../engine/plugin/define-node.ts';
 import { templateProblems } from '../../engine/messaging/render.ts';
 import type { EmailPayload } from '../../engine/messaging/send.ts';
 
-interface Config {
-  subject: string;
-  html: string;
-  text?: string;
-  category: string;
-  transactional: boolean;
-  from?: string;
-}
-
 /**
  * Queues an email and moves on at once. Delivery happens from the outbox
  * (exactly once per run, node and visit): consent, unsubscribe, suppression
  * and the frequency cap are checked then, and a mail that may not go is
- * recorded as skipped with the reason.
+ * recorded as skipped with the reason. The config is the outbox payload:
+ * templates are rendered at delivery, with the customer's data as it is then.
  */
-export const actionEmail = defineNode<Config>({
+export const actionEmail = defineNode<EmailPayload>({
   type: 'action.email',
   version: 1,
   label: 'Send email',
