@@ -209,6 +209,9 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     await s.auth.createSession({ tokenHash: 't', userId: u!.id, csrfToken: 'c', createdAt: 1, expiresAt: 100 });
     expect(await s.auth.session('t', 50)).toMatchObject({ userId: u!.id, csrfToken: 'c' });
     expect(await s.auth.session('t', 100)).toBeNull();
+    await s.auth.createSession({ tokenHash: 't2', userId: u!.id, csrfToken: 'c2', createdAt: 100, expiresAt: 200 });
+    expect(await s.auth.session('t', 50)).toBeNull();
+    expect(await s.auth.session('t2', 150)).toMatchObject({ csrfToken: 'c2' });
     const k = await s.auth.createApiKey({ name: 'site', prefix: 'fsk_ab', keyHash: 'kh', scope: 'track' }, 5);
     expect((await s.auth.useApiKey('kh', 6))!.lastUsedAt).toBe(6);
     expect(await s.auth.revokeApiKey(k.id, 7)).toBe(true);

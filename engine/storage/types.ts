@@ -324,6 +324,7 @@ export interface AuthStore {
   listUsers(): Promise<UserRecord[]>;
   countUsers(): Promise<number>;
   setPassword(userId: number, passwordHash: string, now: number): Promise<void>;
+  /** Stores a session and drops every session expired by its `createdAt`. */
   createSession(s: SessionRecord): Promise<void>;
   /** The session if it exists and has not expired at `now`. */
   session(tokenHash: string, now: number): Promise<SessionRecord | null>;

@@ -1,4 +1,4 @@
-import { and, count, eq, gt, isNull } from 'drizzle-orm';
+import { and, count, eq, gt, isNull, lte } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { AuthStore } from '../types.ts';
 import { apiKeys, sessions, users } from './schema.ts';
@@ -25,7 +25,11 @@ export function sqliteAuth(d: BetterSQLite3Database): AuthStore {
       d.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, userId)).run();
     },
     async createSession(s) {
-      d.insert(sessions).values(s).run();
+      d.transaction((tx) => {
+        // Sweep expired sessions on each sign-in: the table stays as small as the set of live ones.
+        tx.delete(sessions).where(lte(sessions.expiresAt, s.createdAt)).run();
+        tx.insert(sessions).values(s).run();
+      });
     },
     async session(tokenHash, now) {
       return d.select().from(sessions).where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now))).get() ?? null;
