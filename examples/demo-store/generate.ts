@@ -16,8 +16,10 @@ import { CATEGORIES, PRODUCTS, REPLENISHABLE, productsByCategory, type Product }
  * - "replenisher": buys one replenishable product on their own cycle (the
  *   product's cycle, personally stretched or shortened), with Gamma-distributed
  *   gaps around it, and drops out the same way as above.
- * Prospects sign up but never buy. Everybody browses, abandons some carts, reads
- * (or ignores) the newsletter, and some buyers answer an NPS survey.
+ * Prospects sign up without buying; the more they engage with the newsletter, the
+ * sooner they may make a first purchase (months later), after which they buy like
+ * "bgnbd" buyers. Everybody browses, abandons some carts, reads (or ignores) the
+ * newsletter, and some buyers answer an NPS survey.
  *
  * Each customer is drawn from its own seeded stream, so customer i is the same
  * whatever the store size or batch size, and stores of a million customers can
@@ -31,10 +33,12 @@ export interface DemoStoreOptions {
   end: Date;
   /** Customers sign up uniformly over the `historyDays` before `end`. Default 365. */
   historyDays?: number;
-  /** Share of customers who never buy. Default 0.2. */
+  /** Share of customers who sign up without buying (some convert later). Default 0.2. */
   prospectShare?: number;
   /** Share of buyers who replenish a product on their own cycle. Default 0.3. */
   replenishShare?: number;
+  /** The fortnightly newsletter runs for this many days before `end`. Default 84. */
+  newsletterDays?: number;
   /** BG/NBD parameters of the "bgnbd" buyers, λ per week. */
   bgnbd?: BgnbdParams;
 }
@@ -81,6 +85,8 @@ export interface DemoCustomer {
     product: string | null;
     /** When the customer dropped out, or null when alive at `end`. */
     dropoutAt: number | null;
+    /** Chance of opening each newsletter; for prospects it also drives how soon they buy. */
+    openPropensity: number;
   };
 }
 
@@ -105,7 +111,7 @@ export function resolveOptions(o: DemoStoreOptions): Required<DemoStoreOptions> 
   }
   if (!Number.isInteger(o.seed)) throw new ForesightError('invalid_input', `seed: ${o.seed} must be a whole number`, { field: 'seed' });
   if (!(o.end instanceof Date) || Number.isNaN(o.end.getTime())) throw new ForesightError('invalid_input', 'end: must be a valid date', { field: 'end' });
-  const r = { historyDays: 365, prospectShare: 0.2, replenishShare: 0.3, bgnbd: DEFAULT_BGNBD, ...o };
+  const r = { historyDays: 365, newsletterDays: 84, prospectShare: 0.2, replenishShare: 0.3, bgnbd: DEFAULT_BGNBD, ...o };
   if (!(r.historyDays >= 7)) throw new ForesightError('invalid_input', `historyDays: ${r.historyDays} is too short; use at least 7`, { field: 'historyDays' });
   for (const key of ['prospectShare', 'replenishShare'] as const) {
     if (!(r[key] >= 0 && r[key] <= 1)) throw new ForesightError('invalid_input', `${key}: ${r[key]} must be a share between 0 and 1`, { field: key });
@@ -145,22 +151,26 @@ export function demoCustomer(options: DemoStoreOptions, index: number): DemoCust
     signupAt,
     orders: [],
     events: [{ type: 'signup', occurredAt: signupAt, properties: {} }],
-    truth: { kind, lambda, p, cycleDays, product: product?.id ?? null, dropoutAt: null },
+    truth: { kind, lambda, p, cycleDays, product: product?.id ?? null, dropoutAt: null, openPropensity: 0 },
   };
 
-  // Purchases: the first a few days after signup, then the kind's own process.
+  // Newsletter readers open with their own propensity; engaged prospects are the ones who eventually buy.
+  const openPropensity = rng.beta(2, 5);
+  c.truth.openPropensity = openPropensity;
+
+  // Purchases: buyers start a few days after signup; a prospect may start months later (the more
+  // engaged, the sooner), then buys like a BG/NBD customer.
   let aliveUntil = end;
-  if (kind !== 'prospect') {
-    let t = signupAt + rng.exponential(1 / 3) * DAY;
-    for (let k = 0; t < end; k++) {
-      addPurchase(c, rng, t, product ? [product] : pickItems(rng, favourite));
-      if (k > 0 && rng.next() < p) {
-        c.truth.dropoutAt = t;
-        aliveUntil = t;
-        break;
-      }
-      t += kind === 'replenisher' ? rng.gamma(10, 10 / cycleDays!) * DAY : rng.exponential(lambda) * WEEK;
+  const firstDelay = kind === 'prospect' ? rng.exponential(openPropensity / 60) : rng.exponential(1 / 3);
+  let t = signupAt + firstDelay * DAY;
+  for (let k = 0; t < end; k++) {
+    addPurchase(c, rng, t, product ? [product] : pickItems(rng, favourite));
+    if (k > 0 && rng.next() < p) {
+      c.truth.dropoutAt = t;
+      aliveUntil = t;
+      break;
     }
+    t += kind === 'replenisher' ? rng.gamma(10, 10 / cycleDays!) * DAY : rng.exponential(lambda) * WEEK;
   }
 
   // Browsing while interested: sessions about monthly, some ending in an abandoned cart.
@@ -171,9 +181,9 @@ export function demoCustomer(options: DemoStoreOptions, index: number): DemoCust
     if (rng.next() < 0.35) c.events.push({ type: 'cart_add', occurredAt: Math.floor(t + 2 * MINUTE), properties: { product_id: item.id, price: item.price } });
   }
 
-  // Newsletter every four weeks; each customer opens with their own propensity.
-  const openPropensity = rng.beta(2, 5);
-  for (let t = signupAt + (1 + rng.int(28)) * DAY; t < end; t += 28 * DAY) {
+  // A fortnightly newsletter, launched `newsletterDays` before the end.
+  const newsletterStart = Math.max(signupAt, end - o.newsletterDays * DAY);
+  for (let t = newsletterStart + (1 + rng.int(14)) * DAY; t < end; t += 14 * DAY) {
     c.events.push({ type: 'email_sent', occurredAt: Math.floor(t), properties: { campaign: 'newsletter' } });
     if (rng.next() < openPropensity) {
       const openedAt = Math.floor(t + rng.exponential(1 / 6) * 3_600_000);

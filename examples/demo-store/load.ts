@@ -8,12 +8,15 @@ import { demoCustomers, resolveOptions, type DemoCustomer, type DemoStoreOptions
 export type FeedItem =
   | { at: number; kind: 'identify'; value: IdentifyInput }
   | { at: number; kind: 'order'; value: OrderInputExternal }
-  | { at: number; kind: 'event'; value: TrackInput };
+  | { at: number; kind: 'event'; value: TrackInput }
+  | { at: number; kind: 'send'; value: { customerId: string; key: string } };
 
 export interface LoadSummary {
   customers: number;
   orders: number;
   events: number;
+  /** Newsletter sends, written to the send log as the mail sender would. */
+  sends: number;
 }
 
 export interface LoadOptions {
@@ -24,7 +27,11 @@ export interface LoadOptions {
   onProgress?(done: number, total: number): void;
 }
 
-const KIND_ORDER = { identify: 0, order: 1, event: 2 } as const;
+const KIND_ORDER = { identify: 0, order: 1, event: 2, send: 3 } as const;
+
+/** The generator's newsletter sends: mail the shop sent, recorded in the send log rather than as events. */
+const NEWSLETTER_SEND = 'email_sent';
+const sendKey = (externalId: string, at: number) => `demo:newsletter:${externalId}:${at}`;
 
 /**
  * Writes a generated store into storage: profiles, orders (each with its
@@ -35,7 +42,7 @@ export async function loadDemoStore(storage: Storage, options: DemoStoreOptions,
   const o = resolveOptions(options);
   const split = (load.historyUntil ?? o.end).getTime();
   const batchSize = load.batchSize ?? 2000;
-  const summary: LoadSummary = { customers: 0, orders: 0, events: 0 };
+  const summary: LoadSummary = { customers: 0, orders: 0, events: 0, sends: 0 };
   const future: FeedItem[] = [];
   let batch: DemoCustomer[] = [];
   let done = 0;
@@ -48,6 +55,7 @@ export async function loadDemoStore(storage: Storage, options: DemoStoreOptions,
     );
     const orders: OrderInput[] = [];
     const events: EventInput[] = [];
+    const sends: { customerId: number; at: number; key: string }[] = [];
     known.forEach((c, k) => {
       const customerId = ids[k]!;
       for (const o of c.orders) {
@@ -55,14 +63,20 @@ export async function loadDemoStore(storage: Storage, options: DemoStoreOptions,
         orders.push({ customerId, ...o });
         events.push({ customerId, type: 'purchase', properties: { order_id: o.orderId, amount: o.amount, quantity: o.quantity, items: o.items }, occurredAt: o.orderedAt, idempotencyKey: `order:${o.orderId}`, processed: true });
       }
-      for (const e of c.events) if (e.occurredAt <= split) events.push({ customerId, ...e, processed: true });
+      for (const e of c.events) {
+        if (e.occurredAt > split) continue;
+        if (e.type === NEWSLETTER_SEND) sends.push({ customerId, at: e.occurredAt, key: sendKey(c.externalId, e.occurredAt) });
+        else events.push({ customerId, ...e, processed: true });
+      }
     });
+    for (const s of sends) await storage.sends.record({ key: s.key, customerId: s.customerId, category: 'newsletter', capped: true }, s.at);
     for (const c of batch) future.push(...feedOf(c, split));
     await storage.orders.insert(orders);
     await storage.events.insert(events, split);
     summary.customers += known.length;
     summary.orders += orders.length;
     summary.events += events.length;
+    summary.sends += sends.length;
     done += batch.length;
     load.onProgress?.(done, o.customers);
     batch = [];
@@ -95,6 +109,10 @@ function feedOf(c: DemoCustomer, split: number): FeedItem[] {
   }
   for (const e of c.events) {
     if (e.occurredAt <= split) continue;
+    if (e.type === NEWSLETTER_SEND) {
+      out.push({ at: e.occurredAt, kind: 'send', value: { customerId: c.externalId, key: sendKey(c.externalId, e.occurredAt) } });
+      continue;
+    }
     if (e.type === 'nps_response') out.push({ at: e.occurredAt, kind: 'identify', value: { customerId: c.externalId, attributes: { nps_score: e.properties.score } } });
     out.push({ at: e.occurredAt, kind: 'event', value: { customerId: c.externalId, type: e.type, properties: e.properties, occurredAt: e.occurredAt, idempotencyKey: `demo:${c.externalId}:${e.type}:${e.occurredAt}` } });
   }
@@ -130,10 +148,19 @@ export class DemoFeed {
       const group: FeedItem[] = [];
       while (this.next < this.items.length && this.items[this.next]!.at <= until && this.items[this.next]!.kind === kind) group.push(this.items[this.next++]!);
       const values = group.map((g) => g.value);
-      if (kind === 'identify') await identifyCustomers(storage, clock, values);
+      if (kind === 'send') await recordSends(storage, group);
+      else if (kind === 'identify') await identifyCustomers(storage, clock, values);
       else if (kind === 'order') await recordOrders(storage, clock, values);
       else await trackEvents(storage, clock, values);
     }
     return this.next - start;
+  }
+}
+
+async function recordSends(storage: Storage, items: FeedItem[]): Promise<void> {
+  const ids = await storage.customers.resolve([...new Set(items.map((i) => (i.value as { customerId: string }).customerId))], items[0]!.at, true);
+  for (const i of items) {
+    const v = i.value as { customerId: string; key: string };
+    await storage.sends.record({ key: v.key, customerId: ids.get(v.customerId)!, category: 'newsletter', capped: true }, i.at);
   }
 }
