@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SEGMENT_ENTERED, SEGMENT_LEFT } from '../segments/index.ts';
 import { createHarness, type Harness } from '../testing/harness.ts';
-import { refreshSegments } from './segment-refresh.ts';
+import { refreshSegments, segmentEventWatcher } from './segment-refresh.ts';
 
 let h: Harness;
 
@@ -92,5 +92,26 @@ describe('refreshSegments', () => {
     await h.orders([{ customerId: 'ann', orderId: 'a2', orderedAt: h.clock.now().toISOString(), amount: 500 }]);
     await refresh();
     expect(await h.runsOf('ann')).toHaveLength(2);
+  });
+});
+
+describe('segmentEventWatcher', () => {
+  it('refreshes just the customers whose new events matter to a segment', async () => {
+    await h.storage.segments.save(
+      { name: 'shoe-fans', definition: { event: 'viewed_category', where: [{ path: 'category', op: 'eq', value: 'shoes' }], within: '7d', op: 'gte', value: 2 } },
+      h.clock.now().getTime(),
+    );
+    await h.track([{ customerId: 'bob', type: 'viewed_category', properties: { category: 'shoes' } }]);
+    const watch = segmentEventWatcher(h.storage, h.clock);
+    expect(await watch()).toEqual({ entered: 0, left: 0, failed: [] }); // finds the end of the log
+    await h.track([{ customerId: 'bob', type: 'viewed_category', properties: { category: 'shoes' } }]);
+    await h.orders([{ customerId: 'ann', orderId: 'a1', orderedAt: h.clock.now().toISOString(), amount: 300 }]);
+    // bob enters shoe-fans, ann enters big-spenders; nobody is evaluated for "germans" (no events matter to it).
+    expect(await watch()).toEqual({ entered: 2, left: 0, failed: [] });
+    expect(await events('bob', SEGMENT_ENTERED)).toMatchObject([{ segment: 'shoe-fans' }]);
+    expect(await events('ann', SEGMENT_ENTERED)).toMatchObject([{ segment: 'big-spenders' }]);
+    expect(await h.storage.segmentMembers.list('germans')).toEqual([]);
+    await h.track([{ customerId: 'bob', type: 'page_view' }]);
+    expect(await watch()).toEqual({ entered: 0, left: 0, failed: [] });
   });
 });

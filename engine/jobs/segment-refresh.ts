@@ -41,6 +41,73 @@ export async function refreshSegments(storage: Storage, clock: Clock, opts: { na
   return result;
 }
 
+/** Event types whose arrival can change a definition's verdict (orders arrive as `purchase` events). */
+export function segmentEventTypes(def: SegmentCondition): Set<string> {
+  const types = new Set<string>();
+  const visit = (c: SegmentCondition): void => {
+    if ('all' in c) c.all.forEach(visit);
+    else if ('any' in c) c.any.forEach(visit);
+    else if ('not' in c) visit(c.not);
+    else if ('event' in c) types.add(c.event);
+    else if ('lastEvent' in c) types.add(c.lastEvent);
+    else if ('orders' in c) types.add('purchase');
+  };
+  visit(def);
+  return types;
+}
+
+const WATCH_PAGE = 5000;
+
+/**
+ * Membership changes driven by events, between full refreshes: each call reads
+ * the events stored since the last call, keeps those of types some saved
+ * segment looks at, and refreshes just those customers in just those segments.
+ * The first call only finds where the event log ends (the full refresh covers
+ * what came before). Changes that come from time passing, attributes or scores
+ * wait for the next full refresh.
+ */
+export function segmentEventWatcher(storage: Storage, clock: Clock): () => Promise<RefreshResult> {
+  let afterId: number | null = null;
+  return async () => {
+    const result: RefreshResult = { entered: 0, left: 0, failed: [] };
+    const watched = new Map<string, Set<string>>();
+    for (const s of await storage.segments.list()) {
+      try {
+        watched.set(s.name, segmentEventTypes(parseDefinition(s.definition)));
+      } catch {
+        // Reported by the full refresh; nothing to watch here.
+      }
+    }
+    const types = [...new Set([...watched.values()].flatMap((t) => [...t]))];
+    if (types.length === 0) return result;
+    const first = afterId === null;
+    const customersByType = new Map<string, Set<number>>();
+    for (;;) {
+      const page = await storage.models.eventsOfTypes(types, { afterId: afterId ?? 0, limit: WATCH_PAGE });
+      for (const e of page) {
+        if (!first) {
+          const set = customersByType.get(e.type) ?? new Set<number>();
+          set.add(e.customerId);
+          customersByType.set(e.type, set);
+        }
+        afterId = e.id;
+      }
+      if (page.length < WATCH_PAGE) break;
+    }
+    afterId ??= 0;
+    if (first) return result;
+    for (const [segment, segTypes] of watched) {
+      const ids = new Set([...segTypes].flatMap((t) => [...(customersByType.get(t) ?? [])]));
+      if (ids.size === 0) continue;
+      const r = await refreshSegments(storage, clock, { names: [segment], customerIds: [...ids] });
+      result.entered += r.entered;
+      result.left += r.left;
+      result.failed.push(...r.failed);
+    }
+    return result;
+  };
+}
+
 async function allMembers(service: SegmentService, def: SegmentCondition, now: Date): Promise<Set<number>> {
   const ids = new Set<number>();
   await service.scan(def, now, (c) => {
