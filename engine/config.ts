@@ -18,6 +18,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Mark session cookies Secure: set when the server is reached over HTTPS. */
   secureCookies: boolean;
+  /** Express `trust proxy`: behind a reverse proxy, client IPs (rate limits, logs) come from X-Forwarded-For. */
+  trustProxy: boolean | number | string;
   messaging: MessagingConfig;
 }
 
@@ -49,13 +51,19 @@ const fields = {
     env: 'FORESIGHT_API_KEY',
     flag: '--api-key',
     schema: z.string().min(16, 'must be at least 16 characters').regex(/^\S+$/, 'must not contain spaces'),
-    fix: 'set it to a random string of 16+ characters (e.g. `openssl rand -hex 24`), or unset it to get a generated key',
+    fix: 'set it to a random string of 16+ characters (e.g. `openssl rand -hex 24`), or unset it and create keys with `foresight apikey create`',
   },
   plugins: { env: 'FORESIGHT_PLUGINS', flag: '--plugins', schema: z.string(), fix: 'give a comma-separated list of plugin file paths or npm package names' },
   adminEmail: { env: 'FORESIGHT_ADMIN_EMAIL', flag: '--admin-email', schema: z.email('must be an email address'), fix: 'set it to the first admin\'s email, e.g. admin@example.com' },
   adminPassword: { env: 'FORESIGHT_ADMIN_PASSWORD', flag: '--admin-password', schema: z.string().min(10, 'must be at least 10 characters'), fix: 'set a password of 10+ characters (only used to create the first admin)' },
   logLevel: { env: 'FORESIGHT_LOG_LEVEL', flag: '--log-level', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), fix: 'use one of fatal, error, warn, info, debug, trace, silent' },
   secureCookies: { env: 'FORESIGHT_SECURE_COOKIES', flag: '--secure-cookies', schema: z.enum(['true', 'false', '1', '0']), fix: 'set it to true behind HTTPS, false otherwise' },
+  trustProxy: {
+    env: 'FORESIGHT_TRUST_PROXY',
+    flag: '--trust-proxy',
+    schema: z.string().regex(/^(true|false|\d+|[\w.:/, -]+)$/, 'must be true, false, a number of proxy hops or a list of proxy addresses'),
+    fix: 'e.g. 1 behind one reverse proxy, or loopback, 10.0.0.0/8',
+  },
   smtpUrl: { env: 'FORESIGHT_SMTP_URL', flag: '--smtp-url', schema: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }), fix: 'e.g. smtp://user:pass@mail.example.com:587' },
   mailFrom: {
     env: 'FORESIGHT_MAIL_FROM',
@@ -91,6 +99,7 @@ export interface ConfigOverrides {
   adminPassword?: string;
   logLevel?: string;
   secureCookies?: string | boolean;
+  trustProxy?: string;
   smtpUrl?: string;
   mailFrom?: string;
   publicUrl?: string;
@@ -116,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
   const adminPassword = pick('adminPassword', flags.adminPassword);
   const logLevel = pick('logLevel', flags.logLevel);
   const secureCookies = pick('secureCookies', flags.secureCookies === undefined ? undefined : String(flags.secureCookies));
+  const trustProxy = pick('trustProxy', flags.trustProxy);
   return {
     db: db ? check('db', db.raw, db.fromFlag) : './foresight.db',
     port: port ? check('port', port.raw, port.fromFlag) : 4000,
@@ -130,11 +140,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
     adminPassword: adminPassword ? check('adminPassword', adminPassword.raw, adminPassword.fromFlag) : undefined,
     logLevel: logLevel ? check('logLevel', logLevel.raw, logLevel.fromFlag) : 'info',
     secureCookies: secureCookies ? ['true', '1'].includes(check('secureCookies', secureCookies.raw, secureCookies.fromFlag)) : false,
+    trustProxy: trustProxy ? proxySetting(check('trustProxy', trustProxy.raw, trustProxy.fromFlag)) : false,
     messaging: messagingConfig((key, flag) => {
       const p = pick(key, flag === undefined ? undefined : String(flag));
       return p ? check(key, p.raw, p.fromFlag) : undefined;
     }, flags, port ? check('port', port.raw, port.fromFlag) : 4000),
   };
+}
+
+/** "true"/"false" and hop counts become what express expects; anything else is a list of trusted addresses. */
+function proxySetting(raw: string): boolean | number | string {
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  return /^\d+$/.test(raw) ? Number(raw) : raw;
 }
 
 type Read = <K extends Key>(key: K, flag: string | number | boolean | undefined) => z.output<(typeof fields)[K]['schema']> | undefined;

@@ -110,7 +110,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // Without FORESIGHT_SECRET no mail carries signed links (see nodes/index.ts), so a throwaway secret verifies nothing real.
   const secret = config.messaging.secret ?? newToken();
   const builderDir = opts.builderDir === undefined ? BUILDER_DIST : opts.builderDir;
-  const { app, routes } = createApp(ctx, { state, builderDir: builderDir ?? undefined, publicRouters: { '/t': createTrackingRouter({ storage, clock, secret }) } });
+  const { app, routes } = createApp(ctx, { state, trustProxy: config.trustProxy, builderDir: builderDir ?? undefined, publicRouters: { '/t': createTrackingRouter({ storage, clock, secret }) } });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, opts.host ?? '0.0.0.0', (err?: Error) => (err ? reject(err) : resolve(s)));

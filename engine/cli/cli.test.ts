@@ -58,7 +58,7 @@ describe('foresight journey validate', () => {
 
 describe('config', () => {
   it('applies defaults and lets flags override env', () => {
-    expect(loadConfig({})).toMatchObject({ db: './foresight.db', port: 4000, apiKey: undefined, plugins: [], adminEmail: undefined, adminPassword: undefined, logLevel: 'info', secureCookies: false });
+    expect(loadConfig({})).toMatchObject({ db: './foresight.db', port: 4000, apiKey: undefined, plugins: [], adminEmail: undefined, adminPassword: undefined, logLevel: 'info', secureCookies: false, trustProxy: false });
     expect(loadConfig({ PORT: '5000', FORESIGHT_PLUGINS: './a.ts, pkg' }, { port: '6000' })).toMatchObject({ port: 6000, plugins: ['./a.ts', 'pkg'] });
   });
 
@@ -66,5 +66,8 @@ describe('config', () => {
     expect(() => loadConfig({ PORT: 'abc' })).toThrow(/^PORT="abc": .*; set it to a TCP port/);
     expect(() => loadConfig({ FORESIGHT_API_KEY: 'short' })).toThrow(/^FORESIGHT_API_KEY=.*at least 16/);
     expect(() => loadConfig({}, { port: '70000' })).toThrow(/^--port=/);
+    expect(() => loadConfig({ FORESIGHT_ADMIN_EMAIL: 'admin' })).toThrow(/^FORESIGHT_ADMIN_EMAIL="admin": must be an email address/);
+    expect(() => loadConfig({ FORESIGHT_LOG_LEVEL: 'loud' })).toThrow(/^FORESIGHT_LOG_LEVEL=/);
+    expect(loadConfig({ FORESIGHT_TRUST_PROXY: '1', FORESIGHT_SECURE_COOKIES: 'true' })).toMatchObject({ trustProxy: 1, secureCookies: true });
   });
 });

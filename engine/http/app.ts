@@ -29,6 +29,8 @@ export interface AppOptions {
   /** Set while shutting down: /healthz answers 503 so load balancers stop sending traffic. */
   state?: { draining: boolean };
   version?: string;
+  /** Express `trust proxy` (config FORESIGHT_TRUST_PROXY). */
+  trustProxy?: boolean | number | string;
 }
 
 /** Every route of the API, registered in one table (mounted on express and documented from it). */
@@ -62,6 +64,7 @@ export function createApp(ctx: ApiContext, opts: AppOptions = {}): { app: expres
   const routes = apiRoutes(ctx, state, opts.version ?? '0.1.0');
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', opts.trustProxy ?? false);
   app.use(securityHeaders);
   app.use(
     pinoHttp({
