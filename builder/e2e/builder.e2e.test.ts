@@ -201,6 +201,10 @@ describe('builder in Chromium', () => {
     expect(await page.locator('.editor .jnode').count()).toBeGreaterThan(2);
     expect(await page.locator('.editor-title .badge').textContent()).toBe('draft');
     await page.waitForTimeout(500);
+    // The imported condition node's segment rule opens in the condition editor and counts its audience.
+    await page.locator('.editor .jnode[data-node-type="condition.segment"]').first().click();
+    await page.getByRole('button', { name: 'Count matching customers' }).click();
+    await page.getByRole('status').getByText(/customers? match now/).waitFor();
     await shot('09-imported-template');
     await shot('09-imported-template', { width: 1920, height: 1080 });
   });

@@ -78,12 +78,12 @@ describe('FieldInput', () => {
 
   it('only writes JSON back once it parses', () => {
     const onValue = vi.fn();
-    render(<Harness field={{ key: 'def', label: 'Definition', kind: 'json' }} initial={{ all: [] }} onValue={onValue} />);
-    fireEvent.change(screen.getByLabelText('Definition'), { target: { value: '{"all": [' } });
+    render(<Harness field={{ key: 'def', label: 'Definition', kind: 'json' }} initial={{ headers: {} }} onValue={onValue} />);
+    fireEvent.change(screen.getByLabelText('Definition'), { target: { value: '{"headers": {' } });
     expect(onValue).not.toHaveBeenCalled();
     expect(screen.getByText(/Not valid JSON yet/)).toBeTruthy();
-    fireEvent.change(screen.getByLabelText('Definition'), { target: { value: '{"any": []}' } });
-    expect(onValue).toHaveBeenLastCalledWith({ any: [] });
+    fireEvent.change(screen.getByLabelText('Definition'), { target: { value: '{"headers": {"x-shop": "1"}}' } });
+    expect(onValue).toHaveBeenLastCalledWith({ headers: { 'x-shop': '1' } });
   });
 
   it('shows the server problems under the field and marks it invalid', () => {
@@ -97,5 +97,32 @@ describe('FieldInput', () => {
     render(<Harness field={{ key: 'days', label: 'Days', kind: 'multiselect', options: [{ value: 'mon', label: 'Mon' }, { value: 'tue', label: 'Tue' }] }} onValue={onValue} />);
     fireEvent.click(screen.getByLabelText('Tue'));
     expect(onValue).toHaveBeenLastCalledWith(['tue']);
+  });
+});
+
+describe('condition trees', () => {
+  it('starts a blank JSON field from the example in its help and edits it as conditions', () => {
+    const onValue = vi.fn();
+    const help = 'A condition tree, e.g. {"all":[{"orders":"daysSinceLast","op":"gt","value":30}]}';
+    render(<Harness field={{ key: 'definition', label: 'Conditions', kind: 'json', help }} onValue={onValue} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Start from the example' }));
+    expect(onValue).toHaveBeenLastCalledWith({ all: [{ orders: 'daysSinceLast', op: 'gt', value: 30 }] });
+    fireEvent.change(screen.getByLabelText('Value'), { target: { value: '60' } });
+    expect(onValue).toHaveBeenLastCalledWith({ all: [{ orders: 'daysSinceLast', op: 'gt', value: 60 }] });
+    fireEvent.click(screen.getByRole('button', { name: '+ Condition' }));
+    fireEvent.change(screen.getAllByLabelText('Condition type')[1]!, { target: { value: 'lifecycle' } });
+    fireEvent.change(screen.getByLabelText('Values'), { target: { value: 'new, repeat' } });
+    fireEvent.change(screen.getByLabelText('Match'), { target: { value: 'any' } });
+    expect(onValue).toHaveBeenLastCalledWith({ any: [{ orders: 'daysSinceLast', op: 'gt', value: 60 }, { lifecycle: ['new', 'repeat'] }] });
+  });
+
+  it('negates a condition and keeps keys it does not edit', () => {
+    const onValue = vi.fn();
+    const where = [{ path: 'category', op: 'eq', value: 'shoes' }];
+    render(<Harness field={{ key: 'definition', label: 'Conditions', kind: 'json' }} initial={{ all: [{ event: 'viewed', where, op: 'gte', value: 2, within: '7d' }] }} onValue={onValue} />);
+    fireEvent.change(screen.getByLabelText('Times'), { target: { value: '3' } });
+    expect(onValue).toHaveBeenLastCalledWith({ all: [{ event: 'viewed', where, op: 'gte', value: 3, within: '7d' }] });
+    fireEvent.click(screen.getByRole('button', { name: 'not' }));
+    expect(onValue).toHaveBeenLastCalledWith({ all: [{ not: { event: 'viewed', where, op: 'gte', value: 3, within: '7d' } }] });
   });
 });

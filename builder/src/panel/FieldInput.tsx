@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Field, Filter } from '../types.ts';
 import { TemplatePreview } from './TemplatePreview.tsx';
+import { ConditionTree, isConditionTree } from './ConditionTree.tsx';
 
 export interface FieldInputProps {
   field: Field;
@@ -98,7 +99,7 @@ function renderControl(id: string, field: Field, value: unknown, onChange: (v: u
         />
       );
     case 'json':
-      return <JsonInput aria={aria} value={value} onChange={onChange} />;
+      return <JsonInput aria={aria} value={value} example={exampleFrom(field.help)} onChange={onChange} />;
   }
 }
 
@@ -195,6 +196,17 @@ function typed(text: string): string | number | boolean {
   return text.trim() !== '' && !Number.isNaN(Number(text)) ? Number(text) : text;
 }
 
+/** The JSON example a field's help gives after "e.g.", so a blank JSON field can start from it. */
+export function exampleFrom(help: string | undefined): unknown {
+  const m = /e\.g\.\s*([[{][\s\S]*?)[.\s]*$/.exec(help ?? '');
+  if (!m) return undefined;
+  try {
+    return JSON.parse(m[1]!);
+  } catch {
+    return undefined;
+  }
+}
+
 type Row = Record<string, string | number | boolean | null>;
 
 function isTable(v: unknown): v is Row[] {
@@ -205,10 +217,10 @@ function isTable(v: unknown): v is Row[] {
  * JSON values: a list of flat records (A/B variants with weights, say) gets a table editor;
  * anything else a JSON text box that only writes back once it parses.
  */
-function JsonInput({ aria, value, onChange }: { aria: { id: string }; value: unknown; onChange: (v: unknown) => void }) {
-  const [text, setText] = useState(() => JSON.stringify(value ?? null, null, 2));
+function JsonInput({ aria, value, example, onChange }: { aria: { id: string }; value: unknown; example: unknown; onChange: (v: unknown) => void }) {
+  const [text, setText] = useState(() => (value === undefined ? '' : JSON.stringify(value, null, 2)));
   const [parseError, setParseError] = useState('');
-  const [raw, setRaw] = useState(!isTable(value));
+  const [raw, setRaw] = useState(!isTable(value) && !isConditionTree(value));
   useEffect(() => {
     setText((t) => {
       try {
@@ -219,6 +231,16 @@ function JsonInput({ aria, value, onChange }: { aria: { id: string }; value: unk
     });
   }, [value]);
 
+  if (!raw && isConditionTree(value)) {
+    return (
+      <>
+        <ConditionTree id={aria.id} value={value} onChange={onChange} />
+        <button type="button" className="btn small ghost" onClick={() => setRaw(true)}>
+          Edit as JSON
+        </button>
+      </>
+    );
+  }
   if (!raw && isTable(value)) {
     const columns = [...new Set(value.flatMap((r) => Object.keys(r)))];
     const set = (i: number, key: string, v: string) => onChange(value.map((r, j) => (j === i ? { ...r, [key]: typeof r[key] === 'number' ? (v === '' ? null : Number(v)) : v } : r)));
@@ -279,9 +301,14 @@ function JsonInput({ aria, value, onChange }: { aria: { id: string }; value: unk
         }}
       />
       {parseError && <p className="field-error">{parseError}</p>}
-      {isTable(value) && (
+      {(isTable(value) || isConditionTree(value)) && (
         <button type="button" className="btn small ghost" onClick={() => setRaw(false)}>
-          Edit as table
+          {isTable(value) ? 'Edit as table' : 'Edit as conditions'}
+        </button>
+      )}
+      {value === undefined && example !== undefined && (
+        <button type="button" className="btn small" onClick={() => (onChange(example), setRaw(false))}>
+          Start from the example
         </button>
       )}
     </>
