@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CDNOW_SAMPLE, PUBLISHED_BGNBD, PUBLISHED_GAMMA_GAMMA } from '../../models/cdnow.fixture.ts';
+import { VirtualClock } from '../../core/clock.ts';
+import { recordOrders } from '../../ingest/ingest.ts';
+import { CDNOW_SAMPLE, loadCdnowSample, PUBLISHED_BGNBD, PUBLISHED_GAMMA_GAMMA } from '../../models/cdnow.fixture.ts';
+import { openSqlite } from '../../storage/sqlite/index.ts';
 
 const bin = path.resolve(import.meta.dirname, '../../../bin/foresight.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'foresight-models-cli-'));
@@ -53,9 +56,12 @@ describe('foresight models fit', () => {
     expectWithin(out.bgnbd.r, PUBLISHED_BGNBD.r, 0.005);
   });
 
-  it('prints a readable summary without --json and names the flag of bad input', async () => {
+  it('prints a readable summary without --json', async () => {
     const r = await cli(['models', 'fit', '--orders', CDNOW_SAMPLE, ...calibration]);
     expect(r.stdout).toMatch(/^customers: 2357 \(calibration end 1997-09-30, time unit week\)\nBG\/NBD: r = 0\.24\d\d/);
+  });
+
+  it('names the flag of bad input and exits 2', async () => {
     const bad = await cli(['models', 'fit', '--orders', CDNOW_SAMPLE, '--time-unit', 'month']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--time-unit: "month" is not a time unit; use "day" or "week"/);
@@ -95,14 +101,49 @@ describe('foresight models predict', () => {
     expect(new Set(rows.map((row) => row.lifecycle_stage))).toEqual(new Set(['new', 'repeat', 'at-risk']));
   });
 
-  it('has --help on each subcommand and rejects a bad horizon', async () => {
+  it('has --help on each subcommand', async () => {
     for (const sub of ['fit', 'predict']) {
       const h = await cli(['models', sub, '--help']);
       expect(h.code).toBe(0);
       expect(h.stdout).toMatch(/--orders <csv>/);
     }
+  });
+
+  it('rejects a bad horizon', async () => {
     const bad = await cli(['models', 'predict', '--orders', CDNOW_SAMPLE, '--horizon', '0', '--out', path.join(dir, 'x.csv')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--horizon: "0" is not a positive number/);
+  });
+});
+
+describe('foresight models score', () => {
+  it('runs the scoring job on a database on demand and stores every customer\'s scores', async () => {
+    const db = path.join(dir, 'score.db');
+    const setup = openSqlite(db);
+    const { orders } = await loadCdnowSample();
+    await recordOrders(
+      setup,
+      new VirtualClock('1998-07-01T00:00:00Z'),
+      orders.map((o) => ({ customerId: o.customerId, orderId: o.orderId, orderedAt: o.orderedAt.toISOString(), amount: o.amount })),
+    );
+    await setup.close();
+
+    const r = await cli(['models', 'score', '--db', db, '--as-of', '1997-09-30', '--horizon', '39', '--json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ customers: 2357, scoredAt: '1997-09-30T00:00:00.000Z', moved: 2357, woken: 0 });
+    expectWithin(report.models.bgnbd.params.r, PUBLISHED_BGNBD.r, 0.01);
+
+    const storage = openSqlite(db);
+    try {
+      const c1 = await storage.customers.byExternalId('c1');
+      const scores = await storage.scores.forCustomer(c1!.id);
+      expect(scores).toHaveLength(10);
+      expect(scores.every((s) => s.modelVersion === report.version)).toBe(true);
+      expect((await storage.models.latestReport())!.version).toBe(report.version);
+    } finally {
+      await storage.close();
+    }
+    expect((await cli(['models', 'score', '--help'])).stdout).toMatch(/--as-of <date>/);
   });
 });

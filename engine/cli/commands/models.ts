@@ -3,19 +3,24 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify';
+import { SystemClock, VirtualClock } from '../../core/clock.ts';
 import { ForesightError } from '../../core/errors.ts';
 import { formatRowError } from '../../ingest/csv.ts';
 import { fitBgnbd } from '../../models/bgnbd.ts';
 import { featuresAt, indexOrders } from '../../models/features.ts';
 import { fitGammaGamma, type GammaGammaFit } from '../../models/gamma-gamma.ts';
+import { runScoringJob } from '../../models/job.ts';
 import { readOrdersCsv } from '../../models/orders-csv.ts';
 import { type CustomerScore, customerScores, scoreCustomers } from '../../models/score.ts';
 import { parseTimeUnit, requireIsoDate } from '../../models/time.ts';
 import type { Order, TimeUnit } from '../../models/types.ts';
+import { openSqlite } from '../../storage/sqlite/index.ts';
+import { cliConfig } from '../context.ts';
 
 /**
- * `foresight models fit|predict`: the purchase models on an orders CSV, no database. The
- * output shapes are a contract (issue 4): automated checks parse them.
+ * `foresight models fit|predict`: the purchase models on an orders CSV, no database (the
+ * output shapes are a contract, issue 4: automated checks parse them). `models score` runs
+ * the server's nightly scoring job on demand against a database.
  */
 
 interface DataOpts {
@@ -80,10 +85,7 @@ export function registerModelsCommand(program: Command): void {
     .requiredOption('--horizon <n>', 'forecast horizon in time units after the calibration end (expected purchases, CLV)')
     .requiredOption('--out <csv>', `output file; columns ${PREDICT_COLUMNS.join(',')}`)
     .action(async (opts: DataOpts & { horizon: string; out: string }) => {
-      const horizon = Number(opts.horizon);
-      if (!Number.isFinite(horizon) || horizon <= 0) {
-        throw new ForesightError('invalid_input', `--horizon: "${opts.horizon}" is not a positive number; give the horizon in time units, e.g. 39`, { field: '--horizon' });
-      }
+      const horizon = parseHorizon(opts.horizon);
       const { orders, asOf, timeUnit } = await loadCalibration(opts);
       // Fitted on every buyer (no sampling cap) so predict agrees with `models fit`.
       const { scores, report } = scoreCustomers({
@@ -97,6 +99,40 @@ export function registerModelsCommand(program: Command): void {
       await writePredictions(opts.out, customerScores(scores));
       console.log(`wrote ${scores.n} customers to ${opts.out} (calibration end ${day(asOf)}, horizon ${horizon} ${timeUnit}s)`);
     });
+
+  registerScoreCommand(models);
+}
+
+function registerScoreCommand(models: Command): void {
+  models
+    .command('score')
+    .description("score every customer in the database now (the server's nightly scoring job, on demand)")
+    .option('--db <file>', 'SQLite database file (env FORESIGHT_DB, default ./foresight.db)')
+    .option('--as-of <date>', 'score as of this date instead of now (e.g. to backfill)')
+    .option('--time-unit <unit>', 'unit of the purchase models: day or week', 'week')
+    .option('--horizon <n>', 'forecast horizon in time units (expected purchases, CLV)', '52')
+    .option('--json', 'print the model report as JSON')
+    .action(async (opts: { db?: string; asOf?: string; timeUnit: string; horizon: string; json?: boolean }) => {
+      const timeUnit = parseTimeUnit(opts.timeUnit, '--time-unit');
+      const horizon = parseHorizon(opts.horizon);
+      const clock = opts.asOf ? new VirtualClock(requireIsoDate(opts.asOf, '--as-of')) : new SystemClock();
+      const storage = openSqlite(cliConfig({ db: opts.db }).db);
+      try {
+        const report = await runScoringJob(storage, clock, { timeUnit, horizon });
+        if (opts.json) console.log(JSON.stringify(report, null, 2));
+        else console.log(`scored ${report.customers} customers as of ${report.scoredAt} (version ${report.version}); ${report.moved} next-purchase predictions moved, ${report.woken} waiting runs woken${report.skipped ? `; models skipped: ${report.skipped}` : ''}`);
+      } finally {
+        await storage.close();
+      }
+    });
+}
+
+function parseHorizon(text: string): number {
+  const horizon = Number(text);
+  if (!Number.isFinite(horizon) || horizon <= 0) {
+    throw new ForesightError('invalid_input', `--horizon: "${text}" is not a positive number; give the horizon in time units, e.g. 39`, { field: '--horizon' });
+  }
+  return horizon;
 }
 
 function dataOptions(cmd: Command): Command {
