@@ -1,12 +1,14 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { get, post, setCsrfToken, setUnauthorizedHandler } from './api.ts';
 import { navigate, useRoute, type Route } from './router.ts';
 import type { User } from './types.ts';
 import { SignIn } from './pages/SignIn.tsx';
 import { JourneyList } from './pages/JourneyList.tsx';
 import { Templates } from './pages/Templates.tsx';
-import { Insights } from './pages/Insights.tsx';
 import { Editor } from './canvas/Editor.tsx';
+
+// The charts library is only needed on the Insights page: load it there.
+const Insights = lazy(() => import('./pages/Insights.tsx').then((m) => ({ default: m.Insights })));
 
 interface Session {
   user: User;
@@ -44,7 +46,11 @@ export function App() {
       <main className="page">
         {route.page === 'journeys' && <JourneyList />}
         {route.page === 'templates' && <Templates />}
-        {route.page === 'insights' && <Insights />}
+        {route.page === 'insights' && (
+          <Suspense fallback={<p className="muted">Loading…</p>}>
+            <Insights />
+          </Suspense>
+        )}
       </main>
     </div>
   );
