@@ -3,6 +3,8 @@ import { ADMIN, startTestServer, type TestServer } from './test-server.ts';
 
 /** Routes anyone may call: health, sign-in and first-admin setup. The /t tracking links are public by design. */
 const PUBLIC = new Set(['GET /healthz', 'POST /api/auth/login', 'GET /api/auth/setup', 'POST /api/auth/setup']);
+/** CORS preflights of the browser-callable tracking routes: they answer headers only, never data. */
+const PREFLIGHTS = new Set(['/api/identify', '/api/track', '/api/orders', '/api/batch'].map((p) => `OPTIONS ${p}`));
 
 interface Layer {
   route?: { path: string; methods: Record<string, boolean> };
@@ -32,9 +34,9 @@ describe('authentication', () => {
     const app = s.running.app as unknown as { router: { stack: Layer[] } };
     const routes = walk(app.router.stack).filter((r) => r.path.startsWith('/api') || r.path === '/metrics' || r.path === '/healthz');
     // The walk must see what the table registered, or this test proves nothing.
-    expect(routes.length).toBe(s.running.routes.routes.length);
+    expect(routes.length).toBe(s.running.routes.routes.length + PREFLIGHTS.size);
     expect(routes.length).toBeGreaterThan(40);
-    const guarded = routes.filter((r) => !PUBLIC.has(`${r.method} ${r.path}`));
+    const guarded = routes.filter((r) => !PUBLIC.has(`${r.method} ${r.path}`) && !PREFLIGHTS.has(`${r.method} ${r.path}`));
     for (const r of guarded) {
       const url = r.path.replace(/:([A-Za-z]+)/g, 'x');
       for (const headers of [{}, { authorization: 'Bearer fsk_not-a-real-key' }, { cookie: 'foresight_session=forged' }] as Record<string, string>[]) {
@@ -82,6 +84,18 @@ describe('authentication', () => {
     const list = await s.call('GET', '/api/customers', { headers: admin });
     expect(list.status).toBe(200);
     expect(list.body.customers.map((c: { id: string }) => c.id)).toEqual(['c1']);
+  });
+
+  it('lets any web page send tracking with a key (CORS without credentials), and only tracking', async () => {
+    const pre = await fetch(`${s.base}/api/track`, { method: 'OPTIONS', headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get('access-control-allow-origin')).toBe('*');
+    expect(pre.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
+    expect(pre.headers.get('access-control-allow-credentials')).toBeNull();
+    const post = await s.call('POST', '/api/track', { json: { customerId: 'web', type: 'page_view' }, headers: { ...(await s.key('track')), origin: 'https://shop.example' } });
+    expect([post.status, post.headers.get('access-control-allow-origin')]).toEqual([202, '*']);
+    const other = await fetch(`${s.base}/api/customers`, { method: 'OPTIONS', headers: { origin: 'https://shop.example' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('creates keys shown once, lists them without secrets, and revokes them', async () => {

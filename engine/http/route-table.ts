@@ -43,6 +43,8 @@ export interface RouteDef<B extends z.ZodType | undefined = undefined, Q extends
   before?: RequestHandler[];
   /** Success status (default 200). */
   status?: number;
+  /** Callable from any web page (a shop's site sends tracking from the browser): CORS without credentials, so cookies never ride along. */
+  cors?: boolean;
   /** A JSON result is sent as the response; return undefined after writing `res` yourself. */
   handler(input: HandlerInput<B, Q>): unknown;
 }
@@ -58,6 +60,14 @@ function allowed(access: Access, p: Principal | null): boolean {
   if (p.kind === 'key') return p.scope === 'admin';
   return access === 'builder' || p.user.role === 'admin';
 }
+
+const cors: RequestHandler = (_req, res, next) => {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
+  res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');
+  res.setHeader('Access-Control-Max-Age', '86400');
+  next();
+};
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -95,7 +105,9 @@ export class RouteTable {
 
   mount(router: express.Router): void {
     for (const r of this.routes) {
-      const chain: RequestHandler[] = [guard(r.access), ...(r.before ?? [])];
+      const chain: RequestHandler[] = [...(r.cors ? [cors] : []), guard(r.access), ...(r.before ?? [])];
+      // The browser's preflight carries no credentials by design; it only learns what it may send.
+      if (r.cors) router.options(r.path, cors, (_req, res) => res.status(204).end());
       if (r.body) chain.push(express.json({ limit: r.bodyLimit ?? '1mb' }));
       chain.push(async (req, res) => {
         const body = r.body ? parse(r.body, req.body, 'body') : undefined;

@@ -41,6 +41,7 @@ export function ingestRoutes(t: RouteTable, ctx: ApiContext): void {
     access: 'ingest',
     body: identifySchema,
     before,
+    cors: true,
     handler: async ({ body }) => {
       await identifyCustomers(storage, clock, [body]);
       count('identify', 1, 0, 0);
@@ -55,6 +56,7 @@ export function ingestRoutes(t: RouteTable, ctx: ApiContext): void {
     access: 'ingest',
     body: trackSchema,
     before,
+    cors: true,
     status: 202,
     handler: async ({ body }) => {
       const r = await trackEvents(storage, clock, [body]);
@@ -70,6 +72,7 @@ export function ingestRoutes(t: RouteTable, ctx: ApiContext): void {
     access: 'ingest',
     body: orderSchema,
     before,
+    cors: true,
     status: 202,
     handler: async ({ body }) => {
       const r = await recordOrders(storage, clock, [body]);
@@ -87,6 +90,7 @@ export function ingestRoutes(t: RouteTable, ctx: ApiContext): void {
     docBody: z.object({ batch: z.array(batchItemSchema).min(1).max(MAX_BATCH) }),
     bodyLimit: '20mb',
     before,
+    cors: true,
     handler: async ({ body }) => {
       const rejected: ItemRejection[] = [];
       const identify: z.output<typeof identifySchema>[] = [];
