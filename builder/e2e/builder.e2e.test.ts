@@ -113,6 +113,20 @@ describe('builder in Chromium', () => {
     await connect('trigger-event-1', 'next', 'wait-delay-1');
     await connect('wait-delay-1', 'next', 'flow-exit-1');
     await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(2);
+    // Copy, paste, undo, redo and delete from the keyboard.
+    await node('flow-exit-1').click();
+    await page.keyboard.press('Control+c');
+    await page.keyboard.press('Control+v');
+    await expect.poll(() => page.locator('.jnode').count()).toBe(4);
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.locator('.jnode').count()).toBe(3);
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => page.locator('.jnode').count()).toBe(4);
+    await node('flow-exit-2').click();
+    await page.keyboard.press('Delete');
+    await expect.poll(() => page.locator('.jnode').count()).toBe(3);
+    expect(await page.locator('.react-flow__edge').count()).toBe(2);
+
     await page.getByRole('button', { name: 'Tidy up' }).click();
     await page.waitForTimeout(400);
 
@@ -186,7 +200,14 @@ describe('builder in Chromium', () => {
     await page.getByRole('heading', { name: 'Journeys', exact: true }).waitFor();
     const row = page.locator('tr[data-journey="thank-buyers"]');
     expect(await row.locator('.badge').textContent()).toBe('live');
+    expect(await row.locator('td').nth(3).textContent()).toBe('1');
+    await row.getByRole('button', { name: 'Duplicate' }).click();
+    const copy = page.locator('tr[data-journey="thank-buyers-copy"]');
+    expect(await copy.locator('.badge').textContent()).toBe('draft');
     await shot('07-journeys');
+    page.once('dialog', (d) => void d.accept());
+    await copy.getByRole('button', { name: 'Archive' }).click();
+    await copy.waitFor({ state: 'detached' });
 
     await page.getByRole('button', { name: 'Templates' }).click();
     await page.locator('.template').first().waitFor();
@@ -206,6 +227,14 @@ describe('builder in Chromium', () => {
     await page.getByRole('button', { name: 'Count matching customers' }).click();
     await page.getByRole('status').getByText(/customers? match now/).waitFor();
     await shot('09-imported-template');
+    // Email templates render live for a sample customer.
+    await page.locator('.editor .jnode[data-node-type="action.email"]').first().click();
+    await page.locator('[data-field="subject"]').getByRole('button', { name: 'Preview' }).click();
+    await expect.poll(() => page.getByTestId('preview-subject').locator('pre').textContent()).toMatch(/\S/);
+    expect(await page.getByTestId('preview-subject').locator('pre').textContent()).not.toContain('{{');
+    await page.locator('[data-field="html"]').getByRole('button', { name: 'Preview' }).click();
+    await page.getByTestId('preview-html').locator('iframe').waitFor();
+    await shot('11-email-preview');
     await shot('09-imported-template', { width: 1920, height: 1080 });
   });
 

@@ -8,12 +8,14 @@ export interface FieldInputProps {
   value: unknown;
   onChange: (value: unknown) => void;
   problems: string[];
+  /** The other values of the same form, for previews that combine fields (an email's subject and body). */
+  siblings?: Record<string, unknown>;
 }
 
 /** One form control per field kind; the panel renders a node's form from its declared fields alone. */
-export function FieldInput({ field, value, onChange, problems }: FieldInputProps) {
+export function FieldInput({ field, value, onChange, problems, siblings = {} }: FieldInputProps) {
   const id = `field-${field.key}`;
-  const control = renderControl(id, field, value, onChange, problems.length > 0);
+  const control = renderControl(id, field, value, onChange, problems.length > 0, siblings);
   return (
     <div className={`field ${problems.length ? 'has-error' : ''}`} data-field={field.key}>
       {field.kind === 'boolean' ? (
@@ -40,7 +42,7 @@ export function FieldInput({ field, value, onChange, problems }: FieldInputProps
   );
 }
 
-function renderControl(id: string, field: Field, value: unknown, onChange: (v: unknown) => void, invalid: boolean) {
+function renderControl(id: string, field: Field, value: unknown, onChange: (v: unknown) => void, invalid: boolean, siblings: Record<string, unknown>) {
   const aria = { id, 'aria-invalid': invalid || undefined };
   switch (field.kind) {
     case 'text':
@@ -83,7 +85,7 @@ function renderControl(id: string, field: Field, value: unknown, onChange: (v: u
       return (
         <>
           <textarea {...aria} className="mono" rows={field.multiline === false ? 2 : 6} value={str(value)} onChange={(e) => onChange(e.target.value)} />
-          <TemplatePreview fieldKey={field.key} template={str(value)} />
+          <TemplatePreview fieldKey={field.key} template={str(value)} siblings={siblings} />
         </>
       );
     case 'filters':

@@ -37,7 +37,7 @@ export function NodePanel(props: {
       {!descriptor && <p className="problem">This node type is not installed on the server. Install its plugin or delete the node.</p>}
       <form className="form" onSubmit={(e) => e.preventDefault()}>
         {descriptor?.fields.map((f) => (
-          <FieldInput key={f.key} field={f} value={node.data.config[f.key]} problems={fieldProblems(problems, f.key)} onChange={(v) => props.onConfig(f.key, v)} />
+          <FieldInput key={f.key} field={f} value={node.data.config[f.key]} siblings={node.data.config} problems={fieldProblems(problems, f.key)} onChange={(v) => props.onConfig(f.key, v)} />
         ))}
         {descriptor?.fields.length === 0 && <p className="muted">This node has no settings.</p>}
       </form>

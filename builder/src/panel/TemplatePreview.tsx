@@ -2,20 +2,30 @@ import { useEffect, useState } from 'react';
 import { post } from '../api.ts';
 import { errorText } from '../format.ts';
 
+type Slot = 'subject' | 'html' | 'text';
+const SLOTS: Slot[] = ['subject', 'html', 'text'];
+
 /**
- * Live Handlebars preview for a sample customer. The field is rendered in the slot its key names
- * (subject, html or text); any other template field is previewed as text.
+ * Live Handlebars preview for a sample (or a chosen) customer. The preview endpoint renders an
+ * email's subject, html and text together; sibling template fields with those keys fill their
+ * slots, and any other template field is previewed as text.
  */
-export function TemplatePreview({ fieldKey, template }: { fieldKey: string; template: string }) {
+export function TemplatePreview({ fieldKey, template, siblings }: { fieldKey: string; template: string; siblings: Record<string, unknown> }) {
   const [open, setOpen] = useState(false);
-  const [out, setOut] = useState<{ subject: string; html: string; text: string } | null>(null);
+  const [customerId, setCustomerId] = useState('');
+  const [out, setOut] = useState<Record<Slot, string> | null>(null);
   const [error, setError] = useState('');
-  const slot = fieldKey === 'subject' || fieldKey === 'html' ? fieldKey : 'text';
+  const slot: Slot = (SLOTS as string[]).includes(fieldKey) ? (fieldKey as Slot) : 'text';
+  const body = JSON.stringify({
+    ...Object.fromEntries(SLOTS.map((s) => [s, typeof siblings[s] === 'string' ? siblings[s] : ''])),
+    [slot]: template,
+    ...(customerId.trim() ? { customerId: customerId.trim() } : {}),
+  });
 
   useEffect(() => {
     if (!open) return;
     const t = setTimeout(() => {
-      post<{ subject: string; html: string; text: string }>('/api/preview/email', { subject: '', html: '', text: '', [slot]: template }).then(
+      post<Record<Slot, string>>('/api/preview/email', JSON.parse(body)).then(
         (r) => {
           setOut(r);
           setError('');
@@ -24,16 +34,30 @@ export function TemplatePreview({ fieldKey, template }: { fieldKey: string; temp
       );
     }, 300);
     return () => clearTimeout(t);
-  }, [open, template, slot]);
+  }, [open, body]);
 
   return (
     <div className="preview">
       <button type="button" className="btn small ghost" onClick={() => setOpen((o) => !o)}>
-        {open ? 'Hide preview' : 'Preview for a sample customer'}
+        {open ? 'Hide preview' : 'Preview'}
       </button>
       {open && (
-        <div className="preview-body">
-          {error ? <p className="field-error">{error}</p> : !out ? <p className="muted small">Rendering…</p> : slot === 'html' ? <iframe title="Email preview" sandbox="" srcDoc={out.html} /> : <pre>{out[slot]}</pre>}
+        <div className="preview-body" data-testid={`preview-${fieldKey}`}>
+          <input className="small-input" aria-label="Preview as customer" placeholder="Sample customer, or a customer id" value={customerId} onChange={(e) => setCustomerId(e.target.value)} />
+          {error ? (
+            <p className="field-error">{error}</p>
+          ) : !out ? (
+            <p className="muted small">Rendering…</p>
+          ) : slot === 'html' ? (
+            <>
+              <p className="small">
+                <b>{out.subject}</b>
+              </p>
+              <iframe title="Email preview" sandbox="" srcDoc={out.html} />
+            </>
+          ) : (
+            <pre>{out[slot]}</pre>
+          )}
         </div>
       )}
     </div>
