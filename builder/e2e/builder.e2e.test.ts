@@ -235,6 +235,18 @@ describe('builder in Chromium', () => {
     await page.locator('[data-field="html"]').getByRole('button', { name: 'Preview' }).click();
     await page.getByTestId('preview-html').locator('iframe').waitFor();
     await shot('11-email-preview');
+
+    // An A/B split's ports follow its variants: adding one draws a new output handle.
+    await page.getByLabel('Search nodes').fill('a/b');
+    await page.locator('.palette-item[data-type="split.ab"]').dragTo(page.locator('.react-flow__pane'), { targetPosition: { x: 200, y: 560 } });
+    await page.getByLabel('Search nodes').fill('');
+    const split = node('split-ab-1');
+    await expect.poll(() => split.locator('.react-flow__handle.source').evaluateAll((hs) => hs.map((h) => h.getAttribute('data-handleid')))).toEqual(['a', 'b']);
+    await page.getByRole('button', { name: '+ Add row' }).click();
+    await page.getByLabel('name 3').fill('c');
+    await expect.poll(() => split.locator('.react-flow__handle.source').evaluateAll((hs) => hs.map((h) => h.getAttribute('data-handleid')))).toEqual(['a', 'b', 'c']);
+    await page.getByLabel('Holdout share').fill('0.1');
+    await expect.poll(() => split.locator('.react-flow__handle.source').count()).toBe(4);
     await shot('09-imported-template', { width: 1920, height: 1080 });
   });
 

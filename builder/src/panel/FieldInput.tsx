@@ -84,7 +84,7 @@ function renderControl(id: string, field: Field, value: unknown, onChange: (v: u
     case 'template':
       return (
         <>
-          <textarea {...aria} className="mono" rows={field.multiline === false ? 2 : 6} value={str(value)} onChange={(e) => onChange(e.target.value)} />
+          <textarea {...aria} className="mono" rows={field.multiline ? 6 : 2} value={str(value)} onChange={(e) => onChange(e.target.value)} />
           <TemplatePreview fieldKey={field.key} template={str(value)} siblings={siblings} />
         </>
       );
