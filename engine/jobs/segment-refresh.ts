@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.ts';
 import { errorMessage } from '../core/errors.ts';
-import { parseDefinition, SEGMENT_ENTERED, SEGMENT_LEFT, SegmentService, type SegmentCondition } from '../segments/index.ts';
+import { parseDefinition, SEGMENT_ENTERED, SEGMENT_LEFT, segmentNeeds, SegmentService, type SegmentCondition } from '../segments/index.ts';
 import type { EventInput, SegmentMemberRecord, SegmentRecord, Storage } from '../storage/types.ts';
 
 const EVENT_BATCH = 1000;
@@ -43,17 +43,8 @@ export async function refreshSegments(storage: Storage, clock: Clock, opts: { na
 
 /** Event types whose arrival can change a definition's verdict (orders arrive as `purchase` events). */
 export function segmentEventTypes(def: SegmentCondition): Set<string> {
-  const types = new Set<string>();
-  const visit = (c: SegmentCondition): void => {
-    if ('all' in c) c.all.forEach(visit);
-    else if ('any' in c) c.any.forEach(visit);
-    else if ('not' in c) visit(c.not);
-    else if ('event' in c) types.add(c.event);
-    else if ('lastEvent' in c) types.add(c.lastEvent);
-    else if ('orders' in c) types.add('purchase');
-  };
-  visit(def);
-  return types;
+  const needs = segmentNeeds(def, new Date(0)); // the time only sets windows, which do not matter here
+  return new Set([...needs.events.keys(), ...(needs.orders ? ['purchase'] : [])]);
 }
 
 const WATCH_PAGE = 5000;

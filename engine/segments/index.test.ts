@@ -101,6 +101,8 @@ describe('segment definitions', () => {
     expect(segments.validate(def)).toEqual([]);
     expect(await members(def)).toEqual(expected);
     expect(await segments.count(def, now())).toBe(expected.length);
+    // The batched scan and the engine's per-customer reads agree.
+    for (const who of ['ann', 'bob', 'cy', 'dee', 'eve']) expect(await segments.matches(def, await h.customerId(who), now()), who).toBe(expected.includes(who));
   });
 
   it('explains a decision with its inputs', async () => {

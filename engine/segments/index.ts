@@ -5,9 +5,11 @@ import { emptyUnit } from '../executor/unit.ts';
 import type { Problem } from '../graph/types.ts';
 import type { CustomerRecord, Storage } from '../storage/types.ts';
 import { definitionProblems, type SegmentCondition } from './definition.ts';
+import { prefetchSubjects, segmentNeeds } from './batch.ts';
 import { evaluateSegment, type SegmentVerdict } from './evaluate.ts';
 
 export { COMPARE_OPS, ORDER_METRICS, definitionProblems, segmentDefinitionSchema, type CompareOp, type OrderMetric, type SegmentCondition } from './definition.ts';
+export { segmentNeeds, type SegmentNeeds } from './batch.ts';
 export { evaluateSegment, scoreLabel, type SegmentCheck, type SegmentSubject, type SegmentVerdict } from './evaluate.ts';
 
 /** Emitted by the segment refresh for a customer who entered a saved segment (properties `{ segment }`); `trigger.segment` enrolls on it. */
@@ -82,15 +84,21 @@ export class SegmentService {
     return out;
   }
 
-  /** Calls `onMatch` for each member in id order until it returns false. */
+  /** Calls `onMatch` for each member in id order until it returns false. Reads a page of customers' data at a time. */
   async scan(def: SegmentCondition, now: Date, onMatch: (c: CustomerRecord) => boolean | void): Promise<void> {
-    for (let offset = 0; ; offset += PAGE) {
-      const page = await this.storage.customers.list({ limit: PAGE, offset });
+    const needs = segmentNeeds(def, now);
+    // Keyset pages: cost per page stays flat however many customers come before it.
+    for (let afterId = 0; ; ) {
+      const ids = await this.storage.models.customerIds({ afterId, limit: PAGE });
+      if (ids.length === 0) return;
+      afterId = ids[ids.length - 1]!;
+      const page = (await this.storage.customers.get(ids)).filter((c) => c.createdAt <= now.getTime()).sort((a, b) => a.id - b.id);
+      const services = await prefetchSubjects(this.storage, page, needs, now);
       for (const c of page) {
-        if (c.createdAt > now.getTime()) continue;
-        if ((await this.evaluate(def, c, now)).matched && onMatch(c) === false) return;
+        const verdict = await evaluateSegment(def, { customer: toProfile(c), services: services.get(c.id)! }, now);
+        if (verdict.matched && onMatch(c) === false) return;
       }
-      if (page.length < PAGE) return;
+      if (ids.length < PAGE) return;
     }
   }
 

@@ -167,6 +167,41 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await s.segmentMembers.list('lapsed')).toMatchObject([{ customerId: 1, entries: 3 }]);
   });
 
+  withStorage('segment reads: events, orders and scores of many customers in one call each', async (s) => {
+    const [a, b, c] = await s.customers.upsert([{ externalId: 'a' }, { externalId: 'b' }, { externalId: 'c' }], 0);
+    await s.events.insert(
+      [
+        { customerId: a!, type: 'view', properties: { n: 1 }, occurredAt: 10 },
+        { customerId: a!, type: 'view', properties: { n: 2 }, occurredAt: 30 },
+        { customerId: a!, type: 'click', properties: {}, occurredAt: 20 },
+        { customerId: b!, type: 'view', properties: { n: 3 }, occurredAt: 5 },
+        { customerId: b!, type: 'view', properties: { n: 4 }, occurredAt: 50 },
+        { customerId: c!, type: 'view', properties: { n: 5 }, occurredAt: 20 },
+      ],
+      0,
+    );
+    const views = await s.segmentReads.events([a!, b!], ['view'], { since: 6, until: 40 });
+    expect(views.map((e) => [e.customerId, e.properties.n])).toEqual([
+      [a!, 2],
+      [a!, 1],
+    ]);
+    expect((await s.segmentReads.events([a!, b!], ['view', 'click'], { until: 100 })).length).toBe(5);
+    expect(await s.segmentReads.events([], ['view'], { until: 100 })).toEqual([]);
+    await s.orders.insert([
+      { customerId: a!, orderId: 'o1', orderedAt: 10, amount: 5 },
+      { customerId: b!, orderId: 'o2', orderedAt: 10, amount: 7, items: ['x'] },
+      { customerId: b!, orderId: 'o3', orderedAt: 99, amount: 9 },
+    ]);
+    expect((await s.segmentReads.orders([b!, c!], 50)).map((o) => [o.orderId, o.amount, o.items])).toEqual([['o2', 7, ['x']]]);
+    await s.scores.put([
+      { customerId: a!, model: 'churn', value: 0.5, data: { band: 'mid' }, modelVersion: 'v', scoredAt: 1 },
+      { customerId: a!, model: 'lifecycle', value: null, data: { stage: 'new' }, modelVersion: 'v', scoredAt: 1 },
+      { customerId: c!, model: 'churn', value: 0.1, data: {}, modelVersion: 'v', scoredAt: 1 },
+    ]);
+    const scores = await s.segmentReads.scores([a!, b!], ['lifecycle', 'purchase']);
+    expect(scores).toEqual([{ customerId: a!, model: 'lifecycle', value: null, data: { stage: 'new' }, modelVersion: 'v', scoredAt: 1 }]);
+  });
+
   withStorage('models: upserts many scores in one call, pages them per model, keeps the latest report', async (s) => {
     const rows = Array.from({ length: 300 }, (_, i) => ({ customerId: i + 1, model: 'clv', value: i, data: { i }, modelVersion: 'v1', scoredAt: 1 }));
     // A repeated key within one call: the later row wins.

@@ -422,6 +422,16 @@ export interface SegmentMembershipStore {
   clear(segment: string): Promise<void>;
 }
 
+/** Bulk reads behind segment evaluation: one query per page of customers instead of several per customer. */
+export interface SegmentReadStore {
+  /** Events of the given types for the customers, occurred in [since, until], newest first per customer. */
+  events(customerIds: number[], types: string[], opts: { since?: number; until: number }): Promise<EventRecord[]>;
+  /** The customers' orders placed at or before `until`. */
+  orders(customerIds: number[], until: number): Promise<OrderRecord[]>;
+  /** The customers' stored scores of the given models. */
+  scores(customerIds: number[], models: string[]): Promise<ScoreRecord[]>;
+}
+
 export interface Storage {
   readonly dialect: 'sqlite' | 'postgres';
   customers: CustomerStore;
@@ -438,5 +448,6 @@ export interface Storage {
   sends: SendLogStore;
   models: ModelStore;
   segmentMembers: SegmentMembershipStore;
+  segmentReads: SegmentReadStore;
   close(): Promise<void>;
 }

@@ -16,6 +16,7 @@ import { sqlitePrivacy } from './privacy.ts';
 import { sqliteRuns } from './runs.ts';
 import { sqliteScores, sqliteSegments } from './scores.ts';
 import { sqliteSegmentMembers } from './segment-members.ts';
+import { sqliteSegmentReads } from './segment-reads.ts';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -55,6 +56,7 @@ export function openSqlite(file: string): SqliteStorage {
     sends: sqliteSendLog(d),
     models: sqliteModels(db),
     segmentMembers: sqliteSegmentMembers(d),
+    segmentReads: sqliteSegmentReads(db),
     async close() {
       if (db.open) db.close();
     },
