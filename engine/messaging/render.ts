@@ -36,6 +36,18 @@ function toDate(v: unknown): Date | null {
 
 const DATE_STYLES = new Set(['full', 'long', 'medium', 'short']);
 
+// Building an Intl formatter costs far more than using one; a mailing reuses a handful.
+const formatters = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
+function cachedFormatter<F extends Intl.DateTimeFormat | Intl.NumberFormat>(key: string, make: () => F): F {
+  let f = formatters.get(key) as F | undefined;
+  if (!f) {
+    f = make();
+    if (formatters.size >= 500) formatters.clear();
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 const hb = Handlebars.create();
 
 /** `{{date customer.signupAt "long"}}` in the customer's time zone (hash: timeZone, locale). Empty for a missing date. */
@@ -45,7 +57,8 @@ hb.registerHelper('date', (...args: unknown[]) => {
   if (!d) return '';
   const style = typeof params[1] === 'string' && DATE_STYLES.has(params[1]) ? (params[1] as Intl.DateTimeFormatOptions['dateStyle']) : 'medium';
   const timeZone = (options.hash.timeZone as string | undefined) ?? rootTimezone(options) ?? 'UTC';
-  return new Intl.DateTimeFormat((options.hash.locale as string | undefined) ?? 'en', { dateStyle: style, timeZone }).format(d);
+  const locale = (options.hash.locale as string | undefined) ?? 'en';
+  return cachedFormatter(`d|${locale}|${style}|${timeZone}`, () => new Intl.DateTimeFormat(locale, { dateStyle: style, timeZone })).format(d);
 });
 
 /** `{{money 19.9 "EUR"}}` → €19.90 (hash: locale). Empty for a non-number. */
@@ -54,14 +67,17 @@ hb.registerHelper('money', (...args: unknown[]) => {
   const n = typeof params[0] === 'string' ? Number(params[0]) : params[0];
   if (typeof n !== 'number' || !Number.isFinite(n)) return '';
   const currency = typeof params[1] === 'string' ? params[1] : 'USD';
-  return new Intl.NumberFormat((options.hash.locale as string | undefined) ?? 'en', { style: 'currency', currency }).format(n);
+  const locale = (options.hash.locale as string | undefined) ?? 'en';
+  return cachedFormatter(`n|${locale}|${currency}`, () => new Intl.NumberFormat(locale, { style: 'currency', currency })).format(n);
 });
+
+const englishPlurals = new Intl.PluralRules('en');
 
 /** `{{plural cart.count "item" "items"}}` → "1 item" / "3 items". */
 hb.registerHelper('plural', (...args: unknown[]) => {
   const { params } = split(args);
   const n = Number(params[0] ?? 0);
-  const word = new Intl.PluralRules('en').select(n) === 'one' ? params[1] : params[2];
+  const word = englishPlurals.select(n) === 'one' ? params[1] : params[2];
   return `${n} ${String(word ?? '')}`;
 });
 
