@@ -9,7 +9,7 @@ export interface ReplayOptions {
   clock: VirtualClock;
   feed: DemoFeed;
   until: Date;
-  /** Feed items this close together are ingested in one step (each seen by the engine at most this late). Default 5 minutes. */
+  /** Feed items this close together are ingested in one step (each seen by the engine at most this late). Default 15 minutes. */
   resolutionMs?: number;
   /** Deliver the outbox (false in simulations: nothing leaves the machine). */
   deliver?: boolean;
@@ -24,7 +24,7 @@ export interface ReplayOptions {
  */
 export async function replayFeed(o: ReplayOptions): Promise<void> {
   const until = o.until.getTime();
-  const resolution = o.resolutionMs ?? 300_000;
+  const resolution = o.resolutionMs ?? 900_000;
   const deliver = o.deliver ?? false;
   let nextJob = o.every ? o.clock.now().getTime() + o.every.ms : Infinity;
   await o.engine.runUntilIdle({ deliver });

@@ -3,7 +3,7 @@ import { DAY, simulateTemplate, type TemplateRun } from '../simulate.ts';
 
 const end = new Date('2025-03-01T00:00:00Z');
 const from = new Date(end.getTime() - 30 * DAY);
-const store = { customers: 2000, seed: 23, end };
+const store = { customers: 2000, seed: 23, end, newsletterDays: 0 }; // no newsletter: this journey does not use engagement
 
 describe('cross-sell after purchase on the demo store', () => {
   let run: TemplateRun;

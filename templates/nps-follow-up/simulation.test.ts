@@ -4,7 +4,7 @@ import { netPromoterScore, npsFromJourneyStats } from './nps.ts';
 
 const end = new Date('2025-03-01T00:00:00Z');
 const from = new Date(end.getTime() - 45 * DAY);
-const store = { customers: 2500, seed: 29, end };
+const store = { customers: 2500, seed: 29, end, newsletterDays: 0 }; // no newsletter: this journey does not use engagement
 
 describe('NPS follow-up on the demo store', () => {
   let run: TemplateRun;
