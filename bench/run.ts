@@ -57,6 +57,15 @@ if (existsSync(modelsFile)) {
   }
 }
 
+try {
+  const { runMessagingBench } = await import('./messaging.bench.ts');
+  console.log();
+  console.log(table(await runMessagingBench({ renders: Math.round(50_000 * scale), emails: Math.round(2_000 * scale) }), null));
+} catch (err) {
+  console.error(`messaging bench failed: ${err instanceof Error ? err.stack : String(err)}`);
+  process.exitCode = 1;
+}
+
 console.log();
 const target = 100_000;
 for (const r of rows.filter((x) => x.name.startsWith('node steps: overall') || x.name.startsWith('trackEvents'))) {
