@@ -7,7 +7,7 @@ import { SystemClock } from '../../engine/core/clock.ts';
 import { openSqlite } from '../../engine/storage/sqlite/index.ts';
 import { builtinRegistry } from '../../nodes/index.ts';
 import { AcceleratedClock } from './accelerated-clock.ts';
-import { DEMO_LIVE_TEMPLATES, startDemo, type RunningDemo } from './demo.ts';
+import { DEMO_LIVE_TEMPLATES, defaultLiveDays, startDemo, type RunningDemo } from './demo.ts';
 
 const KEY = 'demo-test-key-0123456789';
 
@@ -64,5 +64,13 @@ describe('AcceleratedClock', () => {
     real += 2_000;
     expect(clock.now().toISOString()).toBe('2025-01-01T02:00:00.000Z');
     expect(() => new AcceleratedClock({ now: () => new Date(0) }, 0)).toThrow(/speed/);
+  });
+});
+
+describe('defaultLiveDays', () => {
+  it('replays two months for a small shop and fewer days for a large one, whose future is held in memory', () => {
+    expect(defaultLiveDays(5000)).toBe(60);
+    expect(defaultLiveDays(200_000)).toBe(15);
+    expect(defaultLiveDays(1_000_000)).toBe(3);
   });
 });

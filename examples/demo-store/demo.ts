@@ -16,6 +16,11 @@ export const DEMO_LIVE_TEMPLATES = ['cart-abandonment', 'welcome-series', 'reple
 
 const DAY = 86_400_000;
 
+/** Two months of live activity for a small shop; fewer days for a large one, whose future is held in memory. */
+export function defaultLiveDays(customers: number): number {
+  return Math.max(3, Math.min(60, Math.round((60 * 50_000) / customers)));
+}
+
 export interface DemoOptions {
   config: Config;
   storage: Storage;
@@ -26,7 +31,7 @@ export interface DemoOptions {
   seed: number;
   /** Simulated milliseconds per real one. */
   speed: number;
-  /** Days of store activity generated ahead of now, replayed live. */
+  /** Days of store activity generated ahead of now, replayed live (default: `defaultLiveDays`). */
   liveDays?: number;
   builderDir?: string | null;
   handleSignals?: boolean;
@@ -52,7 +57,7 @@ export interface RunningDemo {
 export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
   const say = o.say ?? (() => {});
   const now = o.clock.now();
-  const liveDays = o.liveDays ?? 60;
+  const liveDays = o.liveDays ?? defaultLiveDays(o.customers);
   const end = new Date(now.getTime() + liveDays * DAY);
   const started = o.clock.now().getTime();
   const { summary, feed } = await loadDemoStore(
