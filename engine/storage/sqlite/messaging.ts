@@ -1,44 +1,43 @@
-import { and, count, eq, gte } from 'drizzle-orm';
-import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import type { SendLogStore, SuppressionStore } from '../types.ts';
-import { emailSends, suppressions } from './schema.ts';
+import type { Database } from 'better-sqlite3';
+import type { SendLogStore, SuppressionRecord, SuppressionStore } from '../types.ts';
 
-export function sqliteSuppressions(d: BetterSQLite3Database): SuppressionStore {
+// Prepared once: these run on every email delivery, where a query builder's per-call cost showed.
+
+const normal = (email: string) => email.trim().toLowerCase();
+
+export function sqliteSuppressions(db: Database): SuppressionStore {
+  const insert = db.prepare('INSERT INTO suppressions (email, reason, created_at) VALUES (?, ?, ?) ON CONFLICT (email) DO NOTHING');
+  const remove = db.prepare('DELETE FROM suppressions WHERE email = ?');
+  const get = db.prepare('SELECT email, reason, created_at AS createdAt FROM suppressions WHERE email = ?');
+  const list = db.prepare('SELECT email, reason, created_at AS createdAt FROM suppressions ORDER BY email LIMIT ? OFFSET ?');
+  const addAll = db.transaction((entries: { email: string; reason: string }[], now: number) => {
+    for (const e of entries) insert.run(normal(e.email), e.reason, now);
+  });
   return {
     async add(entries, now) {
-      if (!entries.length) return;
-      d.insert(suppressions)
-        .values(entries.map((e) => ({ email: e.email.trim().toLowerCase(), reason: e.reason, createdAt: now })))
-        .onConflictDoNothing()
-        .run();
+      addAll(entries, now);
     },
     async remove(email) {
-      return d.delete(suppressions).where(eq(suppressions.email, email.trim().toLowerCase())).run().changes > 0;
+      return remove.run(normal(email)).changes > 0;
     },
     async get(email) {
-      return d.select().from(suppressions).where(eq(suppressions.email, email.trim().toLowerCase())).get() ?? null;
+      return (get.get(normal(email)) as SuppressionRecord | undefined) ?? null;
     },
     async list({ limit, offset }) {
-      return d.select().from(suppressions).orderBy(suppressions.email).limit(limit).offset(offset).all();
+      return list.all(limit, offset) as SuppressionRecord[];
     },
   };
 }
 
-export function sqliteSendLog(d: BetterSQLite3Database): SendLogStore {
+export function sqliteSendLog(db: Database): SendLogStore {
+  const record = db.prepare('INSERT INTO email_sends (key, customer_id, category, capped, sent_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING');
+  const countCapped = db.prepare('SELECT COUNT(*) FROM email_sends WHERE customer_id = ? AND capped = 1 AND sent_at >= ?').pluck();
   return {
     async record(send, at) {
-      d.insert(emailSends)
-        .values({ key: send.key, customerId: send.customerId, category: send.category, capped: send.capped ? 1 : 0, sentAt: at })
-        .onConflictDoNothing()
-        .run();
+      record.run(send.key, send.customerId, send.category, send.capped ? 1 : 0, at);
     },
     async countCapped(customerId, since) {
-      const row = d
-        .select({ n: count() })
-        .from(emailSends)
-        .where(and(eq(emailSends.customerId, customerId), eq(emailSends.capped, 1), gte(emailSends.sentAt, since)))
-        .get();
-      return row?.n ?? 0;
+      return countCapped.get(customerId, since) as number;
     },
   };
 }
