@@ -55,7 +55,7 @@ export function openSqlite(file: string): SqliteStorage {
     suppressions: sqliteSuppressions(db),
     sends: sqliteSendLog(db),
     models: sqliteModels(db),
-    segmentMembers: sqliteSegmentMembers(d),
+    segmentMembers: sqliteSegmentMembers(db),
     segmentReads: sqliteSegmentReads(db),
     async close() {
       if (db.open) db.close();

@@ -1,25 +1,30 @@
-import { eq } from 'drizzle-orm';
-import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import type { SegmentMembershipStore } from '../types.ts';
-import { segmentMembers } from './schema.ts';
+import type { Database } from 'better-sqlite3';
+import type { SegmentMemberRecord, SegmentMembershipStore } from '../types.ts';
 
-export function sqliteSegmentMembers(d: BetterSQLite3Database): SegmentMembershipStore {
+type Row = { segment: string; customer_id: number; member: number; entries: number; changed_at: number };
+
+const toMember = (r: Row): SegmentMemberRecord => ({ segment: r.segment, customerId: r.customer_id, member: r.member === 1, entries: r.entries, changedAt: r.changed_at });
+
+export function sqliteSegmentMembers(db: Database): SegmentMembershipStore {
+  const list = db.prepare('SELECT * FROM segment_members WHERE segment = ? ORDER BY customer_id');
+  // Prepared once: a refresh can record thousands of entries at a time.
+  const upsert = db.prepare(
+    `INSERT INTO segment_members (segment, customer_id, member, entries, changed_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (segment, customer_id) DO UPDATE SET member = excluded.member, entries = excluded.entries, changed_at = excluded.changed_at`,
+  );
+  const put = db.transaction((rows: SegmentMemberRecord[]) => {
+    for (const r of rows) upsert.run(r.segment, r.customerId, r.member ? 1 : 0, r.entries, r.changedAt);
+  });
+  const clear = db.prepare('DELETE FROM segment_members WHERE segment = ?');
   return {
     async list(segment) {
-      return d.select().from(segmentMembers).where(eq(segmentMembers.segment, segment)).orderBy(segmentMembers.customerId).all();
+      return (list.all(segment) as Row[]).map(toMember);
     },
     async put(rows) {
-      d.transaction((tx) => {
-        for (const r of rows) {
-          tx.insert(segmentMembers)
-            .values(r)
-            .onConflictDoUpdate({ target: [segmentMembers.segment, segmentMembers.customerId], set: { member: r.member, entries: r.entries, changedAt: r.changedAt } })
-            .run();
-        }
-      });
+      put(rows);
     },
     async clear(segment) {
-      d.delete(segmentMembers).where(eq(segmentMembers.segment, segment)).run();
+      clear.run(segment);
     },
   };
 }
