@@ -55,6 +55,15 @@ describe('refreshSegments', () => {
     expect(await events('ann', SEGMENT_ENTERED)).toHaveLength(1);
   });
 
+  it('treats a segment deleted and saved again under the same name as new', async () => {
+    await refresh({ names: ['germans'] });
+    await h.storage.segments.delete('germans');
+    await h.advance('1h');
+    await h.storage.segments.save({ name: 'germans', definition: { attribute: 'country', op: 'ne', value: 'FR' } }, h.clock.now().getTime());
+    expect(await refresh({ names: ['germans'] })).toEqual({ entered: 1, left: 0, failed: [] });
+    expect(await events('ann', SEGMENT_ENTERED)).toHaveLength(2);
+  });
+
   it('can refresh just the customers whose data changed', async () => {
     await h.identify([{ customerId: 'bob', attributes: { country: 'DE' } }, { customerId: 'cy', attributes: { country: 'DE' } }]);
     expect(await refresh({ names: ['germans'], customerIds: [await h.customerId('bob')] })).toEqual({ entered: 1, left: 0, failed: [] });

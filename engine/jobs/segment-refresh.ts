@@ -120,7 +120,9 @@ async function membersAmong(service: SegmentService, def: SegmentCondition, cust
 }
 
 async function apply(storage: Storage, segment: SegmentRecord, current: Set<number>, t: number, scope: Set<number> | null): Promise<{ entered: number; left: number }> {
-  const previous = new Map((await storage.segmentMembers.list(segment.name)).map((r) => [r.customerId, r]));
+  // Rows older than the segment itself belong to a deleted segment of the same name: start afresh.
+  const rows = (await storage.segmentMembers.list(segment.name)).filter((r) => r.changedAt >= segment.createdAt);
+  const previous = new Map(rows.map((r) => [r.customerId, r]));
   const changes: SegmentMemberRecord[] = [];
   const events: EventInput[] = [];
   // The segment's creation time tells a re-created segment of the same name from the old one.
