@@ -66,6 +66,15 @@ try {
   process.exitCode = 1;
 }
 
+try {
+  const { runApiBench } = await import('./api.bench.ts');
+  console.log();
+  console.log(table(await runApiBench({ batchItems: Math.round(200_000 * scale), singles: Math.round(5_000 * scale) }), ceiling));
+} catch (err) {
+  console.error(`api bench failed: ${err instanceof Error ? err.stack : String(err)}`);
+  process.exitCode = 1;
+}
+
 console.log();
 const target = 100_000;
 for (const r of rows.filter((x) => x.name.startsWith('node steps: overall') || x.name.startsWith('trackEvents'))) {
