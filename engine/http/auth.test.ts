@@ -47,6 +47,18 @@ describe('authentication', () => {
     }
   });
 
+  it('a track-scoped key is refused by every route that is not for ingestion', async () => {
+    const track = await s.key('track');
+    const forIngest = new Set(s.running.routes.routes.filter((r) => r.access === 'ingest' || r.access === 'public').map((r) => `${r.method.toUpperCase()} ${r.path}`));
+    const app = s.running.app as unknown as { router: { stack: Layer[] } };
+    const others = walk(app.router.stack).filter((r) => (r.path.startsWith('/api') || r.path === '/metrics') && r.method !== 'OPTIONS' && !forIngest.has(`${r.method} ${r.path}`));
+    expect(others.length).toBeGreaterThan(30);
+    for (const r of others) {
+      const res = await s.call(r.method, r.path.replace(/:([A-Za-z]+)/g, 'x'), { headers: track });
+      expect([r.method, r.path, res.status, res.body?.error?.code]).toEqual([r.method, r.path, 403, 'forbidden']);
+    }
+  });
+
   it('signs in with an HttpOnly SameSite=Strict cookie and demands the CSRF token on writes', async () => {
     const res = await fetch(`${s.base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
     expect(res.status).toBe(200);
