@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import type { DemoStoreOptions } from '../examples/demo-store/generate.ts';
 import { demoCustomers, type DemoCustomer } from '../examples/demo-store/generate.ts';
 import { simulateOnDemoStore, type StoreSimulation, type StoreSimulationOptions } from '../examples/demo-store/simulate.ts';
@@ -58,5 +59,23 @@ export async function simulateTemplate(id: string, store: DemoStoreOptions, from
       }
       return ext;
     },
+  };
+}
+
+/**
+ * Simulates a template once for a test file's `describe` block (closing it afterwards);
+ * returns a getter for the result, available inside the tests.
+ * @example const run = simulatedTemplate('welcome-series', store, from); it('…', () => run().emailsAt('thanks'));
+ */
+export function simulatedTemplate(id: string, store: DemoStoreOptions, from: Date, opts: { models?: boolean } = {}): () => TemplateRun {
+  let run: TemplateRun | undefined;
+  // Nightly model fits make the simulation slower on a busy machine: allow minutes.
+  beforeAll(async () => {
+    run = await simulateTemplate(id, store, from, opts);
+  }, 300_000);
+  afterAll(() => run?.close());
+  return () => {
+    if (!run) throw new Error(`the simulation of ${id} did not finish`);
+    return run;
   };
 }

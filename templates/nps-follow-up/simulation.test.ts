@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DAY, simulateTemplate, type TemplateRun } from '../simulate.ts';
+import { describe, expect, it } from 'vitest';
+import { DAY, simulatedTemplate } from '../simulate.ts';
 import { netPromoterScore, npsFromJourneyStats } from './nps.ts';
 
 const end = new Date('2025-03-01T00:00:00Z');
@@ -7,20 +7,16 @@ const from = new Date(end.getTime() - 45 * DAY);
 const store = { customers: 2500, seed: 29, end, newsletterDays: 0 }; // no newsletter: this journey does not use engagement
 
 describe('NPS follow-up on the demo store', () => {
-  let run: TemplateRun;
-  beforeAll(async () => {
-    run = await simulateTemplate('nps-follow-up', store, from);
-  }, 120_000);
-  afterAll(() => run?.close());
+  const run = simulatedTemplate('nps-follow-up', store, from);
 
   it('surveys two weeks after an order and sorts each answer into detractor, passive or promoter follow-up', async () => {
-    const surveys = run.emailsAt('survey');
+    const surveys = run().emailsAt('survey');
     expect(surveys.length).toBeGreaterThan(100);
     const expected = { promoters: 0, passives: 0, detractors: 0 };
     const pathOf = new Map<number, string>();
-    for (const e of [...run.emailsAt('detractor'), ...run.emailsAt('passive'), ...run.emailsAt('promoter')]) pathOf.set(e.runId, e.nodeId);
+    for (const e of [...run().emailsAt('detractor'), ...run().emailsAt('passive'), ...run().emailsAt('promoter')]) pathOf.set(e.runId, e.nodeId);
     for (const s of surveys) {
-      const c = run.truth.get(await run.externalId(s.customerId))!;
+      const c = run().truth.get(await run().externalId(s.customerId))!;
       const answer = c.events.find((e) => e.type === 'nps_response' && e.occurredAt > s.createdAt && e.occurredAt <= s.createdAt + 7 * DAY);
       if (!answer || answer.occurredAt > end.getTime()) {
         expect(pathOf.has(s.runId)).toBe(false);
@@ -35,7 +31,7 @@ describe('NPS follow-up on the demo store', () => {
     expect(expected.detractors).toBeGreaterThan(0);
     expect(expected.promoters).toBeGreaterThan(0);
     // The journey reports the NPS of the answers it handled.
-    const report = npsFromJourneyStats(run.stats);
+    const report = npsFromJourneyStats(run().stats);
     expect(report).toMatchObject(expected);
     expect(report.nps).toBeCloseTo(netPromoterScore(expected)!, 10);
   });

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DAY, simulateTemplate, type TemplateRun } from '../simulate.ts';
+import { describe, expect, it } from 'vitest';
+import { DAY, simulatedTemplate } from '../simulate.ts';
 
 const end = new Date('2025-03-01T00:00:00Z');
 const from = new Date(end.getTime() - 35 * DAY);
@@ -7,42 +7,38 @@ const from = new Date(end.getTime() - 35 * DAY);
 const store = { customers: 1500, seed: 28, end, historyDays: 730, newsletterDays: 0 };
 
 describe('win-back on the demo store', () => {
-  let run: TemplateRun;
-  beforeAll(async () => {
-    run = await simulateTemplate('win-back', store, from, { models: true });
-  }, 300_000);
-  afterAll(() => run?.close());
+  const run = simulatedTemplate('win-back', store, from, { models: true });
 
   it('reaches only lapsed customers (no order for over a year), with at most two tries', async () => {
-    const first = run.emailsAt('try-1');
+    const first = run().emailsAt('try-1');
     expect(first.length).toBeGreaterThan(3);
     for (const e of first) {
-      const c = run.truth.get(await run.externalId(e.customerId))!;
+      const c = run().truth.get(await run().externalId(e.customerId))!;
       const before = c.orders.filter((o) => o.orderedAt <= e.createdAt);
       expect(before.length).toBeGreaterThan(0);
       expect(e.createdAt - before[before.length - 1]!.orderedAt).toBeGreaterThan(365 * DAY);
     }
     const perRun = new Map<number, number>();
-    for (const e of run.emails) perRun.set(e.runId, (perRun.get(e.runId) ?? 0) + 1);
+    for (const e of run().emails) perRun.set(e.runId, (perRun.get(e.runId) ?? 0) + 1);
     expect(Math.max(...perRun.values())).toBeLessThanOrEqual(2);
   });
 
   it('sends the second try 14 days after the first, only to customers who did not come back', async () => {
-    const firstAt = new Map(run.emailsAt('try-1').map((e) => [e.runId, e.createdAt]));
-    for (const e of run.emailsAt('try-2')) {
+    const firstAt = new Map(run().emailsAt('try-1').map((e) => [e.runId, e.createdAt]));
+    for (const e of run().emailsAt('try-2')) {
       const at = firstAt.get(e.runId)!;
       expect(e.createdAt - at).toBe(14 * DAY);
-      const c = run.truth.get(await run.externalId(e.customerId))!;
+      const c = run().truth.get(await run().externalId(e.customerId))!;
       expect(c.orders.some((o) => o.orderedAt > at && o.orderedAt <= e.createdAt)).toBe(false);
     }
     // Everyone whose 14 days ran out without an order got the second try.
     let due = 0;
     for (const [runId, at] of firstAt) {
       if (at + 14 * DAY > end.getTime()) continue;
-      const r = (await run.storage.runs.get(runId))!;
-      const c = run.truth.get(await run.externalId(r.customerId))!;
+      const r = (await run().storage.runs.get(runId))!;
+      const c = run().truth.get(await run().externalId(r.customerId))!;
       if (!c.orders.some((o) => o.orderedAt > at && o.orderedAt <= at + 14 * DAY)) due++;
     }
-    expect(run.emailsAt('try-2')).toHaveLength(due);
+    expect(run().emailsAt('try-2')).toHaveLength(due);
   });
 });
