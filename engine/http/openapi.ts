@@ -9,6 +9,11 @@ const jsonSchema = (s: z.ZodType): JsonSchema => {
   return rest;
 };
 
+const responseSchema = (s: z.ZodType): JsonSchema => {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io: 'output', unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
+  return rest;
+};
+
 const errorSchema: JsonSchema = {
   type: 'object',
   required: ['error'],
@@ -41,7 +46,7 @@ export function openApiDocument(table: RouteTable, info: { version: string }): J
       ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(body) } } } } : {}),
       ...(r.access === 'public' ? { security: [] } : { security: [{ bearer: [] }, { session: [] }], 'x-access': SECURITY[r.access] }),
       responses: {
-        [String(r.status ?? 200)]: { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } },
+        [String(r.status ?? 200)]: { description: 'OK', content: { 'application/json': { schema: r.response ? responseSchema(r.response) : { type: 'object' } } } },
         '4XX': { description: "The caller's mistake; `field` names the offending input", content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
       },
     };

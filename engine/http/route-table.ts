@@ -43,6 +43,8 @@ export interface RouteDef<B extends z.ZodType | undefined = undefined, Q extends
   before?: RequestHandler[];
   /** Success status (default 200). */
   status?: number;
+  /** The success body, for the OpenAPI document. */
+  response?: z.ZodType;
   /** Callable from any web page (a shop's site sends tracking from the browser): CORS without credentials, so cookies never ride along. */
   cors?: boolean;
   /** A JSON result is sent as the response; return undefined after writing `res` yourself. */

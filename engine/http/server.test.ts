@@ -28,6 +28,7 @@ describe('OpenAPI and docs', () => {
     expect(JSON.stringify(batch.properties.batch.items)).toContain('"order"');
     expect(doc.paths['/api/customers'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['search', 'limit', 'offset']));
     expect(doc.paths['/healthz'].get.security).toEqual([]);
+    expect(doc.paths['/api/batch'].post.responses['200'].content['application/json'].schema.properties.rejected.items.required).toEqual(['index', 'field', 'reason']);
   });
 
   it('serves a readable API page', async () => {

@@ -18,6 +18,14 @@ const batchBody = z.object({
   batch: z.array(z.unknown()).min(1, 'send at least one item').max(MAX_BATCH, `at most ${MAX_BATCH} items per request; split the batch`),
 });
 
+const okResponse = z.object({ ok: z.literal(true), duplicate: z.boolean().describe('true when the idempotency key (or order id) was seen before: nothing new was stored') });
+const batchResponse = z.object({
+  ok: z.boolean().describe('false when any item was rejected'),
+  accepted: z.object({ identify: z.number().int(), track: z.number().int(), order: z.number().int() }),
+  duplicates: z.number().int().describe('events and orders already stored by an earlier request'),
+  rejected: z.array(z.object({ index: z.number().int(), field: z.string(), reason: z.string() })),
+});
+
 export interface ItemRejection {
   index: number;
   field: string;
@@ -40,6 +48,7 @@ export function ingestRoutes(t: RouteTable, ctx: ApiContext): void {
     summary: 'Create or update a customer with traits (attributes merge; null removes one)',
     access: 'ingest',
     body: identifySchema,
+    response: z.object({ ok: z.literal(true) }),
     before,
     cors: true,
     handler: async ({ body }) => {
@@ -58,6 +67,7 @@ export function ingestRoutes(t: RouteTable, ctx: ApiContext): void {
     before,
     cors: true,
     status: 202,
+    response: okResponse,
     handler: async ({ body }) => {
       const r = await trackEvents(storage, clock, [body]);
       count('track', r.accepted, r.duplicates, 0);
@@ -74,6 +84,7 @@ export function ingestRoutes(t: RouteTable, ctx: ApiContext): void {
     before,
     cors: true,
     status: 202,
+    response: okResponse,
     handler: async ({ body }) => {
       const r = await recordOrders(storage, clock, [body]);
       count('order', r.accepted, r.duplicates, 0);
@@ -89,6 +100,7 @@ export function ingestRoutes(t: RouteTable, ctx: ApiContext): void {
     body: batchBody,
     docBody: z.object({ batch: z.array(batchItemSchema).min(1).max(MAX_BATCH) }),
     bodyLimit: '20mb',
+    response: batchResponse,
     before,
     cors: true,
     handler: async ({ body }) => {
