@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { get } from '../api.ts';
-import { errorText, fmtInt } from '../format.ts';
+import { errorText, fmtDate, fmtInt } from '../format.ts';
 import type { Insights as InsightsData } from '../types.ts';
 
 interface HoldoutLike {
@@ -19,8 +19,33 @@ export function findHoldouts(report: unknown, path: string[] = []): { name: stri
   return Object.entries(r).flatMap(([k, v]) => findHoldouts(v, [...path, k]));
 }
 
+/** Why parts of a report are missing: every `reason`, `skipped` and `warnings` text in it. */
+export function notesOf(report: unknown): string[] {
+  if (!report || typeof report !== 'object') return [];
+  return Object.entries(report as Record<string, unknown>).flatMap(([k, v]) => {
+    if ((k === 'reason' || k === 'skipped') && typeof v === 'string') return [v];
+    if (k === 'warnings' && Array.isArray(v)) return v.filter((w): w is string => typeof w === 'string');
+    return typeof v === 'object' ? notesOf(v) : [];
+  });
+}
+
 const AXIS = { fontSize: 12, fill: '#64748b' };
 const BAR = '#4f46e5';
+
+/** Customers per category as bars: the lifecycle and CLV charts share this look. */
+function Bars({ data, x, color }: { data: { count: number }[]; x: string; color: string }) {
+  return (
+    <ResponsiveContainer width="100%" height={240}>
+      <BarChart data={data} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
+        <CartesianGrid vertical={false} stroke="#eef0f4" />
+        <XAxis dataKey={x} tick={AXIS} tickLine={false} axisLine={false} />
+        <YAxis tick={AXIS} tickLine={false} axisLine={false} width={48} allowDecimals={false} />
+        <Tooltip />
+        <Bar dataKey="count" name="Customers" fill={color} radius={[4, 4, 0, 0]} />
+      </BarChart>
+    </ResponsiveContainer>
+  );
+}
 
 export function Insights() {
   const [data, setData] = useState<InsightsData | null>(null);
@@ -49,15 +74,7 @@ export function Insights() {
         <article className="card chart">
           <h2>Lifecycle stages</h2>
           {lifecycle.length ? (
-            <ResponsiveContainer width="100%" height={240}>
-              <BarChart data={lifecycle} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
-                <CartesianGrid vertical={false} stroke="#eef0f4" />
-                <XAxis dataKey="stage" tick={AXIS} tickLine={false} axisLine={false} />
-                <YAxis tick={AXIS} tickLine={false} axisLine={false} width={48} />
-                <Tooltip />
-                <Bar dataKey="count" name="Customers" fill={BAR} radius={[4, 4, 0, 0]} />
-              </BarChart>
-            </ResponsiveContainer>
+            <Bars data={lifecycle} x="stage" color={BAR} />
           ) : (
             <p className="muted">No scores yet: the scoring job has not run.</p>
           )}
@@ -92,15 +109,7 @@ export function Insights() {
         <article className="card chart">
           <h2>Predicted customer lifetime value</h2>
           {clv.length ? (
-            <ResponsiveContainer width="100%" height={240}>
-              <BarChart data={clv} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
-                <CartesianGrid vertical={false} stroke="#eef0f4" />
-                <XAxis dataKey="range" tick={AXIS} tickLine={false} axisLine={false} />
-                <YAxis tick={AXIS} tickLine={false} axisLine={false} width={48} />
-                <Tooltip />
-                <Bar dataKey="count" name="Customers" fill="#0891b2" radius={[4, 4, 0, 0]} />
-              </BarChart>
-            </ResponsiveContainer>
+            <Bars data={clv} x="range" color="#0891b2" />
           ) : (
             <p className="muted">No CLV predictions yet.</p>
           )}
@@ -139,10 +148,25 @@ export function Insights() {
             </ResponsiveContainer>
           </article>
         ))}
-        {!data.modelReport && (
+        {models.length === 0 && (
           <article className="card chart">
             <h2>Model report</h2>
-            <p className="muted">No model has been fitted yet. Run the scoring job (foresight models) to see AUC and calibration.</p>
+            {data.modelReport ? (
+              <>
+                <p>
+                  Scored {fmtInt(Number(data.modelReport.customers ?? 0))} customers
+                  {typeof data.modelReport.scoredAt === 'string' && <> on {fmtDate(data.modelReport.scoredAt)}</>}.
+                </p>
+                {notesOf(data.modelReport).map((n) => (
+                  <p key={n} className="muted small">
+                    {n}
+                  </p>
+                ))}
+                <p className="muted small">AUC and calibration appear here once a model can be checked on held-out customers.</p>
+              </>
+            ) : (
+              <p className="muted">No model has been fitted yet. The scoring job runs nightly, or on demand with foresight models.</p>
+            )}
           </article>
         )}
       </div>
