@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,5 +73,29 @@ describe('defaultLiveDays', () => {
     expect(defaultLiveDays(5000)).toBe(60);
     expect(defaultLiveDays(200_000)).toBe(15);
     expect(defaultLiveDays(1_000_000)).toBe(3);
+  });
+});
+
+describe('foresight demo', () => {
+  it('refuses to recreate a database that holds real customers, naming --db', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'foresight-demo-cli-'));
+    try {
+      const file = path.join(dir, 'shop.db');
+      const storage = openSqlite(file);
+      await storage.customers.upsert([{ externalId: 'real-1', email: 'ana@shop.example' }], 0);
+      await storage.close();
+      const bin = path.resolve(import.meta.dirname, '../../bin/foresight.js');
+      const r = await new Promise<{ code: number; stderr: string }>((resolve) =>
+        execFile(process.execPath, [bin, 'demo', '--db', file, '--port', '0'], (err, _out, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stderr })),
+      );
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--db: ".*shop\.db" holds customers that are not demo data/);
+      const again = openSqlite(file);
+      expect(await again.customers.count()).toBe(1);
+      await again.close();
+      expect(existsSync(file)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

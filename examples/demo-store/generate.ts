@@ -46,6 +46,8 @@ export interface DemoStoreOptions {
 export const DEFAULT_BGNBD: BgnbdParams = { r: 0.9, alpha: 6, a: 1, b: 4 };
 export const MIN_CUSTOMERS = 1;
 export const MAX_CUSTOMERS = 1_000_000;
+/** Every demo customer's address ends so: recognisably not a real person's. */
+export const DEMO_EMAIL_DOMAIN = '@demo.foresight.test';
 
 export type BuyerKind = 'prospect' | 'bgnbd' | 'replenisher';
 
@@ -145,7 +147,7 @@ export function demoCustomer(options: DemoStoreOptions, index: number): DemoCust
   const c: DemoCustomer = {
     index,
     externalId,
-    email: `${externalId}@demo.foresight.test`,
+    email: `${externalId}${DEMO_EMAIL_DOMAIN}`,
     timezone: region.timezone,
     attributes: { first_name: FIRST_NAMES[rng.int(FIRST_NAMES.length)], country: region.country, favourite_category: favourite, signup_at: new Date(signupAt).toISOString() },
     signupAt,

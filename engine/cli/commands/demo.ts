@@ -1,7 +1,7 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import { startDemo } from '../../../examples/demo-store/demo.ts';
-import { MAX_CUSTOMERS } from '../../../examples/demo-store/generate.ts';
+import { DEMO_EMAIL_DOMAIN, MAX_CUSTOMERS } from '../../../examples/demo-store/generate.ts';
 import { SystemClock } from '../../core/clock.ts';
 import { ForesightError } from '../../core/errors.ts';
 import { openSqlite } from '../../storage/sqlite/index.ts';
@@ -13,6 +13,20 @@ function wholeNumber(flag: string, value: string, min: number, max: number): num
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) throw new ForesightError('invalid_input', `${flag}: "${value}" must be a whole number from ${min} to ${max.toLocaleString('en')}`, { field: flag });
   return n;
+}
+
+/** The demo recreates its database on every start: never a file holding anything but an earlier demo shop. */
+async function refuseForeignDatabase(file: string): Promise<void> {
+  if (!existsSync(file)) return;
+  const storage = openSqlite(file);
+  try {
+    const [first] = await storage.customers.list({ limit: 1, offset: 0 });
+    if (first && !first.email?.endsWith(DEMO_EMAIL_DOMAIN)) {
+      throw new ForesightError('invalid_input', `--db: "${file}" holds customers that are not demo data; the demo recreates its database, so give it another file (default ./foresight-demo.db)`, { field: '--db' });
+    }
+  } finally {
+    await storage.close();
+  }
 }
 
 export function registerDemoCommand(program: Command): void {
@@ -31,6 +45,7 @@ export function registerDemoCommand(program: Command): void {
       const base = cliConfig({ port: opts.port, db: opts.db });
       // The demo signs in with known credentials unless the environment names an admin.
       const config = { ...base, adminEmail: base.adminEmail ?? DEMO_ADMIN.email, adminPassword: base.adminPassword ?? DEMO_ADMIN.password };
+      await refuseForeignDatabase(config.db);
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${config.db}${suffix}`, { force: true });
       const storage = openSqlite(config.db);
       const demo = await startDemo({
