@@ -50,7 +50,7 @@ describe('operations', () => {
     expect(res.headers.get('content-type')).toMatch(/text\/plain/);
     expect(res.body).toMatch(/^foresight_ingested_total\{kind="track",outcome="accepted"\} 1$/m);
     expect(res.body).toMatch(/^foresight_events_backlog 1$/m);
-    for (const name of ['foresight_runs_advanced_total', 'foresight_sends_total', 'foresight_send_failures_total', 'foresight_scheduler_lag_seconds', 'foresight_http_requests_total']) expect(res.body).toContain(`# TYPE ${name}`);
+    for (const name of ['foresight_runs_due', 'foresight_runs_advanced_total', 'foresight_sends_total', 'foresight_send_failures_total', 'foresight_scheduler_lag_seconds', 'foresight_http_requests_total']) expect(res.body).toContain(`# TYPE ${name}`);
   });
 
   it('answers JSON errors for unknown API routes', async () => {

@@ -43,6 +43,14 @@ export class Metrics {
       },
     });
     new Gauge({
+      name: 'foresight_runs_due',
+      help: 'Journey runs due now and not yet moved (the due backlog)',
+      registers: [this.registry],
+      async collect() {
+        this.set(await storage.ops.dueRuns(clock.now().getTime()));
+      },
+    });
+    new Gauge({
       name: 'foresight_outbox_pending',
       help: 'Deliveries waiting to be sent',
       registers: [this.registry],

@@ -254,6 +254,14 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await s.auth.useApiKey('kh', 9)).toBeNull();
   });
 
+  withStorage('ops: counts due open runs only', async (s) => {
+    const id = await s.runs.reserveIds(3);
+    await s.runs.commit([unit({ inserts: [run(id, 1, { wakeAt: 100 }), run(id + 1, 2, { wakeAt: 500 }), run(id + 2, 3, { wakeAt: 50, status: 'completed' })] })], 0);
+    expect(await s.ops.dueRuns(99)).toBe(0);
+    expect(await s.ops.dueRuns(100)).toBe(1);
+    expect(await s.ops.dueRuns(1000)).toBe(2);
+  });
+
   withStorage('privacy: erase removes personal data, keeps counts, ends open runs', async (s) => {
     const [id] = await s.customers.upsert([{ externalId: 'c1', email: 'a@x.io', attributes: { name: 'Ann' }, consent: { email: true } }], 1);
     await s.events.insert([{ customerId: id!, type: 'view', properties: { url: '/me' }, occurredAt: 2, idempotencyKey: 'e1' }], 2);

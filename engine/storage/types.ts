@@ -339,6 +339,12 @@ export interface AuthStore {
   revokeApiKey(id: number, now: number): Promise<boolean>;
 }
 
+/** Numbers for operations dashboards (/metrics). */
+export interface OpsStore {
+  /** Open runs whose wake time has come by `now` but that no worker has moved yet: the due backlog. */
+  dueRuns(now: number): Promise<number>;
+}
+
 export interface PrivacyStore {
   /**
    * Removes a customer's personal data in one transaction: profile fields,
@@ -444,6 +450,7 @@ export interface Storage {
   segments: SegmentStore;
   auth: AuthStore;
   privacy: PrivacyStore;
+  ops: OpsStore;
   suppressions: SuppressionStore;
   sends: SendLogStore;
   models: ModelStore;

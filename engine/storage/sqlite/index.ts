@@ -11,6 +11,7 @@ import { sqliteJourneys } from './journeys.ts';
 import { sqliteSendLog, sqliteSuppressions } from './messaging.ts';
 import { sqliteModels } from './models.ts';
 import { sqliteOrders } from './orders.ts';
+import { sqliteOps } from './ops.ts';
 import { sqliteOutbox } from './outbox.ts';
 import { sqlitePrivacy } from './privacy.ts';
 import { sqliteRuns } from './runs.ts';
@@ -52,6 +53,7 @@ export function openSqlite(file: string): SqliteStorage {
     segments: sqliteSegments(d),
     auth: sqliteAuth(d),
     privacy: sqlitePrivacy(db),
+    ops: sqliteOps(db),
     suppressions: sqliteSuppressions(db),
     sends: sqliteSendLog(db),
     models: sqliteModels(db),
