@@ -240,11 +240,17 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
     [history, setNodes, snapshot],
   );
 
+  // A readable view of the whole journey (or of its start, when it is long).
+  const showAll = useCallback(() => {
+    const el = document.querySelector('.canvas');
+    if (el) void flow.setViewport(initialViewport(flow.getNodesBounds(snapshotRef.current.nodes), el.clientWidth, el.clientHeight), { duration: 300 });
+  }, [flow]);
+
   const layout = useCallback(() => {
     history.record(snapshot());
     setNodes((ns) => autoLayout(ns, snapshotRef.current.edges));
-    requestAnimationFrame(() => flow.fitView({ padding: 0.2, duration: 300 }));
-  }, [flow, history, setNodes, snapshot]);
+    requestAnimationFrame(showAll);
+  }, [history, setNodes, showAll, snapshot]);
 
   const deleteSelected = useCallback(() => {
     const s = snapshotRef.current;
@@ -278,9 +284,8 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
   useEffect(() => {
     if (!nodesInitialized || viewed.current) return;
     viewed.current = true;
-    const el = document.querySelector('.canvas');
-    if (el) void flow.setViewport(initialViewport(flow.getNodesBounds(snapshotRef.current.nodes), el.clientWidth, el.clientHeight));
-  }, [nodesInitialized, flow]);
+    showAll();
+  }, [nodesInitialized, showAll]);
 
   useShortcuts({
     undo,

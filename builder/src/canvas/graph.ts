@@ -129,7 +129,7 @@ export function needsLayout(nodes: readonly JNode[], edges: readonly JEdge[], po
 /** Left-to-right layered layout (dagre), keeping each node's measured size. */
 export function autoLayout(nodes: readonly JNode[], edges: readonly JEdge[], portCount: (n: JNode) => number = () => 1): JNode[] {
   const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: 'LR', nodesep: 36, ranksep: 90, marginx: 20, marginy: 20 });
+  g.setGraph({ rankdir: 'LR', nodesep: 32, ranksep: 60, marginx: 20, marginy: 20 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const n of nodes) g.setNode(n.id, sizeOf(n, portCount));
   for (const e of edges) if (g.hasNode(e.source) && g.hasNode(e.target)) g.setEdge(e.source, e.target);
