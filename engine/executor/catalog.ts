@@ -7,6 +7,8 @@ export interface LiveTrigger {
   journey: CompiledJourney;
   nodeId: string;
   spec: TriggerSpec;
+  /** When the journey first went live: older events (a backlog processed late) never enroll. */
+  liveSince: number;
 }
 
 /**
@@ -35,9 +37,10 @@ export class JourneyCatalog {
       this.statuses.set(j.id, j.status);
       if (j.status !== 'live' || j.liveVersion === null) continue;
       const compiled = await this.version(j.id, j.liveVersion);
+      const liveSince = Math.min(...(await this.storage.journeys.versions(j.id)).map((v) => v.publishedAt));
       for (const t of compiled.triggers) {
         const list = triggers.get(t.spec.event) ?? [];
-        list.push({ journey: compiled, nodeId: t.nodeId, spec: t.spec });
+        list.push({ journey: compiled, nodeId: t.nodeId, spec: t.spec, liveSince });
         triggers.set(t.spec.event, list);
       }
     }

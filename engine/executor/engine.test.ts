@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { defineNode } from '../plugin/define-node.ts';
 import { createHarness, type Harness } from '../testing/harness.ts';
 import { builtinRegistry } from '../../nodes/index.ts';
+import { trackEvents } from '../ingest/ingest.ts';
 import { Engine } from './engine.ts';
 
 const DAY = 86_400_000;
@@ -63,6 +64,17 @@ describe('engine', () => {
     const stats = await h.journeys.stats('welcome');
     expect(stats.enrolled).toBe(2);
     expect(stats.nodes.vip).toMatchObject({ entered: 2, ports: { yes: 1, no: 1 } });
+  });
+
+  it('does not enroll events that happened before the journey went live, even when processed after', async () => {
+    h = createHarness();
+    const before = new Date(h.clock.now().getTime() - DAY);
+    // A backlog: stored, not yet processed, when the journey is published.
+    await trackEvents(h.storage, h.clock, [{ customerId: 'old', type: 'signup', occurredAt: before }]);
+    await h.journeys.deploy(journey());
+    await h.track([{ customerId: 'new', type: 'signup' }]);
+    expect(await h.runsOf('old')).toEqual([]);
+    expect(await h.runsOf('new')).toHaveLength(1);
   });
 
   it('ignores a repeated idempotency key', async () => {

@@ -155,7 +155,7 @@ export class Engine {
           if (await this.onOpenRunEvent(w, j, e, subject, services, now, unit)) touched.add(w);
         }
         for (const t of this.catalog.triggersFor(e.type)) {
-          if (!matchesAll(subject, t.spec.where)) continue;
+          if (e.occurredAt < t.liveSince || !matchesAll(subject, t.spec.where)) continue;
           const j = t.journey;
           if (working.some((w) => w.run.journeyId === j.id && (w.run.status === 'waiting' || w.run.status === 'active'))) continue;
           const last = lastEntries.get(j.id)?.get(customerId);
