@@ -58,9 +58,9 @@ export function createEmailEffect(options: MailOptions): EffectHandler {
 
     const links = new MessageLinks(publicUrl, secret, { customerId: customer.id, key: item.key, journeyId: item.journeyId, nodeId: item.nodeId });
     const unsubscribe = links.unsubscribe;
+    const context = emailContext(customer, await ctx.storage.scores.forCustomer(customer.id), { links: { unsubscribe } });
     let rendered;
     try {
-      const context = emailContext(customer, await ctx.storage.scores.forCustomer(customer.id), { links: { unsubscribe } });
       rendered = renderEmail({ subject: p.subject, html: p.html, text: p.text }, context);
     } catch (err) {
       return { status: 'failed', reason: `template: ${errorMessage(err)}` };

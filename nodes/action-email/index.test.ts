@@ -284,6 +284,17 @@ describe('action.email', () => {
     });
   });
 
+  it('records a template that fails while rendering as failed, naming the field, and sends nothing', async () => {
+    const w = await world();
+    await w.h.identify([{ customerId: 'ann', email: 'ann@example.com' }]);
+    await w.h.journeys.deploy(emailJourney('welcome', 'signup', simple('Welcome', { html: '<p>{{money 5 "not-a-currency"}}</p>' })));
+    await w.h.track([{ customerId: 'ann', type: 'signup' }]);
+    const [entry] = await outbox(w, 'ann');
+    expect(entry!.status).toBe('failed');
+    expect(entry!.lastError).toMatch(/^template: html: .*currency/i);
+    expect(w.smtp.mails).toHaveLength(0);
+  });
+
   it('rejects a template with a syntax error when the journey is validated, naming the field', async () => {
     const w = await world();
     await expect(w.h.journeys.deploy(emailJourney('bad', 'signup', simple('ok', { html: '<p>{{#each items}}</p>' })))).rejects.toThrow(/html/);
