@@ -18,8 +18,7 @@ import { DEFAULT_LIMITS, type ApiContext, type ApiLimits } from './http/context.
 import type { RouteTable } from './http/route-table.ts';
 import { JourneyService } from './journeys.ts';
 import { createTrackingRouter } from './messaging/tracking-router.ts';
-import { emitAnniversaries } from './jobs/anniversaries.ts';
-import { refreshSegments } from './jobs/segment-refresh.ts';
+import { registerNodeJobs } from './jobs/index.ts';
 import { registerModelJobs } from './models/job.ts';
 import { createLogger } from './ops/logger.ts';
 import { Metrics } from './ops/metrics.ts';
@@ -83,9 +82,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const engine = new Engine({ storage, registry, clock, providers: defaultProviders(storage) });
   const scheduler = new Scheduler({ engine, clock, pollMs: opts.pollMs, onError: (err, where) => log.error({ err, where }, `scheduler: ${where}: ${errorMessage(err)}`) });
   registerModelJobs(scheduler, { storage, clock, onReport: (r) => log.info({ customers: r.customers, moved: r.moved, woken: r.woken, skipped: r.skipped }, 'models scored') });
-  // Segment entries feed trigger.segment journeys; anniversaries are checked hourly since trigger.date fires at a local hour.
-  scheduler.schedule('segments.refresh', '*/15 * * * *', async () => log.info(await refreshSegments(storage, clock), 'segments refreshed'));
-  scheduler.schedule('anniversaries', '5 * * * *', async () => log.info(await emitAnniversaries(storage, clock, registry), 'anniversaries emitted'));
+  // Segment entries (full refresh plus event-driven re-checks) feed trigger.segment; anniversaries feed trigger.date.
+  registerNodeJobs(scheduler, { storage, clock, registry });
 
   const metrics = new Metrics(storage, clock);
   metrics.attachEngine(engine);

@@ -66,6 +66,8 @@ describe('authentication', () => {
     expect(setCookie).toMatch(/foresight_session=/);
     expect(setCookie).toMatch(/HttpOnly/i);
     expect(setCookie).toMatch(/SameSite=Strict/i);
+    // Lifetime from the server's clock, not a date the browser compares with its own clock.
+    expect(setCookie).toMatch(/Max-Age=\d+/);
     const body = (await res.json()) as { user: { email: string; role: string }; csrfToken: string };
     expect(body.user).toEqual({ email: ADMIN.email, role: 'admin' });
     const cookie = setCookie.split(';')[0]!;

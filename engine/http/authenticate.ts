@@ -12,8 +12,9 @@ export function readCookie(header: string | undefined, name: string): string | u
   return undefined;
 }
 
-export function setSessionCookie(res: Response, token: string, expiresAt: number, secure: boolean): void {
-  res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure, path: '/', expires: new Date(expiresAt) });
+/** `Max-Age`, not `Expires`: the browser's wall clock must not matter when the server runs on a virtual clock. */
+export function setSessionCookie(res: Response, token: string, lifetimeMs: number, secure: boolean): void {
+  res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: Math.max(0, lifetimeMs) });
 }
 
 export function clearSessionCookie(res: Response, secure: boolean): void {
