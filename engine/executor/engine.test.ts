@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { defineNode } from '../plugin/define-node.ts';
 import { createHarness, type Harness } from '../testing/harness.ts';
+import { testRegistry } from '../testing/test-nodes.ts';
 import { builtinRegistry } from '../../nodes/index.ts';
 import { trackEvents } from '../ingest/ingest.ts';
 import { Engine } from './engine.ts';
@@ -293,5 +294,46 @@ describe('engine with two workers', () => {
     const stats = await h.journeys.stats('welcome');
     expect(stats.nodes.vip!.entered).toBe(300);
     expect(stats.statuses.completed).toBe(300);
+  });
+});
+
+describe('outbox delivery', () => {
+  it('delivers customers concurrently, each customer in order, every entry once', async () => {
+    const registry = testRegistry();
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const delivered: string[] = [];
+    registry.registerEffect('test', async (item) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      // A real network round trip, so lanes genuinely overlap.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      delivered.push(`${String(item.payload.customer)}:${String(item.payload.tag)}`);
+      inFlight--;
+      return { status: 'sent' };
+    });
+    h = createHarness({ registry });
+    await h.journeys.deploy({
+      id: 'two-sends',
+      name: 'Two sends',
+      settings: { reentry: 'once' },
+      nodes: [
+        { id: 'start', type: 'trigger.event', config: { event: 'signup' } },
+        { id: 'first', type: 'test.enqueue', config: { tag: 'first' } },
+        { id: 'second', type: 'test.enqueue', config: { tag: 'second' } },
+        { id: 'end', type: 'flow.exit', config: {} },
+      ],
+      edges: [
+        { id: 'e1', source: 'start', sourceHandle: 'next', target: 'first' },
+        { id: 'e2', source: 'first', sourceHandle: 'next', target: 'second' },
+        { id: 'e3', source: 'second', sourceHandle: 'next', target: 'end' },
+      ],
+    });
+    const customers = Array.from({ length: 20 }, (_, i) => `c${i}`);
+    await h.track(customers.map((customerId) => ({ customerId, type: 'signup' })));
+    expect(delivered).toHaveLength(40);
+    expect(new Set(delivered).size).toBe(40);
+    expect(maxInFlight).toBeGreaterThan(1);
+    for (const c of customers) expect(delivered.indexOf(`${c}:first`)).toBeLessThan(delivered.indexOf(`${c}:second`));
   });
 });

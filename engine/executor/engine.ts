@@ -23,6 +23,8 @@ export interface EngineOptions {
   providers?: ServiceProviders;
   /** Delivery retries: delays between attempts; after the last one an entry is marked failed. */
   retryDelaysMs?: number[];
+  /** Outbox entries delivered concurrently (per customer always in order). */
+  deliveryLanes?: number;
 }
 
 export interface EngineStats {
@@ -70,6 +72,7 @@ export class Engine {
   private readonly leaseMs: number;
   private readonly providers: ServiceProviders;
   private readonly retryDelays: number[];
+  private readonly deliveryLanes: number;
 
   constructor(opts: EngineOptions) {
     this.storage = opts.storage;
@@ -81,6 +84,7 @@ export class Engine {
     this.leaseMs = opts.leaseMs ?? 60_000;
     this.providers = opts.providers ?? {};
     this.retryDelays = opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS;
+    this.deliveryLanes = Math.max(1, opts.deliveryLanes ?? 8);
   }
 
   private lease(limit = this.batchSize) {
@@ -316,8 +320,19 @@ export class Engine {
     const items = await this.storage.outbox.claim(this.lease(limit));
     if (items.length === 0) return 0;
     const profiles = await this.profiles(items.map((i) => i.customerId));
-    const results = [];
-    for (const item of items) results.push(await this.deliver(item, profiles.get(item.customerId) ?? null));
+    // Deliveries wait on the network: run several lanes at once. One customer's
+    // entries stay in one lane, in order, so per-customer checks (frequency cap) see each send.
+    const lanes: OutboxRecord[][] = Array.from({ length: Math.min(this.deliveryLanes, items.length) }, () => []);
+    for (const item of items) lanes[item.customerId % lanes.length]!.push(item);
+    const results = (
+      await Promise.all(
+        lanes.map(async (lane) => {
+          const out = [];
+          for (const item of lane) out.push(await this.deliver(item, profiles.get(item.customerId) ?? null));
+          return out;
+        }),
+      )
+    ).flat();
     await this.storage.outbox.settle(results, this.clock.now().getTime());
     return items.length;
   }
