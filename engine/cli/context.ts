@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { builtinRegistry } from '../../nodes/index.ts';
+import { builtinRegistry, type BuiltinOptions } from '../../nodes/index.ts';
 import { loadConfig, type Config, type ConfigOverrides } from '../config.ts';
 import { ForesightError, errorMessage } from '../core/errors.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
@@ -10,8 +10,8 @@ export function cliConfig(flags: ConfigOverrides = {}): Config {
 }
 
 /** The built-in nodes (with mail and webhook delivery as configured) plus every configured plugin. */
-export async function cliRegistry(config: Config): Promise<NodeRegistry> {
-  const registry = builtinRegistry(config.messaging);
+export async function cliRegistry(config: Config, extra: Pick<BuiltinOptions, 'mailTransport'> = {}): Promise<NodeRegistry> {
+  const registry = builtinRegistry({ ...config.messaging, ...extra });
   for (const p of config.plugins) await registry.load(p);
   return registry;
 }

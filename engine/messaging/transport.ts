@@ -7,6 +7,14 @@ export interface MailTransport {
   sendMail(message: Mail.Options): Promise<{ messageId?: string; rejected?: unknown[] }>;
 }
 
+/**
+ * Composes each message in full (MIME, headers, links) and keeps it in memory
+ * instead of delivering it: for the demo on a machine without a mail server.
+ */
+export function previewTransport(): MailTransport {
+  return nodemailer.createTransport({ streamTransport: true, buffer: true });
+}
+
 /** An SMTP transport from a URL such as `smtp://user:pass@mail.example.com:587` or `smtps://…`. */
 export function smtpTransport(url: string): MailTransport {
   let parsed: URL;

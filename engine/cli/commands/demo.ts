@@ -1,13 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import { startDemo } from '../../../examples/demo-store/demo.ts';
 import { DEMO_EMAIL_DOMAIN, MAX_CUSTOMERS } from '../../../examples/demo-store/generate.ts';
 import { SystemClock } from '../../core/clock.ts';
 import { ForesightError } from '../../core/errors.ts';
+import { previewTransport } from '../../messaging/transport.ts';
 import { openSqlite } from '../../storage/sqlite/index.ts';
 import { cliConfig, cliRegistry } from '../context.ts';
 
 const DEMO_ADMIN = { email: 'demo@foresight.test', password: 'foresight-demo' };
+const DEMO_SENDER = 'Foresight demo <shop@foresight.test>';
 
 function wholeNumber(flag: string, value: string, min: number, max: number): number {
   const n = Number(value);
@@ -44,14 +47,21 @@ export function registerDemoCommand(program: Command): void {
       const speed = wholeNumber('--speed', opts.speed, 1, 10_000_000);
       const base = cliConfig({ port: opts.port, db: opts.db });
       // The demo signs in with known credentials unless the environment names an admin.
-      const config = { ...base, adminEmail: base.adminEmail ?? DEMO_ADMIN.email, adminPassword: base.adminPassword ?? DEMO_ADMIN.password };
+      const config = {
+        ...base,
+        adminEmail: base.adminEmail ?? DEMO_ADMIN.email,
+        adminPassword: base.adminPassword ?? DEMO_ADMIN.password,
+        // Signed links and a sender so every mail can be composed; the secret lives for this run only.
+        messaging: { ...base.messaging, secret: base.messaging.secret ?? randomBytes(32).toString('hex'), mailFrom: base.messaging.mailFrom ?? DEMO_SENDER },
+      };
       await refuseForeignDatabase(config.db);
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${config.db}${suffix}`, { force: true });
       const storage = openSqlite(config.db);
       const demo = await startDemo({
         config,
         storage,
-        registry: await cliRegistry(config),
+        // Without a mail server the demo composes each mail and keeps it, so sends count as sent.
+        registry: await cliRegistry(config, config.messaging.smtpUrl ? {} : { mailTransport: previewTransport() }),
         clock: new SystemClock(),
         customers,
         seed,
@@ -60,6 +70,7 @@ export function registerDemoCommand(program: Command): void {
         say: (line) => console.log(line),
       });
       console.log(`\nForesight demo running at ${demo.server.url}; shop time runs ${speed.toLocaleString('en')}× faster than real time`);
+      if (!config.messaging.smtpUrl) console.log('Emails are composed but not delivered; set FORESIGHT_SMTP_URL to send them.');
       if (!base.adminEmail) console.log(`Sign in as ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}`);
       console.log('Stop with Ctrl+C.');
     });
