@@ -20,7 +20,10 @@ let failed = 0;
 try {
   const r = JSON.parse(readFileSync(results, 'utf8'));
   passed = r.numPassedTests;
-  failed = r.numFailedTests + (r.numFailedTestSuites ?? 0);
+  // A file that fails to load has no test results of its own; count it once. (numFailedTestSuites
+  // would also count every describe block around a failed test.)
+  const brokenFiles = r.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length;
+  failed = r.numFailedTests + brokenFiles;
 } catch {
   failed = 1;
 }

@@ -103,12 +103,17 @@ describe('builder in Chromium', () => {
 
     // Three nodes from the palette, dropped where a person would put them.
     const pane = page.locator('.react-flow__pane');
+    const view = () => page.locator('.react-flow__viewport').getAttribute('style');
+    const emptyView = await view();
     await page.locator('.palette-item[data-type="trigger.event"]').dragTo(pane, { targetPosition: { x: 140, y: 160 } });
     await page.locator('.palette-item[data-type="wait.delay"]').dragTo(pane, { targetPosition: { x: 400, y: 300 } });
     await page.getByLabel('Search nodes').fill('exit');
     await page.locator('.palette-item[data-type="flow.exit"]').dragTo(pane, { targetPosition: { x: 620, y: 440 } });
     await page.getByLabel('Search nodes').fill('');
     await expect.poll(() => page.locator('.jnode').count()).toBe(3);
+    // The view stays put under the marketer's drops (no jump to the first node).
+    await page.waitForTimeout(400);
+    expect(await view()).toBe(emptyView);
 
     await connect('trigger-event-1', 'next', 'wait-delay-1');
     await connect('wait-delay-1', 'next', 'flow-exit-1');

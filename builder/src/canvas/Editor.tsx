@@ -278,9 +278,10 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
   const redo = useCallback(() => restore(history.redo(snapshot())), [history, restore, snapshot]);
 
   // First view: the whole journey if it fits readably, else its start at a readable zoom.
-  // (Not the fitView prop: on an empty canvas it waits for the first dropped node and jumps the view.)
+  // (Not the fitView prop: on an empty canvas it waits for the first dropped node and jumps the view
+  // under the marketer's next drop; a journey opened empty keeps the view it starts with.)
   const nodesInitialized = useNodesInitialized();
-  const viewed = useRef(false);
+  const viewed = useRef(start.nodes.length === 0);
   useEffect(() => {
     if (!nodesInitialized || viewed.current) return;
     viewed.current = true;
