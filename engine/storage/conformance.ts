@@ -61,6 +61,8 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
       10,
     );
     expect(ids[1]).toBeNull();
+    expect([ids[0], ids[2], ids[3]].every((id) => typeof id === 'number')).toBe(true);
+    expect(new Set([ids[0], ids[2], ids[3]]).size).toBe(3);
     const claimed = await s.events.claim({ now: 10, owner: 'w1', leaseMs: 100, limit: 10 });
     expect(claimed.map((e) => e.type)).toEqual(['a', 'b']);
     expect(claimed[0]!.properties).toEqual({ n: 1 });
@@ -68,6 +70,34 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await s.events.claim({ now: 111, owner: 'w2', leaseMs: 100, limit: 10 })).toHaveLength(2);
     await s.runs.commit([unit({ eventIds: claimed.map((e) => e.id) })], 200);
     expect(await s.events.unprocessedCount()).toBe(0);
+  });
+
+  withStorage('returns each stored event its id and each duplicate null, in input order, across large batches', async (s) => {
+    // 200 inputs over 40 keys (repeats within and across the store's statement chunks); every fifth has no key.
+    const input = Array.from({ length: 200 }, (_, i) => ({
+      customerId: 1 + (i % 7),
+      type: 't',
+      properties: { i },
+      occurredAt: i,
+      idempotencyKey: i % 5 === 0 ? null : `k${i % 40}`,
+    }));
+    await s.events.insert([{ customerId: 1, type: 't', properties: { i: -1 }, occurredAt: 0, idempotencyKey: 'k1' }], 1);
+    const ids = await s.events.insert(input, 2);
+    const seen = new Set(['k1']);
+    const expected = input.map((e) => {
+      if (e.idempotencyKey === null) return true;
+      if (seen.has(e.idempotencyKey)) return false;
+      seen.add(e.idempotencyKey);
+      return true;
+    });
+    expect(expected.filter((fresh) => !fresh).length).toBeGreaterThan(100);
+    expect(ids.map((id) => id !== null)).toEqual(expected);
+    // Each id is the stored event made from that input.
+    for (const [n, id] of ids.entries()) {
+      if (id === null) continue;
+      const [stored] = await s.events.list(input[n]!.customerId, { since: n, limit: 1000 }).then((l) => l.filter((e) => e.id === id));
+      expect(stored?.properties).toEqual({ i: n });
+    }
   });
 
   withStorage('orders are unique by order id', async (s) => {

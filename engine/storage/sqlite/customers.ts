@@ -5,7 +5,8 @@ import { toCustomer } from './rows.ts';
 
 export function sqliteCustomers(db: Database): CustomerStore {
   const byExt = db.prepare('SELECT * FROM customers WHERE external_id = ?');
-  const idByExt = db.prepare('SELECT id FROM customers WHERE external_id = ?').pluck();
+  // One statement per batch: ids passed as a JSON array.
+  const idsByExt = db.prepare('SELECT external_id, id FROM customers WHERE external_id IN (SELECT value FROM json_each(?))').raw();
   const insert = db.prepare(
     'INSERT INTO customers (external_id, email, attributes, timezone, consent, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
@@ -36,12 +37,9 @@ export function sqliteCustomers(db: Database): CustomerStore {
     },
     async resolve(externalIds, now, create) {
       return db.transaction(() => {
-        const out = new Map<string, number>();
-        for (const ext of externalIds) {
-          if (out.has(ext)) continue;
-          let id = idByExt.get(ext) as number | undefined;
-          if (id === undefined && create) id = Number(insert.run(ext, null, '{}', null, '{}', now, now).lastInsertRowid);
-          if (id !== undefined) out.set(ext, id);
+        const out = new Map(externalIds.length ? (idsByExt.all(JSON.stringify(externalIds)) as [string, number][]) : []);
+        if (create) {
+          for (const ext of externalIds) if (!out.has(ext)) out.set(ext, Number(insert.run(ext, null, '{}', null, '{}', now, now).lastInsertRowid));
         }
         return out;
       })();

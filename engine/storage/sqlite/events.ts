@@ -1,10 +1,34 @@
 import type { Database } from 'better-sqlite3';
 import type { EventStore } from '../types.ts';
+import { CHUNK, multiRowInsert } from './bulk.ts';
 import { toEvent } from './rows.ts';
 
+/**
+ * Maps one multi-row insert's RETURNING rows back to its inputs: null for an input its
+ * idempotency key made a duplicate. Rows of one statement get ascending ids in VALUES
+ * order, so the sorted ids go to the inserted inputs in turn; of inputs sharing a key
+ * only the first can have been inserted.
+ */
+function idsInOrder(inputs: readonly { idempotencyKey?: string | null }[], rows: { id: number; key: string | null }[]): (number | null)[] {
+  const ids = rows.map((r) => r.id).sort((a, b) => a - b);
+  const fresh = new Set(rows.flatMap((r) => (r.key === null ? [] : [r.key])));
+  let next = 0;
+  return inputs.map(({ idempotencyKey: key }) => {
+    if (key != null) {
+      if (!fresh.has(key)) return null;
+      fresh.delete(key);
+    }
+    return ids[next++]!;
+  });
+}
+
 export function sqliteEvents(db: Database): EventStore {
-  const insert = db.prepare(
-    'INSERT INTO events (customer_id, type, properties, occurred_at, received_at, idempotency_key, processed) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING',
+  const COLUMNS = 7;
+  const insert = multiRowInsert(
+    db,
+    'INSERT INTO events (customer_id, type, properties, occurred_at, received_at, idempotency_key, processed) VALUES',
+    COLUMNS,
+    'ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, idempotency_key AS key',
   );
   const claim = db.prepare(
     `UPDATE events SET lease_owner = ?, lease_expires = ? WHERE id IN (
@@ -13,12 +37,12 @@ export function sqliteEvents(db: Database): EventStore {
   );
   return {
     async insert(events, now) {
-      return db.transaction(() =>
-        events.map((e) => {
-          const r = insert.run(e.customerId, e.type, JSON.stringify(e.properties ?? {}), e.occurredAt, now, e.idempotencyKey ?? null, e.processed ? 1 : 0);
-          return r.changes ? Number(r.lastInsertRowid) : null;
-        }),
-      )();
+      return db.transaction(() => {
+        const flat: unknown[] = [];
+        for (const e of events) flat.push(e.customerId, e.type, JSON.stringify(e.properties ?? {}), e.occurredAt, now, e.idempotencyKey ?? null, e.processed ? 1 : 0);
+        const chunks = insert(flat) as { id: number; key: string | null }[][];
+        return chunks.flatMap((rows, c) => idsInOrder(events.slice(c * CHUNK, (c + 1) * CHUNK), rows));
+      })();
     },
     async claim({ now, owner, leaseMs, limit }) {
       const rows = claim.all(owner, now + leaseMs, now, limit) as Record<string, unknown>[];

@@ -23,11 +23,12 @@ export function sqliteRuns(db: Database): RunStore {
     17,
   );
   const casProbe = db.prepare('SELECT node_id, visit FROM runs WHERE id = ?').raw();
+  // The compare-and-set is part of the UPDATE: it writes only if the run is still where it was read.
   const updateRun = db.prepare(
     `UPDATE runs SET node_id = ?, visit = ?, status = ?, wake_at = ?, wait_event = ?, wait = ?,
        node_entered_at = ?, updated_at = ?, ended_at = ?, end_reason = ?, state = ?, error = ?,
        lease_owner = NULL, lease_expires = NULL
-     WHERE id = ?`,
+     WHERE id = ? AND node_id = ? AND visit = ?`,
   );
   // History is the bulk of what a step writes: insert it many rows per statement.
   const insertHistory = multiRowInsert(db, 'INSERT INTO run_history (run_id, visit, node_id, at, kind, port, detail) VALUES', 7);
@@ -59,20 +60,26 @@ export function sqliteRuns(db: Database): RunStore {
   );
 
   const json = (v: unknown) => (v ? JSON.stringify(v) : null);
+  /** Writes a run if it is still at the (node, visit) it was read at; false if it moved. */
+  const writeRun = ({ run: r, expect }: StepUnit['updates'][number]): boolean =>
+    updateRun.run(r.nodeId, r.visit, r.status, r.wakeAt, r.waitEvent, json(r.wait), r.nodeEnteredAt, r.updatedAt, r.endedAt, r.endReason, JSON.stringify(r.state), r.error, r.id, expect.nodeId, expect.visit)
+      .changes === 1;
   /** Applies one unit; rows that can be written in bulk are collected into `bulk` instead. */
   const applyUnit = (u: StepUnit, now: number, counters: Map<string, CounterDelta>, bulk: Bulk): boolean => {
-    // Compare-and-set first, before writing anything: the transaction holds the
-    // write lock, so nothing can move these runs between the check and the writes.
-    for (const { run, expect } of u.updates) {
+    // Compare-and-set before any other write of the unit. The transaction holds the write lock,
+    // so nothing can move these runs between a check and the writes. The common unit updates one
+    // run, and its conditional UPDATE is the check; with several, all are probed first, so a
+    // conflict on a later one never leaves an earlier one written.
+    const [first, ...more] = u.updates;
+    for (const { run, expect } of more) {
       const row = casProbe.get(run.id) as [string, number] | undefined;
       if (!row || row[0] !== expect.nodeId || row[1] !== expect.visit) return false;
     }
+    if (first && !writeRun(first)) return false;
+    for (const m of more) writeRun(m);
     for (const r of u.inserts) {
       bulk.runs.push(r.id, r.journeyId, r.version, r.customerId, r.nodeId, r.visit, r.status, r.wakeAt, r.waitEvent, json(r.wait));
       bulk.runs.push(r.enteredAt, r.nodeEnteredAt, r.updatedAt, r.endedAt, r.endReason, JSON.stringify(r.state), r.error);
-    }
-    for (const { run: r } of u.updates) {
-      updateRun.run(r.nodeId, r.visit, r.status, r.wakeAt, r.waitEvent, json(r.wait), r.nodeEnteredAt, r.updatedAt, r.endedAt, r.endReason, JSON.stringify(r.state), r.error, r.id);
     }
     for (const h of u.history) bulk.history.push(h.runId, h.visit, h.nodeId, h.at, h.kind, h.port ?? null, h.detail ? JSON.stringify(h.detail) : null);
     for (const o of u.outbox) insertOutbox.run(o.key, o.runId, o.journeyId, o.nodeId, o.customerId, o.kind, JSON.stringify(o.payload), now, now, now);
