@@ -72,6 +72,22 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await s.events.unprocessedCount()).toBe(0);
   });
 
+  withStorage('lets several workers claim disjoint batches; a dead worker’s batch comes back when its lease ends', async (s) => {
+    const ev = (n: number) => ({ customerId: 1, type: `e${n}`, properties: {}, occurredAt: n });
+    await s.events.insert([1, 2, 3, 4, 5].map(ev), 1);
+    const types = (l: { type: string }[]) => l.map((e) => e.type);
+    const a = await s.events.claim({ now: 10, owner: 'w1', leaseMs: 100, limit: 2 });
+    const b = await s.events.claim({ now: 10, owner: 'w2', leaseMs: 100, limit: 10 });
+    expect(types(a)).toEqual(['e1', 'e2']);
+    expect(types(b)).toEqual(['e3', 'e4', 'e5']);
+    await s.runs.commit([unit({ eventIds: b.map((e) => e.id) })], 20);
+    await s.events.insert([ev(6)], 30);
+    // w2's finished batch holds nothing back; w1's (dead) batch stays leased until it expires.
+    expect(types(await s.events.claim({ now: 40, owner: 'w3', leaseMs: 100, limit: 10 }))).toEqual(['e6']);
+    expect(await s.events.claim({ now: 50, owner: 'w3', leaseMs: 100, limit: 10 })).toEqual([]);
+    expect(types(await s.events.claim({ now: 111, owner: 'w3', leaseMs: 100, limit: 10 }))).toEqual(['e1', 'e2']);
+  });
+
   withStorage('returns each stored event its id and each duplicate null, in input order, across large batches', async (s) => {
     // 200 inputs over 40 keys (repeats within and across the store's statement chunks); every fifth has no key.
     const input = Array.from({ length: 200 }, (_, i) => ({

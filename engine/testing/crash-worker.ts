@@ -25,7 +25,7 @@ const db = storage.raw;
 const latest = db
   .prepare(
     `SELECT MAX(t) FROM (
-       SELECT MAX(lease_expires) AS t FROM events UNION ALL SELECT MAX(lease_expires) FROM runs UNION ALL SELECT MAX(updated_at) FROM runs
+       SELECT MAX(expires) AS t FROM event_claims UNION ALL SELECT MAX(lease_expires) FROM runs UNION ALL SELECT MAX(updated_at) FROM runs
      )`,
   )
   .pluck()

@@ -30,11 +30,23 @@ export function sqliteEvents(db: Database): EventStore {
     COLUMNS,
     'ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, idempotency_key AS key',
   );
-  const claim = db.prepare(
-    `UPDATE events SET lease_owner = ?, lease_expires = ? WHERE id IN (
-       SELECT id FROM events WHERE processed = 0 AND (lease_expires IS NULL OR lease_expires <= ?) ORDER BY id LIMIT ?
-     ) RETURNING *`,
+  // A claim takes the oldest unprocessed events outside every live range and leases them as one range.
+  // Ranges end when their lease expires or when nothing in them is left to process.
+  const dropEnded = db.prepare(
+    'DELETE FROM event_claims WHERE expires <= ? OR NOT EXISTS (SELECT 1 FROM events WHERE processed = 0 AND id BETWEEN from_id AND to_id)',
   );
+  const unclaimed = db.prepare(
+    `SELECT * FROM events e WHERE processed = 0
+       AND NOT EXISTS (SELECT 1 FROM event_claims c WHERE e.id BETWEEN c.from_id AND c.to_id)
+     ORDER BY id LIMIT ?`,
+  );
+  const lease = db.prepare('INSERT INTO event_claims (owner, from_id, to_id, expires) VALUES (?, ?, ?, ?)');
+  const claim = db.transaction(({ now, owner, leaseMs, limit }: { now: number; owner: string; leaseMs: number; limit: number }) => {
+    dropEnded.run(now);
+    const rows = unclaimed.all(limit) as Record<string, unknown>[];
+    if (rows.length) lease.run(owner, rows[0]!.id, rows[rows.length - 1]!.id, now + leaseMs);
+    return rows.map(toEvent);
+  });
   return {
     async insert(events, now) {
       return db.transaction(() => {
@@ -44,9 +56,8 @@ export function sqliteEvents(db: Database): EventStore {
         return chunks.flatMap((rows, c) => idsInOrder(events.slice(c * CHUNK, (c + 1) * CHUNK), rows));
       })();
     },
-    async claim({ now, owner, leaseMs, limit }) {
-      const rows = claim.all(owner, now + leaseMs, now, limit) as Record<string, unknown>[];
-      return rows.map(toEvent).sort((a, b) => a.id - b.id);
+    async claim(lease) {
+      return claim.immediate(lease);
     },
     async list(customerId, { type, since, limit }) {
       const rows = db

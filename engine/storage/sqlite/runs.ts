@@ -40,7 +40,7 @@ export function sqliteRuns(db: Database): RunStore {
     `INSERT INTO node_counters (journey_id, version, node_id, key, count) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (journey_id, version, node_id, key) DO UPDATE SET count = count + excluded.count`,
   );
-  const markEvents = db.prepare('UPDATE events SET processed = 1, lease_owner = NULL, lease_expires = NULL WHERE id IN (SELECT value FROM json_each(?))');
+  const markEvents = db.prepare('UPDATE events SET processed = 1 WHERE id IN (SELECT value FROM json_each(?))');
   const getAttrs = db.prepare('SELECT attributes FROM customers WHERE id = ?').pluck();
   const setAttrs = db.prepare('UPDATE customers SET attributes = ?, updated_at = ? WHERE id = ?');
   // Batched reads: one statement per batch, ids passed as a JSON array.

@@ -26,8 +26,6 @@ export const events = sqliteTable(
     receivedAt: integer('received_at').notNull(),
     idempotencyKey: text('idempotency_key'),
     processed: integer('processed').notNull().default(0),
-    leaseOwner: text('lease_owner'),
-    leaseExpires: integer('lease_expires'),
   },
   (t) => [
     uniqueIndex('events_idempotency').on(t.idempotencyKey),
@@ -35,6 +33,20 @@ export const events = sqliteTable(
     index('events_unprocessed').on(t.id).where(sql`processed = 0`),
   ],
 );
+
+/**
+ * Leases on ranges of the events inbox: a worker claims a batch with one row here
+ * rather than a lease written into every event. Unprocessed events inside a live
+ * range are taken; a range expires with its lease, and its unprocessed events are
+ * claimed again.
+ */
+export const eventClaims = sqliteTable('event_claims', {
+  id: integer('id').primaryKey(),
+  owner: text('owner').notNull(),
+  fromId: integer('from_id').notNull(),
+  toId: integer('to_id').notNull(),
+  expires: integer('expires').notNull(),
+});
 
 export const orders = sqliteTable(
   'orders',
