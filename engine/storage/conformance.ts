@@ -182,6 +182,16 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await s.outbox.countSent(1, ['email'], 0)).toBe(2);
   });
 
+  withStorage('outbox: a customer with a delivery in flight is not claimed by another worker', async (s) => {
+    const entry = (key: string, customerId: number, at: number) => ({ key, runId: at, journeyId: 'j', nodeId: 'n', customerId, kind: 'email', payload: {} });
+    await s.runs.commit([unit({ outbox: [entry('a1', 1, 1)] })], 1);
+    await s.runs.commit([unit({ outbox: [entry('a2', 1, 2), entry('b1', 2, 2)] })], 2);
+    expect((await s.outbox.claim({ now: 10, owner: 'w1', leaseMs: 100, limit: 1 })).map((o) => o.key)).toEqual(['a1']);
+    expect((await s.outbox.claim({ now: 10, owner: 'w2', leaseMs: 100, limit: 10 })).map((o) => o.key)).toEqual(['b1']);
+    await s.outbox.settle([{ key: 'a1', status: 'sent' }], 20);
+    expect((await s.outbox.claim({ now: 20, owner: 'w2', leaseMs: 100, limit: 10 })).map((o) => o.key)).toEqual(['a2']);
+  });
+
   withStorage('applies profile changes committed with a step', async (s) => {
     const [id] = await s.customers.upsert([{ externalId: 'c', attributes: { visits: 1, tags: ['a'] } }], 0);
     await s.runs.commit([unit({ profiles: [{ customerId: id!, set: { tier: 'vip' }, increment: { visits: 2 }, addTags: ['b'], removeTags: ['a'] }] })], 1);

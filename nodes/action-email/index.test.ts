@@ -5,6 +5,8 @@ import express from 'express';
 import type { ParsedMail } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FrequencyCap } from '../../engine/messaging/policy.ts';
+import { Engine } from '../../engine/executor/engine.ts';
+import { trackEvents } from '../../engine/ingest/ingest.ts';
 import { startTestSmtp, type TestSmtp } from '../../engine/messaging/test-smtp.ts';
 import { createTrackingRouter } from '../../engine/messaging/tracking-router.ts';
 import { createHarness, type Harness } from '../../engine/testing/harness.ts';
@@ -225,6 +227,21 @@ describe('action.email', () => {
     await w.h.journeys.deploy(emailJourney('a', 'signup', simple('A')));
     await w.h.journeys.deploy(emailJourney('b', 'signup', simple('B')));
     await w.h.track([{ customerId: 'ann', type: 'signup' }]);
+    expect(w.smtp.mails).toHaveLength(1);
+    expect((await outbox(w, 'ann')).map((o) => o.status).sort()).toEqual(['sent', 'skipped']);
+  });
+
+  it('the cap holds across two workers delivering at the same moment', async () => {
+    const w = await world({ frequencyCap: { max: 1, window: '7d' } });
+    await w.h.identify([{ customerId: 'ann', email: 'ann@example.com' }]);
+    await w.h.journeys.deploy(emailJourney('a', 'signup', simple('A')));
+    await w.h.journeys.deploy(emailJourney('b', 'signup', simple('B')));
+    await trackEvents(w.h.storage, w.h.clock, [{ customerId: 'ann', type: 'signup' }]);
+    await w.h.engine.runUntilIdle({ deliver: false });
+    // A second worker process on the same database, each taking one entry at a time.
+    const other = new Engine({ storage: w.h.storage, registry: w.h.registry, clock: w.h.clock, workerId: 'other' });
+    await Promise.all([w.h.engine.dispatchOutbox(1), other.dispatchOutbox(1)]);
+    await Promise.all([w.h.engine.dispatchOutbox(1), other.dispatchOutbox(1)]);
     expect(w.smtp.mails).toHaveLength(1);
     expect((await outbox(w, 'ann')).map((o) => o.status).sort()).toEqual(['sent', 'skipped']);
   });

@@ -5,9 +5,14 @@ import { toOutbox } from './rows.ts';
 export function sqliteOutbox(db: Database): OutboxStore {
   // Claiming moves an entry to `sending` and commits before delivery starts:
   // after a crash it is never picked up again, so nothing is delivered twice.
+  // A customer with a delivery in flight is left to that worker: per-customer
+  // checks at send time (frequency cap) then always see the previous send.
   const claim = db.prepare(
     `UPDATE outbox SET status = 'sending', attempts = attempts + 1, lease_owner = @owner, lease_expires = @expires, updated_at = @now
-     WHERE key IN (SELECT key FROM outbox WHERE status = 'pending' AND next_attempt_at <= @now ORDER BY next_attempt_at LIMIT @limit)
+     WHERE key IN (
+       SELECT key FROM outbox WHERE status = 'pending' AND next_attempt_at <= @now
+         AND customer_id NOT IN (SELECT customer_id FROM outbox WHERE status = 'sending')
+       ORDER BY next_attempt_at LIMIT @limit)
      RETURNING *`,
   );
   const settle = db.prepare(

@@ -152,6 +152,7 @@ export const outbox = sqliteTable(
   (t) => [
     index('outbox_due').on(t.nextAttemptAt).where(sql`status = 'pending'`),
     index('outbox_customer').on(t.customerId, t.kind, t.createdAt),
+    index('outbox_sending').on(t.customerId).where(sql`status = 'sending'`),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX `outbox_sending` ON `outbox` (`customer_id`) WHERE status = 'sending';
