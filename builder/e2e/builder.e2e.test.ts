@@ -63,6 +63,8 @@ beforeAll(async () => {
   await identifyCustomers(storage, clock, Array.from({ length: 12 }, (_, i) => ({ customerId: `c-${i + 1}`, email: `c${i + 1}@example.com`, attributes: { plan: i % 3 ? 'free' : 'pro' } })));
   await trackEvents(storage, clock, Array.from({ length: 12 }, (_, i) => ({ customerId: `c-${i + 1}`, type: 'purchase', occurredAt: daysAgo(40 - i).toISOString(), properties: { amount: 40 + i } })));
 
+  await storage.segments.save({ name: 'pro-customers', definition: { attribute: 'plan', op: 'eq', value: 'pro' } }, clock.now().getTime());
+
   const config = loadConfig({ FORESIGHT_ADMIN_EMAIL: ADMIN.email, FORESIGHT_ADMIN_PASSWORD: ADMIN.password, PORT: '0', FORESIGHT_LOG_LEVEL: 'silent' });
   server = await startServer({ config, storage, clock, host: '127.0.0.1', logger: pino({ level: 'silent' }), builderDir: outDir, scheduler: false });
   // The history is processed before any journey is live, so it only shapes profiles and backtests.
@@ -229,6 +231,8 @@ describe('builder in Chromium', () => {
     await page.waitForTimeout(500);
     // The imported condition node's segment rule opens in the condition editor and counts its audience.
     await page.locator('.editor .jnode[data-node-type="condition.segment"]').first().click();
+    // Saved segments are offered by name while typing one.
+    expect(await page.locator('[data-field="segment"] datalist option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['pro-customers']);
     await page.getByRole('button', { name: 'Count matching customers' }).click();
     await page.getByRole('status').getByText(/customers? match now/).waitFor();
     await shot('09-imported-template');

@@ -1,7 +1,7 @@
 // The builder speaks the engine's own document and descriptor types (type-only imports: nothing of
 // the engine is bundled), so the canvas edits exactly what the validator checks and the executor runs.
 export type { NodeDescriptor, NodeCategory } from '../../engine/plugin/define-node.ts';
-export type { Field, FieldKind } from '../../engine/plugin/fields.ts';
+export type { Field, FieldKind, Suggest } from '../../engine/plugin/fields.ts';
 export type { Filter } from '../../engine/core/filter.ts';
 export type { JourneyGraph, GraphNode, GraphEdge, JourneySettings } from '../../engine/graph/types.ts';
 export type { VariantStats } from '../../nodes/split-ab/stats.ts';

@@ -15,8 +15,11 @@ interface FieldBase {
   default?: unknown;
 }
 
+/** Names the builder offers while typing a text field; free text is still allowed. */
+export type Suggest = 'segments';
+
 export type Field =
-  | (FieldBase & { kind: 'text'; multiline?: boolean; placeholder?: string; pattern?: string })
+  | (FieldBase & { kind: 'text'; multiline?: boolean; placeholder?: string; pattern?: string; suggest?: Suggest })
   | (FieldBase & { kind: 'number'; min?: number; max?: number; integer?: boolean; step?: number })
   | (FieldBase & { kind: 'boolean' })
   | (FieldBase & { kind: 'select'; options: { value: string; label: string }[] })

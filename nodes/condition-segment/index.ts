@@ -16,7 +16,7 @@ export default defineNode<Config>({
     'Sends the customer down "yes" when they match a segment, otherwise "no". Use a saved segment by name, or write conditions in place: ' +
     'all / any / not over attributes, event counts and recency in a window, order aggregates, lifecycle stage, value tier, RFM segment and model scores.',
   fields: [
-    { key: 'segment', label: 'Saved segment', kind: 'text', default: '', placeholder: 'vip-shoe-lovers', help: 'The name of a saved segment. Leave empty to write conditions below.' },
+    { key: 'segment', label: 'Saved segment', kind: 'text', suggest: 'segments', default: '', placeholder: 'vip-shoe-lovers', help: 'The name of a saved segment. Leave empty to write conditions below.' },
     {
       key: 'definition',
       label: 'Conditions',

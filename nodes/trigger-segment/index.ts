@@ -15,7 +15,7 @@ export default defineNode<Config>({
   description:
     'Starts the journey for each customer who enters the saved segment. Membership is re-evaluated by the scheduled segment refresh; ' +
     'customers counted as members before the journey went live enter only if they leave and come back.',
-  fields: [{ key: 'segment', label: 'Saved segment', kind: 'text', required: true, placeholder: 'vip-shoe-lovers', help: 'The name of a saved segment.' }],
+  fields: [{ key: 'segment', label: 'Saved segment', kind: 'text', suggest: 'segments', required: true, placeholder: 'vip-shoe-lovers', help: 'The name of a saved segment.' }],
   ports: ['next'],
   trigger: (c) => ({ event: SEGMENT_ENTERED, where: [{ path: 'segment', op: 'eq', value: c.segment.trim() }] }),
   run: (ctx) => ({ next: 'next', trace: { segment: ctx.config.segment.trim(), ...(ctx.event ? { eventId: ctx.event.id } : {}) } }),

@@ -18,6 +18,7 @@ import { errorText } from '../format.ts';
 import { navigate, setLeaveGuard } from '../router.ts';
 import type { BacktestResult, CustomerRun, JourneyDetail, JourneyStats, NodeDescriptor, Problem } from '../types.ts';
 import { DRAG_TYPE, Palette } from '../palette/Palette.tsx';
+import { SuggestionsContext } from '../panel/FieldInput.tsx';
 import { NodePanel } from '../panel/NodePanel.tsx';
 import { JourneyPanel } from '../panel/JourneyPanel.tsx';
 import { Performance } from '../stats/Performance.tsx';
@@ -53,12 +54,19 @@ export function Editor({ journeyId }: { journeyId: string }) {
 function EditorLoader({ journeyId }: { journeyId: string }) {
   const [loaded, setLoaded] = useState<{ descriptors: NodeDescriptor[]; journey: JourneyDetail } | null>(null);
   const [error, setError] = useState('');
+  const [segments, setSegments] = useState<string[]>([]);
   useEffect(() => {
     Promise.all([get<{ nodeTypes: NodeDescriptor[] }>('/api/node-types'), get<{ journey: JourneyDetail }>(`/api/journeys/${encodeURIComponent(journeyId)}`)]).then(
       ([t, j]) => setLoaded({ descriptors: t.nodeTypes, journey: j.journey }),
       (e) => setError(errorText(e)),
     );
+    // Suggestions only: the editor works without them.
+    get<{ segments: { name: string }[] }>('/api/segments').then(
+      (r) => setSegments(r.segments.map((x) => x.name)),
+      () => undefined,
+    );
   }, [journeyId]);
+  const suggestions = useMemo(() => ({ segments }), [segments]);
   if (error)
     return (
       <div className="center-message">
@@ -69,7 +77,11 @@ function EditorLoader({ journeyId }: { journeyId: string }) {
       </div>
     );
   if (!loaded) return <div className="boot" aria-busy="true" />;
-  return <EditorView descriptors={loaded.descriptors} initial={loaded.journey} />;
+  return (
+    <SuggestionsContext.Provider value={suggestions}>
+      <EditorView descriptors={loaded.descriptors} initial={loaded.journey} />
+    </SuggestionsContext.Provider>
+  );
 }
 
 function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; initial: JourneyDetail }) {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { useState } from 'react';
 import type { Field } from '../types.ts';
-import { FieldInput } from './FieldInput.tsx';
+import { FieldInput, SuggestionsContext } from './FieldInput.tsx';
 
 afterEach(cleanup);
 
@@ -24,6 +24,21 @@ function Harness({ field, initial, onValue }: { field: Field; initial?: unknown;
 }
 
 describe('FieldInput', () => {
+  it('offers saved segment names while typing a segment field, and still takes a new name', () => {
+    const onValue = vi.fn();
+    const field: Field = { key: 'segment', label: 'Saved segment', kind: 'text', suggest: 'segments' };
+    render(
+      <SuggestionsContext.Provider value={{ segments: ['lapsed-customers', 'vip'] }}>
+        <Harness field={field} onValue={onValue} />
+      </SuggestionsContext.Provider>,
+    );
+    const input = screen.getByLabelText('Saved segment') as HTMLInputElement;
+    const list = document.getElementById(input.getAttribute('list') ?? '');
+    expect([...(list?.querySelectorAll('option') ?? [])].map((o) => o.getAttribute('value'))).toEqual(['lapsed-customers', 'vip']);
+    fireEvent.change(input, { target: { value: 'not-saved-yet' } });
+    expect(onValue).toHaveBeenLastCalledWith('not-saved-yet');
+  });
+
   it('writes durations as a number and a unit', () => {
     const onValue = vi.fn();
     render(<Harness field={{ key: 'duration', label: 'Wait for', kind: 'duration' }} initial="2h" onValue={onValue} />);

@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
-import type { Field, Filter } from '../types.ts';
+import { createContext, useContext, useEffect, useState } from 'react';
+import type { Field, Filter, Suggest } from '../types.ts';
 import { TemplatePreview } from './TemplatePreview.tsx';
 import { ConditionTree, isConditionTree } from './ConditionTree.tsx';
 
@@ -12,10 +12,14 @@ export interface FieldInputProps {
   siblings?: Record<string, unknown>;
 }
 
+/** What text fields with `suggest` offer while typing (saved segment names, …), provided by the editor. */
+export const SuggestionsContext = createContext<Partial<Record<Suggest, string[]>>>({});
+
 /** One form control per field kind; the panel renders a node's form from its declared fields alone. */
 export function FieldInput({ field, value, onChange, problems, siblings = {} }: FieldInputProps) {
   const id = `field-${field.key}`;
-  const control = renderControl(id, field, value, onChange, problems.length > 0, siblings);
+  const suggestions = useContext(SuggestionsContext);
+  const control = renderControl(id, field, value, onChange, problems.length > 0, siblings, suggestions);
   return (
     <div className={`field ${problems.length ? 'has-error' : ''}`} data-field={field.key}>
       {field.kind === 'boolean' ? (
@@ -42,14 +46,31 @@ export function FieldInput({ field, value, onChange, problems, siblings = {} }: 
   );
 }
 
-function renderControl(id: string, field: Field, value: unknown, onChange: (v: unknown) => void, invalid: boolean, siblings: Record<string, unknown>) {
+function renderControl(
+  id: string,
+  field: Field,
+  value: unknown,
+  onChange: (v: unknown) => void,
+  invalid: boolean,
+  siblings: Record<string, unknown>,
+  suggestions: Partial<Record<Suggest, string[]>>,
+) {
   const aria = { id, 'aria-invalid': invalid || undefined };
   switch (field.kind) {
     case 'text':
       return field.multiline ? (
         <textarea {...aria} rows={3} value={str(value)} placeholder={field.placeholder} onChange={(e) => onChange(e.target.value)} />
       ) : (
-        <input {...aria} type="text" value={str(value)} placeholder={field.placeholder} onChange={(e) => onChange(e.target.value)} />
+        <>
+          <input {...aria} type="text" value={str(value)} placeholder={field.placeholder} list={field.suggest ? `${id}-suggest` : undefined} onChange={(e) => onChange(e.target.value)} />
+          {field.suggest && (
+            <datalist id={`${id}-suggest`}>
+              {(suggestions[field.suggest] ?? []).map((name) => (
+                <option key={name} value={name} />
+              ))}
+            </datalist>
+          )}
+        </>
       );
     case 'number':
       return <NumberInput aria={aria} value={value} min={field.min} max={field.max} step={field.step ?? (field.integer ? 1 : 'any')} onChange={onChange} />;
