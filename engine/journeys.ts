@@ -1,5 +1,6 @@
 import type { Clock } from './core/clock.ts';
 import { ForesightError } from './core/errors.ts';
+import type { JourneyGraph, Problem } from './graph/types.ts';
 import { validateJourney, type ValidationResult } from './graph/validate.ts';
 import type { NodeRegistry } from './plugin/registry.ts';
 import type { JourneyRecord, Storage } from './storage/types.ts';
@@ -16,8 +17,31 @@ export class JourneyService {
     private readonly clock: Clock,
   ) {}
 
-  validate(doc: unknown): ValidationResult {
-    return validateJourney(doc, this.registry);
+  /** The document's own checks, then what it refers to in this installation (saved segments). */
+  async validate(doc: unknown): Promise<ValidationResult> {
+    const v = validateJourney(doc, this.registry);
+    if (!v.graph) return v;
+    const missing = await this.unknownSegments(v.graph);
+    return missing.length ? { ...v, ok: false, problems: [...v.problems, ...missing] } : v;
+  }
+
+  /** Fields declared with `suggest: 'segments'` name a saved segment; a name with none behind it is a problem. */
+  private async unknownSegments(graph: JourneyGraph): Promise<Problem[]> {
+    const refs = graph.nodes.flatMap((n) =>
+      (this.registry.get(n.type)?.fields ?? [])
+        .filter((f) => f.kind === 'text' && f.suggest === 'segments')
+        .map((f) => ({ node: n, field: f.key, name: typeof n.config[f.key] === 'string' ? (n.config[f.key] as string).trim() : '' }))
+        .filter((r) => r.name !== ''),
+    );
+    if (!refs.length) return [];
+    const saved = new Set((await this.storage.segments.list()).map((s) => s.name));
+    return refs
+      .filter((r) => !saved.has(r.name))
+      .map((r) => ({
+        nodeId: r.node.id,
+        field: r.field,
+        message: `node "${r.node.id}": ${r.field}: there is no saved segment "${r.name}"; save it first (builder: Segments; simulate: --segments)${saved.size ? ` or use one of: ${[...saved].slice(0, 5).join(', ')}` : ''}`,
+      }));
   }
 
   async saveDraft(doc: unknown): Promise<JourneyRecord> {
@@ -33,7 +57,7 @@ export class JourneyService {
   /** Validates the draft and publishes it as the next version; the journey goes live. */
   async publish(id: string): Promise<{ version: number }> {
     const j = await this.require(id);
-    const v = this.validate(j.draft);
+    const v = await this.validate(j.draft);
     if (!v.ok || !v.graph) {
       throw new ForesightError('invalid_journey', `journey "${id}" cannot be published:\n${v.problems.map((p) => `  - ${p.message}`).join('\n')}`, { details: v.problems });
     }
@@ -44,7 +68,7 @@ export class JourneyService {
 
   /** Saves the document as draft and publishes it: the one-step path for files and templates. */
   async deploy(doc: unknown): Promise<{ id: string; version: number }> {
-    const v = this.validate(doc);
+    const v = await this.validate(doc);
     if (!v.ok || !v.graph) throw new ForesightError('invalid_journey', `journey is invalid:\n${v.problems.map((p) => `  - ${p.message}`).join('\n')}`, { details: v.problems });
     await this.saveDraft(doc);
     const { version } = await this.publish(v.graph.id);

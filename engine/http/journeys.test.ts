@@ -52,6 +52,27 @@ describe('journeys API', () => {
     expect(got.body.journey.draft.nodes.map((n: { id: string }) => n.id)).toEqual(['trigger', 'wait', 'done']);
   });
 
+  it('refuses to publish a journey naming a segment nobody saved, and says which node and which segments exist', async () => {
+    await s.call('POST', '/api/journeys', { json: { name: 'Lapsed' }, headers: h });
+    await s.call('POST', '/api/segments', { json: { name: 'vip', definition: { attribute: 'plan', op: 'eq', value: 'pro' } }, headers: h });
+    const segmentGraph = (segment: string) => ({
+      nodes: [
+        { id: 'enter', type: 'trigger.segment', config: { segment } },
+        { id: 'done', type: 'flow.exit', config: {} },
+      ],
+      edges: [{ id: 'e1', source: 'enter', sourceHandle: 'next', target: 'done' }],
+    });
+    await s.call('PUT', '/api/journeys/lapsed/draft', { json: { graph: segmentGraph('lapsed-customers') }, headers: h });
+    const check = await s.call('POST', '/api/journeys/lapsed/validate', { json: {}, headers: h });
+    expect(check.body.ok).toBe(false);
+    expect(check.body.problems).toMatchObject([{ nodeId: 'enter', field: 'segment' }]);
+    expect(check.body.problems[0].message).toBe('node "enter": segment: there is no saved segment "lapsed-customers"; save it first (builder: Segments; simulate: --segments) or use one of: vip');
+    expect((await s.call('POST', '/api/journeys/lapsed/publish', { headers: h })).status).toBe(400);
+
+    await s.call('POST', '/api/segments', { json: { name: 'lapsed-customers', definition: { orders: 'daysSinceLast', op: 'gt', value: 200 } }, headers: h });
+    expect((await s.call('POST', '/api/journeys/lapsed/publish', { headers: h })).body).toEqual({ version: 1 });
+  });
+
   it('counts runs per node, shows a customer its decision trace, and lists versions', async () => {
     await s.call('POST', '/api/batch', { json: { batch: [{ kind: 'track', customerId: 'a', type: 'signup' }, { kind: 'track', customerId: 'b', type: 'signup' }] }, headers: h });
     await s.running.engine.runUntilIdle();

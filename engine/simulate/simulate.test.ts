@@ -127,4 +127,33 @@ describe('foresight simulate (CLI)', () => {
     expect(out.nodes.trigger!.entered).toBe(4);
     expect(Object.keys(out.nodes)).toEqual(['trigger', 'wait', 'pro', 'done']);
   });
+
+  it('takes the saved segments a journey names from --segments, and refuses the journey without them', async () => {
+    const data = goodData();
+    const repeatBuyers = {
+      id: 'repeat-buyers',
+      name: 'Repeat buyers',
+      nodes: [
+        { id: 'enter', type: 'trigger.segment', config: { segment: 'repeat' } },
+        { id: 'done', type: 'flow.exit', config: {} },
+      ],
+      edges: [{ id: 'e1', source: 'enter', sourceHandle: 'next', target: 'done' }],
+    };
+    const journeyFile = file('repeat.json', JSON.stringify(repeatBuyers));
+    // The shape of a template's description.json.
+    const segments = file('segments.json', JSON.stringify({ segments: [{ name: 'repeat', definition: { orders: 'count', op: 'gte', value: 2 } }] }));
+    const bin = path.resolve(import.meta.dirname, '../../bin/foresight.js');
+    const args = [bin, 'simulate', '--journey', journeyFile, '--orders', data.orders, '--from', '2024-02-01', '--to', '2024-02-28', '--json'];
+    const { stdout } = await promisify(execFile)(process.execPath, [...args, '--segments', segments]);
+    // a (second order on 02-01) and c (02-11) become repeat buyers during the replay; b and d never do.
+    expect(JSON.parse(stdout).nodes.enter.entered).toBe(2);
+
+    const refused = await promisify(execFile)(process.execPath, args).then(
+      () => null,
+      (err: { code: number; stderr: string }) => err,
+    );
+    expect(refused?.code).not.toBe(0);
+    expect(refused?.stderr).toContain('there is no saved segment "repeat"');
+    expect(refused?.stderr).toContain('--segments');
+  });
 });

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
+import { z } from 'zod';
+import { ForesightError } from '../../core/errors.ts';
 import { formatRowError } from '../../ingest/csv.ts';
-import { simulate, type SimulationReport } from '../../simulate/simulate.ts';
+import { simulate, type SimulatedSegment, type SimulationReport } from '../../simulate/simulate.ts';
 import { cliConfig, cliRegistry, parseCliDate, readJsonFile } from '../context.ts';
 
 interface Opts {
@@ -8,6 +10,7 @@ interface Opts {
   customers?: string;
   events?: string;
   orders?: string;
+  segments?: string;
   from: string;
   to: string;
   json?: boolean;
@@ -21,6 +24,7 @@ export function registerSimulateCommand(program: Command): void {
     .option('--customers <csv>', 'customer_id,email,timezone,<attribute columns…>')
     .option('--events <csv>', 'customer_id,type,occurred_at[,idempotency_key][,properties (JSON object)]')
     .option('--orders <csv>', 'customer_id,order_id,ordered_at,amount[,quantity]')
+    .option('--segments <file>', 'saved segments the journey names: JSON [{ "name", "definition" }], or a template\'s description.json')
     .requiredOption('--from <date>', 'replay start; earlier rows are history and enroll nobody')
     .requiredOption('--to <date>', 'replay end (a bare date means the end of that day)')
     .option('--json', 'print { nodes, converted, messages } as JSON')
@@ -29,9 +33,11 @@ export function registerSimulateCommand(program: Command): void {
       const to = parseCliDate('--to', opts.to, true);
       const registry = await cliRegistry(cliConfig());
       const journey = await readJsonFile(opts.journey, 'journey');
+      const segments = opts.segments ? parseSegments(await readJsonFile(opts.segments, 'segments')) : [];
       const report = await simulate({
         journey,
         registry,
+        segments,
         customers: opts.customers,
         events: opts.events,
         orders: opts.orders,
@@ -43,6 +49,19 @@ export function registerSimulateCommand(program: Command): void {
       if (opts.json) console.log(JSON.stringify(report.result, null, 2));
       else console.log(renderTable(report));
     });
+}
+
+const segmentList = z.array(z.object({ name: z.string().trim().min(1, 'give the segment a name'), definition: z.unknown() }));
+// A template's description.json carries its segments under "segments"; a plain array works too.
+const segmentsFile = z.union([segmentList, z.object({ segments: segmentList })]);
+
+function parseSegments(json: unknown): SimulatedSegment[] {
+  const r = segmentsFile.safeParse(json);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    throw new ForesightError('invalid_input', `--segments: ${issue.path.join('.') || 'file'}: ${issue.message}; write [{ "name": "vip", "definition": { … } }]`, { field: 'segments' });
+  }
+  return Array.isArray(r.data) ? r.data : r.data.segments;
 }
 
 function renderTable({ result, rows }: SimulationReport): string {

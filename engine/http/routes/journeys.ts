@@ -67,7 +67,7 @@ export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
       const j = await require(params.id!);
       const name = typeof body.graph.name === 'string' && body.graph.name.trim() ? body.graph.name : j.name;
       const saved = await save(j.id, name, body.graph);
-      return { journey: journeyView(saved), problems: problemsOf(journeys.validate(saved.draft).problems) };
+      return { journey: journeyView(saved), problems: problemsOf((await journeys.validate(saved.draft)).problems) };
     },
   });
   t.add({
@@ -80,7 +80,7 @@ export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
     bodyLimit: '5mb',
     handler: async ({ params, body }) => {
       const j = await require(params.id!);
-      const v = journeys.validate(body.graph ? { ...body.graph, id: j.id, name: body.graph.name ?? j.name } : j.draft);
+      const v = await journeys.validate(body.graph ? { ...body.graph, id: j.id, name: body.graph.name ?? j.name } : j.draft);
       return { ok: v.ok, problems: problemsOf(v.problems), ports: v.ports };
     },
   });
@@ -92,7 +92,7 @@ export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
     access: 'builder',
     handler: async ({ params, res }) => {
       const j = await require(params.id!);
-      const v = journeys.validate(j.draft);
+      const v = await journeys.validate(j.draft);
       if (!v.ok) {
         res.status(400).json({ error: { code: 'invalid_journey', message: `journey "${j.id}" has ${v.problems.length} problem(s); fix them and publish again` }, problems: problemsOf(v.problems) });
         return undefined;
