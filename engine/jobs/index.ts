@@ -4,10 +4,10 @@ import type { NodeRegistry } from '../plugin/registry.ts';
 import type { Scheduler } from '../scheduler/scheduler.ts';
 import type { Storage } from '../storage/types.ts';
 import { emitAnniversaries } from './anniversaries.ts';
-import { refreshSegments, segmentEventWatcher, type RefreshResult } from './segment-refresh.ts';
+import { refreshSegments, segmentChangeWatcher, type RefreshResult } from './segment-refresh.ts';
 
 export { emitAnniversaries } from './anniversaries.ts';
-export { refreshSegments, segmentEventTypes, segmentEventWatcher, type RefreshResult } from './segment-refresh.ts';
+export { refreshSegments, segmentChangeWatcher, segmentInputs, type RefreshResult } from './segment-refresh.ts';
 
 /** When the node catalogue's jobs run (cron syntax). */
 export const NODE_JOB_SCHEDULES = {
@@ -35,7 +35,7 @@ export function registerNodeJobs(
   schedules: Record<keyof typeof NODE_JOB_SCHEDULES, string> = NODE_JOB_SCHEDULES,
 ): void {
   const { storage, clock, registry } = deps;
-  const watch = segmentEventWatcher(storage, clock);
+  const watch = segmentChangeWatcher(storage, clock);
   scheduler.schedule('segments.refresh', schedules['segments.refresh'], async () => raiseFailures(await refreshSegments(storage, clock)));
   scheduler.schedule('segments.events', schedules['segments.events'], async () => raiseFailures(await watch()));
   scheduler.schedule('anniversaries', schedules.anniversaries, () => emitAnniversaries(storage, clock, registry));

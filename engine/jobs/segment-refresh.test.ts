@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SEGMENT_ENTERED, SEGMENT_LEFT } from '../segments/index.ts';
 import { createHarness, type Harness } from '../testing/harness.ts';
-import { refreshSegments, segmentEventWatcher } from './segment-refresh.ts';
+import { refreshSegments, segmentChangeWatcher } from './segment-refresh.ts';
 
 let h: Harness;
 
@@ -104,14 +104,14 @@ describe('refreshSegments', () => {
   });
 });
 
-describe('segmentEventWatcher', () => {
+describe('segmentChangeWatcher', () => {
   it('refreshes just the customers whose new events matter to a segment', async () => {
     await h.storage.segments.save(
       { name: 'shoe-fans', definition: { event: 'viewed_category', where: [{ path: 'category', op: 'eq', value: 'shoes' }], within: '7d', op: 'gte', value: 2 } },
       h.clock.now().getTime(),
     );
     await h.track([{ customerId: 'bob', type: 'viewed_category', properties: { category: 'shoes' } }]);
-    const watch = segmentEventWatcher(h.storage, h.clock);
+    const watch = segmentChangeWatcher(h.storage, h.clock);
     expect(await watch()).toEqual({ entered: 0, left: 0, failed: [] }); // finds the end of the log
     await h.track([{ customerId: 'bob', type: 'viewed_category', properties: { category: 'shoes' } }]);
     await h.orders([{ customerId: 'ann', orderId: 'a1', orderedAt: h.clock.now().toISOString(), amount: 300 }]);
@@ -121,6 +121,35 @@ describe('segmentEventWatcher', () => {
     expect(await events('ann', SEGMENT_ENTERED)).toMatchObject([{ segment: 'big-spenders' }]);
     expect(await h.storage.segmentMembers.list('germans')).toEqual([]);
     await h.track([{ customerId: 'bob', type: 'page_view' }]);
+    expect(await watch()).toEqual({ entered: 0, left: 0, failed: [] });
+  });
+
+  it('re-checks customers whose profile changed, in the segments that read profiles, and enrolls them', async () => {
+    await h.journeys.deploy({
+      id: 'welcome-germans',
+      name: 'Welcome germans',
+      nodes: [
+        { id: 't', type: 'trigger.segment', config: { segment: 'germans' } },
+        { id: 'x', type: 'flow.exit', config: {} },
+      ],
+      edges: [{ id: 'e', source: 't', sourceHandle: 'next', target: 'x' }],
+    });
+    await refresh(); // ann is a member from the start
+    const watch = segmentChangeWatcher(h.storage, h.clock);
+    expect(await watch()).toEqual({ entered: 0, left: 0, failed: [] }); // finds where the logs end
+    h.clock.advance(60_000);
+    await h.identify([
+      { customerId: 'bob', attributes: { country: 'DE' } },
+      { customerId: 'ann', attributes: { country: 'AT' } },
+    ]);
+    // The same instant again: a second change at an equal time is not missed.
+    await h.identify([{ customerId: 'cid', attributes: { country: 'DE' } }]);
+    expect(await watch()).toEqual({ entered: 2, left: 1, failed: [] });
+    await h.engine.runUntilIdle();
+    expect((await h.runsOf('bob')).map((r) => r.journeyId)).toEqual(['welcome-germans']);
+    expect((await h.runsOf('cid')).map((r) => r.journeyId)).toEqual(['welcome-germans']);
+    expect(await events('ann', SEGMENT_LEFT)).toMatchObject([{ segment: 'germans' }]);
+    // Nothing changed since: nobody is re-checked.
     expect(await watch()).toEqual({ entered: 0, left: 0, failed: [] });
   });
 });

@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.ts';
 import { errorMessage } from '../core/errors.ts';
 import { parseDefinition, SEGMENT_ENTERED, SEGMENT_LEFT, segmentNeeds, SegmentService, type SegmentCondition } from '../segments/index.ts';
-import type { EventInput, SegmentMemberRecord, SegmentRecord, Storage } from '../storage/types.ts';
+import type { ChangeMark, EventInput, SegmentMemberRecord, SegmentRecord, Storage } from '../storage/types.ts';
 
 const EVENT_BATCH = 1000;
 
@@ -41,54 +41,56 @@ export async function refreshSegments(storage: Storage, clock: Clock, opts: { na
   return result;
 }
 
-/** Event types whose arrival can change a definition's verdict (orders arrive as `purchase` events). */
-export function segmentEventTypes(def: SegmentCondition): Set<string> {
+/** What a segment's membership can change with: event types it reads (orders arrive as `purchase` events), and whether it reads the profile. */
+export function segmentInputs(def: SegmentCondition): { eventTypes: Set<string>; profile: boolean } {
   const needs = segmentNeeds(def, new Date(0)); // the time only sets windows, which do not matter here
-  return new Set([...needs.events.keys(), ...(needs.orders ? ['purchase'] : [])]);
+  return { eventTypes: new Set([...needs.events.keys(), ...(needs.orders ? ['purchase'] : [])]), profile: needs.profile };
 }
 
 const WATCH_PAGE = 5000;
+const BEFORE_ALL: ChangeMark = { updatedAt: Number.MIN_SAFE_INTEGER, id: 0 };
 
 /**
- * Membership changes driven by events, between full refreshes: each call reads
- * the events stored since the last call, keeps those of types some saved
- * segment looks at, and refreshes just those customers in just those segments.
- * The first call only finds where the event log ends (the full refresh covers
- * what came before). Changes that come from time passing, attributes or scores
- * wait for the next full refresh.
+ * Membership changes between full refreshes: each call reads the events stored
+ * and the profiles changed (identify, profile-update nodes) since the last call,
+ * and refreshes just those customers in just the segments that read them.
+ * Changes that come from time passing or new scores wait for the next full
+ * refresh.
  */
-export function segmentEventWatcher(storage: Storage, clock: Clock): () => Promise<RefreshResult> {
+export function segmentChangeWatcher(storage: Storage, clock: Clock): () => Promise<RefreshResult> {
   let afterId: number | null = null;
+  let profileMark: ChangeMark | null = null;
   return async () => {
     const result: RefreshResult = { entered: 0, left: 0, failed: [] };
-    const watched = new Map<string, Set<string>>();
+    const watched = new Map<string, ReturnType<typeof segmentInputs>>();
     for (const s of await storage.segments.list()) {
       try {
-        watched.set(s.name, segmentEventTypes(parseDefinition(s.definition)));
+        watched.set(s.name, segmentInputs(parseDefinition(s.definition)));
       } catch {
         // Reported by the full refresh; nothing to watch here.
       }
     }
-    const types = [...new Set([...watched.values()].flatMap((t) => [...t]))];
-    if (types.length === 0) return result;
-    const first = afterId === null;
-    const customersByType = new Map<string, Set<number>>();
-    for (;;) {
-      const page = await storage.models.eventsOfTypes(types, { afterId: afterId ?? 0, limit: WATCH_PAGE });
-      for (const e of page) {
-        if (!first) {
-          const set = customersByType.get(e.type) ?? new Set<number>();
-          set.add(e.customerId);
-          customersByType.set(e.type, set);
-        }
-        afterId = e.id;
-      }
-      if (page.length < WATCH_PAGE) break;
+    // A first look at each log only finds where it ends: the full refresh covers what came before.
+    const types = [...new Set([...watched.values()].flatMap((w) => [...w.eventTypes]))];
+    let customersByType = new Map<string, Set<number>>();
+    if (types.length) {
+      const events = await newEvents(storage, types, afterId ?? 0, afterId !== null);
+      afterId = events.lastId;
+      customersByType = events.customersByType;
     }
-    afterId ??= 0;
-    if (first) return result;
-    for (const [segment, segTypes] of watched) {
-      const ids = new Set([...segTypes].flatMap((t) => [...(customersByType.get(t) ?? [])]));
+    const changedProfiles = new Set<number>();
+    if (profileMark === null) profileMark = (await storage.customers.lastChange()) ?? BEFORE_ALL;
+    else {
+      for (;;) {
+        const page = await storage.customers.changedSince(profileMark, WATCH_PAGE);
+        for (const c of page) changedProfiles.add(c.id);
+        profileMark = page.at(-1) ?? profileMark;
+        if (page.length < WATCH_PAGE) break;
+      }
+    }
+    for (const [segment, w] of watched) {
+      const ids = new Set([...w.eventTypes].flatMap((t) => [...(customersByType.get(t) ?? [])]));
+      if (w.profile) for (const id of changedProfiles) ids.add(id);
       if (ids.size === 0) continue;
       const r = await refreshSegments(storage, clock, { names: [segment], customerIds: [...ids] });
       result.entered += r.entered;
@@ -97,6 +99,25 @@ export function segmentEventWatcher(storage: Storage, clock: Clock): () => Promi
     }
     return result;
   };
+}
+
+/** Events of these types after `afterId`: where the log ends and, when `collect`, who had which type. */
+async function newEvents(storage: Storage, types: string[], afterId: number, collect: boolean): Promise<{ lastId: number; customersByType: Map<string, Set<number>> }> {
+  const customersByType = new Map<string, Set<number>>();
+  let lastId = afterId;
+  while (types.length) {
+    const page = await storage.models.eventsOfTypes(types, { afterId: lastId, limit: WATCH_PAGE });
+    for (const e of page) {
+      if (collect) {
+        const set = customersByType.get(e.type) ?? new Set<number>();
+        set.add(e.customerId);
+        customersByType.set(e.type, set);
+      }
+      lastId = e.id;
+    }
+    if (page.length < WATCH_PAGE) break;
+  }
+  return { lastId, customersByType };
 }
 
 async function allMembers(service: SegmentService, def: SegmentCondition, now: Date): Promise<Set<number>> {

@@ -11,12 +11,14 @@ export interface SegmentNeeds {
   events: Map<string, number | null>;
   orders: boolean;
   models: Set<string>;
+  /** Whether profile fields (attributes, email, time zone) are read. */
+  profile: boolean;
 }
 
 const LABEL_MODELS = { lifecycle: 'lifecycle', valueTier: 'value_tier', rfm: 'rfm' } as const;
 
 export function segmentNeeds(def: SegmentCondition, now: Date): SegmentNeeds {
-  const needs: SegmentNeeds = { events: new Map(), orders: false, models: new Set() };
+  const needs: SegmentNeeds = { events: new Map(), orders: false, models: new Set(), profile: false };
   const needEvents = (type: string, since: number | null) => {
     const had = needs.events.get(type);
     needs.events.set(type, had === undefined ? since : had === null || since === null ? null : Math.min(had, since));
@@ -28,6 +30,7 @@ export function segmentNeeds(def: SegmentCondition, now: Date): SegmentNeeds {
     else if ('event' in c) needEvents(c.event, c.within ? now.getTime() - parseDuration(c.within) : null);
     else if ('lastEvent' in c) needEvents(c.lastEvent, null);
     else if ('orders' in c) needs.orders = true;
+    else if ('attribute' in c) needs.profile = true;
     else if ('score' in c) needs.models.add(c.score);
     else if ('lifecycle' in c) needs.models.add(LABEL_MODELS.lifecycle);
     else if ('valueTier' in c) needs.models.add(LABEL_MODELS.valueTier);

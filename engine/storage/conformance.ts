@@ -50,6 +50,20 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect((await s.customers.resolve(['zz'], 3, false)).size).toBe(0);
   });
 
+  withStorage('lists customers whose profile changed after a mark, in change order, equal times by id', async (s) => {
+    expect(await s.customers.lastChange()).toBeNull();
+    const [a, b] = await s.customers.upsert([{ externalId: 'a' }, { externalId: 'b' }], 10);
+    const [c] = await s.customers.upsert([{ externalId: 'c' }], 20);
+    expect(await s.customers.lastChange()).toEqual({ updatedAt: 20, id: c });
+    await s.customers.upsert([{ externalId: 'a', attributes: { plan: 'pro' } }], 30);
+    expect(await s.customers.changedSince({ updatedAt: 10, id: a! }, 10)).toEqual([
+      { updatedAt: 10, id: b },
+      { updatedAt: 20, id: c },
+      { updatedAt: 30, id: a },
+    ]);
+    expect(await s.customers.changedSince({ updatedAt: 20, id: c! }, 1)).toEqual([{ updatedAt: 30, id: a }]);
+  });
+
   withStorage('ignores events with a repeated idempotency key and claims unprocessed ones in order under a lease', async (s) => {
     const ids = await s.events.insert(
       [

@@ -189,6 +189,16 @@ export interface CustomerStore {
   list(opts: { limit: number; offset: number; search?: string }): Promise<CustomerRecord[]>;
   count(): Promise<number>;
   setUnsubscribed(id: number, at: number | null): Promise<void>;
+  /** Customers whose profile changed after `after`, in (updatedAt, id) order. */
+  changedSince(after: ChangeMark, limit: number): Promise<ChangeMark[]>;
+  /** The newest change, or null when there are no customers. */
+  lastChange(): Promise<ChangeMark | null>;
+}
+
+/** A point in the order profiles changed in: (updatedAt, id). */
+export interface ChangeMark {
+  updatedAt: number;
+  id: number;
 }
 
 export interface EventStore {

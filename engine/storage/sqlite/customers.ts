@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { mergeAttributes } from '../../core/profile.ts';
-import type { CustomerStore, CustomerUpsert } from '../types.ts';
+import type { ChangeMark, CustomerStore, CustomerUpsert } from '../types.ts';
 import { toCustomer } from './rows.ts';
 
 export function sqliteCustomers(db: Database): CustomerStore {
@@ -12,6 +12,10 @@ export function sqliteCustomers(db: Database): CustomerStore {
   );
   const update = db.prepare('UPDATE customers SET email = ?, attributes = ?, timezone = ?, consent = ?, updated_at = ? WHERE id = ?');
   const byIds = db.prepare('SELECT * FROM customers WHERE id IN (SELECT value FROM json_each(?))');
+  const changedSince = db.prepare(
+    'SELECT updated_at AS updatedAt, id FROM customers WHERE updated_at > @updatedAt OR (updated_at = @updatedAt AND id > @id) ORDER BY updated_at, id LIMIT @limit',
+  );
+  const lastChange = db.prepare('SELECT updated_at AS updatedAt, id FROM customers ORDER BY updated_at DESC, id DESC LIMIT 1');
 
   const upsertOne = (c: CustomerUpsert, now: number): number => {
     const row = byExt.get(c.externalId) as Record<string, unknown> | undefined;
@@ -60,6 +64,12 @@ export function sqliteCustomers(db: Database): CustomerStore {
     },
     async count() {
       return db.prepare('SELECT COUNT(*) FROM customers').pluck().get() as number;
+    },
+    async changedSince(after, limit) {
+      return changedSince.all({ ...after, limit }) as ChangeMark[];
+    },
+    async lastChange() {
+      return (lastChange.get() as ChangeMark | undefined) ?? null;
     },
     async setUnsubscribed(id, at) {
       db.prepare('UPDATE customers SET unsubscribed_at = ?, updated_at = COALESCE(?, updated_at) WHERE id = ?').run(at, at, id);

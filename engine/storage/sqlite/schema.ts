@@ -3,17 +3,22 @@ import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from
 
 // Times are epoch milliseconds (integers): cheap to compare, index and move on a virtual clock.
 
-export const customers = sqliteTable('customers', {
-  id: integer('id').primaryKey(),
-  externalId: text('external_id').notNull().unique(),
-  email: text('email'),
-  attributes: text('attributes', { mode: 'json' }).notNull().$type<Record<string, unknown>>().default({}),
-  timezone: text('timezone'),
-  consent: text('consent', { mode: 'json' }).notNull().$type<Record<string, boolean>>().default({}),
-  unsubscribedAt: integer('unsubscribed_at'),
-  createdAt: integer('created_at').notNull(),
-  updatedAt: integer('updated_at').notNull(),
-});
+export const customers = sqliteTable(
+  'customers',
+  {
+    id: integer('id').primaryKey(),
+    externalId: text('external_id').notNull().unique(),
+    email: text('email'),
+    attributes: text('attributes', { mode: 'json' }).notNull().$type<Record<string, unknown>>().default({}),
+    timezone: text('timezone'),
+    consent: text('consent', { mode: 'json' }).notNull().$type<Record<string, boolean>>().default({}),
+    unsubscribedAt: integer('unsubscribed_at'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  // Profiles changed since a point: what segment membership re-checks between full refreshes.
+  (t) => [index('customers_changed').on(t.updatedAt, t.id)],
+);
 
 export const events = sqliteTable(
   'events',

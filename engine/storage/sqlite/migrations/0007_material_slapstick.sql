@@ -1,0 +1,1 @@
+CREATE INDEX `customers_changed` ON `customers` (`updated_at`,`id`);
