@@ -11,7 +11,7 @@ import type { Storage } from './storage/types.ts';
  */
 export function defaultProviders(storage: Storage): ServiceProviders {
   return {
-    inSegment: segmentProvider(storage),
+    segment: segmentProvider(storage),
     nextPurchase: scoredNextPurchase(storage),
   };
 }

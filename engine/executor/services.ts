@@ -1,6 +1,7 @@
 import { eventSubject, matchesAll } from '../core/filter.ts';
 import { ForesightError } from '../core/errors.ts';
 import type { CustomerProfile } from '../plugin/define-node.ts';
+import type { SegmentVerdict } from '../segments/evaluate.ts';
 import type { NodeServices, OrderView, PurchasePrediction } from '../plugin/services.ts';
 import type { Storage, StepUnit } from '../storage/types.ts';
 import { applyProfileChange } from '../core/profile.ts';
@@ -11,8 +12,8 @@ import { medianGapPrediction } from './predictions.ts';
  * ships simple defaults; the node catalogue and the models plug in theirs.
  */
 export interface ServiceProviders {
-  /** Is the customer in the saved segment `name` at `now`? */
-  inSegment?(name: string, customer: CustomerProfile, now: Date, services: NodeServices): Promise<boolean>;
+  /** Is the customer in the saved segment `name` at `now`, and by which checks? */
+  segment?(name: string, customer: CustomerProfile, now: Date, services: NodeServices): Promise<SegmentVerdict>;
   /** Predicted next purchase; null falls back to the median-gap default. */
   nextPurchase?(customer: CustomerProfile, now: Date, services: NodeServices): Promise<PurchasePrediction | null>;
   /** Cycle used when a customer has too little history, in days. */
@@ -94,7 +95,11 @@ export class CustomerServices implements NodeServices {
   }
 
   async inSegment(name: string): Promise<boolean> {
-    if (!this.providers.inSegment) throw new ForesightError('segments_unavailable', `segment "${name}": no segment evaluator is configured`);
-    return this.providers.inSegment(name, this.customer, this.now(), this);
+    return (await this.segment(name)).matched;
+  }
+
+  async segment(name: string): Promise<SegmentVerdict> {
+    if (!this.providers.segment) throw new ForesightError('segments_unavailable', `segment "${name}": no segment evaluator is configured`);
+    return this.providers.segment(name, this.customer, this.now(), this);
   }
 }

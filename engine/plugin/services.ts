@@ -1,5 +1,6 @@
 import type { Filter } from '../core/filter.ts';
 import type { CustomerProfile } from './define-node.ts';
+import type { SegmentVerdict } from '../segments/evaluate.ts';
 import type { Storage } from '../storage/types.ts';
 
 export interface OrderView {
@@ -37,6 +38,8 @@ export interface NodeServices {
   nextPurchase(): Promise<PurchasePrediction | null>;
   /** Is the customer in the named saved segment? */
   inSegment(name: string): Promise<boolean>;
+  /** The same answer with the checks that decided it, for a decision trace. */
+  segment(name: string): Promise<SegmentVerdict>;
 }
 
 export interface OutboxItem {

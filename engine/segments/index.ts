@@ -110,7 +110,7 @@ export class SegmentService {
   }
 }
 
-/** `inSegment` for the engine: evaluates the saved definition live, at the step's time, with the step's services. */
-export function segmentProvider(storage: Storage): NonNullable<ServiceProviders['inSegment']> {
-  return async (name, customer, now, services) => (await evaluateSegment(await savedDefinition(storage, name), { customer, services }, now)).matched;
+/** Saved segments for the engine: evaluates the saved definition live, at the step's time, with the step's services. */
+export function segmentProvider(storage: Storage): NonNullable<ServiceProviders['segment']> {
+  return async (name, customer, now, services) => evaluateSegment(await savedDefinition(storage, name), { customer, services }, now);
 }

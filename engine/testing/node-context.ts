@@ -39,6 +39,7 @@ export function nodeContext<C>(
       scores: missing('scores'),
       nextPurchase: missing('nextPurchase'),
       inSegment: missing('inSegment'),
+      segment: missing('segment'),
       ...opts.services,
     } as NodeServices,
   };

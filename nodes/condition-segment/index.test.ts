@@ -45,8 +45,9 @@ describe('condition.segment', () => {
     [false, 'no'],
   ])('saved segment membership %s → %s', async (member, port) => {
     const asked: string[] = [];
-    const ctx = nodeContext(node, { segment: ' vip ' }, { services: { inSegment: async (n) => (asked.push(n), member) } });
-    expect(await node.run(ctx)).toEqual({ next: port, trace: { segment: 'vip', matched: member } });
+    const checks = [{ path: '', kind: 'attribute', value: member ? 'pro' : 'free', result: member }];
+    const ctx = nodeContext(node, { segment: ' vip ' }, { services: { segment: async (n) => (asked.push(n), { matched: member, checks }) } });
+    expect(await node.run(ctx)).toEqual({ next: port, trace: { segment: 'vip', matched: member, checks } });
     expect(asked).toEqual(['vip']);
   });
 
@@ -89,10 +90,15 @@ describe('condition.segment', () => {
         { customerId: 'rich', type: 'checkin' },
         { customerId: 'thrifty', type: 'checkin' },
       ]);
-      for (const [who, port] of [['rich', 'yes'], ['thrifty', 'no']] as const) {
+      // The trace says why: the order total the saved definition was checked against.
+      for (const [who, port, total] of [['rich', 'yes', 150], ['thrifty', 'no', 15]] as const) {
         const [run] = await h.runsOf(who);
         const hist = await h.storage.runs.history(run!.id);
-        expect(hist.find((x) => x.nodeId === 'c')).toMatchObject({ kind: 'port', port, detail: { segment: 'big-spenders', matched: port === 'yes' } });
+        expect(hist.find((x) => x.nodeId === 'c')).toMatchObject({
+          kind: 'port',
+          port,
+          detail: { segment: 'big-spenders', matched: port === 'yes', checks: [{ kind: 'orders.total', value: total, result: port === 'yes' }] },
+        });
       }
     } finally {
       await h.close();

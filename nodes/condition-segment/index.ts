@@ -34,8 +34,8 @@ export default defineNode<Config>({
   run: async (ctx) => {
     const name = ctx.config.segment.trim();
     if (name) {
-      const member = await ctx.services.inSegment(name);
-      return { next: member ? 'yes' : 'no', trace: { segment: name, matched: member } };
+      const verdict = await ctx.services.segment(name);
+      return { next: verdict.matched ? 'yes' : 'no', trace: { segment: name, matched: verdict.matched, checks: verdict.checks } };
     }
     const verdict = await evaluateSegment(ctx.config.definition!, { customer: ctx.customer, services: ctx.services }, ctx.now);
     return { next: verdict.matched ? 'yes' : 'no', trace: { matched: verdict.matched, checks: verdict.checks } };
