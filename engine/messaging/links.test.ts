@@ -28,6 +28,14 @@ describe('decorateHtml', () => {
     expect(own).toContain(`<a href="${links.unsubscribe}">Stop</a>`); // own links are not click-wrapped
   });
 
+  it('routes the links of a text body through click links, leaving sentence punctuation and own links alone', () => {
+    const text = decorateText(`Shop now: https://shop.example/sale?a=1&b=2. Or see (https://shop.example/faq), bye!\nStop: ${links.unsubscribe}`, links);
+    const urls = [...text.matchAll(/https:\/\/fs\.example\/t\/click\/[^\s)]+/g)].map((m) => m[0].replace(/[.,]+$/, ''));
+    expect(urls.map((u) => clickTarget(u))).toEqual(['https://shop.example/sale?a=1&b=2', 'https://shop.example/faq']);
+    expect(text).toMatch(/^Shop now: https:\/\/fs\.example\/t\/click\/\S+\. Or see \(https:\/\/fs\.example\/t\/click\/[^)]+\), bye!\n/);
+    expect(text.endsWith(`Stop: ${links.unsubscribe}`)).toBe(true);
+  });
+
   it('appends the unsubscribe URL to a text body once', () => {
     expect(decorateText('Hi\n\n', links)).toBe(`Hi\n\nUnsubscribe: ${links.unsubscribe}\n`);
     expect(decorateText(`Bye ${links.unsubscribe}`, links)).toBe(`Bye ${links.unsubscribe}`);

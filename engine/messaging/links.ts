@@ -63,9 +63,18 @@ export function decorateHtml(html: string, links: MessageLinks): string {
   return beforeBodyEnd(out, `<img src="${escapeAttr(links.openPixel)}" width="1" height="1" alt="" style="display:none">`);
 }
 
-/** The text body with the unsubscribe link appended unless already present. */
+// Bare http(s) URLs in a text body; punctuation that ends a sentence is not part of the URL.
+const TEXT_URL = /https?:\/\/[^\s<>"'()[\]]+?(?=[.,;:!?]*(?:\s|$|[<>"'()[\]]))/g;
+
+/**
+ * The text body with its links through the click redirect (as in the HTML
+ * part, so clicks from text-only mail clients count too) and the unsubscribe
+ * link appended unless already present.
+ */
 export function decorateText(text: string, links: MessageLinks): string {
+  if (!text) return text;
   const unsubscribe = links.unsubscribe;
-  if (!text || text.includes(unsubscribe)) return text;
-  return `${text.replace(/\s+$/, '')}\n\nUnsubscribe: ${unsubscribe}\n`;
+  const out = text.replace(TEXT_URL, (url) => (links.isOwn(url) ? url : links.click(url)));
+  if (out.includes(unsubscribe)) return out;
+  return `${out.replace(/\s+$/, '')}\n\nUnsubscribe: ${unsubscribe}\n`;
 }
