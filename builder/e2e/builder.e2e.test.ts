@@ -202,6 +202,28 @@ describe('builder in Chromium', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
+  it('restores a published version as the draft, undoably', async () => {
+    // The node's header: its body shows the backtest numbers now.
+    await node('flow-exit-1').click({ position: { x: 12, y: 8 } });
+    await page.keyboard.press('Delete');
+    await expect.poll(() => page.locator('.jnode').count()).toBe(2);
+    await page.getByRole('button', { name: 'Versions' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Versions' });
+    const v1 = dialog.locator('tr[data-version="1"]');
+    await v1.waitFor();
+    expect(await v1.locator('.badge').textContent()).toBe('live');
+    expect(await v1.locator('td').nth(2).textContent()).toBe('3');
+    await shot('06-versions');
+    await v1.getByRole('button', { name: 'Restore as draft' }).click();
+    await expect.poll(() => page.locator('.jnode').count()).toBe(3);
+    expect(await page.locator('.react-flow__edge').count()).toBe(2);
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.locator('.jnode').count()).toBe(2);
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => page.locator('.jnode').count()).toBe(3);
+    await page.locator('[data-save-state="saved"]').waitFor();
+  });
+
   it('imports a template as a draft and lists journeys with their numbers', async () => {
     await page.getByRole('button', { name: 'Back to journeys' }).click();
     await page.getByRole('heading', { name: 'Journeys', exact: true }).waitFor();

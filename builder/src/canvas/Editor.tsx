@@ -25,6 +25,7 @@ import { Performance } from '../stats/Performance.tsx';
 import { TracePanel } from '../trace/TracePanel.tsx';
 import { StatusBadge } from '../pages/JourneyList.tsx';
 import { BacktestDialog } from './BacktestDialog.tsx';
+import { VersionsDialog } from './VersionsDialog.tsx';
 import { CanvasContext, type CanvasInfo } from './context.ts';
 import { autoLayout, initialViewport, needsLayout, cloneSubgraph, defaultConfig, docToFlow, edgeId, flowToDoc, nextNodeId, problemText, type JEdge, type JNode, type JourneyMeta } from './graph.ts';
 import { useHistory } from './history.ts';
@@ -84,13 +85,15 @@ function EditorLoader({ journeyId }: { journeyId: string }) {
   );
 }
 
+/** A journey document as canvas state. Documents written by hand or laid out for other node shapes are tidied once on open. */
+function openOnCanvas(doc: unknown, journey: { id: string; name: string }, descriptors: NodeDescriptor[]) {
+  const flow = docToFlow(doc, journey);
+  const ports = (n: JNode) => descriptors.find((d) => d.type === n.data.type)?.ports.length ?? 1;
+  return needsLayout(flow.nodes, flow.edges, ports) ? { ...flow, nodes: autoLayout(flow.nodes, flow.edges, ports) } : flow;
+}
+
 function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; initial: JourneyDetail }) {
-  const start = useMemo(() => {
-    const flow = docToFlow(initial.draft, initial);
-    // Documents written by hand or laid out for other node shapes are tidied once on open.
-    const ports = (n: JNode) => descriptors.find((d) => d.type === n.data.type)?.ports.length ?? 1;
-    return needsLayout(flow.nodes, flow.edges, ports) ? { ...flow, nodes: autoLayout(flow.nodes, flow.edges, ports) } : flow;
-  }, [initial, descriptors]);
+  const start = useMemo(() => openOnCanvas(initial.draft, initial, descriptors), [initial, descriptors]);
   const [meta, setMeta] = useState(start.meta);
   const [nodes, setNodes, onNodesChange] = useNodesState<JNode>(start.nodes);
   const [edges, setEdges, onEdgesChange] = useEdgesState<JEdge>(start.edges);
@@ -104,7 +107,7 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
   const [trace, setTrace] = useState<CustomerRun | null>(null);
   const [tab, setTab] = useState<Tab>('settings');
   const [toast, setToast] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
-  const [dialog, setDialog] = useState<'backtest' | 'shortcuts' | 'problems' | null>(null);
+  const [dialog, setDialog] = useState<'backtest' | 'versions' | 'shortcuts' | 'problems' | null>(null);
   const flow = useReactFlow<JNode, JEdge>();
   const history = useHistory<Snapshot>();
   const clipboard = useRef<{ nodes: JNode[]; edges: JEdge[] } | null>(null);
@@ -167,7 +170,11 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
   }, [docJson, jid, notify]);
 
   useEffect(() => {
-    if (docJson === savedJson.current) return;
+    // Undo/redo can lead back to exactly what is saved: nothing is unsaved then.
+    if (docJson === savedJson.current) {
+      setSaveState((st) => (st === 'dirty' ? 'saved' : st));
+      return;
+    }
     setSaveState('dirty');
     const t = setTimeout(() => void save(), SAVE_AFTER_MS);
     return () => clearTimeout(t);
@@ -411,6 +418,11 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
             <button type="button" className="btn" onClick={() => setDialog('backtest')}>
               Backtest
             </button>
+            {hasLive && (
+              <button type="button" className="btn" onClick={() => setDialog('versions')}>
+                Versions
+              </button>
+            )}
             {journey.status === 'live' && (
               <button type="button" className="btn" onClick={() => lifecycle('pause')}>
                 Pause
@@ -536,6 +548,19 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
               setOverlay('backtest');
               setTab('performance');
               setDialog(null);
+            }}
+          />
+        )}
+        {dialog === 'versions' && (
+          <VersionsDialog
+            journeyId={journey.id}
+            liveVersion={journey.liveVersion}
+            onClose={() => setDialog(null)}
+            onRestore={(v) => {
+              history.record(snapshot());
+              restore(openOnCanvas(v.graph, journey, descriptors));
+              setDialog(null);
+              notify('ok', `Version ${v.version} is on the canvas as the draft; publish to make it live.`);
             }}
           />
         )}
