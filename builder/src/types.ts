@@ -2,6 +2,7 @@
 // the engine is bundled), so the canvas edits exactly what the validator checks and the executor runs.
 export type { NodeDescriptor, NodeCategory } from '../../engine/plugin/define-node.ts';
 export type { Field, FieldKind, Suggest } from '../../engine/plugin/fields.ts';
+import type { LifecycleTemplate as TemplateDeclaration } from '../../templates/index.ts';
 export type { Filter } from '../../engine/core/filter.ts';
 export type { JourneyGraph, GraphNode, GraphEdge, JourneySettings } from '../../engine/graph/types.ts';
 export type { VariantStats } from '../../nodes/split-ab/stats.ts';
@@ -87,14 +88,10 @@ export interface CustomerRun {
   history: RunStep[];
 }
 
-export interface LifecycleTemplate {
-  id: string;
-  name: string;
-  description: string;
-  audience: string;
-  kpi: string;
+/** A template as `GET /api/templates` sends it: the engine's declaration, with the journey shape the gallery reads. */
+export type LifecycleTemplate = Omit<TemplateDeclaration, 'journey'> & {
   journey: { nodes: { id: string; type: string }[]; edges: unknown[] } & Record<string, unknown>;
-}
+};
 
 export interface Insights {
   lifecycle: Record<string, number>;

@@ -36,5 +36,8 @@ describe('registerNodeJobs', () => {
     scheduler.start();
     await until(async () => (await h.runsOf('de')).length === 1 && (await h.runsOf('bday')).length === 1);
     await until(async () => errors.some((e) => e.startsWith('job segments.refresh') && e.includes('segment "broken"')));
+    // The German entered the segment journey, the birthday customer the anniversary one; nobody both.
+    expect((await h.runsOf('de')).map((r) => r.journeyId)).toEqual(['seg']);
+    expect((await h.runsOf('bday')).map((r) => r.journeyId)).toEqual(['bd']);
   });
 });

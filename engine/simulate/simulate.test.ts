@@ -148,12 +148,19 @@ describe('foresight simulate (CLI)', () => {
     // a (second order on 02-01) and c (02-11) become repeat buyers during the replay; b and d never do.
     expect(JSON.parse(stdout).nodes.enter.entered).toBe(2);
 
-    const refused = await promisify(execFile)(process.execPath, args).then(
-      () => null,
-      (err: { code: number; stderr: string }) => err,
-    );
+    const failure = (argv: string[]) =>
+      promisify(execFile)(process.execPath, argv).then(
+        () => null,
+        (err: { code: number; stderr: string }) => err,
+      );
+    const refused = await failure(args);
     expect(refused?.code).not.toBe(0);
     expect(refused?.stderr).toContain('there is no saved segment "repeat"');
     expect(refused?.stderr).toContain('--segments');
+
+    const badFile = file('bad-segments.json', JSON.stringify([{ definition: {} }]));
+    const bad = await failure([...args, '--segments', badFile]);
+    expect(bad?.code).toBe(2);
+    expect(bad?.stderr).toContain('--segments: 0.name:');
   });
 });

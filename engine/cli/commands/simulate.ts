@@ -52,16 +52,15 @@ export function registerSimulateCommand(program: Command): void {
 }
 
 const segmentList = z.array(z.object({ name: z.string().trim().min(1, 'give the segment a name'), definition: z.unknown() }));
-// A template's description.json carries its segments under "segments"; a plain array works too.
-const segmentsFile = z.union([segmentList, z.object({ segments: segmentList })]);
 
+/** A JSON list of segments, or a template's description.json, which carries them under "segments". */
 function parseSegments(json: unknown): SimulatedSegment[] {
-  const r = segmentsFile.safeParse(json);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    throw new ForesightError('invalid_input', `--segments: ${issue.path.join('.') || 'file'}: ${issue.message}; write [{ "name": "vip", "definition": { … } }]`, { field: 'segments' });
-  }
-  return Array.isArray(r.data) ? r.data : r.data.segments;
+  const wrapped = json !== null && typeof json === 'object' && !Array.isArray(json);
+  const r = segmentList.safeParse(wrapped ? (json as { segments?: unknown }).segments : json);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const at = [...(wrapped ? ['segments'] : []), ...issue.path].join('.') || 'file';
+  throw new ForesightError('invalid_input', `--segments: ${at}: ${issue.message}; write [{ "name": "vip", "definition": { … } }] or { "segments": [ … ] }`, { field: 'segments' });
 }
 
 function renderTable({ result, rows }: SimulationReport): string {
