@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidTimeZone } from '../core/time.ts';
 
 /** A time given as ISO 8601 text, epoch milliseconds or a Date. */
 export const timeSchema = z.union([z.date(), z.number(), z.string()]).transform((v, ctx) => {
@@ -32,14 +33,7 @@ export const identifySchema = z.object({
   attributes: z.record(z.string(), z.unknown()).optional(),
   timezone: z
     .string()
-    .refine((tz) => {
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: tz });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'not an IANA time zone; use e.g. "Europe/Berlin" or "America/New_York"')
+    .refine(isValidTimeZone, 'not an IANA time zone; use e.g. "Europe/Berlin" or "America/New_York"')
     .nullable()
     .optional(),
   consent: z.record(z.string(), z.boolean()).optional(),

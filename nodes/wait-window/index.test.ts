@@ -3,7 +3,8 @@ import { validateJourney } from '../../engine/graph/validate.ts';
 import { createHarness } from '../../engine/testing/harness.ts';
 import { nodeContext } from '../../engine/testing/node-context.ts';
 import { builtinRegistry } from '../index.ts';
-import node, { localParts, zonedTimeToUtc } from './index.ts';
+import { localParts } from '../../engine/core/time.ts';
+import node from './index.ts';
 
 const quiet = { startHour: 8, endHour: 21 };
 const business = { startHour: 9, endHour: 17, days: ['mon', 'tue', 'wed', 'thu', 'fri'] };
@@ -74,11 +75,19 @@ describe('wait.window', () => {
     expect(await decide(fridayNights, '2024-06-17T02:00:00Z')).toMatchObject({ wait: { until: new Date('2024-06-21T21:00:00Z') } });
   });
 
-  it('converts local times skipped or repeated by DST', () => {
-    expect(zonedTimeToUtc(2024, 3, 10, 2, 30, 'America/New_York').toISOString()).toBe('2024-03-10T07:30:00.000Z'); // gap → 03:30 EDT
-    expect(zonedTimeToUtc(2024, 11, 3, 1, 30, 'America/New_York').toISOString()).toBe('2024-11-03T05:30:00.000Z'); // first 01:30 (EDT)
-    expect(zonedTimeToUtc(2024, 3, 31, 3, 0, 'Europe/Berlin').toISOString()).toBe('2024-03-31T01:00:00.000Z');
-    expect(zonedTimeToUtc(2024, 7, 1, 0, 0, 'Asia/Kolkata').toISOString()).toBe('2024-06-30T18:30:00.000Z');
+  it.each([
+    // zone, night of the change, now (00:xx local, as UTC), window start hour, expected wake-up
+    ['America/New_York', 'fall back: first 01:00', '2026-11-01T04:30:00Z', 1, '2026-11-01T05:00:00.000Z'],
+    ['Europe/Berlin', 'fall back: first 02:00', '2026-10-24T22:30:00Z', 2, '2026-10-25T00:00:00.000Z'],
+    ['Australia/Sydney', 'fall back: first 02:00', '2026-04-04T13:30:00Z', 2, '2026-04-04T15:00:00.000Z'],
+    ['Australia/Lord_Howe', 'fall back (30 min): first 01:00', '2026-04-04T13:30:00Z', 1, '2026-04-04T14:00:00.000Z'],
+    ['America/New_York', 'spring forward: skipped 02:00 → 03:00', '2026-03-08T05:30:00Z', 2, '2026-03-08T07:00:00.000Z'],
+    ['Europe/Berlin', 'spring forward: skipped 02:00 → 03:00', '2026-03-28T23:30:00Z', 2, '2026-03-29T01:00:00.000Z'],
+    ['Australia/Lord_Howe', 'spring forward (30 min): skipped 02:00 → 02:30', '2026-10-03T14:00:00Z', 2, '2026-10-03T15:30:00.000Z'],
+    ['Asia/Kathmandu', 'no DST, +05:45', '2026-10-31T18:30:00Z', 2, '2026-10-31T20:15:00.000Z'],
+  ])('window start in %s on the %s', async (zone, _label, now, startHour, until) => {
+    const r = await decide({ startHour, endHour: 5 }, now, zone);
+    expect('wait' in r && r.wait.until?.toISOString()).toBe(until);
   });
 
   it.each([
