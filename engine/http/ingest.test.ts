@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVER_ZONES, underTz } from '../testing/tz.ts';
 import { startTestServer, type TestServer } from './test-server.ts';
 
 let s: TestServer;
@@ -84,6 +85,36 @@ describe('tracking API', () => {
     expect(again.body.accepted).toEqual({ identify: 1, track: 0, order: 0 });
     expect(again.body.duplicates).toBe(2);
     expect((await s.storage.orders.list((await s.storage.customers.byExternalId('b1'))!.id)).length).toBe(1);
+  });
+
+  it('reads times without an offset as UTC whatever the server zone, and refuses impossible dates naming the field', async () => {
+    const stored = async (customerId: string) => (await s.storage.events.list((await s.storage.customers.byExternalId(customerId))!.id, {})).map((e) => [e.type, new Date(e.occurredAt).toISOString()]);
+    for (const zone of SERVER_ZONES) {
+      const id = `tz-${zone}`;
+      await underTz(zone, async () => {
+        expect((await s.call('POST', '/api/track', { json: { customerId: id, type: 'cart_add', occurredAt: '2024-03-01T00:30:00' }, headers: key })).status).toBe(202);
+        const batch = [
+          { kind: 'track', customerId: id, type: 'page_view', occurredAt: '2024-03-01 12:00' },
+          { kind: 'order', customerId: id, orderId: `${id}-o1`, orderedAt: '2024-03-02', amount: 5 },
+        ];
+        expect((await s.call('POST', '/api/batch', { json: { batch }, headers: key })).body.rejected).toEqual([]);
+      });
+      expect((await stored(id)).sort()).toEqual([
+        ['cart_add', '2024-03-01T00:30:00.000Z'],
+        ['page_view', '2024-03-01T12:00:00.000Z'],
+        ['purchase', '2024-03-02T00:00:00.000Z'],
+      ]);
+    }
+
+    const before = counts();
+    for (const bad of ['2024-02-30', 'garbage 2024', '10:00']) {
+      const res = await s.call('POST', '/api/track', { json: { customerId: 'tz-bad', type: 'x', occurredAt: bad }, headers: key });
+      expect([res.status, res.body.error?.field]).toEqual([400, 'body.occurredAt']);
+      expect(res.body.error.message).toMatch(/not a valid time; use ISO 8601/);
+      const batch = await s.call('POST', '/api/batch', { json: { batch: [{ kind: 'order', customerId: 'tz-bad', orderId: 'o', orderedAt: bad, amount: 1 }] }, headers: key });
+      expect(batch.body.rejected.map((r: { field: string }) => r.field)).toEqual(['batch.0.orderedAt']);
+    }
+    expect(counts()).toEqual(before);
   });
 
   it('refuses a batch over 10,000 items naming the field, writing nothing', async () => {

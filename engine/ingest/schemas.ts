@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { isValidTimeZone } from '../core/time.ts';
+import { INSTANT_FORMS, isValidTimeZone, readInstant } from '../core/time.ts';
 
-/** A time given as ISO 8601 text, epoch milliseconds or a Date. */
+/** A time given as ISO 8601 text (offset-less = UTC, a bare date = 00:00 UTC), epoch milliseconds or a Date; read strictly. */
 export const timeSchema = z.union([z.date(), z.number(), z.string()]).transform((v, ctx) => {
-  const d = v instanceof Date ? v : new Date(v);
-  if (Number.isNaN(d.getTime())) {
-    ctx.addIssue({ code: 'custom', message: 'not a valid time; use ISO 8601 (2024-05-01T10:00:00Z) or epoch milliseconds' });
+  const d = readInstant(v);
+  if (!d) {
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(v)} is not a valid time; ${INSTANT_FORMS}` });
     return z.NEVER;
   }
   return d;
