@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DST_NIGHTS } from '../../engine/testing/dst.ts';
 import { nodeContext } from '../../engine/testing/node-context.ts';
 import { isAnniversary, parseCalendarDate } from './anniversary.ts';
 import node from './index.ts';
@@ -22,15 +23,7 @@ describe('trigger.date', () => {
     expect(await node.run(ctx)).toMatchObject({ ...expected, trace: { attribute: 'birthday', years: 30 } });
   });
 
-  it.each([
-    // zone, the anniversary night (00:30 local, as UTC), hour, expected send time
-    ['Europe/Berlin', 'repeated 02:00 → the first', '2026-10-24T22:30:00Z', 2, '2026-10-25T00:00:00.000Z'],
-    ['America/New_York', 'repeated 01:00 → the first', '2026-11-01T04:30:00Z', 1, '2026-11-01T05:00:00.000Z'],
-    ['Australia/Sydney', 'repeated 02:00 → the first', '2026-04-04T13:30:00Z', 2, '2026-04-04T15:00:00.000Z'],
-    ['America/New_York', 'skipped 02:00 → 03:00', '2026-03-08T05:30:00Z', 2, '2026-03-08T07:00:00.000Z'],
-    ['Australia/Lord_Howe', 'skipped 02:00 → 02:30', '2026-10-03T14:00:00Z', 2, '2026-10-03T15:30:00.000Z'],
-    ['Asia/Kathmandu', '+05:45', '2026-10-31T18:30:00Z', 9, '2026-11-01T03:15:00.000Z'],
-  ])('hour in %s on a DST night: %s', async (zone, _label, now, hour, expected) => {
+  it.each(DST_NIGHTS)('hour in %s on a DST night: %s', async (zone, _label, now, hour, expected) => {
     const at = new Date(now);
     const ctx = nodeContext(node, { attribute: 'birthday', hour }, { now: at, customer: { timezone: zone }, event: { id: 1, type: '$anniversary', properties: { attribute: 'birthday', years: 30 }, occurredAt: at } });
     const r = await node.run(ctx);
