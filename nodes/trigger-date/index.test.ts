@@ -37,6 +37,9 @@ describe('trigger.date', () => {
     [Date.UTC(1999, 0, 31), { year: 1999, month: 1, day: 31 }],
     ['1990-13-01', null],
     ['1990-02-30', null],
+    ['2023-02-29', null],
+    ['2024-02-29', { year: 2024, month: 2, day: 29 }],
+    ['--02-29', { year: null, month: 2, day: 29 }],
     ['tomorrow', null],
     [true, null],
   ])('parses %j', (value, expected) => {
