@@ -126,6 +126,12 @@ describe('authentication', () => {
     const after = await s.call('POST', '/api/track', { json: { customerId: 'c2', type: 'x' }, headers: { authorization: `Bearer ${key}` } });
     expect(after.status).toBe(401);
     expect((await s.call('DELETE', `/api/keys/${created.body.apiKey.id}`, { headers: admin })).status).toBe(404);
+    for (const id of ['abc', '-1', '1.5', '0']) {
+      const bad = await s.call('DELETE', `/api/keys/${id}`, { headers: admin });
+      expect([bad.status, bad.body.error.field]).toEqual([400, 'id']);
+      expect(bad.body.error.message).toContain(`"${id}" is not an API key id`);
+      expect(bad.body.error.message).not.toContain('-1 does not exist');
+    }
     expect((await s.call('POST', '/api/keys', { json: { name: 'x', scope: 'root' }, headers: admin })).body.error).toMatchObject({ code: 'invalid_input', field: 'body.scope' });
   });
 

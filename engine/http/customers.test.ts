@@ -95,5 +95,8 @@ describe('suppressions and segments', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.problems.length).toBeGreaterThan(0);
     expect((await s.call('GET', '/api/segments', { headers: h })).body.segments.map((x: { name: string }) => x.name)).toEqual(['pros']);
+    expect((await s.call('DELETE', '/api/segments/pros', { headers: h })).body).toEqual({ deleted: true });
+    const missing = await s.call('DELETE', '/api/segments/pros', { headers: h });
+    expect([missing.status, missing.body.error.field]).toEqual([404, 'name']);
   });
 });

@@ -24,7 +24,9 @@ export function sendError(res: Response, status: number, code: string, message: 
 export function zodFailure(error: z.ZodError, where: string): ForesightError {
   const issue = error.issues[0]!;
   const field = [where, ...issue.path.map(String)].filter(Boolean).join('.');
-  return new ForesightError('invalid_input', `${field}: ${issue.message}`, { field, details: error.issues.map((i) => ({ field: [where, ...i.path.map(String)].filter(Boolean).join('.'), message: i.message })) });
+  // A value over a size limit is a 413, like a body over the request limit.
+  const code = issue.code === 'custom' && (issue.params as { status?: number } | undefined)?.status === 413 ? 'payload_too_large' : 'invalid_input';
+  return new ForesightError(code, `${field}: ${issue.message}`, { field, details: error.issues.map((i) => ({ field: [where, ...i.path.map(String)].filter(Boolean).join('.'), message: i.message })) });
 }
 
 export function notFound(req: Request, res: Response): void {
