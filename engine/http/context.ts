@@ -10,13 +10,15 @@ import type { Storage } from '../storage/types.ts';
 export interface ApiLimits {
   /** Ingestion requests per key (or IP) per minute. */
   ingestPerMinute: number;
-  /** Login attempts per IP and email per 15 minutes. */
+  /** Failed sign-ins per IP and account per 15 minutes. */
   loginPer15Minutes: number;
+  /** Failed sign-ins per IP over all accounts per 15 minutes (a shared office IP, or one guessing many accounts). */
+  loginPerIpPer15Minutes: number;
   /** Largest CSV upload, bytes. */
   uploadBytes: number;
 }
 
-export const DEFAULT_LIMITS: ApiLimits = { ingestPerMinute: 1200, loginPer15Minutes: 10, uploadBytes: 512 * 1024 * 1024 };
+export const DEFAULT_LIMITS: ApiLimits = { ingestPerMinute: 1200, loginPer15Minutes: 10, loginPerIpPer15Minutes: 100, uploadBytes: 512 * 1024 * 1024 };
 
 /** What route modules need; assembled once by the server. */
 export interface ApiContext {

@@ -3,6 +3,7 @@ import { ForesightError } from '../../core/errors.ts';
 import { timeSchema } from '../../ingest/schemas.ts';
 import type { JourneyRecord } from '../../storage/types.ts';
 import { abReport } from '../../../nodes/split-ab/stats.ts';
+import { assertMaySet } from '../admin-only.ts';
 import { backtest } from '../backtest.ts';
 import { freeJourneyId } from '../journey-ids.ts';
 import type { ApiContext } from '../context.ts';
@@ -52,7 +53,10 @@ export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
     access: 'builder',
     body: createBody,
     status: 201,
-    handler: async ({ body }) => ({ journey: journeyView(await save(await freeId(body.name), body.name, body.graph)) }),
+    handler: async ({ body, principal }) => {
+      assertMaySet(principal, ctx.registry, body.graph, null);
+      return { journey: journeyView(await save(await freeId(body.name), body.name, body.graph)) };
+    },
   });
   t.add({ method: 'get', path: '/api/journeys/:id', tag: 'journeys', summary: 'One journey with its draft', access: 'builder', handler: async ({ params }) => ({ journey: journeyView(await require(params.id!)) }) });
   t.add({
@@ -63,8 +67,9 @@ export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
     access: 'builder',
     body: draftBody,
     bodyLimit: '5mb',
-    handler: async ({ params, body }) => {
+    handler: async ({ params, body, principal }) => {
       const j = await require(params.id!);
+      assertMaySet(principal, ctx.registry, body.graph, j.draft);
       const name = typeof body.graph.name === 'string' && body.graph.name.trim() ? body.graph.name : j.name;
       const saved = await save(j.id, name, body.graph);
       return { journey: journeyView(saved), problems: problemsOf((await journeys.validate(saved.draft)).problems) };
@@ -90,8 +95,10 @@ export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
     tag: 'journeys',
     summary: 'Publish the draft as a new immutable version; 400 with problems when invalid',
     access: 'builder',
-    handler: async ({ params, res }) => {
+    handler: async ({ params, res, principal }) => {
       const j = await require(params.id!);
+      // Against what is live: an admin-only setting an admin put in the draft goes live only when an admin publishes it.
+      assertMaySet(principal, ctx.registry, j.draft, j.liveVersion ? (await storage.journeys.version(j.id, j.liveVersion))?.graph : null);
       const v = await journeys.validate(j.draft);
       if (!v.ok) {
         res.status(400).json({ error: { code: 'invalid_journey', message: `journey "${j.id}" has ${v.problems.length} problem(s); fix them and publish again` }, problems: problemsOf(v.problems) });
