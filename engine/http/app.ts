@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
+import { requestLogOptions } from '../ops/logger.ts';
 import { authenticate } from './authenticate.ts';
 import type { ApiContext } from './context.ts';
 import { errorHandler, notFound } from './errors.ts';
@@ -70,6 +71,7 @@ export function createApp(ctx: ApiContext, opts: AppOptions = {}): { app: expres
     pinoHttp({
       logger: ctx.log,
       autoLogging: { ignore: (req) => req.url === '/healthz' },
+      ...requestLogOptions,
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     }),
   );
