@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino, { type Logger } from 'pino';
 
 /** JSON lines on stdout; secrets are redacted wherever they appear in a logged request. */
@@ -48,6 +49,6 @@ export const requestLogOptions = {
     req: (req: { id?: unknown; method?: string; remoteAddress?: string }) => ({ id: req.id, method: req.method, remoteAddress: req.remoteAddress }),
     res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
   },
-  customSuccessObject: (req: LoggedRequest, _res: unknown, val: Record<string, unknown>) => ({ ...val, url: loggedUrl(req) }),
-  customErrorObject: (req: LoggedRequest, _res: unknown, _err: unknown, val: Record<string, unknown>) => ({ ...val, url: loggedUrl(req) }),
+  customSuccessObject: (req: IncomingMessage, _res: ServerResponse, val: object) => ({ ...val, url: loggedUrl(req as LoggedRequest) }),
+  customErrorObject: (req: IncomingMessage, _res: ServerResponse, _err: Error, val: object) => ({ ...val, url: loggedUrl(req as LoggedRequest) }),
 };
