@@ -327,6 +327,25 @@ describe('action.email', () => {
     expect(w.smtp.mails).toHaveLength(0);
   });
 
+  it('erasing a customer while their mail is on the wire: the delivery writes no address or name back', async () => {
+    const w = await world();
+    await w.h.identify([{ customerId: 'ann', email: 'ann.inflight@example.com', attributes: { firstName: 'Annabel' } }]);
+    await w.h.journeys.deploy(emailJourney('welcome', 'signup', simple('Hello {{customer.firstName}}')));
+    const hold = w.smtp.holdNext();
+    const delivering = w.h.track([{ customerId: 'ann', type: 'signup' }]);
+    await hold.arrived;
+    const id = await w.h.customerId('ann');
+    await w.h.storage.privacy.erase(id, w.h.clock.now().getTime());
+    hold.release();
+    await delivering;
+    expect(w.smtp.mails).toHaveLength(1);
+    const [entry] = await w.h.storage.outbox.list({ customerId: id });
+    expect(entry).toMatchObject({ status: 'sent', payload: {}, detail: null, lastError: null });
+    const rows = JSON.stringify(w.h.storage.raw.prepare('SELECT * FROM outbox').all());
+    expect(rows).not.toContain('ann.inflight@example.com');
+    expect(rows).not.toContain('Annabel');
+  });
+
   it('rejects a template with a syntax error when the journey is validated, naming the field', async () => {
     const w = await world();
     await expect(w.h.journeys.deploy(emailJourney('bad', 'signup', simple('ok', { html: '<p>{{#each items}}</p>' })))).rejects.toThrow(/html/);
