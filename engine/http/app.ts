@@ -9,6 +9,7 @@ import { errorHandler, notFound } from './errors.ts';
 import { RouteTable } from './route-table.ts';
 import { setupPage } from './setup-page.ts';
 import { authRoutes } from './routes/auth.ts';
+import { backtestRoutes } from './routes/backtests.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { docRoutes } from './routes/docs.ts';
 import { importRoutes } from './routes/import.ts';
@@ -45,6 +46,7 @@ export function apiRoutes(ctx: ApiContext, state: { draining: boolean }, version
   customerRoutes(t, ctx);
   suppressionRoutes(t, ctx);
   journeyRoutes(t, ctx);
+  backtestRoutes(t, ctx);
   segmentRoutes(t, ctx);
   templateRoutes(t, ctx);
   modelRoutes(t, ctx);

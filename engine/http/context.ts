@@ -6,6 +6,7 @@ import type { JourneyService } from '../journeys.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
 import type { Storage } from '../storage/types.ts';
+import type { BacktestJobs } from './backtest-jobs.ts';
 
 export interface ApiLimits {
   /** Ingestion requests per key (or IP) per minute. */
@@ -35,4 +36,6 @@ export interface ApiContext {
   limits: ApiLimits;
   /** Folder for CSV uploads in flight. */
   tmpDir: string;
+  /** Backtests running off the request thread. */
+  backtests: BacktestJobs;
 }

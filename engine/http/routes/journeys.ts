@@ -1,20 +1,17 @@
 import { z } from 'zod';
 import { ForesightError } from '../../core/errors.ts';
-import { timeSchema } from '../../ingest/schemas.ts';
 import type { JourneyRecord } from '../../storage/types.ts';
 import { abReport } from '../../../nodes/split-ab/stats.ts';
 import { assertMaySet } from '../admin-only.ts';
-import { backtest } from '../backtest.ts';
 import { freeJourneyId } from '../journey-ids.ts';
 import type { ApiContext } from '../context.ts';
 import type { RouteTable } from '../route-table.ts';
 
 /** A journey document as the builder edits it; checked fully by the validator, not here. */
-const graphSchema = z.record(z.string(), z.unknown()).describe('Journey document: { id, name, settings?, nodes: [...], edges: [...] }');
+export const graphSchema = z.record(z.string(), z.unknown()).describe('Journey document: { id, name, settings?, nodes: [...], edges: [...] }');
 const createBody = z.object({ name: z.string().trim().min(1, 'give the journey a name').max(200), graph: graphSchema.optional() });
 const draftBody = z.object({ graph: graphSchema });
 const validateBody = z.object({ graph: graphSchema.optional() });
-const backtestBody = z.object({ from: timeSchema, to: timeSchema, graph: graphSchema.optional() });
 
 export const journeyView = (j: JourneyRecord) => ({ id: j.id, name: j.name, status: j.status, liveVersion: j.liveVersion, draft: j.draft, updatedAt: j.updatedAt });
 const problemsOf = (problems: { message: string; nodeId?: string; edgeId?: string; field?: string }[]) => problems.map((p) => ({ ...p, code: 'invalid_journey' }));
@@ -164,21 +161,6 @@ export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
         ab[n.id] = abReport(s.nodes[n.id], { variants, control });
       }
       return { nodes, converted: s.converted, entered: s.enrolled, exited: s.exited, statuses: s.statuses, ab };
-    },
-  });
-  t.add({
-    method: 'post',
-    path: '/api/journeys/:id/backtest',
-    tag: 'journeys',
-    summary: 'Replay stored data between from and to through the journey (default: its draft); nothing is sent',
-    access: 'builder',
-    body: backtestBody,
-    bodyLimit: '5mb',
-    handler: async ({ params, body }) => {
-      const j = await require(params.id!);
-      if (body.to.getTime() < body.from.getTime()) throw new ForesightError('invalid_input', 'body.to: must not be before body.from', { field: 'body.to' });
-      const graph = { ...((body.graph ?? j.draft) as Record<string, unknown>), id: j.id, name: j.name };
-      return backtest({ storage, registry: ctx.registry, journey: graph, from: body.from, to: body.to });
     },
   });
 }
