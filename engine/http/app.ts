@@ -83,6 +83,11 @@ export function createApp(ctx: ApiContext, opts: AppOptions = {}): { app: expres
   });
   for (const [mount, router] of Object.entries(opts.publicRouters ?? {})) app.use(mount, router);
 
+  // API answers carry personal data and live state (job progress): never kept by browsers or proxies.
+  app.use('/api', (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   app.use(['/api', '/metrics'], authenticate(ctx.auth));
   const api = express.Router();
   routes.mount(api);
