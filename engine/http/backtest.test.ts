@@ -2,18 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identifyCustomers, trackEvents } from '../ingest/ingest.ts';
 import { startTestServer, type TestServer } from './test-server.ts';
 
-const journey = {
-  settings: { reentry: 'always' },
-  nodes: [
-    { id: 'trigger', type: 'trigger.event', config: { event: 'page_view' } },
-    { id: 'wait', type: 'wait.delay', config: { duration: '1d' } },
-    { id: 'done', type: 'flow.exit', config: {} },
-  ],
-  edges: [
-    { id: 'e1', source: 'trigger', sourceHandle: 'next', target: 'wait' },
-    { id: 'e2', source: 'wait', sourceHandle: 'next', target: 'done' },
-  ],
-};
+// Visit → wait a day → exit, wired in a line.
+const steps = [
+  { id: 'trigger', type: 'trigger.event', config: { event: 'page_view' } },
+  { id: 'wait', type: 'wait.delay', config: { duration: '1d' } },
+  { id: 'done', type: 'flow.exit', config: {} },
+];
+const journey = { settings: { reentry: 'always' }, nodes: steps, edges: steps.slice(1).map((n, i) => ({ id: `e${i}`, source: steps[i]!.id, sourceHandle: 'next', target: n.id })) };
 
 let s: TestServer;
 let h: Record<string, string>;
