@@ -24,22 +24,36 @@ export function hasLoneSurrogate(s: string): boolean {
 export type JsonProblem = { kind: 'depth' | 'size' | 'surrogate'; path: (string | number)[]; message: string };
 
 /**
- * The first rule a JSON value breaks, or null. Walks iteratively: a value
- * nested deeper than the call stack must be refused, not crash the check.
+ * Every value inside a JSON value with its path, depth first. Iterative: a
+ * value nested deeper than the call stack must be checked, not crash the check.
  */
-export function jsonProblem(value: unknown, limits: { maxDepth: number; maxBytes: number } = INPUT_LIMITS): JsonProblem | null {
+function* walk(value: unknown): Generator<{ v: unknown; path: (string | number)[] }> {
   const stack: { v: unknown; path: (string | number)[] }[] = [{ v: value, path: [] }];
   while (stack.length) {
-    const { v, path } = stack.pop()!;
+    const item = stack.pop()!;
+    yield item;
+    if (item.v !== null && typeof item.v === 'object') {
+      const array = Array.isArray(item.v);
+      for (const [k, child] of Object.entries(item.v)) stack.push({ v: child, path: [...item.path, array ? Number(k) : k] });
+    }
+  }
+}
+
+/** The path of the first object or array nested deeper than `maxDepth`, or null. */
+export function tooDeep(value: unknown, maxDepth: number): (string | number)[] | null {
+  for (const { v, path } of walk(value)) if (v !== null && typeof v === 'object' && path.length >= maxDepth) return path;
+  return null;
+}
+
+/** The first rule a free-form JSON value breaks (depth, lone surrogates, size), or null. */
+export function jsonProblem(value: unknown, limits: { maxDepth: number; maxBytes: number } = INPUT_LIMITS): JsonProblem | null {
+  for (const { v, path } of walk(value)) {
     if (typeof v === 'string') {
       if (hasLoneSurrogate(v)) return { kind: 'surrogate', path, message: 'contains a lone UTF-16 surrogate (broken text encoding); send valid Unicode' };
-      continue;
-    }
-    if (v === null || typeof v !== 'object') continue;
-    if (path.length >= limits.maxDepth) return { kind: 'depth', path, message: `nested deeper than ${limits.maxDepth} levels; flatten the value` };
-    for (const [k, child] of Object.entries(v)) {
-      if (hasLoneSurrogate(k)) return { kind: 'surrogate', path, message: `key ${JSON.stringify(k)} contains a lone UTF-16 surrogate; send valid Unicode` };
-      stack.push({ v: child, path: [...path, Array.isArray(v) ? Number(k) : k] });
+    } else if (v !== null && typeof v === 'object') {
+      if (path.length >= limits.maxDepth) return { kind: 'depth', path, message: `nested deeper than ${limits.maxDepth} levels; flatten the value` };
+      const bad = Object.keys(v).find(hasLoneSurrogate);
+      if (bad !== undefined) return { kind: 'surrogate', path, message: `key ${JSON.stringify(bad)} contains a lone UTF-16 surrogate; send valid Unicode` };
     }
   }
   const bytes = Buffer.byteLength(JSON.stringify(value) ?? '');
