@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import { ForesightError } from '../core/errors.ts';
+import { ForesightError, errorMessage } from '../core/errors.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
 import type { Storage } from '../storage/types.ts';
 import { backtestInput } from './backtest.ts';
@@ -81,7 +81,7 @@ export class BacktestJobs {
     try {
       input = await backtestInput(this.storage);
     } catch (err) {
-      return this.fail(job, { code: 'internal', message: `reading stored data failed: ${(err as Error).message}` });
+      return this.fail(job, { code: 'internal', message: `reading stored data failed: ${errorMessage(err)}` });
     }
     if (job.status === 'cancelled') return;
     const data: BacktestJobData = { ...input, journey, from, to, plugins: this.registry.sources, cancel: job.cancelFlag };
@@ -91,6 +91,8 @@ export class BacktestJobs {
     job.worker = worker;
     job.status = 'running';
     worker.on('message', (m: BacktestMessage) => {
+      // A cancelled job stays cancelled, whatever the worker still had in flight.
+      if (job.status !== 'running') return;
       if (m.type === 'progress') job.progress = { done: m.done, total: m.total };
       else if (m.type === 'done') {
         job.status = 'done';
