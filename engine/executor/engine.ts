@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../core/clock.ts';
+import { SystemClock, type Clock } from '../core/clock.ts';
 import { errorMessage } from '../core/errors.ts';
 import { eventSubject, matchesAll, type Filter } from '../core/filter.ts';
 import type { CompiledJourney } from '../graph/compile.ts';
 import type { CustomerProfile, JourneyEvent } from '../plugin/define-node.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
-import type { CustomerRecord, EventRecord, OutboxRecord, RunRecord, StepUnit, Storage } from '../storage/types.ts';
+import type { EffectOutcome } from '../plugin/services.ts';
+import type { CustomerRecord, EventRecord, OutboxRecord, OutboxResult, RunRecord, StepUnit, Storage } from '../storage/types.ts';
 import { advanceRun, BRANCH_PREFIX, end, type Entry, type WorkingRun } from './advance.ts';
+import { DeliveryBreaker, type BreakerOptions, type DeliveryHold } from './breaker.ts';
+import { GroupCommit } from './group-commit.ts';
 import { JourneyCatalog } from './catalog.ts';
 import { CustomerServices, type ServiceProviders } from './services.ts';
 import { count, emptyUnit, JOURNEY_NODE } from './unit.ts';
@@ -25,6 +28,11 @@ export interface EngineOptions {
   retryDelaysMs?: number[];
   /** Outbox entries delivered concurrently (per customer always in order). */
   deliveryLanes?: number;
+  /** Real-world time for the delivery circuit breaker's pauses (default: the system clock). */
+  realClock?: Clock;
+  breaker?: BreakerOptions;
+  /** Called when a kind of delivery is paused (relay refused, failure rate jumped): raise the alert here. */
+  onDeliveryPaused?: (hold: DeliveryHold) => void;
 }
 
 export interface EngineStats {
@@ -35,6 +43,8 @@ export interface EngineStats {
   sends: number;
   sendFailures: number;
   conflicts: number;
+  /** Times a kind of delivery was paused by the circuit breaker. */
+  deliveryPauses: number;
 }
 
 const DEFAULT_RETRY_DELAYS = [60_000, 5 * 60_000, 15 * 60_000, 3_600_000, 4 * 3_600_000, 12 * 3_600_000];
@@ -67,7 +77,9 @@ export class Engine {
   readonly clock: Clock;
   readonly catalog: JourneyCatalog;
   readonly workerId: string;
-  readonly stats: EngineStats = { eventsProcessed: 0, runsEnrolled: 0, steps: 0, runsAdvanced: 0, sends: 0, sendFailures: 0, conflicts: 0 };
+  readonly stats: EngineStats = { eventsProcessed: 0, runsEnrolled: 0, steps: 0, runsAdvanced: 0, sends: 0, sendFailures: 0, conflicts: 0, deliveryPauses: 0 };
+  /** Pauses delivery of a kind when the relay refuses or failures jump; read by the API and metrics. */
+  readonly breaker: DeliveryBreaker;
   private readonly batchSize: number;
   private readonly leaseMs: number;
   private readonly providers: ServiceProviders;
@@ -85,6 +97,10 @@ export class Engine {
     this.providers = opts.providers ?? {};
     this.retryDelays = opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS;
     this.deliveryLanes = Math.max(1, opts.deliveryLanes ?? 8);
+    this.breaker = new DeliveryBreaker(opts.realClock ?? new SystemClock(), opts.breaker, (hold) => {
+      this.stats.deliveryPauses++;
+      opts.onDeliveryPaused?.(hold);
+    });
   }
 
   private lease(limit = this.batchSize) {
@@ -313,54 +329,81 @@ export class Engine {
     this.stats.conflicts += failed.length;
   }
 
-  /** Delivers one batch of due outbox entries through their effect handlers. Returns entries handled. */
+  /**
+   * Delivers one batch of due outbox entries through their effect handlers. Returns entries handled.
+   * Progress is durable as it happens (see GroupCommit): a crash leaves at most one entry per
+   * lane `unknown`; claimed entries that never started go back to pending.
+   */
   async dispatchOutbox(limit = 100): Promise<number> {
-    const nowMs = this.clock.now().getTime();
-    await this.storage.outbox.markStale(nowMs);
-    const items = await this.storage.outbox.claim(this.lease(limit));
+    await this.storage.outbox.recover(this.clock.now().getTime());
+    const items = await this.storage.outbox.claim({ ...this.lease(limit), exceptKinds: this.breaker.pausedKinds() });
     if (items.length === 0) return 0;
     const profiles = await this.profiles(items.map((i) => i.customerId));
     // Deliveries wait on the network: run several lanes at once. One customer's
     // entries stay in one lane, in order, so per-customer checks (frequency cap) see each send.
     const lanes: OutboxRecord[][] = Array.from({ length: Math.min(this.deliveryLanes, items.length) }, () => []);
     for (const item of items) lanes[item.customerId % lanes.length]!.push(item);
-    const results = (
-      await Promise.all(
-        lanes.map(async (lane) => {
-          const out = [];
-          for (const item of lane) out.push(await this.deliver(item, profiles.get(item.customerId) ?? null));
-          return out;
-        }),
-      )
-    ).flat();
-    await this.storage.outbox.settle(results, this.clock.now().getTime());
+    const progress = new GroupCommit((results, starting) => this.storage.outbox.settle(results, this.clock.now().getTime(), starting));
+    await Promise.all(
+      lanes.map(async (lane) => {
+        let done: OutboxResult[] = [];
+        for (const item of lane) {
+          // Paused mid-batch (the relay refused): hand the rest back untouched.
+          if (this.breaker.isPaused(item.kind)) {
+            done.push({ key: item.key, status: 'pending' });
+            continue;
+          }
+          // The previous outcome and this entry's start commit together, before it goes on the wire.
+          await progress.add(done, item.key);
+          const started = { ...item, status: 'sending' as const, attempts: item.attempts + 1 };
+          done = [await this.settleOutcome(started, await this.deliver(started, profiles.get(item.customerId) ?? null))];
+        }
+        await progress.add(done, null);
+      }),
+    );
     return items.length;
   }
 
-  private async deliver(item: OutboxRecord, customer: CustomerProfile | null) {
+  /** Runs one entry's effect handler. Kept to this one call so it can be wrapped (e.g. with a deadline). */
+  private async deliver(item: OutboxRecord, customer: CustomerProfile | null): Promise<EffectOutcome> {
     const handler = this.registry.effect(item.kind);
-    const now = this.clock.now();
-    if (!handler) {
-      this.stats.sendFailures++;
-      return { key: item.key, status: 'failed' as const, error: `no handler for effect kind "${item.kind}"; register one with the plugin that enqueues it` };
-    }
-    let outcome;
+    if (!handler) return { status: 'failed', reason: `no handler for effect kind "${item.kind}"; register one with the plugin that enqueues it` };
     try {
-      outcome = await handler(item, { now, customer, storage: this.storage });
+      return await handler(item, { now: this.clock.now(), customer, storage: this.storage });
     } catch (err) {
-      outcome = { status: 'retry' as const, reason: errorMessage(err) };
+      return { status: 'retry', reason: errorMessage(err) };
     }
-    if (outcome.status === 'sent') {
-      this.stats.sends++;
-      return { key: item.key, status: 'sent' as const, detail: outcome.detail ?? null };
+  }
+
+  /** What an outcome does to the entry, the circuit breaker and the suppression list. */
+  private async settleOutcome(item: OutboxRecord, outcome: EffectOutcome): Promise<OutboxResult> {
+    const now = this.clock.now().getTime();
+    const key = item.key;
+    if (outcome.status === 'blocked') this.breaker.relayRefused(item.kind, outcome.reason);
+    this.breaker.record(item.kind, outcome.status !== 'sent' && outcome.status !== 'skipped');
+    switch (outcome.status) {
+      case 'sent':
+        this.stats.sends++;
+        return { key, status: 'sent', detail: outcome.detail ?? null };
+      case 'skipped':
+        return { key, status: 'skipped', error: outcome.reason };
+      case 'blocked':
+        // Not this message's fault: hold it for when delivery resumes.
+        return { key, status: 'pending', error: `held, delivery paused: ${outcome.reason}`, nextAttemptAt: now };
+      case 'failed': {
+        this.stats.sendFailures++;
+        if (!outcome.bounce) return { key, status: 'failed', error: outcome.reason };
+        if (!this.breaker.trusts(item.kind)) return { key, status: 'failed', error: `${outcome.reason} (address not suppressed: recent deliveries fail too often to blame the recipient)` };
+        await this.storage.suppressions.add([{ email: outcome.bounce, reason: 'bounce' }], now);
+        return { key, status: 'failed', error: outcome.reason };
+      }
+      case 'retry': {
+        const delay = this.retryDelays[item.attempts - 1];
+        if (delay !== undefined) return { key, status: 'pending', error: outcome.reason, nextAttemptAt: now + delay };
+        this.stats.sendFailures++;
+        return { key, status: 'failed', error: outcome.reason };
+      }
     }
-    if (outcome.status === 'skipped') return { key: item.key, status: 'skipped' as const, error: outcome.reason };
-    const delay = this.retryDelays[item.attempts - 1];
-    if (outcome.status === 'retry' && delay !== undefined) {
-      return { key: item.key, status: 'pending' as const, error: outcome.reason, nextAttemptAt: now.getTime() + delay };
-    }
-    this.stats.sendFailures++;
-    return { key: item.key, status: 'failed' as const, error: outcome.reason };
   }
 
   /** One scheduler tick: events, then due runs, then deliveries. Returns the work done. */

@@ -4,7 +4,7 @@ import { emailContext } from './context.ts';
 import { decorateHtml, decorateText, MessageLinks } from './links.ts';
 import { whyNotSend, type FrequencyCap } from './policy.ts';
 import { renderEmail } from './render.ts';
-import { classifySmtpError, type MailTransport } from './transport.ts';
+import { classifySmtpError, type MailTransport, type SmtpFailure } from './transport.ts';
 
 export interface MailOptions {
   transport?: MailTransport;
@@ -82,13 +82,23 @@ export function createEmailEffect(options: MailOptions): EffectHandler {
         },
       });
     } catch (err) {
-      const failure = classifySmtpError(err);
-      if (failure.transient) return { status: 'retry', reason: failure.reason };
-      // A hard bounce for the address: stop mailing it from every journey.
-      if (failure.rejected.some((r) => r.toLowerCase() === to.toLowerCase())) await ctx.storage.suppressions.add([{ email: to, reason: 'bounce' }], ctx.now.getTime());
-      return { status: 'failed', reason: failure.reason };
+      return failedSend(classifySmtpError(err), to);
     }
     await ctx.storage.sends.record({ key: item.key, customerId: customer.id, category: p.category, capped }, ctx.now.getTime());
     return { status: 'sent', detail: { to, subject: rendered.subject, category: p.category } };
   };
+}
+
+/** What a failed send means for the entry; only a recipient hard bounce names the address to suppress. */
+function failedSend(failure: SmtpFailure, to: string): EffectOutcome {
+  switch (failure.fault) {
+    case 'transient':
+      return { status: 'retry', reason: failure.reason };
+    case 'relay':
+      return { status: 'blocked', reason: failure.reason };
+    case 'recipient':
+      return { status: 'failed', reason: failure.reason, bounce: to };
+    case 'message':
+      return { status: 'failed', reason: failure.reason };
+  }
 }

@@ -12,7 +12,7 @@ export async function startTestSmtp(opts: { parse?: boolean } = {}) {
   const mails: ParsedMail[] = [];
   let received = 0;
   const failures: { code: number; message: string }[] = [];
-  const rejectRecipients = new Map<string, number>();
+  const rejectRecipients = new Map<string, { code: number; message?: string }>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -22,9 +22,10 @@ export async function startTestSmtp(opts: { parse?: boolean } = {}) {
     // Senders keep pooled connections open; on close, end them at once instead of waiting for them.
     closeTimeout: 50,
     onRcptTo(address, _session, callback) {
-      const code = rejectRecipients.get(address.address.toLowerCase());
+      const code = rejectRecipients.get(address.address.toLowerCase())?.code;
       if (!code) return callback();
-      callback(Object.assign(new Error(`mailbox ${address.address} unavailable`), { responseCode: code }));
+      const rule = rejectRecipients.get(address.address.toLowerCase())!;
+      callback(Object.assign(new Error(rule.message ?? `${code >= 500 ? '5.1.1' : '4.2.1'} <${address.address}>: Recipient address rejected: mailbox unavailable`), { responseCode: code }));
     },
     onData(stream, _session, callback) {
       if (!parse) {
@@ -58,8 +59,9 @@ export async function startTestSmtp(opts: { parse?: boolean } = {}) {
     failNext(code: number, message: string, times = 1) {
       for (let i = 0; i < times; i++) failures.push({ code, message });
     },
-    rejectRecipient(address: string, code: number) {
-      rejectRecipients.set(address.toLowerCase(), code);
+    /** Refuses this recipient at RCPT TO; the default text carries RFC 3463 status 5.1.1 (4.2.1 for 4xx). */
+    rejectRecipient(address: string, code: number, message?: string) {
+      rejectRecipients.set(address.toLowerCase(), { code, message });
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -1,37 +1,65 @@
 import type { Database } from 'better-sqlite3';
-import type { OutboxStore } from '../types.ts';
+import type { OutboxResult, OutboxStore } from '../types.ts';
 import { toOutbox } from './rows.ts';
 
+// Entries of these journeys are held (paused) or about to be cancelled (archived): never claimed.
+const HELD_JOURNEYS = `journey_id NOT IN (SELECT id FROM journeys WHERE status IN ('paused', 'archived'))`;
+
 export function sqliteOutbox(db: Database): OutboxStore {
-  // Claiming moves an entry to `sending` and commits before delivery starts:
-  // after a crash it is never picked up again, so nothing is delivered twice.
-  // A customer with a delivery in flight is left to that worker: per-customer
-  // checks at send time (frequency cap) then always see the previous send.
-  const claim = db.prepare(
-    `UPDATE outbox SET status = 'sending', attempts = attempts + 1, lease_owner = @owner, lease_expires = @expires, updated_at = @now
-     WHERE key IN (
-       SELECT key FROM outbox WHERE status = 'pending' AND next_attempt_at <= @now
-         AND customer_id NOT IN (SELECT customer_id FROM outbox WHERE status = 'sending')
-       ORDER BY next_attempt_at LIMIT @limit)
-     RETURNING *`,
-  );
+  // Claiming leases an entry as `claimed` (not yet on the wire); each entry is marked `sending`
+  // in its own group commit right before it is sent (see `settle`). After a crash, claimed
+  // entries go back to pending and only sending ones are `unknown`: nothing is sent twice and
+  // nothing that never left is lost.
+  // A customer with a delivery in flight is left to that worker: per-customer checks at send
+  // time (frequency cap, send rate) then always see the previous send.
+  const claim = (exceptKinds: number) =>
+    db.prepare(
+      `UPDATE outbox SET status = 'claimed', lease_owner = @owner, lease_expires = @expires, updated_at = @now
+       WHERE key IN (
+         SELECT o.key FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= @now AND ${HELD_JOURNEYS}
+           ${exceptKinds ? `AND o.kind NOT IN (${Array.from({ length: exceptKinds }, (_, i) => `@k${i}`).join(', ')})` : ''}
+           AND NOT EXISTS (SELECT 1 FROM outbox f WHERE f.customer_id = o.customer_id AND f.status IN ('claimed', 'sending'))
+         ORDER BY o.next_attempt_at LIMIT @limit)
+       RETURNING *`,
+    );
   const settle = db.prepare(
     `UPDATE outbox SET status = @status, last_error = @error, detail = @detail, next_attempt_at = COALESCE(@nextAttemptAt, next_attempt_at),
        lease_owner = NULL, lease_expires = NULL, updated_at = @now WHERE key = @key`,
   );
+  const start = db.prepare(`UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = @now WHERE key = @key AND status = 'claimed'`);
+  const release = db.prepare(`UPDATE outbox SET status = 'pending', lease_owner = NULL, lease_expires = NULL, updated_at = @now WHERE status = 'claimed' AND lease_expires <= @now`);
+  const lose = db.prepare(
+    `UPDATE outbox SET status = 'unknown', last_error = 'process stopped while this was being sent; not retried to avoid a double send (re-queue it if it did not arrive)', lease_owner = NULL, lease_expires = NULL, updated_at = @now
+     WHERE status = 'sending' AND lease_expires <= @now`,
+  );
+  const cancel = db.prepare(
+    `UPDATE outbox SET status = 'cancelled', last_error = 'journey archived before delivery', updated_at = @now
+     WHERE status = 'pending' AND journey_id IN (SELECT id FROM journeys WHERE status = 'archived')`,
+  );
+  const write = db.transaction((results: OutboxResult[], starting: string[], now: number) => {
+    for (const r of results) {
+      settle.run({ key: r.key, status: r.status, error: r.error ?? null, detail: r.detail ? JSON.stringify(r.detail) : null, nextAttemptAt: r.nextAttemptAt ?? null, now });
+    }
+    for (const key of starting) start.run({ key, now });
+  });
+  const recover = db.transaction((now: number) => ({ released: release.run({ now }).changes, unknown: lose.run({ now }).changes, cancelled: cancel.run({ now }).changes }));
   return {
-    async claim({ now, owner, leaseMs, limit }) {
-      return (claim.all({ owner, expires: now + leaseMs, now, limit }) as Record<string, unknown>[]).map(toOutbox);
+    async claim({ now, owner, leaseMs, limit, exceptKinds = [] }) {
+      const params: Record<string, unknown> = { owner, expires: now + leaseMs, now, limit };
+      exceptKinds.forEach((k, i) => (params[`k${i}`] = k));
+      return (claim(exceptKinds.length).all(params) as Record<string, unknown>[]).map(toOutbox);
     },
-    async settle(results, now) {
-      db.transaction(() => {
-        for (const r of results) {
-          settle.run({ key: r.key, status: r.status, error: r.error ?? null, detail: r.detail ? JSON.stringify(r.detail) : null, nextAttemptAt: r.nextAttemptAt ?? null, now });
-        }
-      })();
+    async settle(results, now, starting = []) {
+      write(results, starting, now);
     },
-    async markStale(now) {
-      return db.prepare(`UPDATE outbox SET status = 'unknown', last_error = 'process stopped during delivery; not retried to avoid a double send', updated_at = ? WHERE status = 'sending' AND lease_expires <= ?`).run(now, now).changes;
+    async recover(now) {
+      return recover(now);
+    },
+    async requeue({ status, keys }, now) {
+      const byKey = keys ? `AND key IN (SELECT value FROM json_each(@keys))` : '';
+      return db
+        .prepare(`UPDATE outbox SET status = 'pending', next_attempt_at = @now, last_error = 're-queued by an operator after: ' || COALESCE(last_error, status), updated_at = @now WHERE status = @status ${byKey}`)
+        .run({ status, now, keys: JSON.stringify(keys ?? []) }).changes;
     },
     async get(key) {
       const r = db.prepare('SELECT * FROM outbox WHERE key = ?').get(key) as Record<string, unknown> | undefined;
@@ -50,12 +78,12 @@ export function sqliteOutbox(db: Database): OutboxStore {
       if (!kinds.length) return 0;
       const marks = kinds.map(() => '?').join(', ');
       return db
-        .prepare(`SELECT COUNT(*) FROM outbox WHERE customer_id = ? AND kind IN (${marks}) AND created_at >= ? AND status IN ('pending', 'sending', 'sent', 'unknown')`)
+        .prepare(`SELECT COUNT(*) FROM outbox WHERE customer_id = ? AND kind IN (${marks}) AND created_at >= ? AND status IN ('pending', 'claimed', 'sending', 'sent', 'unknown')`)
         .pluck()
         .get(customerId, ...kinds, since) as number;
     },
     async nextAttemptAt() {
-      return (db.prepare(`SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'`).pluck().get() ?? null) as number | null;
+      return (db.prepare(`SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending' AND ${HELD_JOURNEYS}`).pluck().get() ?? null) as number | null;
     },
     async countByStatus() {
       const rows = db.prepare('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status').all() as { status: string; n: number }[];

@@ -1,0 +1,45 @@
+import type { OutboxResult } from '../storage/types.ts';
+
+type Write = (results: OutboxResult[], starting: string[]) => Promise<void>;
+
+/**
+ * Delivery progress written as it happens, in small group commits: every lane hands in its
+ * finished outcomes and the entry it is about to send, and waits until they are durable. Lanes
+ * that finish in the same turn of the event loop share one transaction. So a crash can leave at
+ * most one entry per lane `sending` (on the wire), and no finished outcome is lost.
+ */
+export class GroupCommit {
+  private results: OutboxResult[] = [];
+  private starting: string[] = [];
+  private waiters: { resolve: () => void; reject: (err: unknown) => void }[] = [];
+  private scheduled = false;
+
+  constructor(private readonly write: Write) {}
+
+  /** Resolves once `results` are settled and `start` (if any) is marked sending. */
+  add(results: OutboxResult[], start: string | null): Promise<void> {
+    this.results.push(...results);
+    if (start !== null) this.starting.push(start);
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const [results, starting, waiters] = [this.results, this.starting, this.waiters];
+    this.results = [];
+    this.starting = [];
+    this.waiters = [];
+    this.scheduled = false;
+    try {
+      await this.write(results, starting);
+      for (const w of waiters) w.resolve();
+    } catch (err) {
+      for (const w of waiters) w.reject(err);
+    }
+  }
+}
