@@ -406,11 +406,6 @@ export class Engine {
     }
   }
 
-  /** One scheduler tick: events, then due runs, then deliveries. Returns the work done. */
-  async tick(): Promise<number> {
-    return (await this.processEvents()) + (await this.processDue()) + (await this.dispatchOutbox());
-  }
-
   /** Ticks until nothing is left to do at the current time. */
   async runUntilIdle(opts: { deliver?: boolean } = {}): Promise<void> {
     const deliver = opts.deliver ?? true;
