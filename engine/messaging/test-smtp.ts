@@ -7,8 +7,9 @@ import { SMTPServer } from 'smtp-server';
  * parsed, and can be told to refuse the next messages or given recipients
  * with an SMTP reply code.
  */
-export async function startTestSmtp(opts: { parse?: boolean } = {}) {
+export async function startTestSmtp(opts: { parse?: boolean; /** Holds each accepted message this long before answering (mail on the wire). */ delayMs?: number } = {}) {
   const parse = opts.parse ?? true;
+  const answer = (callback: (err?: Error) => void, err?: Error) => (opts.delayMs ? setTimeout(() => callback(err), opts.delayMs) : callback(err));
   const mails: ParsedMail[] = [];
   let received = 0;
   const failures: { code: number; message: string }[] = [];
@@ -39,10 +40,10 @@ export async function startTestSmtp(opts: { parse?: boolean } = {}) {
       simpleParser(stream).then(
         (mail) => {
           const failure = failures.shift();
-          if (failure) return callback(Object.assign(new Error(failure.message), { responseCode: failure.code }));
+          if (failure) return answer(callback, Object.assign(new Error(failure.message), { responseCode: failure.code }));
           mails.push(mail);
           received++;
-          callback();
+          answer(callback);
         },
         (err: Error) => callback(err),
       );
