@@ -18,6 +18,7 @@ import { metaRoutes } from './routes/meta.ts';
 import { modelRoutes } from './routes/models.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { segmentRoutes } from './routes/segments.ts';
+import { outboxRoutes } from './routes/outbox.ts';
 import { suppressionRoutes } from './routes/suppressions.ts';
 import { templateRoutes } from './routes/templates.ts';
 
@@ -43,6 +44,7 @@ export function apiRoutes(ctx: ApiContext, state: { draining: boolean }, version
   importRoutes(t, ctx);
   customerRoutes(t, ctx);
   suppressionRoutes(t, ctx);
+  outboxRoutes(t, ctx);
   journeyRoutes(t, ctx);
   segmentRoutes(t, ctx);
   templateRoutes(t, ctx);
