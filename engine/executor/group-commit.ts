@@ -1,5 +1,9 @@
 import type { OutboxResult } from '../storage/types.ts';
 
+/** What an operator should do with `unknown` entries; shown with them so the API explains itself. */
+export const UNKNOWN_POLICY =
+  'unknown: the process stopped while these were being handed to the mail server or endpoint, so they may or may not have arrived. They are never resent automatically (that could send twice). Check the mail server log for the Message-ID <outbox key@sender domain>, then re-queue the ones that did not arrive.';
+
 type Write = (results: OutboxResult[], starting: string[]) => Promise<void>;
 
 /**
