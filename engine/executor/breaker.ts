@@ -69,16 +69,17 @@ export class DeliveryBreaker {
 
   /** Records one delivery outcome; pauses the kind when failures jump (or after a pause, on the first failure). */
   record(kind: string, failed: boolean): void {
+    this.pausedKinds();
     const list = this.recent.get(kind) ?? [];
     list.push(failed);
     if (list.length > this.window) list.shift();
     this.recent.set(kind, list);
     const after = this.probation.get(kind);
-    if (!failed) {
-      if (after !== undefined && list.length >= this.minSamples) this.probation.delete(kind);
+    if (after !== undefined) {
+      if (failed) this.pause(kind, 'failure-rate', 'a delivery failed again right after a pause', Math.min(after * 2, MAX_COOLDOWN_MS));
+      else if (list.length >= this.minSamples) this.probation.delete(kind);
       return;
     }
-    if (after !== undefined) return this.pause(kind, 'failure-rate', 'a delivery failed again right after a pause', Math.min(after * 2, MAX_COOLDOWN_MS));
     const failures = list.filter(Boolean).length;
     if (list.length >= this.minSamples && failures / list.length >= this.threshold) {
       this.pause(kind, 'failure-rate', `${failures} of the last ${list.length} deliveries failed`, this.cooldownMs);
@@ -87,7 +88,8 @@ export class DeliveryBreaker {
 
   /** Our relay refused to carry mail: pause the kind now. */
   relayRefused(kind: string, reason: string): void {
-    this.pause(kind, 'relay', reason, this.probation.get(kind) ? Math.min(this.probation.get(kind)! * 2, MAX_COOLDOWN_MS) : this.cooldownMs);
+    const after = this.probation.get(kind);
+    this.pause(kind, 'relay', reason, after === undefined ? this.cooldownMs : Math.min(after * 2, MAX_COOLDOWN_MS));
   }
 
   /** True while failures look like the recipients' own: a hard bounce then may suppress its address. */

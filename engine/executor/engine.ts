@@ -390,13 +390,12 @@ export class Engine {
       case 'blocked':
         // Not this message's fault: hold it for when delivery resumes.
         return { key, status: 'pending', error: `held, delivery paused: ${outcome.reason}`, nextAttemptAt: now };
-      case 'failed': {
+      case 'failed':
+        // A bounce while deliveries fail too often is more likely the relay's fault: hold the mail, keep the address.
+        if (outcome.bounce && !this.breaker.trusts(item.kind)) return { key, status: 'pending', error: `held, bounce not trusted while deliveries fail too often: ${outcome.reason}`, nextAttemptAt: now };
         this.stats.sendFailures++;
-        if (!outcome.bounce) return { key, status: 'failed', error: outcome.reason };
-        if (!this.breaker.trusts(item.kind)) return { key, status: 'failed', error: `${outcome.reason} (address not suppressed: recent deliveries fail too often to blame the recipient)` };
-        await this.storage.suppressions.add([{ email: outcome.bounce, reason: 'bounce' }], now);
+        if (outcome.bounce) await this.storage.suppressions.add([{ email: outcome.bounce, reason: 'bounce' }], now);
         return { key, status: 'failed', error: outcome.reason };
-      }
       case 'retry': {
         const delay = this.retryDelays[item.attempts - 1];
         if (delay !== undefined) return { key, status: 'pending', error: outcome.reason, nextAttemptAt: now + delay };

@@ -1,11 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { builtinRegistry } from '../../nodes/index.ts';
 import { trackEvents } from '../ingest/ingest.ts';
-import { startTestSmtp, type TestSmtp } from '../messaging/test-smtp.ts';
-import { createHarness, type Harness } from '../testing/harness.ts';
+import type { TestSmtp } from '../messaging/test-smtp.ts';
+import type { Harness } from '../testing/harness.ts';
+import { mailWorld } from '../testing/mail-world.ts';
 import { testEnqueue } from '../testing/test-nodes.ts';
-
-const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
 
 let cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -13,20 +11,21 @@ afterEach(async () => {
   cleanup = [];
 });
 
-/** Real SMTP sink + harness whose journeys send an email and a plugin effect (kind `test`). */
+/** Real SMTP sink + harness whose journey sends an email and a plugin effect (kind `test`). */
 async function world(start: string): Promise<{ h: Harness; smtp: TestSmtp; plugin: string[] }> {
-  const smtp = await startTestSmtp();
-  cleanup.push(() => smtp.close());
   const plugin: string[] = [];
-  const registry = builtinRegistry({ smtpUrl: smtp.url, mailFrom: 'shop@shop.example', publicUrl: 'http://127.0.0.1:1', secret: SECRET });
-  registry.register(testEnqueue);
-  registry.registerEffect('test', async (item) => {
-    plugin.push(String(item.payload.customer));
-    return { status: 'sent' };
+  const w = await mailWorld({
+    start,
+    extend: (registry) => {
+      registry.register(testEnqueue);
+      registry.registerEffect('test', async (item) => {
+        plugin.push(String(item.payload.customer));
+        return { status: 'sent' };
+      });
+    },
   });
-  const h = createHarness({ start, registry });
-  cleanup.push(() => h.close());
-  await h.journeys.deploy({
+  cleanup.push(w.close);
+  await w.h.journeys.deploy({
     id: 'promo',
     name: 'Promo',
     nodes: [
@@ -41,7 +40,7 @@ async function world(start: string): Promise<{ h: Harness; smtp: TestSmtp; plugi
       { id: 'e3', source: 'p', sourceHandle: 'next', target: 'x' },
     ],
   });
-  return { h, smtp, plugin };
+  return { h: w.h, smtp: w.smtp, plugin };
 }
 
 const customers = ['a', 'b', 'c'];

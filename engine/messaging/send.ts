@@ -2,7 +2,7 @@ import { errorMessage } from '../core/errors.ts';
 import type { EffectContext, EffectHandler, EffectOutcome, OutboxItem } from '../plugin/services.ts';
 import { emailContext } from './context.ts';
 import { decorateHtml, decorateText, MessageLinks } from './links.ts';
-import { whyNotSend, type FrequencyCap } from './policy.ts';
+import { whyNotSend, type FrequencyCap, type SendRateLimit } from './policy.ts';
 import { renderEmail } from './render.ts';
 import { classifySmtpError, type MailTransport, type SmtpFailure } from './transport.ts';
 
@@ -15,6 +15,8 @@ export interface MailOptions {
   /** Signs unsubscribe, open and click links. */
   secret?: string;
   frequencyCap?: FrequencyCap | null;
+  /** Most emails of any kind per customer per window: a looping journey stops here. */
+  sendRate?: SendRateLimit | null;
 }
 
 /** What `action.email` puts in the outbox: the templates, rendered only at delivery. */
@@ -51,7 +53,7 @@ export function createEmailEffect(options: MailOptions): EffectHandler {
     const { transport, publicUrl, secret } = options as Required<Pick<MailOptions, 'transport' | 'publicUrl' | 'secret' | 'from'>>;
     const p = item.payload as unknown as EmailPayload;
     const capped = !p.transactional;
-    const reason = await whyNotSend(ctx.storage, ctx.customer, { now: ctx.now, capped, cap: options.frequencyCap ?? null });
+    const reason = await whyNotSend(ctx.storage, ctx.customer, { now: ctx.now, capped, cap: options.frequencyCap ?? null, rate: options.sendRate ?? null });
     if (reason) return { status: 'skipped', reason };
     const customer = ctx.customer!;
     const to = customer.email!;

@@ -61,6 +61,10 @@ export async function startTestSmtp(opts: { parse?: boolean; /** Holds each acce
       for (let i = 0; i < times; i++) failures.push({ code, message });
     },
     /** Refuses this recipient at RCPT TO; the default text carries RFC 3463 status 5.1.1 (4.2.1 for 4xx). */
+    /** Forgets refusals queued by failNext that were not used up. */
+    clearFailures() {
+      failures.length = 0;
+    },
     rejectRecipient(address: string, code: number, message?: string) {
       rejectRecipients.set(address.toLowerCase(), { code, message });
     },
