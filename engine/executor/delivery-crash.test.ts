@@ -10,6 +10,7 @@ import { assertNoRejections, identifyCustomers, trackEvents } from '../ingest/in
 import { JourneyService } from '../journeys.ts';
 import { startTestSmtp, type TestSmtp } from '../messaging/test-smtp.ts';
 import { openSqlite } from '../storage/sqlite/index.ts';
+import { mailJourney } from '../testing/mail-world.ts';
 import { Engine } from './engine.ts';
 
 const WORKER = fileURLToPath(new URL('../testing/delivery-crash-worker.ts', import.meta.url));
@@ -55,19 +56,7 @@ describe('a crash during delivery', () => {
     const setup = openSqlite(file);
     const clock = new VirtualClock(START);
     const registry = builtinRegistry();
-    await new JourneyService(setup, registry, clock).deploy({
-      id: 'welcome',
-      name: 'Welcome',
-      nodes: [
-        { id: 't', type: 'trigger.event', config: { event: 'signup' } },
-        { id: 'm', type: 'action.email', config: { subject: 'Welcome', html: '<p>Welcome</p>' } },
-        { id: 'x', type: 'flow.exit', config: { reason: 'sent' } },
-      ],
-      edges: [
-        { id: 'e1', source: 't', sourceHandle: 'next', target: 'm' },
-        { id: 'e2', source: 'm', sourceHandle: 'next', target: 'x' },
-      ],
-    });
+    await new JourneyService(setup, registry, clock).deploy(mailJourney('welcome', 'signup'));
     const ids = Array.from({ length: MAILS }, (_, i) => `c${i}`);
     assertNoRejections(await identifyCustomers(setup, clock, ids.map((id) => ({ customerId: id, email: `${id}@example.com` }))));
     assertNoRejections(await trackEvents(setup, clock, ids.map((id) => ({ customerId: id, type: 'signup' }))));

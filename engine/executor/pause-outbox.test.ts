@@ -45,11 +45,17 @@ async function world(start: string): Promise<{ h: Harness; smtp: TestSmtp; plugi
 
 const customers = ['a', 'b', 'c'];
 
-/** Three customers whose mail the server turned away (451): it waits on a retry one minute later. */
-async function queuedOnRetry(w: { h: Harness; smtp: TestSmtp }) {
-  await w.h.identify(customers.map((c) => ({ customerId: c, email: `${c}@example.com` })));
+/**
+ * Three customers whose mail the server turned away (451): it waits on a retry one minute later.
+ * A fourth customer's mail and plugin effect are committed and not yet delivered.
+ */
+async function queued(w: { h: Harness; smtp: TestSmtp; plugin: string[] }) {
+  await w.h.identify([...customers, 'd'].map((c) => ({ customerId: c, email: `${c}@example.com` })));
   w.smtp.failNext(451, '4.3.2 try again later', 3);
   await w.h.track(customers.map((c) => ({ customerId: c, type: 'signup' })));
+  await trackEvents(w.h.storage, w.h.clock, [{ customerId: 'd', type: 'signup' }]);
+  await w.h.engine.runUntilIdle({ deliver: false });
+  w.plugin.length = 0;
 }
 
 async function statuses(h: Harness, kind: string) {
@@ -59,14 +65,9 @@ async function statuses(h: Harness, kind: string) {
 describe('pause and archive stop everything queued', () => {
   it('3 mails waiting on a retry at 09:00 and one just committed, pause at 08:59: 0 delivered at 09:01; resume at 10:00: each delivered once', async () => {
     const w = await world('2024-03-01T08:59:00Z');
-    await queuedOnRetry(w);
-    expect(await statuses(w.h, 'email')).toEqual(['pending', 'pending', 'pending']);
+    await queued(w);
+    expect(await statuses(w.h, 'email')).toEqual(['pending', 'pending', 'pending', 'pending']);
     expect((await w.h.storage.outbox.list({ kind: 'email' }))[0]!.nextAttemptAt).toBe(Date.parse('2024-03-01T09:00:00Z'));
-    // A fourth mail and its plugin effect are committed just before the pause, not yet delivered.
-    await w.h.identify([{ customerId: 'd', email: 'd@example.com' }]);
-    await trackEvents(w.h.storage, w.h.clock, [{ customerId: 'd', type: 'signup' }]);
-    await w.h.engine.runUntilIdle({ deliver: false });
-    w.plugin.length = 0;
 
     await w.h.journeys.pause('promo');
     await w.h.advance('2m');
@@ -84,18 +85,14 @@ describe('pause and archive stop everything queued', () => {
 
   it('archiving cancels every queued effect with the reason; nothing goes out later', async () => {
     const w = await world('2024-03-01T08:59:00Z');
-    await queuedOnRetry(w);
-    await w.h.identify([{ customerId: 'd', email: 'd@example.com' }]);
-    await trackEvents(w.h.storage, w.h.clock, [{ customerId: 'd', type: 'signup' }]);
-    await w.h.engine.runUntilIdle({ deliver: false });
-    w.plugin.length = 0;
+    await queued(w);
 
     await w.h.journeys.archive('promo');
     await w.h.advance('1d');
     expect(w.smtp.mails).toHaveLength(0);
     expect(w.plugin).toEqual([]);
-    const queued = await w.h.storage.outbox.list({ status: 'cancelled' });
-    expect(queued.map((o) => o.kind).sort()).toEqual(['email', 'email', 'email', 'email', 'test']);
-    expect(queued.every((o) => o.lastError === 'journey archived before delivery')).toBe(true);
+    const cancelled = await w.h.storage.outbox.list({ status: 'cancelled' });
+    expect(cancelled.map((o) => o.kind).sort()).toEqual(['email', 'email', 'email', 'email', 'test']);
+    expect(cancelled.every((o) => o.lastError === 'journey archived before delivery')).toBe(true);
   });
 });
