@@ -27,10 +27,15 @@ export function sqliteOutbox(db: Database): OutboxStore {
        lease_owner = NULL, lease_expires = NULL, updated_at = @now WHERE key = @key`,
   );
   const start = db.prepare(`UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = @now WHERE key = @key AND status = 'claimed'`);
-  const release = db.prepare(`UPDATE outbox SET status = 'pending', lease_owner = NULL, lease_expires = NULL, updated_at = @now WHERE status = 'claimed' AND lease_expires <= @now`);
-  const lose = db.prepare(
-    `UPDATE outbox SET status = 'unknown', last_error = 'process stopped while this was being sent; not retried to avoid a double send (re-queue it if it did not arrive)', lease_owner = NULL, lease_expires = NULL, updated_at = @now
-     WHERE status = 'sending' AND lease_expires <= @now`,
+  // One statement over both in-flight statuses: its WHERE matches the partial index `outbox_in_flight` exactly.
+  const expire = db.prepare(
+    `UPDATE outbox SET
+       status = CASE status WHEN 'claimed' THEN 'pending' ELSE 'unknown' END,
+       last_error = CASE status WHEN 'claimed' THEN last_error
+         ELSE 'process stopped while this was being sent; not retried to avoid a double send (re-queue it if it did not arrive)' END,
+       lease_owner = NULL, lease_expires = NULL, updated_at = @now
+     WHERE status IN ('claimed', 'sending') AND lease_expires <= @now
+     RETURNING status`,
   );
   const cancel = db.prepare(
     `UPDATE outbox SET status = 'cancelled', last_error = 'journey archived before delivery', updated_at = @now
@@ -42,7 +47,11 @@ export function sqliteOutbox(db: Database): OutboxStore {
     }
     for (const key of starting) start.run({ key, now });
   });
-  const recover = db.transaction((now: number) => ({ released: release.run({ now }).changes, unknown: lose.run({ now }).changes, cancelled: cancel.run({ now }).changes }));
+  const recover = db.transaction((now: number) => {
+    const expired = (expire.all({ now }) as { status: string }[]).map((r) => r.status);
+    const unknown = expired.filter((st) => st === 'unknown').length;
+    return { released: expired.length - unknown, unknown, cancelled: cancel.run({ now }).changes };
+  });
   return {
     async claim({ now, owner, leaseMs, limit, exceptKinds = [] }) {
       const params: Record<string, unknown> = { owner, expires: now + leaseMs, now, limit };
