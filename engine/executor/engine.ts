@@ -344,7 +344,8 @@ export class Engine {
     const lanes: OutboxRecord[][] = Array.from({ length: Math.min(this.deliveryLanes, items.length) }, () => []);
     for (const item of items) lanes[item.customerId % lanes.length]!.push(item);
     const progress = new GroupCommit((results, starting) => this.storage.outbox.settle(results, this.clock.now().getTime(), starting));
-    await Promise.all(
+    // allSettled: a lane that fails (storage error) must not return early while the others still send.
+    const lanesDone = await Promise.allSettled(
       lanes.map(async (lane) => {
         let done: OutboxResult[] = [];
         for (const item of lane) {
@@ -361,6 +362,8 @@ export class Engine {
         await progress.add(done, null);
       }),
     );
+    const failed = lanesDone.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
     return items.length;
   }
 
