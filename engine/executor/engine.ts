@@ -343,7 +343,7 @@ export class Engine {
     // entries stay in one lane, in order, so per-customer checks (frequency cap) see each send.
     const lanes: OutboxRecord[][] = Array.from({ length: Math.min(this.deliveryLanes, items.length) }, () => []);
     for (const item of items) lanes[item.customerId % lanes.length]!.push(item);
-    const progress = new GroupCommit((results, starting) => this.storage.outbox.settle(results, this.clock.now().getTime(), starting));
+    const progress = new GroupCommit((results, keys) => this.storage.outbox.settle(results, this.clock.now().getTime(), { owner: this.workerId, leaseMs: this.leaseMs, keys }));
     // allSettled: a lane that fails (storage error) must not return early while the others still send.
     const lanesDone = await Promise.allSettled(
       lanes.map(async (lane) => {
@@ -355,7 +355,9 @@ export class Engine {
             continue;
           }
           // The previous outcome and this entry's start commit together, before it goes on the wire.
-          await progress.add(done, item.key);
+          const mine = await progress.add(done, item.key);
+          done = [];
+          if (!mine) continue;
           const started = { ...item, status: 'sending' as const, attempts: item.attempts + 1 };
           done = [await this.settleOutcome(started, await this.deliver(started, profiles.get(item.customerId) ?? null))];
         }

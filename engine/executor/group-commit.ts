@@ -4,7 +4,8 @@ import type { OutboxResult } from '../storage/types.ts';
 export const UNKNOWN_POLICY =
   'unknown: the process stopped while these were being handed to the mail server or endpoint, so they may or may not have arrived. They are never resent automatically (that could send twice). Check the mail server log for the Message-ID <outbox key@sender domain>, then re-queue the ones that did not arrive.';
 
-type Write = (results: OutboxResult[], starting: string[]) => Promise<void>;
+/** Writes outcomes and marks `starting` as sending; returns the keys that did start. */
+type Write = (results: OutboxResult[], starting: string[]) => Promise<string[]>;
 
 /**
  * Delivery progress written as it happens, in small group commits: every lane hands in its
@@ -15,17 +16,17 @@ type Write = (results: OutboxResult[], starting: string[]) => Promise<void>;
 export class GroupCommit {
   private results: OutboxResult[] = [];
   private starting: string[] = [];
-  private waiters: { resolve: () => void; reject: (err: unknown) => void }[] = [];
+  private waiters: { start: string | null; resolve: (started: boolean) => void; reject: (err: unknown) => void }[] = [];
   private scheduled = false;
 
   constructor(private readonly write: Write) {}
 
-  /** Resolves once `results` are settled and `start` (if any) is marked sending. */
-  add(results: OutboxResult[], start: string | null): Promise<void> {
+  /** Resolves once `results` are settled; true when `start` was marked sending (false: its claim passed to another worker). */
+  add(results: OutboxResult[], start: string | null): Promise<boolean> {
     this.results.push(...results);
     if (start !== null) this.starting.push(start);
     return new Promise((resolve, reject) => {
-      this.waiters.push({ resolve, reject });
+      this.waiters.push({ start, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => void this.flush());
@@ -40,8 +41,8 @@ export class GroupCommit {
     this.waiters = [];
     this.scheduled = false;
     try {
-      await this.write(results, starting);
-      for (const w of waiters) w.resolve();
+      const started = new Set(await this.write(results, starting));
+      for (const w of waiters) w.resolve(w.start !== null && started.has(w.start));
     } catch (err) {
       for (const w of waiters) w.reject(err);
     }

@@ -26,7 +26,7 @@ describe('delivery operations', () => {
     await s.storage.runs.commit([unit(['u1', 'u2', 'u3'])], t);
     await s.storage.outbox.claim({ now: t, owner: 'dead', leaseMs: 1000, limit: 10 });
     // The process died with u1 and u2 on the wire; u3 had not started.
-    await s.storage.outbox.settle([], t, ['u1', 'u2']);
+    await s.storage.outbox.settle([], t, { owner: 'dead', leaseMs: 1000, keys: ['u1', 'u2'] });
     await s.storage.outbox.recover(t + 1000);
 
     const metrics = await s.call('GET', '/metrics', { headers: h });

@@ -190,7 +190,7 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     await s.runs.commit([unit({ outbox: [entry('k1', 1), entry('k2', 2), entry('k3', 3)] })], 0);
     const claimed = await s.outbox.claim({ now: 10, owner: 'w', leaseMs: 100, limit: 10 });
     expect(claimed.map((o) => [o.key, o.status, o.attempts])).toEqual([['k1', 'claimed', 0], ['k2', 'claimed', 0], ['k3', 'claimed', 0]]);
-    await s.outbox.settle([], 11, ['k1', 'k2']);
+    expect(await s.outbox.settle([], 11, { owner: 'w', leaseMs: 100, keys: ['k1', 'k2'] })).toEqual(['k1', 'k2']);
     expect((await s.outbox.get('k1'))!).toMatchObject({ status: 'sending', attempts: 1 });
     // k1's outcome and nothing else lands; then the worker dies with k2 on the wire and k3 never started.
     await s.outbox.settle([{ key: 'k1', status: 'sent', detail: { messageId: 'm' } }], 20);
@@ -203,11 +203,23 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await s.outbox.countSent(2, ['email'], 0)).toBe(1);
   });
 
+  withStorage('outbox: a worker whose claim expired and passed to another cannot start the entry (no double send)', async (s) => {
+    await s.runs.commit([unit({ outbox: [{ key: 'k', runId: 1, journeyId: 'j', nodeId: 'n', customerId: 1, kind: 'email', payload: {} }] })], 0);
+    await s.outbox.claim({ now: 10, owner: 'slow', leaseMs: 100, limit: 10 });
+    await s.outbox.recover(200);
+    await s.outbox.claim({ now: 200, owner: 'fast', leaseMs: 100, limit: 10 });
+    expect(await s.outbox.settle([], 210, { owner: 'slow', leaseMs: 100, keys: ['k'] })).toEqual([]);
+    expect(await s.outbox.settle([], 210, { owner: 'fast', leaseMs: 100, keys: ['k'] })).toEqual(['k']);
+    // Starting renews the lease from the start: not unknown before 310.
+    expect((await s.outbox.recover(300)).unknown).toBe(0);
+    expect((await s.outbox.get('k'))!).toMatchObject({ status: 'sending', attempts: 1 });
+  });
+
   withStorage('outbox: requeue puts unknown entries (all or by key) back to pending now', async (s) => {
     const entry = (key: string, customerId: number) => ({ key, runId: 1, journeyId: 'j', nodeId: 'n', customerId, kind: 'email', payload: {} });
     await s.runs.commit([unit({ outbox: [entry('u1', 1), entry('u2', 2), entry('s1', 3)] })], 0);
     await s.outbox.claim({ now: 10, owner: 'w', leaseMs: 100, limit: 10 });
-    await s.outbox.settle([], 11, ['u1', 'u2', 's1']);
+    await s.outbox.settle([], 11, { owner: 'w', leaseMs: 100, keys: ['u1', 'u2', 's1'] });
     await s.outbox.settle([{ key: 's1', status: 'sent' }], 12);
     await s.outbox.recover(500);
     expect(await s.outbox.requeue({ status: 'unknown', keys: ['u2', 's1'] }, 600)).toBe(1);
@@ -228,7 +240,7 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await s.outbox.recover(10)).toEqual({ released: 0, unknown: 0, cancelled: 1 });
     expect((await s.outbox.get('g'))!).toMatchObject({ status: 'cancelled', lastError: expect.stringMatching(/archived/) });
     expect((await s.outbox.claim({ now: 10, owner: 'w', leaseMs: 100, limit: 10, exceptKinds: ['webhook'] })).map((o) => o.key)).toEqual(['l']);
-    await s.outbox.settle([{ key: 'l', status: 'sent' }], 11, []);
+    await s.outbox.settle([{ key: 'l', status: 'sent' }], 11);
     expect(await s.outbox.claim({ now: 20, owner: 'w', leaseMs: 100, limit: 10, exceptKinds: ['webhook'] })).toEqual([]);
     await s.journeys.setStatus('paused', 'live', 30);
     expect((await s.outbox.claim({ now: 30, owner: 'w', leaseMs: 100, limit: 10 })).map((o) => o.key).sort()).toEqual(['p', 'w']);

@@ -283,9 +283,11 @@ export interface OutboxStore {
   claim(lease: Lease & { exceptKinds?: string[] }): Promise<OutboxRecord[]>;
   /**
    * One group commit of delivery progress: `results` settle (status, error, detail, next attempt),
-   * and the `starting` keys go from `claimed` to `sending` (attempts + 1) before they are sent.
+   * and the `start` keys go from `claimed` to `sending` (attempts + 1, lease renewed from `now`)
+   * before they are sent, but only where `owner` still holds the claim (a lease that expired may
+   * have passed to another worker). Returns the keys that started: send only those.
    */
-  settle(results: OutboxResult[], now: number, starting?: string[]): Promise<void>;
+  settle(results: OutboxResult[], now: number, start?: { owner: string; leaseMs: number; keys: string[] }): Promise<string[]>;
   /**
    * Run before claiming. Expired leases: `claimed` goes back to `pending`; `sending` becomes
    * `unknown` and is never resent automatically (no double send). Pending entries of archived

@@ -27,7 +27,7 @@ describe('foresight outbox and suppressions', () => {
     const entry = (key: string, customerId: number) => ({ key, runId: customerId, journeyId: 'j', nodeId: 'm', customerId, kind: 'email', payload: {} });
     await s.runs.commit([{ eventIds: [], inserts: [], updates: [], history: [], counters: [], profiles: [], outbox: [entry('k1', 1), entry('k2', 2)] }], 0);
     await s.outbox.claim({ now: 0, owner: 'dead', leaseMs: 10, limit: 10 });
-    await s.outbox.settle([], 1, ['k1', 'k2']);
+    await s.outbox.settle([], 1, { owner: 'dead', leaseMs: 10, keys: ['k1', 'k2'] });
     await s.outbox.recover(100);
     await s.suppressions.add([{ email: 'a@x.io', reason: 'bounce' }], Date.parse('2024-03-01T09:10:00Z'));
     await s.suppressions.add([{ email: 'b@x.io', reason: 'bounce' }], Date.parse('2024-03-02T09:10:00Z'));

@@ -26,7 +26,10 @@ export function sqliteOutbox(db: Database): OutboxStore {
     `UPDATE outbox SET status = @status, last_error = @error, detail = @detail, next_attempt_at = COALESCE(@nextAttemptAt, next_attempt_at),
        lease_owner = NULL, lease_expires = NULL, updated_at = @now WHERE key = @key`,
   );
-  const start = db.prepare(`UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = @now WHERE key = @key AND status = 'claimed'`);
+  const start = db.prepare(
+    `UPDATE outbox SET status = 'sending', attempts = attempts + 1, lease_expires = @expires, updated_at = @now
+     WHERE key = @key AND status = 'claimed' AND lease_owner = @owner`,
+  );
   // One statement over both in-flight statuses: its WHERE matches the partial index `outbox_in_flight` exactly.
   const expire = db.prepare(
     `UPDATE outbox SET
@@ -41,11 +44,12 @@ export function sqliteOutbox(db: Database): OutboxStore {
     `UPDATE outbox SET status = 'cancelled', last_error = 'journey archived before delivery', updated_at = @now
      WHERE status = 'pending' AND journey_id IN (SELECT id FROM journeys WHERE status = 'archived')`,
   );
-  const write = db.transaction((results: OutboxResult[], starting: string[], now: number) => {
+  const write = db.transaction((results: OutboxResult[], now: number, starting?: { owner: string; leaseMs: number; keys: string[] }) => {
     for (const r of results) {
       settle.run({ key: r.key, status: r.status, error: r.error ?? null, detail: r.detail ? JSON.stringify(r.detail) : null, nextAttemptAt: r.nextAttemptAt ?? null, now });
     }
-    for (const key of starting) start.run({ key, now });
+    if (!starting) return [];
+    return starting.keys.filter((key) => start.run({ key, now, owner: starting.owner, expires: now + starting.leaseMs }).changes > 0);
   });
   const recover = db.transaction((now: number) => {
     const expired = (expire.all({ now }) as { status: string }[]).map((r) => r.status);
@@ -58,8 +62,8 @@ export function sqliteOutbox(db: Database): OutboxStore {
       exceptKinds.forEach((k, i) => (params[`k${i}`] = k));
       return (claim(exceptKinds.length).all(params) as Record<string, unknown>[]).map(toOutbox);
     },
-    async settle(results, now, starting = []) {
-      write(results, starting, now);
+    async settle(results, now, start) {
+      return write(results, now, start);
     },
     async recover(now) {
       return recover(now);
