@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { SystemClock, type Clock } from '../core/clock.ts';
+import type { Clock } from '../core/clock.ts';
 import { errorMessage } from '../core/errors.ts';
 import { eventSubject, matchesAll, type Filter } from '../core/filter.ts';
 import type { CompiledJourney } from '../graph/compile.ts';
 import type { CustomerProfile, JourneyEvent } from '../plugin/define-node.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
-import type { EffectOutcome } from '../plugin/services.ts';
-import type { CustomerRecord, EventRecord, OutboxRecord, OutboxResult, RunRecord, StepUnit, Storage } from '../storage/types.ts';
+import type { CustomerRecord, EventRecord, RunRecord, StepUnit, Storage } from '../storage/types.ts';
 import { advanceRun, BRANCH_PREFIX, end, type Entry, type WorkingRun } from './advance.ts';
-import { DeliveryBreaker, type BreakerOptions, type DeliveryHold } from './breaker.ts';
-import { GroupCommit } from './group-commit.ts';
+import type { BreakerOptions, DeliveryBreaker, DeliveryHold } from './breaker.ts';
+import { Delivery } from './delivery.ts';
 import { JourneyCatalog } from './catalog.ts';
 import { CustomerServices, type ServiceProviders } from './services.ts';
 import { count, emptyUnit, JOURNEY_NODE } from './unit.ts';
@@ -47,8 +46,6 @@ export interface EngineStats {
   deliveryPauses: number;
 }
 
-const DEFAULT_RETRY_DELAYS = [60_000, 5 * 60_000, 15 * 60_000, 3_600_000, 4 * 3_600_000, 12 * 3_600_000];
-
 export function toProfile(c: CustomerRecord): CustomerProfile {
   return {
     id: c.id,
@@ -78,13 +75,10 @@ export class Engine {
   readonly catalog: JourneyCatalog;
   readonly workerId: string;
   readonly stats: EngineStats = { eventsProcessed: 0, runsEnrolled: 0, steps: 0, runsAdvanced: 0, sends: 0, sendFailures: 0, conflicts: 0, deliveryPauses: 0 };
-  /** Pauses delivery of a kind when the relay refuses or failures jump; read by the API and metrics. */
-  readonly breaker: DeliveryBreaker;
+  private readonly delivery: Delivery;
   private readonly batchSize: number;
   private readonly leaseMs: number;
   private readonly providers: ServiceProviders;
-  private readonly retryDelays: number[];
-  private readonly deliveryLanes: number;
 
   constructor(opts: EngineOptions) {
     this.storage = opts.storage;
@@ -95,12 +89,24 @@ export class Engine {
     this.batchSize = opts.batchSize ?? 2000;
     this.leaseMs = opts.leaseMs ?? 60_000;
     this.providers = opts.providers ?? {};
-    this.retryDelays = opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS;
-    this.deliveryLanes = Math.max(1, opts.deliveryLanes ?? 8);
-    this.breaker = new DeliveryBreaker(opts.realClock ?? new SystemClock(), opts.breaker, (hold) => {
-      this.stats.deliveryPauses++;
-      opts.onDeliveryPaused?.(hold);
+    this.delivery = new Delivery({
+      storage: this.storage,
+      registry: this.registry,
+      clock: this.clock,
+      stats: this.stats,
+      lease: (limit) => this.lease(limit),
+      profiles: (ids) => this.profiles(ids),
+      retryDelaysMs: opts.retryDelaysMs,
+      lanes: opts.deliveryLanes,
+      realClock: opts.realClock,
+      breaker: opts.breaker,
+      onPaused: opts.onDeliveryPaused,
     });
+  }
+
+  /** Pauses delivery of a kind when the relay refuses or failures jump; read by the API and metrics. */
+  get breaker(): DeliveryBreaker {
+    return this.delivery.breaker;
   }
 
   private lease(limit = this.batchSize) {
@@ -329,85 +335,9 @@ export class Engine {
     this.stats.conflicts += failed.length;
   }
 
-  /**
-   * Delivers one batch of due outbox entries through their effect handlers. Returns entries handled.
-   * Progress is durable as it happens (see GroupCommit): a crash leaves at most one entry per
-   * lane `unknown`; claimed entries that never started go back to pending.
-   */
-  async dispatchOutbox(limit = 100): Promise<number> {
-    await this.storage.outbox.recover(this.clock.now().getTime());
-    const items = await this.storage.outbox.claim({ ...this.lease(limit), exceptKinds: this.breaker.pausedKinds() });
-    if (items.length === 0) return 0;
-    const profiles = await this.profiles(items.map((i) => i.customerId));
-    // Deliveries wait on the network: run several lanes at once. One customer's
-    // entries stay in one lane, in order, so per-customer checks (frequency cap) see each send.
-    const lanes: OutboxRecord[][] = Array.from({ length: Math.min(this.deliveryLanes, items.length) }, () => []);
-    for (const item of items) lanes[item.customerId % lanes.length]!.push(item);
-    const progress = new GroupCommit((results, keys) => this.storage.outbox.settle(results, this.clock.now().getTime(), { owner: this.workerId, leaseMs: this.leaseMs, keys }));
-    // allSettled: a lane that fails (storage error) must not return early while the others still send.
-    const lanesDone = await Promise.allSettled(
-      lanes.map(async (lane) => {
-        let done: OutboxResult[] = [];
-        for (const item of lane) {
-          // Paused mid-batch (the relay refused): hand the rest back untouched.
-          if (this.breaker.isPaused(item.kind)) {
-            done.push({ key: item.key, status: 'pending' });
-            continue;
-          }
-          // The previous outcome and this entry's start commit together, before it goes on the wire.
-          const mine = await progress.add(done, item.key);
-          done = [];
-          if (!mine) continue;
-          const started = { ...item, status: 'sending' as const, attempts: item.attempts + 1 };
-          done = [await this.settleOutcome(started, await this.deliver(started, profiles.get(item.customerId) ?? null))];
-        }
-        await progress.add(done, null);
-      }),
-    );
-    const failed = lanesDone.find((r) => r.status === 'rejected');
-    if (failed) throw failed.reason;
-    return items.length;
-  }
-
-  /** Runs one entry's effect handler. Kept to this one call so it can be wrapped (e.g. with a deadline). */
-  private async deliver(item: OutboxRecord, customer: CustomerProfile | null): Promise<EffectOutcome> {
-    const handler = this.registry.effect(item.kind);
-    if (!handler) return { status: 'failed', reason: `no handler for effect kind "${item.kind}"; register one with the plugin that enqueues it` };
-    try {
-      return await handler(item, { now: this.clock.now(), customer, storage: this.storage });
-    } catch (err) {
-      return { status: 'retry', reason: errorMessage(err) };
-    }
-  }
-
-  /** What an outcome does to the entry, the circuit breaker and the suppression list. */
-  private async settleOutcome(item: OutboxRecord, outcome: EffectOutcome): Promise<OutboxResult> {
-    const now = this.clock.now().getTime();
-    const key = item.key;
-    if (outcome.status === 'blocked') this.breaker.relayRefused(item.kind, outcome.reason);
-    this.breaker.record(item.kind, outcome.status !== 'sent' && outcome.status !== 'skipped');
-    switch (outcome.status) {
-      case 'sent':
-        this.stats.sends++;
-        return { key, status: 'sent', detail: outcome.detail ?? null };
-      case 'skipped':
-        return { key, status: 'skipped', error: outcome.reason };
-      case 'blocked':
-        // Not this message's fault: hold it for when delivery resumes.
-        return { key, status: 'pending', error: `held, delivery paused: ${outcome.reason}`, nextAttemptAt: now };
-      case 'failed':
-        // A bounce while deliveries fail too often is more likely the relay's fault: hold the mail, keep the address.
-        if (outcome.bounce && !this.breaker.trusts(item.kind)) return { key, status: 'pending', error: `held, bounce not trusted while deliveries fail too often: ${outcome.reason}`, nextAttemptAt: now };
-        this.stats.sendFailures++;
-        if (outcome.bounce) await this.storage.suppressions.add([{ email: outcome.bounce, reason: 'bounce' }], now);
-        return { key, status: 'failed', error: outcome.reason };
-      case 'retry': {
-        const delay = this.retryDelays[item.attempts - 1];
-        if (delay !== undefined) return { key, status: 'pending', error: outcome.reason, nextAttemptAt: now + delay };
-        this.stats.sendFailures++;
-        return { key, status: 'failed', error: outcome.reason };
-      }
-    }
+  /** Delivers one batch of due outbox entries (see Delivery). Returns entries handled. */
+  dispatchOutbox(limit = 100): Promise<number> {
+    return this.delivery.dispatch(limit);
   }
 
   /** Ticks until nothing is left to do at the current time. */
