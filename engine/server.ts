@@ -80,7 +80,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const ownStorage = !opts.storage;
   const storage = opts.storage ?? openSqlite(config.db);
   const registry = opts.registry ?? (await cliRegistry(config));
-  const engine = new Engine({ storage, registry, clock, providers: defaultProviders(storage) });
+  const engine = new Engine({
+    storage,
+    registry,
+    clock,
+    providers: defaultProviders(storage),
+    onDeliveryPaused: (hold) => log.error({ alert: 'delivery_paused', ...hold }, `delivery of ${hold.kind} paused until ${new Date(hold.until).toISOString()}: ${hold.reason} (GET /api/delivery; resume with POST /api/delivery/resume)`),
+  });
   const scheduler = new Scheduler({ engine, clock, pollMs: opts.pollMs, onError: (err, where) => log.error({ err, where }, `scheduler: ${where}: ${errorMessage(err)}`) });
   registerModelJobs(scheduler, { storage, clock, onReport: (r) => log.info({ customers: r.customers, moved: r.moved, woken: r.woken, skipped: r.skipped }, 'models scored') });
   // Segment entries (full refresh plus event-driven re-checks) feed trigger.segment; anniversaries feed trigger.date.
@@ -101,6 +107,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     firstAdmin,
     log,
     metrics,
+    delivery: engine.breaker,
     secureCookies: config.secureCookies,
     limits: { ...DEFAULT_LIMITS, ...opts.limits },
     tmpDir: tmpdir(),

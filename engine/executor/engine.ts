@@ -5,8 +5,10 @@ import { eventSubject, matchesAll, type Filter } from '../core/filter.ts';
 import type { CompiledJourney } from '../graph/compile.ts';
 import type { CustomerProfile, JourneyEvent } from '../plugin/define-node.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
-import type { CustomerRecord, EventRecord, OutboxRecord, RunRecord, StepUnit, Storage } from '../storage/types.ts';
+import type { CustomerRecord, EventRecord, RunRecord, StepUnit, Storage } from '../storage/types.ts';
 import { advanceRun, BRANCH_PREFIX, end, type Entry, type WorkingRun } from './advance.ts';
+import type { BreakerOptions, DeliveryBreaker, DeliveryHold } from './breaker.ts';
+import { Delivery } from './delivery.ts';
 import { JourneyCatalog } from './catalog.ts';
 import { CustomerServices, type ServiceProviders } from './services.ts';
 import { count, emptyUnit, JOURNEY_NODE } from './unit.ts';
@@ -25,6 +27,11 @@ export interface EngineOptions {
   retryDelaysMs?: number[];
   /** Outbox entries delivered concurrently (per customer always in order). */
   deliveryLanes?: number;
+  /** Real-world time for the delivery circuit breaker's pauses (default: the system clock). */
+  realClock?: Clock;
+  breaker?: BreakerOptions;
+  /** Called when a kind of delivery is paused (relay refused, failure rate jumped): raise the alert here. */
+  onDeliveryPaused?: (hold: DeliveryHold) => void;
 }
 
 export interface EngineStats {
@@ -35,9 +42,9 @@ export interface EngineStats {
   sends: number;
   sendFailures: number;
   conflicts: number;
+  /** Times a kind of delivery was paused by the circuit breaker. */
+  deliveryPauses: number;
 }
-
-const DEFAULT_RETRY_DELAYS = [60_000, 5 * 60_000, 15 * 60_000, 3_600_000, 4 * 3_600_000, 12 * 3_600_000];
 
 export function toProfile(c: CustomerRecord): CustomerProfile {
   return {
@@ -67,12 +74,11 @@ export class Engine {
   readonly clock: Clock;
   readonly catalog: JourneyCatalog;
   readonly workerId: string;
-  readonly stats: EngineStats = { eventsProcessed: 0, runsEnrolled: 0, steps: 0, runsAdvanced: 0, sends: 0, sendFailures: 0, conflicts: 0 };
+  readonly stats: EngineStats = { eventsProcessed: 0, runsEnrolled: 0, steps: 0, runsAdvanced: 0, sends: 0, sendFailures: 0, conflicts: 0, deliveryPauses: 0 };
+  private readonly delivery: Delivery;
   private readonly batchSize: number;
   private readonly leaseMs: number;
   private readonly providers: ServiceProviders;
-  private readonly retryDelays: number[];
-  private readonly deliveryLanes: number;
 
   constructor(opts: EngineOptions) {
     this.storage = opts.storage;
@@ -83,8 +89,24 @@ export class Engine {
     this.batchSize = opts.batchSize ?? 2000;
     this.leaseMs = opts.leaseMs ?? 60_000;
     this.providers = opts.providers ?? {};
-    this.retryDelays = opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS;
-    this.deliveryLanes = Math.max(1, opts.deliveryLanes ?? 8);
+    this.delivery = new Delivery({
+      storage: this.storage,
+      registry: this.registry,
+      clock: this.clock,
+      stats: this.stats,
+      lease: (limit) => this.lease(limit),
+      profiles: (ids) => this.profiles(ids),
+      retryDelaysMs: opts.retryDelaysMs,
+      lanes: opts.deliveryLanes,
+      realClock: opts.realClock,
+      breaker: opts.breaker,
+      onPaused: opts.onDeliveryPaused,
+    });
+  }
+
+  /** Pauses delivery of a kind when the relay refuses or failures jump; read by the API and metrics. */
+  get breaker(): DeliveryBreaker {
+    return this.delivery.breaker;
   }
 
   private lease(limit = this.batchSize) {
@@ -313,59 +335,9 @@ export class Engine {
     this.stats.conflicts += failed.length;
   }
 
-  /** Delivers one batch of due outbox entries through their effect handlers. Returns entries handled. */
-  async dispatchOutbox(limit = 100): Promise<number> {
-    const nowMs = this.clock.now().getTime();
-    await this.storage.outbox.markStale(nowMs);
-    const items = await this.storage.outbox.claim(this.lease(limit));
-    if (items.length === 0) return 0;
-    const profiles = await this.profiles(items.map((i) => i.customerId));
-    // Deliveries wait on the network: run several lanes at once. One customer's
-    // entries stay in one lane, in order, so per-customer checks (frequency cap) see each send.
-    const lanes: OutboxRecord[][] = Array.from({ length: Math.min(this.deliveryLanes, items.length) }, () => []);
-    for (const item of items) lanes[item.customerId % lanes.length]!.push(item);
-    const results = (
-      await Promise.all(
-        lanes.map(async (lane) => {
-          const out = [];
-          for (const item of lane) out.push(await this.deliver(item, profiles.get(item.customerId) ?? null));
-          return out;
-        }),
-      )
-    ).flat();
-    await this.storage.outbox.settle(results, this.clock.now().getTime());
-    return items.length;
-  }
-
-  private async deliver(item: OutboxRecord, customer: CustomerProfile | null) {
-    const handler = this.registry.effect(item.kind);
-    const now = this.clock.now();
-    if (!handler) {
-      this.stats.sendFailures++;
-      return { key: item.key, status: 'failed' as const, error: `no handler for effect kind "${item.kind}"; register one with the plugin that enqueues it` };
-    }
-    let outcome;
-    try {
-      outcome = await handler(item, { now, customer, storage: this.storage });
-    } catch (err) {
-      outcome = { status: 'retry' as const, reason: errorMessage(err) };
-    }
-    if (outcome.status === 'sent') {
-      this.stats.sends++;
-      return { key: item.key, status: 'sent' as const, detail: outcome.detail ?? null };
-    }
-    if (outcome.status === 'skipped') return { key: item.key, status: 'skipped' as const, error: outcome.reason };
-    const delay = this.retryDelays[item.attempts - 1];
-    if (outcome.status === 'retry' && delay !== undefined) {
-      return { key: item.key, status: 'pending' as const, error: outcome.reason, nextAttemptAt: now.getTime() + delay };
-    }
-    this.stats.sendFailures++;
-    return { key: item.key, status: 'failed' as const, error: outcome.reason };
-  }
-
-  /** One scheduler tick: events, then due runs, then deliveries. Returns the work done. */
-  async tick(): Promise<number> {
-    return (await this.processEvents()) + (await this.processDue()) + (await this.dispatchOutbox());
+  /** Delivers one batch of due outbox entries (see Delivery). Returns entries handled. */
+  dispatchOutbox(limit = 100): Promise<number> {
+    return this.delivery.dispatch(limit);
   }
 
   /** Ticks until nothing is left to do at the current time. */

@@ -20,6 +20,7 @@ import { metaRoutes } from './routes/meta.ts';
 import { modelRoutes } from './routes/models.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { segmentRoutes } from './routes/segments.ts';
+import { outboxRoutes } from './routes/outbox.ts';
 import { suppressionRoutes } from './routes/suppressions.ts';
 import { templateRoutes } from './routes/templates.ts';
 
@@ -45,6 +46,7 @@ export function apiRoutes(ctx: ApiContext, state: { draining: boolean }, version
   importRoutes(t, ctx);
   customerRoutes(t, ctx);
   suppressionRoutes(t, ctx);
+  outboxRoutes(t, ctx);
   journeyRoutes(t, ctx);
   backtestRoutes(t, ctx);
   segmentRoutes(t, ctx);

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { FirstAdmin } from '../auth/bootstrap.ts';
 import type { AuthService } from '../auth/service.ts';
 import type { Clock } from '../core/clock.ts';
+import type { DeliveryBreaker } from '../executor/breaker.ts';
 import type { JourneyService } from '../journeys.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
@@ -31,6 +32,8 @@ export interface ApiContext {
   firstAdmin: FirstAdmin;
   log: Logger;
   metrics: Metrics;
+  /** The engine's delivery circuit breaker: paused kinds, alerts, resume. */
+  delivery: DeliveryBreaker;
   /** Mark cookies Secure (behind HTTPS). */
   secureCookies: boolean;
   limits: ApiLimits;

@@ -1,8 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import type { PrivacyStore } from '../types.ts';
 
-/** What erasure leaves of an outbox entry (pending ones are never sent). */
-export const ERASED_OUTBOX = `payload = '{}', detail = NULL, last_error = NULL, status = CASE WHEN status = 'pending' THEN 'skipped' ELSE status END`;
+/** What erasure leaves of an outbox entry (pending and claimed ones, not yet on the wire, are never sent). */
+export const ERASED_OUTBOX = `payload = '{}', detail = NULL, last_error = NULL, status = CASE WHEN status IN ('pending', 'claimed') THEN 'skipped' ELSE status END`;
 /** True for an outbox row whose customer was erased (erasure replaces the external id by `erased:<id>`). */
 export const OF_ERASED_CUSTOMER = `EXISTS (SELECT 1 FROM customers c WHERE c.id = outbox.customer_id AND c.external_id = 'erased:' || c.id)`;
 
