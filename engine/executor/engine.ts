@@ -8,6 +8,7 @@ import type { NodeRegistry } from '../plugin/registry.ts';
 import type { CustomerRecord, EventRecord, OutboxRecord, RunRecord, StepUnit, Storage } from '../storage/types.ts';
 import { advanceRun, BRANCH_PREFIX, end, type Entry, type WorkingRun } from './advance.ts';
 import { JourneyCatalog } from './catalog.ts';
+import { byEventTime, correctable, DEFAULT_ALLOWED_LATENESS_MS, duringWait, noteTimeout, rememberResume, rememberTrigger, tooLate, type TimedOutWait } from './event-time.ts';
 import { CustomerServices, type ServiceProviders } from './services.ts';
 import { count, emptyUnit, JOURNEY_NODE } from './unit.ts';
 
@@ -25,6 +26,8 @@ export interface EngineOptions {
   retryDelaysMs?: number[];
   /** Outbox entries delivered concurrently (per customer always in order). */
   deliveryLanes?: number;
+  /** How long after it happened an event may arrive and still change runs (default 24 h; see event-time.ts). */
+  allowedLatenessMs?: number;
 }
 
 export interface EngineStats {
@@ -73,6 +76,7 @@ export class Engine {
   private readonly providers: ServiceProviders;
   private readonly retryDelays: number[];
   private readonly deliveryLanes: number;
+  private readonly allowedLatenessMs: number;
 
   constructor(opts: EngineOptions) {
     this.storage = opts.storage;
@@ -85,6 +89,7 @@ export class Engine {
     this.providers = opts.providers ?? {};
     this.retryDelays = opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS;
     this.deliveryLanes = Math.max(1, opts.deliveryLanes ?? 8);
+    this.allowedLatenessMs = opts.allowedLatenessMs ?? DEFAULT_ALLOWED_LATENESS_MS;
   }
 
   private lease(limit = this.batchSize) {
@@ -132,6 +137,7 @@ export class Engine {
     }
     const lastEntries = new Map<string, Map<number, number>>();
     for (const [jid, set] of candidates) lastEntries.set(jid, await this.storage.runs.lastEntries(jid, [...set]));
+    const earlier = possibleEnrollments ? await this.earlierEvents(events) : new Map<number, EventRecord[]>();
     let nextRunId = possibleEnrollments ? await this.storage.runs.reserveIds(possibleEnrollments) : 0;
 
     const units: StepUnit[] = [];
@@ -146,6 +152,8 @@ export class Engine {
       const services = new CustomerServices(this.storage, this.providers, profile, unit, () => now);
       const working = openBy.get(customerId) ?? [];
       const touched = new Set<WorkingRun>();
+      // One customer's events are applied in the order they happened, not the order they arrived.
+      evs.sort(byEventTime);
       for (const e of evs) {
         unit.eventIds.push(e.id);
         const subject = eventSubject(e.type, e.properties);
@@ -162,17 +170,28 @@ export class Engine {
           if (e.occurredAt < t.liveSince || !matchesAll(subject, t.spec.where)) continue;
           const j = t.journey;
           if (working.some((w) => w.run.journeyId === j.id && (w.run.status === 'waiting' || w.run.status === 'active'))) continue;
+          // A trigger later than the allowed lateness starts nothing (it would replay a stale path); counted on the trigger.
+          if (tooLate(e, this.allowedLatenessMs)) {
+            count(unit, j.id, j.version, t.nodeId, 'late');
+            continue;
+          }
           const last = lastEntries.get(j.id)?.get(customerId);
-          if (last !== undefined && (j.settings.reentry === 'once' || (j.reentryAfterMs !== null && now.getTime() - last < j.reentryAfterMs))) continue;
-          const w = this.newRun(nextRunId++, j, t.nodeId, customerId, now);
-          lastEntries.get(j.id)?.set(customerId, now.getTime());
+          if (last !== undefined && (j.settings.reentry === 'once' || (j.reentryAfterMs !== null && e.occurredAt - last < j.reentryAfterMs))) continue;
+          const w = this.newRun(nextRunId++, j, t.nodeId, customerId, e.occurredAt, now);
+          lastEntries.get(j.id)?.set(customerId, e.occurredAt);
+          rememberTrigger(w.run, e);
           count(unit, j.id, j.version, JOURNEY_NODE, 'enrolled');
           count(unit, j.id, j.version, t.nodeId, 'entered');
-          unit.history.push({ runId: w.run.id, visit: 0, nodeId: t.nodeId, at: now.getTime(), kind: 'enter', detail: { event: e.type, eventId: e.id } });
+          unit.history.push({ runId: w.run.id, visit: 0, nodeId: t.nodeId, at: now.getTime(), kind: 'enter', detail: { event: e.type, eventId: e.id, occurredAt: new Date(e.occurredAt).toISOString() } });
           this.stats.runsEnrolled++;
-          await this.advance(w, j, { kind: 'enter', event: toJourneyEvent(e) }, services, now, unit);
+          await this.advance(w, j, { kind: 'enter', event: toJourneyEvent(e), at: e.occurredAt }, services, now, unit);
           working.push(w);
           touched.add(w);
+          // Events already processed but dated after this entry (an order synced before its cart) count for the new run too.
+          for (const past of earlier.get(customerId) ?? []) {
+            if (w.run.status !== 'waiting' && w.run.status !== 'active') break;
+            await this.onOpenRunEvent(w, j, past, eventSubject(past.type, past.properties), services, now, unit);
+          }
         }
       }
       for (const w of touched) {
@@ -185,48 +204,126 @@ export class Engine {
     return events.length;
   }
 
-  /** Goal, exit events and awaited events for one open run. Returns true if the run changed. */
+  /**
+   * Goal, exit events and awaited events for one open run, all decided on event time: the event must
+   * have happened after the run entered, within the goal window, and inside the wait it ends.
+   * Returns true if the run changed (or its trace did).
+   */
   private async onOpenRunEvent(w: WorkingRun, j: CompiledJourney, e: EventRecord, subject: Record<string, unknown>, services: CustomerServices, now: Date, unit: StepUnit): Promise<boolean> {
     const run = w.run;
     const t = now.getTime();
     if (e.occurredAt < run.enteredAt) return false;
     const goal = j.settings.goal;
-    if (goal && goal.event === e.type && matchesAll(subject, goal.where as Filter[] | undefined) && (j.goalWithinMs === null || e.occurredAt - run.enteredAt <= j.goalWithinMs)) {
+    const converts = !!goal && goal.event === e.type && matchesAll(subject, goal.where as Filter[] | undefined) && (j.goalWithinMs === null || e.occurredAt - run.enteredAt <= j.goalWithinMs);
+    const exit = converts ? undefined : j.settings.exitOn.find((x) => x.event === e.type && matchesAll(subject, x.where as Filter[] | undefined));
+    const awaited = converts || exit ? undefined : this.awaitedBy(run, e, subject);
+    const correction = converts || exit || awaited || this.catalog.isFrozen(j.id) ? null : correctable(run, e, subject);
+    if (!converts && !exit && !awaited && !correction) return false;
+    const detail = { event: e.type, eventId: e.id };
+    const late = tooLate(e, this.allowedLatenessMs);
+    if (late) {
+      // It would have changed this run: say so in the trace rather than drop it silently.
+      unit.history.push({ runId: run.id, visit: run.visit, nodeId: run.nodeId, at: t, kind: 'ignore', detail: { ...detail, reason: late } });
+      return true;
+    }
+    if (converts) {
       run.visit++;
       end(run, t, 'converted', 'goal');
-      unit.history.push({ runId: run.id, visit: run.visit, nodeId: run.nodeId, at: t, kind: 'convert', detail: { event: e.type, eventId: e.id } });
+      unit.history.push({ runId: run.id, visit: run.visit, nodeId: run.nodeId, at: t, kind: 'convert', detail });
       count(unit, j.id, j.version, JOURNEY_NODE, 'converted');
       for (const [k, port] of Object.entries(run.state)) {
         if (k.startsWith(BRANCH_PREFIX)) count(unit, j.id, j.version, k.slice(BRANCH_PREFIX.length), `converted:${String(port)}`);
       }
       return true;
     }
-    const exit = j.settings.exitOn.find((x) => x.event === e.type && matchesAll(subject, x.where as Filter[] | undefined));
     if (exit) {
       run.visit++;
       end(run, t, 'exited', `exit event ${e.type}`);
-      unit.history.push({ runId: run.id, visit: run.visit, nodeId: run.nodeId, at: t, kind: 'exit', detail: { event: e.type, eventId: e.id } });
+      unit.history.push({ runId: run.id, visit: run.visit, nodeId: run.nodeId, at: t, kind: 'exit', detail });
       count(unit, j.id, j.version, JOURNEY_NODE, 'exited');
       return true;
     }
-    const awaited = run.wait?.event;
-    if (run.status !== 'waiting' || !awaited || awaited.type !== e.type || run.wait?.resumePort) return false;
-    if (!matchesAll(subject, awaited.where as Filter[] | undefined)) return false;
-    const detail = { event: e.type, eventId: e.id };
+    if (correction) {
+      await this.correct(w, j, e, correction, services, now, unit);
+      return true;
+    }
+    rememberResume(run, e);
     if (this.catalog.isFrozen(j.id)) {
       // Paused: remember the event and leave through its port on resume.
-      run.wait = { ...run.wait!, resumePort: awaited.port };
+      run.wait = { ...run.wait!, resumePort: awaited!.port };
       run.wakeAt = t;
       run.visit++;
       run.updatedAt = t;
-      unit.history.push({ runId: run.id, visit: run.visit, nodeId: run.nodeId, at: t, kind: 'resume', port: awaited.port, detail: { ...detail, paused: true } });
+      unit.history.push({ runId: run.id, visit: run.visit, nodeId: run.nodeId, at: t, kind: 'resume', port: awaited!.port, detail: { ...detail, paused: true } });
       return true;
     }
-    await this.advance(w, j, { kind: 'port', port: awaited.port, detail }, services, now, unit);
+    await this.advance(w, j, { kind: 'port', port: awaited!.port, detail, at: e.occurredAt }, services, now, unit);
     return true;
   }
 
-  private newRun(id: number, j: CompiledJourney, nodeId: string, customerId: number, now: Date): WorkingRun {
+  /** The event wait this event ends: it happened while the run waited, before the timeout. */
+  private awaitedBy(run: RunRecord, e: EventRecord, subject: Record<string, unknown>): { port: string } | undefined {
+    const wait = run.wait;
+    const awaited = wait?.event;
+    if (run.status !== 'waiting' || !awaited || awaited.type !== e.type || wait.resumePort) return undefined;
+    if (!duringWait(e.occurredAt, wait.since, run.wakeAt)) return undefined;
+    return matchesAll(subject, awaited.where as Filter[] | undefined) ? awaited : undefined;
+  }
+
+  /**
+   * A late event dated inside a wait the run already left through its timeout: back to that wait and
+   * out through the event's port. Effects already queued on the timeout path cannot be recalled;
+   * the trace lists them with their delivery status.
+   */
+  private async correct(w: WorkingRun, j: CompiledJourney, e: EventRecord, note: TimedOutWait, services: CustomerServices, now: Date, unit: StepUnit): Promise<void> {
+    const run = w.run;
+    const t = now.getTime();
+    const queued = (await this.storage.outbox.list({ customerId: run.customerId, since: note.firedAt }))
+      .filter((o) => o.runId === run.id)
+      .map((o) => ({ key: o.key, nodeId: o.nodeId, status: o.status }));
+    run.visit++;
+    unit.history.push({
+      runId: run.id,
+      visit: run.visit,
+      nodeId: note.nodeId,
+      at: t,
+      kind: 'correct',
+      detail: {
+        event: e.type,
+        eventId: e.id,
+        occurredAt: new Date(e.occurredAt).toISOString(),
+        timeout: new Date(note.until).toISOString(),
+        left: run.nodeId,
+        reason: `${e.type} happened before the timeout of "${note.nodeId}" but arrived after it`,
+        alreadyQueued: queued,
+      },
+    });
+    count(unit, j.id, j.version, note.nodeId, 'corrected');
+    run.nodeId = note.nodeId;
+    rememberResume(run, e);
+    await this.advance(w, j, { kind: 'port', port: note.event.port, detail: { event: e.type, eventId: e.id, late: true }, at: e.occurredAt }, services, now, unit);
+  }
+
+  /** Per customer who may enroll in this batch: events already processed, dated from the earliest in-time event of the batch on. */
+  private async earlierEvents(events: EventRecord[]): Promise<Map<number, EventRecord[]>> {
+    const since = new Map<number, number>();
+    for (const e of events) {
+      if (!this.catalog.triggersFor(e.type).length || tooLate(e, this.allowedLatenessMs)) continue;
+      since.set(e.customerId, Math.min(since.get(e.customerId) ?? Infinity, e.occurredAt));
+    }
+    const out = new Map<number, EventRecord[]>();
+    if (since.size === 0) return out;
+    for (const e of await this.storage.events.processedSince([...since.keys()], Math.min(...since.values()))) {
+      if (e.occurredAt < since.get(e.customerId)!) continue;
+      const list = out.get(e.customerId);
+      if (list) list.push(e);
+      else out.set(e.customerId, [e]);
+    }
+    return out;
+  }
+
+  /** A run entering at `enteredAt`, its trigger's event time. */
+  private newRun(id: number, j: CompiledJourney, nodeId: string, customerId: number, enteredAt: number, now: Date): WorkingRun {
     const t = now.getTime();
     const run: RunRecord = {
       id,
@@ -239,8 +336,8 @@ export class Engine {
       wakeAt: null,
       waitEvent: null,
       wait: null,
-      enteredAt: t,
-      nodeEnteredAt: t,
+      enteredAt,
+      nodeEnteredAt: enteredAt,
       updatedAt: t,
       endedAt: null,
       endReason: null,
@@ -290,10 +387,12 @@ export class Engine {
       const j = await this.versionOrFail(w, slot.unit, now);
       if (j && slot.services) {
         const wait = run.wait;
+        // A timeout happens at its own instant in event time; noted so a late event dated before it can correct the path.
+        if (!wait?.resumePort && wait?.timeoutPort) noteTimeout(run, now.getTime());
         const entry: Entry = wait?.resumePort
           ? { kind: 'port', port: wait.resumePort, detail: { resumed: true } }
           : wait?.timeoutPort
-            ? { kind: 'port', port: wait.timeoutPort, detail: { timeout: true } }
+            ? { kind: 'port', port: wait.timeoutPort, detail: { timeout: true }, at: run.wakeAt ?? undefined }
             : { kind: 'time' };
         await this.advance(w, j, entry, slot.services, now, slot.unit);
       } else if (!slot.services) {

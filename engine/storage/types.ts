@@ -207,6 +207,11 @@ export interface EventStore {
   /** Claims unprocessed events in id order under a lease. */
   claim(lease: Lease): Promise<EventRecord[]>;
   list(customerId: number, opts: { type?: string; since?: number; limit?: number }): Promise<EventRecord[]>;
+  /**
+   * Events of these customers already processed (marked by a commit) that occurred at or after
+   * `since`, in event-time order (occurredAt, then id). A new run sees those dated after its entry.
+   */
+  processedSince(customerIds: number[], since: number): Promise<EventRecord[]>;
   unprocessedCount(): Promise<number>;
 }
 

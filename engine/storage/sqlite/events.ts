@@ -67,6 +67,13 @@ export function sqliteEvents(db: Database): EventStore {
         .all(customerId, { type, since, limit: limit ?? 1000 }) as Record<string, unknown>[];
       return rows.map(toEvent);
     },
+    async processedSince(customerIds, since) {
+      if (!customerIds.length) return [];
+      const rows = db
+        .prepare('SELECT * FROM events WHERE customer_id IN (SELECT value FROM json_each(?)) AND occurred_at >= ? AND processed = 1 ORDER BY occurred_at, id')
+        .all(JSON.stringify(customerIds), since) as Record<string, unknown>[];
+      return rows.map(toEvent);
+    },
     async unprocessedCount() {
       return db.prepare('SELECT COUNT(*) FROM events WHERE processed = 0').pluck().get() as number;
     },
