@@ -272,15 +272,17 @@ export class Engine {
 
   /**
    * A late event dated inside a wait the run already left through its timeout: back to that wait and
-   * out through the event's port. Effects already queued on the timeout path cannot be recalled;
-   * the trace lists them with their delivery status.
+   * out through the event's port. Effects the timeout path queued are withdrawn while still pending;
+   * those already sent cannot be recalled. The trace lists each with what became of it.
    */
   private async correct(w: WorkingRun, j: CompiledJourney, e: EventRecord, note: TimedOutWait, services: CustomerServices, now: Date, unit: StepUnit): Promise<void> {
     const run = w.run;
     const t = now.getTime();
+    const reason = `${e.type} happened before the timeout of "${note.nodeId}" but arrived after it`;
     const queued = (await this.storage.outbox.list({ customerId: run.customerId, since: note.firedAt }))
       .filter((o) => o.runId === run.id)
-      .map((o) => ({ key: o.key, nodeId: o.nodeId, status: o.status }));
+      .map((o) => ({ key: o.key, nodeId: o.nodeId, status: o.status, withdrawn: o.status === 'pending' }));
+    unit.withdrawn = [...(unit.withdrawn ?? []), ...queued.filter((q) => q.withdrawn).map((q) => ({ key: q.key, reason: `path corrected: ${reason}` }))];
     run.visit++;
     unit.history.push({
       runId: run.id,
@@ -294,7 +296,7 @@ export class Engine {
         occurredAt: new Date(e.occurredAt).toISOString(),
         timeout: new Date(note.until).toISOString(),
         left: run.nodeId,
-        reason: `${e.type} happened before the timeout of "${note.nodeId}" but arrived after it`,
+        reason,
         alreadyQueued: queued,
       },
     });

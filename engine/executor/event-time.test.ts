@@ -136,9 +136,24 @@ describe('event time', () => {
     await sync([{ type: 'purchase', occurredAt: at('13:50') }]);
     expect(await run()).toMatchObject({ status: 'completed', endReason: 'checked out' });
     const correction = (await history()).find((x) => x.kind === 'correct')!;
-    expect(correction.detail!.alreadyQueued).toEqual([expect.objectContaining({ nodeId: 'reminder', status: 'sent' })]);
+    expect(correction.detail!.alreadyQueued).toEqual([expect.objectContaining({ nodeId: 'reminder', status: 'sent', withdrawn: false })]);
     await h.advance('2d');
     expect(smtp.mails).toHaveLength(1);
+  });
+
+  it('a correction withdraws a reminder still waiting on an SMTP retry: it is never delivered', async () => {
+    await world({ journey: cartJourney({ mailAtTimeout: true }) });
+    smtp.failNext(421, 'try again later');
+    await sync([{ type: 'cart_add', occurredAt: at('10:00') }]);
+    await h.advance(4 * HOUR); // 14:00: timed out, the reminder refused once, retried at 14:01
+    const [reminder] = await h.storage.outbox.list({ customerId: await h.customerId('c1') });
+    expect(reminder).toMatchObject({ nodeId: 'reminder', status: 'pending' });
+    await sync([{ type: 'purchase', occurredAt: at('13:50') }]);
+    const correction = (await history()).find((x) => x.kind === 'correct')!;
+    expect(correction.detail!.alreadyQueued).toEqual([{ key: reminder!.key, nodeId: 'reminder', status: 'pending', withdrawn: true }]);
+    await h.advance('2d');
+    expect(smtp.mails).toHaveLength(0);
+    expect(await h.storage.outbox.get(reminder!.key)).toMatchObject({ status: 'skipped', lastError: 'path corrected: purchase happened before the timeout of "four-hours" but arrived after it' });
   });
 
   it('an event later than the allowed lateness is ignored, with the reason in the trace', async () => {

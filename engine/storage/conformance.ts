@@ -75,8 +75,7 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
       ],
       60,
     )) as number[];
-    const unit: StepUnit = { eventIds: [late!, early!, other!, old!], inserts: [], updates: [], history: [], outbox: [], counters: [], profiles: [] };
-    await s.runs.commit([unit], 70);
+    await s.runs.commit([unit({ eventIds: [late!, early!, other!, old!] })], 70);
     const seen = async (ids: number[], since: number) => (await s.events.processedSince(ids, since)).map((e) => e.properties.n);
     // `pending` (n 5) is not processed yet: whoever claims it applies it, so it must not be seen twice.
     expect(await seen([1], 10)).toEqual([2, 1]);
@@ -205,6 +204,17 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect((await s.runs.claimDue({ now: 200, owner: 'a', leaseMs: 1000, limit: 10 })).map((r) => r.id)).toEqual([id]);
     expect(await s.runs.claimDue({ now: 300, owner: 'b', leaseMs: 1000, limit: 10 })).toEqual([]);
     expect((await s.runs.claimDue({ now: 1200, owner: 'b', leaseMs: 1000, limit: 10 })).map((r) => r.id)).toEqual([id]);
+  });
+
+  withStorage('outbox: a unit withdraws pending entries with a reason, never one already being sent', async (s) => {
+    const entry = (key: string, customerId: number) => ({ key, runId: customerId, journeyId: 'j', nodeId: 'n', customerId, kind: 'email', payload: {} });
+    await s.runs.commit([unit({ outbox: [entry('k1', 1)] })], 0);
+    await s.outbox.claim({ now: 10, owner: 'w', leaseMs: 100, limit: 10 });
+    await s.runs.commit([unit({ outbox: [entry('k2', 2)] })], 20);
+    await s.runs.commit([unit({ withdrawn: [{ key: 'k1', reason: 'corrected' }, { key: 'k2', reason: 'corrected' }] })], 30);
+    expect(await s.outbox.get('k1')).toMatchObject({ status: 'sending' });
+    expect(await s.outbox.get('k2')).toMatchObject({ status: 'skipped', lastError: 'corrected' });
+    expect(await s.outbox.claim({ now: 40, owner: 'w', leaseMs: 100, limit: 10 })).toEqual([]);
   });
 
   withStorage('outbox: claim marks sending; a crashed sender leaves it unknown, never resent', async (s) => {

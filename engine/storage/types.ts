@@ -171,6 +171,11 @@ export interface StepUnit {
   outbox: OutboxInput[];
   counters: CounterDelta[];
   profiles: ProfileChange[];
+  /**
+   * Outbox entries this unit takes back (a run corrected onto another path): each still `pending`
+   * is marked `skipped` with the reason; one already being sent or settled is left as it is.
+   */
+  withdrawn?: { key: string; reason: string }[];
 }
 
 export interface Lease {
