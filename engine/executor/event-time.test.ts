@@ -82,6 +82,23 @@ describe('event time', () => {
     expect(await run()).toMatchObject({ status: 'waiting', nodeId: 'four-hours', enteredAt: ms(at('10:00')), wakeAt: ms(at('14:00')) });
   });
 
+  it('a wait.delay right after the trigger counts from the trigger’s occurredAt', async () => {
+    await world({
+      journey: {
+        id: 'later',
+        name: 'Later',
+        nodes: [
+          { id: 'trigger', type: 'trigger.event', config: { event: 'cart_add' } },
+          { id: 'pause', type: 'wait.delay', config: { duration: '5d' } },
+        ],
+        edges: [{ id: 'e1', source: 'trigger', sourceHandle: 'next', target: 'pause' }],
+      },
+    });
+    h.clock.set(ms(at('10:40')));
+    await sync([{ type: 'cart_add', occurredAt: at('10:00') }]);
+    expect(await run()).toMatchObject({ status: 'waiting', nodeId: 'pause', wakeAt: ms(at('10:00', '2024-03-09')) });
+  });
+
   it('applies one customer’s events in the order they happened: an order stored before its cart in the same batch still counts', async () => {
     await world();
     h.clock.set(ms(at('10:40')));

@@ -16,7 +16,8 @@ export default defineNode<Config>({
   ports: ['next'],
   waits: true,
   run: (ctx) => ({
-    wait: { until: new Date(ctx.now.getTime() + parseDuration(ctx.config.duration, 'duration')), timeoutPort: 'next' },
+    // From when the run reached this node in event time: "5 days after the order", even when the order arrived late.
+    wait: { until: new Date(ctx.run.nodeEnteredAt.getTime() + parseDuration(ctx.config.duration, 'duration')), timeoutPort: 'next' },
     trace: { duration: ctx.config.duration },
   }),
 });
