@@ -39,7 +39,8 @@ export async function advanceRun(w: WorkingRun, j: CompiledJourney, entry: Entry
   const t = now.getTime();
   const at = entry.at ?? t;
   let event: JourneyEvent | undefined = entry.kind === 'enter' ? entry.event : undefined;
-  let wake: NodeContext['wake'] = entry.kind === 'time' ? { kind: 'time', waitedSince: new Date(run.wait?.since ?? run.nodeEnteredAt) } : undefined;
+  const waitedSince = entry.kind === 'time' ? (run.wait?.since ?? run.nodeEnteredAt) : undefined;
+  let wake: NodeContext['wake'] = waitedSince !== undefined ? { kind: 'time', waitedSince: new Date(waitedSince) } : undefined;
   let forced: { port: string; detail: Record<string, unknown> } | undefined = entry.kind === 'port' ? { port: entry.port, detail: entry.detail } : undefined;
 
   run.status = 'active';
@@ -105,7 +106,8 @@ export async function advanceRun(w: WorkingRun, j: CompiledJourney, entry: Entry
       run.status = 'waiting';
       run.wakeAt = spec.until ? spec.until.getTime() : null;
       run.waitEvent = spec.event?.type ?? null;
-      run.wait = { since: at, ...(spec.event ? { event: spec.event } : {}), ...(spec.timeoutPort ? { timeoutPort: spec.timeoutPort } : {}) };
+      // A node asked again that waits on keeps its wait's start: an awaited event dated since then still counts.
+      run.wait = { since: steps === 0 && waitedSince !== undefined ? waitedSince : at, ...(spec.event ? { event: spec.event } : {}), ...(spec.timeoutPort ? { timeoutPort: spec.timeoutPort } : {}) };
       unit.history.push({
         runId: run.id,
         visit: run.visit,

@@ -99,6 +99,29 @@ describe('event time', () => {
     expect(await run()).toMatchObject({ status: 'waiting', nodeId: 'pause', wakeAt: ms(at('10:00', '2024-03-09')) });
   });
 
+  it('a wait that is re-planned keeps its start: a purchase dated before the re-plan, arriving after it, still ends the wait', async () => {
+    await world({
+      journey: {
+        id: 'cycle',
+        name: 'Cycle',
+        nodes: [
+          { id: 'trigger', type: 'trigger.event', config: { event: 'signup' } },
+          { id: 'cycle', type: 'wait.purchaseCycle', config: { fallback: '30d' } },
+          { id: 'bought', type: 'flow.exit', config: { reason: 'bought' } },
+        ],
+        edges: [{ id: 'e1', source: 'trigger', sourceHandle: 'next', target: 'cycle' }, { id: 'e2', source: 'cycle', sourceHandle: 'purchased', target: 'bought' }],
+      },
+    });
+    await sync([{ type: 'signup', occurredAt: at('10:00') }]);
+    h.clock.set(ms(at('12:00')));
+    await h.storage.runs.wakeWaitingAt([{ journeyId: 'cycle', nodeId: 'cycle' }], h.clock.now().getTime()); // a model refresh moved the prediction
+    await h.engine.runUntilIdle();
+    expect(await run()).toMatchObject({ status: 'waiting', nodeId: 'cycle', wait: { since: ms(at('10:00')) } });
+    h.clock.set(ms(at('12:30')));
+    await sync([{ type: 'purchase', occurredAt: at('11:00') }]);
+    expect(await run()).toMatchObject({ status: 'completed', endReason: 'bought' });
+  });
+
   it('applies one customer’s events in the order they happened: an order stored before its cart in the same batch still counts', async () => {
     await world();
     h.clock.set(ms(at('10:40')));
