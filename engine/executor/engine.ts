@@ -59,6 +59,23 @@ function toJourneyEvent(e: EventRecord): JourneyEvent {
   return { id: e.id, type: e.type, properties: e.properties, occurredAt: new Date(e.occurredAt) };
 }
 
+/** A run enrolled in the current batch, with what it needs to take further events. */
+interface FreshRun {
+  w: WorkingRun;
+  j: CompiledJourney;
+  services: CustomerServices;
+  unit: StepUnit;
+}
+
+function isOpen(run: RunRecord): boolean {
+  return run.status === 'waiting' || run.status === 'active';
+}
+
+/** The event types that can change a run now: its goal, its exit events and what it waits for. */
+function reactsTo(run: RunRecord, j: CompiledJourney): string[] {
+  return [...(j.settings.goal ? [j.settings.goal.event] : []), ...j.settings.exitOn.map((x) => x.event), ...(run.wait?.event ? [run.wait.event.type] : [])];
+}
+
 /**
  * The durable executor. Each public `process*` call handles one batch in
  * three phases: claim (lease), compute in memory (nodes run here), and one
@@ -137,10 +154,10 @@ export class Engine {
     }
     const lastEntries = new Map<string, Map<number, number>>();
     for (const [jid, set] of candidates) lastEntries.set(jid, await this.storage.runs.lastEntries(jid, [...set]));
-    const earlier = possibleEnrollments ? await this.earlierEvents(events) : new Map<number, EventRecord[]>();
     let nextRunId = possibleEnrollments ? await this.storage.runs.reserveIds(possibleEnrollments) : 0;
 
     const units: StepUnit[] = [];
+    const fresh: FreshRun[] = [];
     for (const [customerId, evs] of byCustomer) {
       const unit = emptyUnit();
       units.push(unit);
@@ -187,11 +204,7 @@ export class Engine {
           await this.advance(w, j, { kind: 'enter', event: toJourneyEvent(e), at: e.occurredAt }, services, now, unit);
           working.push(w);
           touched.add(w);
-          // Events already processed but dated after this entry (an order synced before its cart) count for the new run too.
-          for (const past of earlier.get(customerId) ?? []) {
-            if (w.run.status !== 'waiting' && w.run.status !== 'active') break;
-            await this.onOpenRunEvent(w, j, past, eventSubject(past.type, past.properties), services, now, unit);
-          }
+          fresh.push({ w, j, services, unit });
         }
       }
       for (const w of touched) {
@@ -199,6 +212,7 @@ export class Engine {
         else unit.inserts.push(w.run);
       }
     }
+    await this.applyEarlierEvents(fresh, now);
     await this.commit(units);
     this.stats.eventsProcessed += events.length;
     return events.length;
@@ -306,22 +320,36 @@ export class Engine {
     await this.advance(w, j, { kind: 'port', port: note.event.port, detail: { event: e.type, eventId: e.id, late: true }, at: e.occurredAt }, services, now, unit);
   }
 
-  /** Per customer who may enroll in this batch: events already processed, dated from the earliest in-time event of the batch on. */
-  private async earlierEvents(events: EventRecord[]): Promise<Map<number, EventRecord[]>> {
-    const since = new Map<number, number>();
-    for (const e of events) {
-      if (!this.catalog.triggersFor(e.type).length || tooLate(e, this.allowedLatenessMs)) continue;
-      since.set(e.customerId, Math.min(since.get(e.customerId) ?? Infinity, e.occurredAt));
+  /**
+   * Events already processed but dated after a new run's entry (an order synced before its cart) count
+   * for that run too. Only the types the run reacts to are read (goal, exit events, what it waits for),
+   * so the lookup stays an index seek however long a customer's history; a run that moves on to wait
+   * for another type is looked up again for that type.
+   */
+  private async applyEarlierEvents(fresh: FreshRun[], now: Date): Promise<void> {
+    const seen = new Map<FreshRun, Set<string>>();
+    let round = fresh;
+    while (round.length) {
+      const want = new Map<FreshRun, Set<string>>();
+      for (const f of round) {
+        const done = seen.get(f) ?? new Set<string>();
+        const types = reactsTo(f.w.run, f.j).filter((t) => !done.has(t));
+        if (!isOpen(f.w.run) || !types.length) continue;
+        want.set(f, new Set(types));
+        seen.set(f, new Set([...done, ...types]));
+      }
+      if (!want.size) return;
+      const runs = [...want.keys()].map((f) => f.w.run);
+      const stored = await this.storage.events.processedSince([...new Set(runs.map((r) => r.customerId))], Math.min(...runs.map((r) => r.enteredAt)), [...new Set([...want.values()].flatMap((t) => [...t]))]);
+      for (const [f, types] of want) {
+        for (const e of stored) {
+          if (e.customerId !== f.w.run.customerId) continue;
+          if (!isOpen(f.w.run)) break;
+          if (types.has(e.type)) await this.onOpenRunEvent(f.w, f.j, e, eventSubject(e.type, e.properties), f.services, now, f.unit);
+        }
+      }
+      round = [...want.keys()];
     }
-    const out = new Map<number, EventRecord[]>();
-    if (since.size === 0) return out;
-    for (const e of await this.storage.events.processedSince([...since.keys()], Math.min(...since.values()))) {
-      if (e.occurredAt < since.get(e.customerId)!) continue;
-      const list = out.get(e.customerId);
-      if (list) list.push(e);
-      else out.set(e.customerId, [e]);
-    }
-    return out;
   }
 
   /** A run entering at `enteredAt`, its trigger's event time. */

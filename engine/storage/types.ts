@@ -213,10 +213,10 @@ export interface EventStore {
   claim(lease: Lease): Promise<EventRecord[]>;
   list(customerId: number, opts: { type?: string; since?: number; limit?: number }): Promise<EventRecord[]>;
   /**
-   * Events of these customers already processed (marked by a commit) that occurred at or after
-   * `since`, in event-time order (occurredAt, then id). A new run sees those dated after its entry.
+   * Events of these customers and types already processed (marked by a commit) that occurred at or
+   * after `since`, in event-time order (occurredAt, then id). A new run sees those dated after its entry.
    */
-  processedSince(customerIds: number[], since: number): Promise<EventRecord[]>;
+  processedSince(customerIds: number[], since: number, types: string[]): Promise<EventRecord[]>;
   unprocessedCount(): Promise<number>;
 }
 
