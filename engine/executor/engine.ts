@@ -341,9 +341,10 @@ export class Engine {
       if (!want.size) return;
       const runs = [...want.keys()].map((f) => f.w.run);
       const stored = await this.storage.events.processedSince([...new Set(runs.map((r) => r.customerId))], Math.min(...runs.map((r) => r.enteredAt)), [...new Set([...want.values()].flatMap((t) => [...t]))]);
+      const byCustomer = new Map<number, EventRecord[]>();
+      for (const e of stored) byCustomer.set(e.customerId, [...(byCustomer.get(e.customerId) ?? []), e]);
       for (const [f, types] of want) {
-        for (const e of stored) {
-          if (e.customerId !== f.w.run.customerId) continue;
+        for (const e of byCustomer.get(f.w.run.customerId) ?? []) {
           if (!isOpen(f.w.run)) break;
           if (types.has(e.type)) await this.onOpenRunEvent(f.w, f.j, e, eventSubject(e.type, e.properties), f.services, now, f.unit);
         }
