@@ -342,7 +342,11 @@ export class Engine {
       const runs = [...want.keys()].map((f) => f.w.run);
       const stored = await this.storage.events.processedSince([...new Set(runs.map((r) => r.customerId))], Math.min(...runs.map((r) => r.enteredAt)), [...new Set([...want.values()].flatMap((t) => [...t]))]);
       const byCustomer = new Map<number, EventRecord[]>();
-      for (const e of stored) byCustomer.set(e.customerId, [...(byCustomer.get(e.customerId) ?? []), e]);
+      for (const e of stored) {
+        const list = byCustomer.get(e.customerId);
+        if (list) list.push(e);
+        else byCustomer.set(e.customerId, [e]);
+      }
       for (const [f, types] of want) {
         for (const e of byCustomer.get(f.w.run.customerId) ?? []) {
           if (!isOpen(f.w.run)) break;
