@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { isDuration } from './core/duration.ts';
+import { isDuration, parseDuration } from './core/duration.ts';
 import { ForesightError } from './core/errors.ts';
 import { senderProblem } from './messaging/sender.ts';
+import { DEFAULT_ALLOWED_LATENESS_MS } from './executor/event-time.ts';
 
 /**
  * Process configuration: read from the environment, overridden by CLI flags.
@@ -22,6 +23,8 @@ export interface Config {
   /** Express `trust proxy`: behind a reverse proxy, client IPs (rate limits, logs) come from X-Forwarded-For. */
   trustProxy: boolean | number | string;
   messaging: MessagingConfig;
+  /** How long after it happened an event may arrive and still change journey runs (event time; engine/executor/event-time.ts). */
+  allowedLatenessMs: number;
 }
 
 /** Email and webhook delivery settings: `builtinRegistry(config.messaging)`. */
@@ -81,6 +84,12 @@ const fields = {
   capWindow: { env: 'FORESIGHT_FREQUENCY_CAP_WINDOW', flag: '--frequency-cap-window', schema: z.string().refine(isDuration, 'must be a duration'), fix: 'write a number and a unit, e.g. 24h or 7d' },
   rateMax: { env: 'FORESIGHT_SEND_RATE_MAX', flag: '--send-rate-max', schema: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1'), fix: 'set it to the most emails of any kind one customer may get per window, e.g. 20' },
   rateWindow: { env: 'FORESIGHT_SEND_RATE_WINDOW', flag: '--send-rate-window', schema: z.string().refine(isDuration, 'must be a duration'), fix: 'write a number and a unit, e.g. 1h' },
+  allowedLateness: {
+    env: 'FORESIGHT_ALLOWED_LATENESS',
+    flag: '--allowed-lateness',
+    schema: z.string().refine(isDuration, 'must be a duration'),
+    fix: 'write a number and a unit, e.g. 30m, 24h or 3d: how long after it happened an event may arrive and still change journeys',
+  },
 } as const;
 
 type Key = keyof typeof fields;
@@ -114,6 +123,7 @@ export interface ConfigOverrides {
   capWindow?: string;
   rateMax?: string | number;
   rateWindow?: string;
+  allowedLateness?: string;
 }
 
 /** Resolves config from env (defaults applied) with CLI flag overrides on top. */
@@ -133,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
   const logLevel = pick('logLevel', flags.logLevel);
   const secureCookies = pick('secureCookies', flags.secureCookies === undefined ? undefined : String(flags.secureCookies));
   const trustProxy = pick('trustProxy', flags.trustProxy);
+  const allowedLateness = pick('allowedLateness', flags.allowedLateness);
   return {
     db: db ? check('db', db.raw, db.fromFlag) : './foresight.db',
     port: port ? check('port', port.raw, port.fromFlag) : 4000,
@@ -152,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
       const p = pick(key, flag === undefined ? undefined : String(flag));
       return p ? check(key, p.raw, p.fromFlag) : undefined;
     }, flags, port ? check('port', port.raw, port.fromFlag) : 4000),
+    allowedLatenessMs: allowedLateness ? parseDuration(check('allowedLateness', allowedLateness.raw, allowedLateness.fromFlag)) : DEFAULT_ALLOWED_LATENESS_MS,
   };
 }
 

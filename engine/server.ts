@@ -85,6 +85,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     registry,
     clock,
     providers: defaultProviders(storage),
+    allowedLatenessMs: config.allowedLatenessMs,
     onDeliveryPaused: (hold) => log.error({ alert: 'delivery_paused', ...hold }, `delivery of ${hold.kind} paused until ${new Date(hold.until).toISOString()}: ${hold.reason} (GET /api/delivery; resume with POST /api/delivery/resume)`),
   });
   const scheduler = new Scheduler({ engine, clock, pollMs: opts.pollMs, onError: (err, where) => log.error({ err, where }, `scheduler: ${where}: ${errorMessage(err)}`) });

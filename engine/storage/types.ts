@@ -195,6 +195,11 @@ export interface StepUnit {
   outbox: OutboxInput[];
   counters: CounterDelta[];
   profiles: ProfileChange[];
+  /**
+   * Outbox entries this unit takes back (a run corrected onto another path): each still `pending`
+   * is marked `skipped` with the reason; one already being sent or settled is left as it is.
+   */
+  withdrawn?: { key: string; reason: string }[];
 }
 
 export interface Lease {
@@ -231,6 +236,11 @@ export interface EventStore {
   /** Claims unprocessed events in id order under a lease. */
   claim(lease: Lease): Promise<EventRecord[]>;
   list(customerId: number, opts: { type?: string; since?: number; limit?: number }): Promise<EventRecord[]>;
+  /**
+   * Events of these customers and types already processed (marked by a commit) that occurred at or
+   * after `since`, in event-time order (occurredAt, then id). A new run sees those dated after its entry.
+   */
+  processedSince(customerIds: number[], since: number, types: string[]): Promise<EventRecord[]>;
   unprocessedCount(): Promise<number>;
 }
 

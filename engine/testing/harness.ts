@@ -22,13 +22,13 @@ import { builtinRegistry } from '../../nodes/index.ts';
  * await h.track([{ customerId: 'c1', type: 'signup' }]);
  * await h.advance('3d');
  */
-export function createHarness(opts: { start?: string; registry?: NodeRegistry; providers?: ServiceProviders; file?: string } = {}) {
+export function createHarness(opts: { start?: string; registry?: NodeRegistry; providers?: ServiceProviders; file?: string; allowedLatenessMs?: number } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'foresight-test-'));
   const file = opts.file ?? path.join(dir, 'foresight.db');
   const storage: SqliteStorage = openSqlite(file);
   const clock = new VirtualClock(opts.start ?? '2024-01-01T00:00:00Z');
   const registry = opts.registry ?? builtinRegistry();
-  const engine = new Engine({ storage, registry, clock, providers: opts.providers });
+  const engine = new Engine({ storage, registry, clock, providers: opts.providers, allowedLatenessMs: opts.allowedLatenessMs });
   const journeys = new JourneyService(storage, registry, clock);
 
   const h = {

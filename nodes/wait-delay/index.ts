@@ -43,8 +43,9 @@ export default defineNode<Config>({
   ports: ['next'],
   waits: true,
   run: (ctx) => {
+    // From when the run reached this node in event time: "5 days after the order", even when the order arrived late.
     const zone = isValidTimeZone(ctx.customer.timezone) ? ctx.customer.timezone : 'UTC';
-    const { until, calendar } = delayEnd(ctx.now, ctx.config.duration, ctx.config.calendar !== false, zone);
+    const { until, calendar } = delayEnd(ctx.run.nodeEnteredAt, ctx.config.duration, ctx.config.calendar !== false, zone);
     return { wait: { until, timeoutPort: 'next' }, trace: { duration: ctx.config.duration, ...(calendar ? { calendar, zone } : {}) } };
   },
 });
