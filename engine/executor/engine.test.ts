@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { defineNode } from '../plugin/define-node.ts';
-import { createHarness, type Harness } from '../testing/harness.ts';
+import { eachBackend } from '../testing/backends.ts';
+import type { Harness } from '../testing/harness.ts';
+import type { Storage } from '../storage/types.ts';
 import { testRegistry } from '../testing/test-nodes.ts';
 import { builtinRegistry } from '../../nodes/index.ts';
 import { trackEvents } from '../ingest/ingest.ts';
@@ -30,12 +32,17 @@ function journey(overrides: Record<string, unknown> = {}) {
   };
 }
 
-let h: Harness;
-afterEach(async () => h?.close());
+let h: Harness<Storage> | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+eachBackend('executor', (backend) => {
 
 describe('engine', () => {
   it('enrolls on a matching event, waits, branches on the profile and ends', async () => {
-    h = createHarness();
+    h = await backend.harness();
     await h.journeys.deploy(journey());
     await h.identify([{ customerId: 'ann', attributes: { plan: 'pro' } }, { customerId: 'bob', attributes: { plan: 'free' } }]);
     await h.track([{ customerId: 'ann', type: 'signup' }, { customerId: 'bob', type: 'signup' }, { customerId: 'cid', type: 'pageview' }]);
@@ -68,7 +75,7 @@ describe('engine', () => {
   });
 
   it('does not enroll events that happened before the journey went live, even when processed after', async () => {
-    h = createHarness();
+    h = await backend.harness();
     const before = new Date(h.clock.now().getTime() - DAY);
     // A backlog: stored, not yet processed, when the journey is published.
     await trackEvents(h.storage, h.clock, [{ customerId: 'old', type: 'signup', occurredAt: before }]);
@@ -79,7 +86,7 @@ describe('engine', () => {
   });
 
   it('ignores a repeated idempotency key', async () => {
-    h = createHarness();
+    h = await backend.harness();
     await h.journeys.deploy(journey({ settings: { reentry: 'always' } }));
     const r1 = await h.track([{ customerId: 'ann', type: 'signup', idempotencyKey: 'k1' }]);
     const r2 = await h.track([{ customerId: 'ann', type: 'signup', idempotencyKey: 'k1' }]);
@@ -94,7 +101,7 @@ describe('engine', () => {
     ['always', undefined, 3],
     ['after', '5d', 2],
   ])('re-entry %s (%s): signups on day 0, 1 (in flight), 3 and 6 give %i runs', async (reentry, after, expected) => {
-    h = createHarness();
+    h = await backend.harness();
     await h.journeys.deploy(journey({ settings: { reentry, ...(after ? { reentryAfter: after } : {}) } }));
     for (const day of [0, 1, 3, 6]) {
       await h.track([{ customerId: 'ann', type: 'signup' }]);
@@ -107,7 +114,7 @@ describe('engine', () => {
   });
 
   it('wait.event leaves through "event" on a matching event and "timeout" otherwise', async () => {
-    h = createHarness();
+    h = await backend.harness();
     await h.journeys.deploy({
       id: 'cart',
       name: 'Cart',
@@ -131,7 +138,7 @@ describe('engine', () => {
   });
 
   it('converts runs on the goal event and credits the branch taken', async () => {
-    h = createHarness();
+    h = await backend.harness();
     await h.journeys.deploy(journey({ settings: { reentry: 'once', goal: { event: 'purchase', where: [{ path: 'amount', op: 'gte', value: 20 }], within: '7d' } } }));
     await h.identify([{ customerId: 'ann', attributes: { plan: 'pro' } }]);
     await h.track([{ customerId: 'ann', type: 'signup' }, { customerId: 'bob', type: 'signup' }, { customerId: 'cat', type: 'signup' }]);
@@ -148,7 +155,7 @@ describe('engine', () => {
   });
 
   it('exits runs on an exit event', async () => {
-    h = createHarness();
+    h = await backend.harness();
     await h.journeys.deploy(journey({ settings: { reentry: 'once', exitOn: [{ event: 'unsubscribe' }] } }));
     await h.track([{ customerId: 'ann', type: 'signup' }]);
     await h.track([{ customerId: 'ann', type: 'unsubscribe' }]);
@@ -156,7 +163,7 @@ describe('engine', () => {
   });
 
   it('pause freezes enrollment and progress; resume continues, including events that arrived meanwhile', async () => {
-    h = createHarness();
+    h = await backend.harness();
     await h.journeys.deploy({
       id: 'p',
       name: 'P',
@@ -188,7 +195,7 @@ describe('engine', () => {
   });
 
   it('keeps runs in flight on their version when a new one is published', async () => {
-    h = createHarness();
+    h = await backend.harness();
     await h.journeys.deploy(journey());
     await h.track([{ customerId: 'ann', type: 'signup' }]);
     const v2 = journey({ settings: { reentry: 'once' } });
@@ -219,7 +226,7 @@ describe('engine', () => {
         },
       }),
     );
-    h = createHarness({ registry });
+    h = await backend.harness({ registry });
     await h.journeys.deploy({
       id: 'b',
       name: 'B',
@@ -236,7 +243,7 @@ describe('engine', () => {
   });
 
   it('recovers runs whose lease was left by a dead worker, and a stale worker cannot move them again', async () => {
-    h = createHarness();
+    h = await backend.harness();
     await h.journeys.deploy(journey());
     await h.track([{ customerId: 'ann', type: 'signup' }]);
     h.clock.advance(2 * DAY);
@@ -259,7 +266,7 @@ describe('engine', () => {
   });
 
   it('runs 90 days of a weekly-looping journey on a virtual clock', async () => {
-    h = createHarness();
+    h = await backend.harness();
     await h.journeys.deploy({
       id: 'weekly',
       name: 'Weekly',
@@ -285,7 +292,7 @@ describe('engine', () => {
 
 describe('engine with two workers', () => {
   it('never lets two workers move the same run', async () => {
-    h = createHarness();
+    h = await backend.harness();
     await h.journeys.deploy(journey());
     await h.track(Array.from({ length: 300 }, (_, i) => ({ customerId: `c${i}`, type: 'signup' })));
     h.clock.advance(2 * DAY);
@@ -312,7 +319,7 @@ describe('outbox delivery', () => {
       inFlight--;
       return { status: 'sent' };
     });
-    h = createHarness({ registry });
+    h = await backend.harness({ registry });
     await h.journeys.deploy({
       id: 'two-sends',
       name: 'Two sends',
@@ -336,4 +343,5 @@ describe('outbox delivery', () => {
     expect(maxInFlight).toBeGreaterThan(1);
     for (const c of customers) expect(delivered.indexOf(`${c}:first`)).toBeLessThan(delivered.indexOf(`${c}:second`));
   });
+});
 });
