@@ -12,6 +12,8 @@ export interface Config {
   db: string;
   /** PostgreSQL connection settings (ignored on SQLite). */
   pg: { poolSize: number; statementTimeoutMs: number };
+  /** How long a worker's claim on runs, events and deliveries lasts: after a crash, others take its work over after this. */
+  leaseMs: number;
   port: number;
   apiKey: string | undefined;
   plugins: string[];
@@ -65,6 +67,7 @@ const fields = {
     fix: 'e.g. postgres://foresight:secret@db.internal:5432/foresight, or unset it to use the SQLite file FORESIGHT_DB',
   },
   poolSize: { env: 'FORESIGHT_DB_POOL', flag: '--db-pool', schema: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000'), fix: 'set it to the PostgreSQL connections per process, e.g. 10' },
+  lease: { env: 'FORESIGHT_LEASE', flag: '--lease', schema: z.string().refine(isDuration, 'must be a duration'), fix: 'write a number and a unit longer than one batch takes, e.g. 60s' },
   statementTimeout: { env: 'FORESIGHT_DB_STATEMENT_TIMEOUT', flag: '--db-statement-timeout', schema: z.string().refine(isDuration, 'must be a duration'), fix: 'write a number and a unit, e.g. 30s' },
   port: { env: 'PORT', flag: '--port', schema: portSchema, fix: 'set it to a TCP port, e.g. 4000' },
   apiKey: {
@@ -142,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
   const databaseUrl = db ? null : pick('databaseUrl', undefined);
   const poolSize = pick('poolSize', undefined);
   const statementTimeout = pick('statementTimeout', undefined);
+  const lease = pick('lease', undefined);
   const port = pick('port', flags.port);
   const apiKey = pick('apiKey', flags.apiKey);
   const plugins = pick('plugins', flags.plugins);
@@ -156,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
       poolSize: poolSize ? check('poolSize', poolSize.raw, false) : 10,
       statementTimeoutMs: statementTimeout ? parseDuration(check('statementTimeout', statementTimeout.raw, false)) : 30_000,
     },
+    leaseMs: lease ? parseDuration(check('lease', lease.raw, false)) : 60_000,
     port: port ? check('port', port.raw, port.fromFlag) : 4000,
     apiKey: apiKey ? check('apiKey', apiKey.raw, apiKey.fromFlag) : undefined,
     plugins: plugins

@@ -78,7 +78,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const ownStorage = !opts.storage;
   const storage = opts.storage ?? (await openStorage(config.db, { ...config.pg, onRetry: (m) => log.warn(m) }));
   const registry = opts.registry ?? (await cliRegistry(config));
-  const { engine, scheduler, detach } = createWorkerParts({ storage, registry, clock, log, pollMs: opts.pollMs });
+  const { engine, scheduler, detach } = createWorkerParts({ storage, registry, clock, log, pollMs: opts.pollMs, leaseMs: config.leaseMs });
 
   const metrics = new Metrics(storage, clock);
   metrics.attachEngine(engine);

@@ -28,9 +28,9 @@ const isPostgres = (s: Storage): s is PostgresStorage => s.dialect === 'postgres
  * On PostgreSQL, any number of these share the work: each recurring job's firing is claimed
  * by one of them, and a notification from the database wakes idle ones when work arrives.
  */
-export function createWorkerParts(opts: { storage: Storage; registry: NodeRegistry; clock: Clock; log: Logger; pollMs?: number; workerId?: string }): WorkerParts {
+export function createWorkerParts(opts: { storage: Storage; registry: NodeRegistry; clock: Clock; log: Logger; pollMs?: number; leaseMs?: number }): WorkerParts {
   const { storage, registry, clock, log } = opts;
-  const engine = new Engine({ storage, registry, clock, providers: defaultProviders(storage), workerId: opts.workerId });
+  const engine = new Engine({ storage, registry, clock, providers: defaultProviders(storage), leaseMs: opts.leaseMs });
   const pg = isPostgres(storage) ? storage : null;
   const scheduler = new Scheduler({
     engine,
@@ -72,7 +72,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const ownStorage = !opts.storage;
   const storage = opts.storage ?? (await openStorage(config.db, { ...config.pg, onRetry: (m) => log.warn(m) }));
   const registry = opts.registry ?? (await cliRegistry(config));
-  const parts = createWorkerParts({ storage, registry, clock, log, pollMs: opts.pollMs });
+  const parts = createWorkerParts({ storage, registry, clock, log, pollMs: opts.pollMs, leaseMs: config.leaseMs });
   parts.scheduler.start();
   log.info({ worker: parts.engine.workerId, dialect: storage.dialect }, `foresight worker ${parts.engine.workerId} started`);
 
