@@ -25,7 +25,7 @@ import type { Scheduler } from './scheduler/scheduler.ts';
 import { openStorage } from './storage/open.ts';
 import { redact } from './storage/postgres/index.ts';
 import type { Storage } from './storage/types.ts';
-import { createWorkerParts } from './worker.ts';
+import { createWorkerParts, exitOnSignals } from './worker.ts';
 
 const BUILDER_DIST = fileURLToPath(new URL('../builder/dist', import.meta.url));
 
@@ -131,19 +131,6 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       log.info('foresight stopped');
     })());
 
-  if (opts.handleSignals) {
-    const onSignal = (signal: NodeJS.Signals) => {
-      log.info({ signal }, 'shutting down: finishing the current batch');
-      close().then(
-        () => process.exit(0),
-        (err) => {
-          log.error({ err }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-    };
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
-  }
+  if (opts.handleSignals) exitOnSignals(log, close);
   return { url, port, app, routes, server, storage, engine, scheduler, log, setupUrl, close };
 }

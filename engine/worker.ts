@@ -47,6 +47,22 @@ export function createWorkerParts(opts: { storage: Storage; registry: NodeRegist
   return { engine, scheduler, detach };
 }
 
+/** SIGTERM/SIGINT: finish the current batch, close, and exit (0, or 1 if closing failed). Used by `serve` and `worker`. */
+export function exitOnSignals(log: Logger, close: () => Promise<void>): void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    log.info({ signal }, 'shutting down: finishing the current batch');
+    close().then(
+      () => process.exit(0),
+      (err) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}
+
 export interface WorkerOptions {
   config: Config;
   /** Default: the configured database (closed with the worker). A given storage stays open. */
@@ -85,19 +101,6 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       if (ownStorage) await storage.close();
       log.info(`foresight worker ${parts.engine.workerId} stopped`);
     })());
-  if (opts.handleSignals) {
-    const onSignal = (signal: NodeJS.Signals) => {
-      log.info({ signal }, 'worker shutting down: finishing the current batch');
-      close().then(
-        () => process.exit(0),
-        (err) => {
-          log.error({ err }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-    };
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
-  }
+  if (opts.handleSignals) exitOnSignals(log, close);
   return { ...parts, storage, close };
 }
