@@ -71,6 +71,12 @@ export function createDb(url: string, opts: PgOptions = {}): Db {
       withRetry('transaction', async () => {
         const client = await pool.connect();
         let broken = false;
+        // A connection cut mid-transaction also fails the running query, which is retried below;
+        // the client's own error event must not crash the process.
+        const onLost = () => {
+          broken = true;
+        };
+        client.on('error', onLost);
         try {
           await client.query('BEGIN');
           const out = await fn(async (text, params) => (await client.query(text, params as unknown[])).rows);
@@ -84,6 +90,7 @@ export function createDb(url: string, opts: PgOptions = {}): Db {
           throw err;
         } finally {
           // A connection that failed mid-transaction is discarded, not returned to the pool.
+          client.off('error', onLost);
           client.release(broken || undefined);
         }
       }),
