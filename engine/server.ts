@@ -78,7 +78,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const ownStorage = !opts.storage;
   const storage = opts.storage ?? (await openStorage(config.db, { ...config.pg, onRetry: (m) => log.warn(m) }));
   const registry = opts.registry ?? (await cliRegistry(config));
-  const { engine, scheduler, detach } = createWorkerParts({ storage, registry, clock, log, pollMs: opts.pollMs, leaseMs: config.leaseMs });
+  const worker = createWorkerParts({ storage, registry, clock, log, pollMs: opts.pollMs, leaseMs: config.leaseMs });
+  const { engine, scheduler } = worker;
 
   const metrics = new Metrics(storage, clock);
   metrics.attachEngine(engine);
@@ -113,16 +114,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // The configured public URL when there is one that can be right (port 0 means "any free port": only the real one works).
   const publicUrl = config.port === 0 ? url : config.messaging.publicUrl;
   const setupUrl = setupToken ? `${publicUrl}/setup?token=${setupToken}` : null;
-  if (opts.scheduler !== false) scheduler.start();
+  if (opts.scheduler !== false) worker.start();
   log.info({ port, db: ownStorage ? redact(config.db) : undefined, worker: opts.scheduler !== false, builder: builderDir && existsSync(builderDir) ? builderDir : null }, `foresight listening on ${url}`);
 
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
       state.draining = true;
-      detach();
       // The running batch commits whole (its leases go with it); nothing new is claimed after this.
-      await scheduler.stop();
+      await worker.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -41,7 +41,7 @@ describe.skipIf(skip !== null)('worker on PostgreSQL', () => {
     });
     // Polls only once a minute: only a notification can make it act within the test.
     const parts = createWorkerParts({ storage: worker, registry, clock, log: createLogger({ level: 'silent' }), pollMs: 60_000 });
-    parts.scheduler.start();
+    parts.start();
     try {
       // Let the worker go idle (its first tick finds nothing) and its listener connect.
       await new Promise((r) => setTimeout(r, 1000));
@@ -50,8 +50,7 @@ describe.skipIf(skip !== null)('worker on PostgreSQL', () => {
       for (let i = 0; i < 100 && (await api.runs.forCustomer(customer.id)).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
       expect((await api.runs.forCustomer(customer.id)).map((r) => r.status)).toEqual(['completed']);
     } finally {
-      parts.detach();
-      await parts.scheduler.stop();
+      await parts.stop();
     }
   });
 });

@@ -17,8 +17,10 @@ import type { Storage } from './storage/types.ts';
 export interface WorkerParts {
   engine: Engine;
   scheduler: Scheduler;
-  /** Stops listening for database notifications (the scheduler is stopped separately). */
-  detach(): void;
+  /** Starts the loop and jobs and, on PostgreSQL, listening for work notifications. */
+  start(): void;
+  /** Stops listening, then stops the loop after its current batch. */
+  stop(): Promise<void>;
 }
 
 const isPostgres = (s: Storage): s is PostgresStorage => s.dialect === 'postgres';
@@ -43,8 +45,19 @@ export function createWorkerParts(opts: { storage: Storage; registry: NodeRegist
   registerModelJobs(scheduler, { storage, clock, onReport: (r) => log.info({ customers: r.customers, moved: r.moved, woken: r.woken, skipped: r.skipped }, 'models scored') });
   // Segment entries (full refresh plus event-driven re-checks) feed trigger.segment; anniversaries feed trigger.date.
   registerNodeJobs(scheduler, { storage, clock, registry });
-  const detach = pg ? pg.onWork(() => scheduler.wake()) : () => undefined;
-  return { engine, scheduler, detach };
+  let detach = () => {};
+  return {
+    engine,
+    scheduler,
+    start() {
+      if (pg) detach = pg.onWork(() => scheduler.wake());
+      scheduler.start();
+    },
+    async stop() {
+      detach();
+      await scheduler.stop();
+    },
+  };
 }
 
 /** SIGTERM/SIGINT: finish the current batch, close, and exit (0, or 1 if closing failed). Used by `serve` and `worker`. */
@@ -89,15 +102,14 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const storage = opts.storage ?? (await openStorage(config.db, { ...config.pg, onRetry: (m) => log.warn(m) }));
   const registry = opts.registry ?? (await cliRegistry(config));
   const parts = createWorkerParts({ storage, registry, clock, log, pollMs: opts.pollMs, leaseMs: config.leaseMs });
-  parts.scheduler.start();
+  parts.start();
   log.info({ worker: parts.engine.workerId, dialect: storage.dialect }, `foresight worker ${parts.engine.workerId} started`);
 
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
-      parts.detach();
       // The running batch commits whole (its leases go with it); nothing new is claimed after this.
-      await parts.scheduler.stop();
+      await parts.stop();
       if (ownStorage) await storage.close();
       log.info(`foresight worker ${parts.engine.workerId} stopped`);
     })());
