@@ -98,3 +98,20 @@ export async function openPostgres(url: string, opts: PgOptions = {}): Promise<P
     },
   };
 }
+
+/**
+ * Drops every Foresight table of the database (and the migration journal), then opens it
+ * migrated and empty: what `foresight demo` does to recreate its database. Callers check
+ * first that nothing but demo data is there.
+ */
+export async function resetPostgres(url: string, opts: PgOptions = {}): Promise<PostgresStorage> {
+  const db = createDb(url, opts);
+  try {
+    await db.query('DROP SCHEMA IF EXISTS drizzle CASCADE');
+    await db.query('DROP SCHEMA IF EXISTS public CASCADE');
+    await db.query('CREATE SCHEMA public');
+  } finally {
+    await db.pool.end();
+  }
+  return openPostgres(url, opts);
+}
