@@ -53,7 +53,6 @@ function startWorker(url: string, smtpUrl: string): Worker {
       FORESIGHT_SECRET: 'x'.repeat(32),
       FORESIGHT_MAIL_FROM: 'shop@example.com',
       FORESIGHT_LEASE: LEASE,
-      FORESIGHT_DB_POOL: '4',
       FORESIGHT_LOG_LEVEL: 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

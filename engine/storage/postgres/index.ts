@@ -23,6 +23,18 @@ import { workListener } from './listen.ts';
 
 export type { PgOptions } from './db.ts';
 
+/*
+ * Adding or changing a Storage method (the same on both backends):
+ * 1. types.ts: the method; conformance.ts: a test of it (it runs on SQLite and PostgreSQL).
+ * 2. sqlite/<store>.ts and postgres/<store>.ts: one file per store, same names. In SQL here: `$n`
+ *    parameters, `= ANY($1::int8[])` for id lists (SQLite's json_each), `unnest($1::t[], …)` for
+ *    batch writes (one statement per batch), `db.tx` for several statements in one transaction,
+ *    `FOR UPDATE SKIP LOCKED` for claims. JSON columns are jsonb: pass JSON.stringify(value) and
+ *    read objects back (the shared row mappers in ../sqlite/rows.ts accept both).
+ * 3. A schema change: edit sqlite/schema.ts and postgres/schema.ts alike, then `npm run db:generate`
+ *    and `npm run db:generate:pg` (drizzle.postgres.config.ts) and commit both migrations.
+ */
+
 const MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
 /** Session advisory lock held while migrating: workers starting together migrate once. */
 const MIGRATION_LOCK = 0x46_4d_47; // "FMG"
