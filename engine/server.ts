@@ -8,24 +8,20 @@ import type { Logger } from 'pino';
 import { FirstAdmin } from './auth/bootstrap.ts';
 import { newToken } from './auth/tokens.ts';
 import { AuthService } from './auth/service.ts';
-import { cliRegistry } from './cli/context.ts';
 import type { Config } from './config.ts';
-import { SystemClock, type Clock } from './core/clock.ts';
-import { errorMessage } from './core/errors.ts';
+import type { Clock } from './core/clock.ts';
 import { createApp } from './http/app.ts';
 import { DEFAULT_LIMITS, type ApiContext, type ApiLimits } from './http/context.ts';
 import type { RouteTable } from './http/route-table.ts';
 import { JourneyService } from './journeys.ts';
 import { createTrackingRouter } from './messaging/tracking-router.ts';
-import { createLogger } from './ops/logger.ts';
 import { Metrics } from './ops/metrics.ts';
 import type { NodeRegistry } from './plugin/registry.ts';
 import type { Engine } from './executor/engine.ts';
 import type { Scheduler } from './scheduler/scheduler.ts';
-import { openStorage } from './storage/open.ts';
 import { redact } from './storage/postgres/index.ts';
 import type { Storage } from './storage/types.ts';
-import { createWorkerParts, exitOnSignals } from './worker.ts';
+import { assemble, exitOnSignals } from './worker.ts';
 
 const BUILDER_DIST = fileURLToPath(new URL('../builder/dist', import.meta.url));
 
@@ -73,12 +69,7 @@ export interface RunningServer {
  */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const { config } = opts;
-  const log = opts.logger ?? createLogger({ level: config.logLevel });
-  const clock = opts.clock ?? new SystemClock();
-  const ownStorage = !opts.storage;
-  const storage = opts.storage ?? (await openStorage(config.db, { ...config.pg, onRetry: (m) => log.warn(m) }));
-  const registry = opts.registry ?? (await cliRegistry(config));
-  const worker = createWorkerParts({ storage, registry, clock, log, pollMs: opts.pollMs, leaseMs: config.leaseMs });
+  const { log, clock, storage, ownStorage, registry, parts: worker } = await assemble(opts);
   const { engine, scheduler } = worker;
 
   const metrics = new Metrics(storage, clock);

@@ -93,8 +93,8 @@ export interface RunningWorker extends WorkerParts {
   close(): Promise<void>;
 }
 
-/** `foresight worker`: the engine loop, outbox delivery and recurring jobs, without HTTP. */
-export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
+/** What `serve` and `worker` both assemble from the config: log, clock, storage, registry and the worker parts (not started). */
+export async function assemble(opts: Omit<WorkerOptions, 'handleSignals'>) {
   const { config } = opts;
   const log = opts.logger ?? createLogger({ level: config.logLevel });
   const clock = opts.clock ?? new SystemClock();
@@ -102,6 +102,12 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const storage = opts.storage ?? (await openStorage(config.db, { ...config.pg, onRetry: (m) => log.warn(m) }));
   const registry = opts.registry ?? (await cliRegistry(config));
   const parts = createWorkerParts({ storage, registry, clock, log, pollMs: opts.pollMs, leaseMs: config.leaseMs });
+  return { log, clock, storage, ownStorage, registry, parts };
+}
+
+/** `foresight worker`: the engine loop, outbox delivery and recurring jobs, without HTTP. */
+export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
+  const { log, storage, ownStorage, parts } = await assemble(opts);
   parts.start();
   log.info({ worker: parts.engine.workerId, dialect: storage.dialect }, `foresight worker ${parts.engine.workerId} started`);
 
