@@ -10,6 +10,11 @@ export interface SchedulerOptions {
   pollMs?: number;
   /** Where tick and job failures go; the loop keeps running after them. */
   onError?: (err: unknown, where: string) => void;
+  /**
+   * With several workers on one database: claims one firing of a recurring job (its
+   * scheduled time, epoch ms) for this process; false means another worker has it.
+   */
+  claimJob?: (name: string, slot: number) => Promise<boolean>;
 }
 
 /**
@@ -25,6 +30,7 @@ export class Scheduler {
   readonly clock: Clock;
   private readonly pollMs: number;
   private readonly onError: (err: unknown, where: string) => void;
+  private readonly claimJob: SchedulerOptions['claimJob'];
   private readonly jobs = new Map<string, ScheduledTask>();
   private running = false;
   private loops: Promise<void>[] = [];
@@ -35,6 +41,15 @@ export class Scheduler {
     this.clock = opts.clock;
     this.pollMs = opts.pollMs ?? 200;
     this.onError = opts.onError ?? ((err, where) => console.error(`scheduler: ${where}: ${errorMessage(err)}`));
+    this.claimJob = opts.claimJob;
+  }
+
+  /** Ends the idle pause now: new work arrived (e.g. a database notification from another process). */
+  wake(): void {
+    for (const slot of [...this.sleeping]) {
+      clearTimeout(slot.timer);
+      slot.wake();
+    }
   }
 
   get isRunning(): boolean {
@@ -84,8 +99,10 @@ export class Scheduler {
     if (!cron.validate(cronExpr)) throw new ForesightError('invalid_cron', `scheduler: job "${name}": "${cronExpr}" is not a cron expression; use e.g. "0 3 * * *"`, { field: name });
     const task = cron.createTask(
       cronExpr,
-      async () => {
+      async (context) => {
         try {
+          // The scheduled second, the same on every worker whatever its timer's jitter.
+          if (this.claimJob && !(await this.claimJob(name, Math.floor(context.date.getTime() / 1000) * 1000))) return;
           await fn();
         } catch (err) {
           this.onError(err, `job ${name}`);
@@ -101,10 +118,7 @@ export class Scheduler {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    for (const slot of [...this.sleeping]) {
-      clearTimeout(slot.timer);
-      slot.wake();
-    }
+    this.wake();
     for (const job of this.jobs.values()) await job.stop();
     await Promise.all(this.loops);
     this.loops = [];

@@ -10,6 +10,7 @@ import type { IdentifyInput, OrderInputExternal, TrackInput } from '../ingest/sc
 import { JourneyService } from '../journeys.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
 import { openSqlite, type SqliteStorage } from '../storage/sqlite/index.ts';
+import type { Storage } from '../storage/types.ts';
 import { builtinRegistry } from '../../nodes/index.ts';
 
 /**
@@ -22,10 +23,22 @@ import { builtinRegistry } from '../../nodes/index.ts';
  * await h.track([{ customerId: 'c1', type: 'signup' }]);
  * await h.advance('3d');
  */
-export function createHarness(opts: { start?: string; registry?: NodeRegistry; providers?: ServiceProviders; file?: string; allowedLatenessMs?: number } = {}) {
+export function createHarness<S extends Storage = SqliteStorage>(
+  opts: {
+    start?: string;
+    registry?: NodeRegistry;
+    providers?: ServiceProviders;
+    file?: string;
+    allowedLatenessMs?: number;
+    /** Another backend (e.g. a test PostgreSQL, see backends.ts) instead of the SQLite file. */
+    storage?: S;
+    /** Replaces closing the storage on `close()` (e.g. also drops the test database). */
+    cleanup?: () => Promise<void>;
+  } = {},
+) {
   const dir = mkdtempSync(path.join(tmpdir(), 'foresight-test-'));
   const file = opts.file ?? path.join(dir, 'foresight.db');
-  const storage: SqliteStorage = openSqlite(file);
+  const storage = opts.storage ?? (openSqlite(file) as Storage as S);
   const clock = new VirtualClock(opts.start ?? '2024-01-01T00:00:00Z');
   const registry = opts.registry ?? builtinRegistry();
   const engine = new Engine({ storage, registry, clock, providers: opts.providers, allowedLatenessMs: opts.allowedLatenessMs });
@@ -79,11 +92,11 @@ export function createHarness(opts: { start?: string; registry?: NodeRegistry; p
       return storage.runs.forCustomer(await h.customerId(externalId));
     },
     async close() {
-      await storage.close();
+      await (opts.cleanup ?? (() => storage.close()))();
       rmSync(dir, { recursive: true, force: true });
     },
   };
   return h;
 }
 
-export type Harness = ReturnType<typeof createHarness>;
+export type Harness<S extends Storage = SqliteStorage> = ReturnType<typeof createHarness<S>>;

@@ -9,7 +9,7 @@ import { toEvent } from './rows.ts';
  * order, so the sorted ids go to the inserted inputs in turn; of inputs sharing a key
  * only the first can have been inserted.
  */
-function idsInOrder(inputs: readonly { idempotencyKey?: string | null }[], rows: { id: number; key: string | null }[]): (number | null)[] {
+export function idsInOrder(inputs: readonly { idempotencyKey?: string | null }[], rows: { id: number; key: string | null }[]): (number | null)[] {
   const ids = rows.map((r) => r.id).sort((a, b) => a - b);
   const fresh = new Set(rows.flatMap((r) => (r.key === null ? [] : [r.key])));
   let next = 0;
