@@ -27,6 +27,18 @@ describe('foresight journey validate', () => {
     expect(lines.some((l) => l.startsWith('node z, field type:'))).toBe(true);
   });
 
+  it('does not stop at a settings error: settings and nodes are reported together', async () => {
+    const file = path.join(dir, 'bad-settings.json');
+    const nodes = [
+      { id: 't', type: 'trigger.event', config: { event: 'signup' } },
+      { id: 'w', type: 'wait.delay', config: { duration: 'three days' } },
+    ];
+    writeFileSync(file, JSON.stringify({ id: 'j', name: 'J', settings: { reentry: 'after', goal: { event: 'purchase', within: 'a week' } }, nodes, edges: [{ id: 'e', source: 't', sourceHandle: 'next', target: 'w' }] }));
+    const r = await cli(['journey', 'validate', file]);
+    expect(r.code).toBe(1);
+    expect(r.stdout.trim().split('\n').map((l) => l.split(':')[0])).toEqual(['field settings.goal.within', 'field settings.reentryAfter', 'node w, field duration']);
+  });
+
   it('says "valid" and exits 0 for a good journey; --json prints the problems array', async () => {
     const file = path.join(dir, 'good.json');
     writeFileSync(

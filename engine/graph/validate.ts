@@ -1,6 +1,7 @@
 import { applyDefaults, checkFields } from '../plugin/fields.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
-import { journeySchema, type JourneyGraph, type Problem } from './types.ts';
+import type { z } from 'zod';
+import { journeySchema, settingsSchema, type JourneyGraph, type Problem } from './types.ts';
 
 export interface ValidationResult {
   ok: boolean;
@@ -15,28 +16,16 @@ export interface ValidationResult {
  * naming the node or edge and the field concerned.
  */
 export function validateJourney(doc: unknown, registry: NodeRegistry): ValidationResult {
-  const parsed = journeySchema.safeParse(doc);
-  if (!parsed.success) {
-    const problems: Problem[] = parsed.error.issues.map((i) => {
-      const nodes = (doc as { nodes?: { id?: unknown }[] } | null)?.nodes;
-      const nodeId = i.path[0] === 'nodes' && typeof i.path[1] === 'number' ? nodes?.[i.path[1]]?.id : undefined;
-      return {
-        message: `${i.path.join('.') || 'document'}: ${i.message}`,
-        field: i.path.join('.'),
-        ...(typeof nodeId === 'string' ? { nodeId } : {}),
-      };
-    });
-    return { ok: false, problems, ports: {} };
-  }
+  const settings = settingsProblems(doc);
+  // Unreadable settings do not hide the rest: the graph is checked with default settings meanwhile.
+  const unreadable = isObject(doc) && !settingsSchema.optional().safeParse(doc.settings).success;
+  const parsed = journeySchema.safeParse(unreadable ? { ...doc, settings: undefined } : doc);
+  if (!parsed.success) return { ok: false, problems: [...settings, ...parsed.error.issues.map((i) => issueProblem(doc, i))], ports: {} };
   const graph = parsed.data;
-  const problems: Problem[] = [];
+  const problems: Problem[] = [...settings];
   const ports: Record<string, string[]> = {};
   const ids = new Set<string>();
   const waits = new Set<string>();
-
-  if (graph.settings.reentry === 'after' && !graph.settings.reentryAfter) {
-    problems.push({ field: 'settings.reentryAfter', message: 'settings.reentryAfter: re-entry "after" needs a duration, e.g. "30d"' });
-  }
 
   for (const node of graph.nodes) {
     if (ids.has(node.id)) problems.push({ nodeId: node.id, field: 'id', message: `node id "${node.id}" is used twice; give each node its own id` });
@@ -105,6 +94,30 @@ export function validateJourney(doc: unknown, registry: NodeRegistry): Validatio
   }
 
   return { ok: problems.length === 0, problems, graph, ports };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function issueProblem(doc: unknown, i: z.core.$ZodIssue): Problem {
+  const nodes = (doc as { nodes?: { id?: unknown }[] } | null)?.nodes;
+  const nodeId = i.path[0] === 'nodes' && typeof i.path[1] === 'number' ? nodes?.[i.path[1]]?.id : undefined;
+  return {
+    message: `${i.path.join('.') || 'document'}: ${i.message}`,
+    field: i.path.join('.'),
+    ...(typeof nodeId === 'string' ? { nodeId } : {}),
+  };
+}
+
+/** Every problem of the journey's settings: each field's own, then the rules across fields. */
+function settingsProblems(doc: unknown): Problem[] {
+  const raw = isObject(doc) ? doc.settings : undefined;
+  if (raw === undefined) return [];
+  const r = settingsSchema.safeParse(raw);
+  const problems = r.success ? [] : r.error.issues.map((i) => issueProblem(doc, { ...i, path: ['settings', ...i.path] }));
+  if (isObject(raw) && raw.reentry === 'after' && !raw.reentryAfter) {
+    problems.push({ field: 'settings.reentryAfter', message: 'settings.reentryAfter: re-entry "after" needs a duration, e.g. "30d"' });
+  }
+  return problems;
 }
 
 /** Strongly connected components (Tarjan) of the graph minus waiting nodes: any non-trivial one is a spin loop. */
