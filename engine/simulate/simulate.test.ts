@@ -111,9 +111,36 @@ describe('simulate', () => {
     expect(report.result.nodes.trigger).toEqual({ entered: 2, ports: { next: 2 }, waiting: 0 });
     expect(report.result.nodes.pro).toEqual({ entered: 2, ports: { no: 2 }, waiting: 0 });
   });
+
+  it('refuses a file whose header is wrong, naming the file and the column', async () => {
+    const sim = (files: { orders?: string; events?: string; customers?: string }) =>
+      simulate({ journey, registry: builtinRegistry(), ...files, from: new Date('2024-02-01T00:00:00Z'), to: new Date('2024-02-10T00:00:00Z') });
+    const typo = file('typo-orders.csv', 'customer_id,order_id,orderd_at,amount\na,o1,2024-02-01T09:00:00Z,10\n');
+    await expect(sim({ orders: typo })).rejects.toThrow(`${typo}: column "ordered_at" is missing from the header; the header must include customer_id,order_id,ordered_at,amount`);
+    const extra = file('extra-events.csv', 'customer_id,type,occurred_at,propertys\na,visit,2024-02-01T09:00:00Z,{}\n');
+    await expect(sim({ events: extra })).rejects.toThrow(`${extra}: unknown column "propertys" in the header; the columns are customer_id,type,occurred_at,idempotency_key,properties`);
+    const headerOnly = file('header-only.csv', 'customer_id,type,occured_at\n');
+    await expect(sim({ events: headerOnly })).rejects.toThrow(/header-only\.csv: column "occurred_at" is missing/);
+    await expect(sim({ events: file('empty.csv', '') })).rejects.toThrow(/empty\.csv: the file is empty; the first line must be the header/);
+    // For customers, a column the format does not name is an attribute.
+    const customers = file('attr-customers.csv', 'customer_id,email,plan\na,a@shop.example,pro\n');
+    await expect(sim({ customers })).resolves.toMatchObject({ skipped: { [customers]: 0 } });
+  });
 });
 
 describe('foresight simulate (CLI)', () => {
+  it('exits 2 with one line naming the file and the column when a header is wrong', async () => {
+    const journeyFile = file('journey.json', JSON.stringify(journey));
+    const orders = file('typo-orders.csv', 'customer_id,order_id,orderd_at,amount\na,o1,2024-02-01T09:00:00Z,10\n');
+    const bin = path.resolve(import.meta.dirname, '../../bin/foresight.js');
+    const r = await promisify(execFile)(process.execPath, [bin, 'simulate', '--journey', journeyFile, '--orders', orders, '--from', '2024-02-01', '--to', '2024-02-28']).then(
+      () => ({ code: 0, stderr: '' }),
+      (err: { code: number; stderr: string }) => err,
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`error: ${orders}: column "ordered_at" is missing from the header; the header must include customer_id,order_id,ordered_at,amount`);
+  });
+
   it('prints the result as JSON', async () => {
     const data = goodData();
     const journeyFile = file('journey.json', JSON.stringify(journey));
