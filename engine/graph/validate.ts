@@ -1,11 +1,14 @@
 import { applyDefaults, checkFields } from '../plugin/fields.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
+import { goalPreemptedBranches } from './preempted.ts';
 import type { z } from 'zod';
 import { journeySchema, settingsSchema, type JourneyGraph, type Problem } from './types.ts';
 
 export interface ValidationResult {
   ok: boolean;
   problems: Problem[];
+  /** What runs but is likely a mistake (e.g. a branch the goal always pre-empts); never blocks publishing. */
+  warnings: Problem[];
   graph?: JourneyGraph;
   /** Output ports per node, for the builder (dynamic ports follow config). */
   ports: Record<string, string[]>;
@@ -20,7 +23,7 @@ export function validateJourney(doc: unknown, registry: NodeRegistry): Validatio
   // Unreadable settings do not hide the rest: the graph is checked with default settings meanwhile.
   const unreadable = isObject(doc) && !settingsSchema.optional().safeParse(doc.settings).success;
   const parsed = journeySchema.safeParse(unreadable ? { ...doc, settings: undefined } : doc);
-  if (!parsed.success) return { ok: false, problems: [...settings, ...parsed.error.issues.map((i) => issueProblem(doc, i))], ports: {} };
+  if (!parsed.success) return { ok: false, problems: [...settings, ...parsed.error.issues.map((i) => issueProblem(doc, i))], warnings: [], ports: {} };
   const graph = parsed.data;
   const problems: Problem[] = [...settings];
   const ports: Record<string, string[]> = {};
@@ -93,7 +96,8 @@ export function validateJourney(doc: unknown, registry: NodeRegistry): Validatio
     problems.push({ nodeId: cycle[0], message: `nodes ${cycle.map((c) => `"${c}"`).join(' → ')} form a loop with no wait in it; add a wait node to the loop` });
   }
 
-  return { ok: problems.length === 0, problems, graph, ports };
+  const warnings = problems.length ? [] : goalPreemptedBranches(graph, registry);
+  return { ok: problems.length === 0, problems, warnings, graph, ports };
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
