@@ -36,6 +36,14 @@ export interface ServerOptions {
   storage?: Storage;
   /** Default: the system clock. The only place real time enters a server. */
   clock?: Clock;
+  /**
+   * Time in the real world, for what people live through at their desks: sign-in sessions
+   * (login rate limits keep real time too). Default: the system clock. It differs from
+   * `clock` only where shop time runs at another pace, as in the demo.
+   */
+  realClock?: Clock;
+  /** Run the jobs (scoring, segment refresh, anniversaries) on `clock`'s time rather than by the wall clock (the demo's sped-up shop). */
+  jobsOnClock?: boolean;
   /** Default: the built-in nodes plus `config.plugins`. */
   registry?: NodeRegistry;
   logger?: Logger;
@@ -80,14 +88,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const storage = opts.storage ?? openSqlite(config.db);
   const registry = opts.registry ?? (await cliRegistry(config));
   const engine = new Engine({ storage, registry, clock, providers: defaultProviders(storage) });
-  const scheduler = new Scheduler({ engine, clock, pollMs: opts.pollMs, onError: (err, where) => log.error({ err, where }, `scheduler: ${where}: ${errorMessage(err)}`) });
+  const scheduler = new Scheduler({ engine, clock, jobClock: opts.jobsOnClock ? clock : undefined, pollMs: opts.pollMs, onError: (err, where) => log.error({ err, where }, `scheduler: ${where}: ${errorMessage(err)}`) });
   registerModelJobs(scheduler, { storage, clock, onReport: (r) => log.info({ customers: r.customers, moved: r.moved, woken: r.woken, skipped: r.skipped }, 'models scored') });
   // Segment entries (full refresh plus event-driven re-checks) feed trigger.segment; anniversaries feed trigger.date.
   registerNodeJobs(scheduler, { storage, clock, registry });
 
   const metrics = new Metrics(storage, clock);
   metrics.attachEngine(engine);
-  const auth = new AuthService(storage, clock, { envApiKey: config.apiKey });
+  const auth = new AuthService(storage, opts.realClock ?? new SystemClock(), { envApiKey: config.apiKey });
   const firstAdmin = new FirstAdmin(auth);
   const setupToken = await firstAdmin.ensure({ email: config.adminEmail, password: config.adminPassword });
 
