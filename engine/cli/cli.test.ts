@@ -39,6 +39,32 @@ describe('foresight journey validate', () => {
     expect(r.stdout.trim().split('\n').map((l) => l.split(':')[0])).toEqual(['field settings.goal.within', 'field settings.reentryAfter', 'node w, field duration']);
   });
 
+  it('warns on stderr of a branch the goal always takes first, and still says "valid"', async () => {
+    const file = path.join(dir, 'preempted.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        id: 'j',
+        name: 'J',
+        settings: { goal: { event: 'purchase', within: '3d' } },
+        nodes: [
+          { id: 't', type: 'trigger.event', config: { event: 'cart_add' } },
+          { id: 'w', type: 'wait.event', config: { event: 'purchase', timeout: '4h' } },
+          { id: 'bought', type: 'flow.exit', config: {} },
+          { id: 'remind', type: 'flow.exit', config: {} },
+        ],
+        edges: [
+          { id: 'e1', source: 't', sourceHandle: 'next', target: 'w' },
+          { id: 'e2', source: 'w', sourceHandle: 'event', target: 'bought' },
+          { id: 'e3', source: 'w', sourceHandle: 'timeout', target: 'remind' },
+        ],
+      }),
+    );
+    const r = await cli(['journey', 'validate', file]);
+    expect(r).toMatchObject({ code: 0, stdout: 'valid\n' });
+    expect(r.stderr).toMatch(/^warning: node w, field event: node "w": port "event" is never taken: the goal \(purchase within 3d\) converts the run first/);
+  });
+
   it('says "valid" and exits 0 for a good journey; --json prints the problems array', async () => {
     const file = path.join(dir, 'good.json');
     writeFileSync(
