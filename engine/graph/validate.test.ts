@@ -109,6 +109,12 @@ describe('validateJourney', () => {
     ]);
   });
 
+  it('warns of an exit event named like unsubscribing that nothing records', () => {
+    const v = validateJourney({ ...good, settings: { exitOn: [{ event: 'email_unsubscribed' }, { event: 'unsubscribe' }] } }, registry);
+    expect(v.ok).toBe(true);
+    expect(v.warnings).toEqual([{ field: 'settings.exitOn.1.event', message: 'settings.exitOn.1.event: nothing records "unsubscribe"; the unsubscribe link records "email_unsubscribed": use that name' }]);
+  });
+
   it('refuses two edges from one port', () => {
     const v = validateJourney({ ...good, edges: [...good.edges, { id: 'e3', source: 't', sourceHandle: 'next', target: 'x' }] }, registry);
     expect(v.problems.find((p) => p.edgeId === 'e3')?.message).toMatch(/already has an edge/);

@@ -1,3 +1,4 @@
+import { EMAIL_UNSUBSCRIBED } from '../core/email-events.ts';
 import { applyDefaults, checkFields } from '../plugin/fields.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
 import { goalPreemptedBranches } from './preempted.ts';
@@ -96,8 +97,20 @@ export function validateJourney(doc: unknown, registry: NodeRegistry): Validatio
     problems.push({ nodeId: cycle[0], message: `nodes ${cycle.map((c) => `"${c}"`).join(' → ')} form a loop with no wait in it; add a wait node to the loop` });
   }
 
-  const warnings = problems.length ? [] : goalPreemptedBranches(graph, registry);
+  const warnings = problems.length ? [] : [...unsubscribeNameWarnings(graph), ...goalPreemptedBranches(graph, registry)];
   return { ok: problems.length === 0, problems, warnings, graph, ports };
+}
+
+/** Names nothing records, though they read like the unsubscribe link's event (older templates used "unsubscribe"). */
+const UNSUBSCRIBE_LOOKALIKES = new Set(['unsubscribe', 'unsubscribed', 'email_unsubscribe']);
+
+/** An exit event the unsubscribe link never records would leave an unsubscribed customer's run going. */
+function unsubscribeNameWarnings(graph: JourneyGraph): Problem[] {
+  return graph.settings.exitOn.flatMap((x, i) =>
+    UNSUBSCRIBE_LOOKALIKES.has(x.event)
+      ? [{ field: `settings.exitOn.${i}.event`, message: `settings.exitOn.${i}.event: nothing records "${x.event}"; the unsubscribe link records "${EMAIL_UNSUBSCRIBED}": use that name` }]
+      : [],
+  );
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
