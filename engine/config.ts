@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isDuration } from './core/duration.ts';
 import { ForesightError } from './core/errors.ts';
+import { senderProblem } from './messaging/sender.ts';
 
 /**
  * Process configuration: read from the environment, overridden by CLI flags.
@@ -68,7 +69,7 @@ const fields = {
   mailFrom: {
     env: 'FORESIGHT_MAIL_FROM',
     flag: '--mail-from',
-    schema: z.string().regex(/^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an email address'),
+    schema: z.string().refine((v) => senderProblem(v) === null, 'must be one email address'),
     fix: 'e.g. "Shop <news@shop.example>" or news@shop.example',
   },
   publicUrl: { env: 'FORESIGHT_PUBLIC_URL', flag: '--public-url', schema: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }), fix: 'set it to the URL recipients reach this server at, e.g. https://foresight.shop.example' },

@@ -14,6 +14,7 @@ import { SystemClock, type Clock } from './core/clock.ts';
 import { errorMessage } from './core/errors.ts';
 import { Engine } from './executor/engine.ts';
 import { createApp } from './http/app.ts';
+import { BacktestJobs } from './http/backtest-jobs.ts';
 import { DEFAULT_LIMITS, type ApiContext, type ApiLimits } from './http/context.ts';
 import type { RouteTable } from './http/route-table.ts';
 import { JourneyService } from './journeys.ts';
@@ -111,6 +112,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     secureCookies: config.secureCookies,
     limits: { ...DEFAULT_LIMITS, ...opts.limits },
     tmpDir: tmpdir(),
+    backtests: new BacktestJobs(storage, registry),
   };
   const state = { draining: false };
   // Without FORESIGHT_SECRET no mail carries signed links (see nodes/index.ts), so a throwaway secret verifies nothing real.
@@ -139,6 +141,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await ctx.backtests.close();
       if (ownStorage) await storage.close();
       log.info('foresight stopped');
     })());

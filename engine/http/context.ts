@@ -6,17 +6,20 @@ import type { JourneyService } from '../journeys.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
 import type { Storage } from '../storage/types.ts';
+import type { BacktestJobs } from './backtest-jobs.ts';
 
 export interface ApiLimits {
   /** Ingestion requests per key (or IP) per minute. */
   ingestPerMinute: number;
-  /** Login attempts per IP and email per 15 minutes. */
+  /** Failed sign-ins per IP and account per 15 minutes. */
   loginPer15Minutes: number;
+  /** Failed sign-ins per IP over all accounts per 15 minutes (a shared office IP, or one guessing many accounts). */
+  loginPerIpPer15Minutes: number;
   /** Largest CSV upload, bytes. */
   uploadBytes: number;
 }
 
-export const DEFAULT_LIMITS: ApiLimits = { ingestPerMinute: 1200, loginPer15Minutes: 10, uploadBytes: 512 * 1024 * 1024 };
+export const DEFAULT_LIMITS: ApiLimits = { ingestPerMinute: 1200, loginPer15Minutes: 10, loginPerIpPer15Minutes: 100, uploadBytes: 512 * 1024 * 1024 };
 
 /** What route modules need; assembled once by the server. */
 export interface ApiContext {
@@ -33,4 +36,6 @@ export interface ApiContext {
   limits: ApiLimits;
   /** Folder for CSV uploads in flight. */
   tmpDir: string;
+  /** Backtests running off the request thread. */
+  backtests: BacktestJobs;
 }

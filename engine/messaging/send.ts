@@ -1,9 +1,10 @@
 import { errorMessage } from '../core/errors.ts';
 import type { EffectContext, EffectHandler, EffectOutcome, OutboxItem } from '../plugin/services.ts';
 import { emailContext } from './context.ts';
-import { decorateHtml, decorateText, MessageLinks } from './links.ts';
+import { decorateHtml, decorateText, MessageLinks, templateOrigins } from './links.ts';
 import { whyNotSend, type FrequencyCap } from './policy.ts';
 import { renderEmail } from './render.ts';
+import { senderProblem } from './sender.ts';
 import { classifySmtpError, type MailTransport } from './transport.ts';
 
 export interface MailOptions {
@@ -56,7 +57,7 @@ export function createEmailEffect(options: MailOptions): EffectHandler {
     const customer = ctx.customer!;
     const to = customer.email!;
 
-    const links = new MessageLinks(publicUrl, secret, { customerId: customer.id, key: item.key, journeyId: item.journeyId, nodeId: item.nodeId });
+    const links = new MessageLinks(publicUrl, secret, { customerId: customer.id, key: item.key, journeyId: item.journeyId, nodeId: item.nodeId }, templateOrigins(p.html, p.text));
     const unsubscribe = links.unsubscribe;
     const context = emailContext(customer, await ctx.storage.scores.forCustomer(customer.id), { links: { unsubscribe } });
     let rendered;
@@ -66,6 +67,9 @@ export function createEmailEffect(options: MailOptions): EffectHandler {
       return { status: 'failed', reason: `template: ${errorMessage(err)}` };
     }
     const from = p.from || options.from!;
+    // Checked again here: journeys published before the check, or payloads from plugins, reach the header too.
+    const badFrom = senderProblem(from);
+    if (badFrom) return { status: 'failed', reason: `from: ${badFrom}` };
     try {
       await transport.sendMail({
         from,

@@ -13,6 +13,7 @@ export async function startTestSmtp(opts: { parse?: boolean } = {}) {
   let received = 0;
   const failures: { code: number; message: string }[] = [];
   const rejectRecipients = new Map<string, number>();
+  const holds: { arrived: () => void; released: Promise<void> }[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -36,7 +37,12 @@ export async function startTestSmtp(opts: { parse?: boolean } = {}) {
         return stream.resume();
       }
       simpleParser(stream).then(
-        (mail) => {
+        async (mail) => {
+          const hold = holds.shift();
+          if (hold) {
+            hold.arrived();
+            await hold.released;
+          }
           const failure = failures.shift();
           if (failure) return callback(Object.assign(new Error(failure.message), { responseCode: failure.code }));
           mails.push(mail);
@@ -57,6 +63,14 @@ export async function startTestSmtp(opts: { parse?: boolean } = {}) {
     /** The next `times` messages are refused with this reply. */
     failNext(code: number, message: string, times = 1) {
       for (let i = 0; i < times; i++) failures.push({ code, message });
+    },
+    /** Holds the next message before answering its DATA: `arrived` resolves once it is on the wire, `release` lets the reply go. */
+    holdNext() {
+      let arrived!: () => void;
+      let release!: () => void;
+      const onWire = new Promise<void>((r) => (arrived = r));
+      holds.push({ arrived, released: new Promise<void>((r) => (release = r)) });
+      return { arrived: onWire, release };
     },
     rejectRecipient(address: string, code: number) {
       rejectRecipients.set(address.toLowerCase(), code);

@@ -362,6 +362,25 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await s.scores.forCustomer(id!)).toEqual([]);
   });
 
+  withStorage('privacy: a delivery settled after the erase writes no personal data back', async (s) => {
+    const [id] = await s.customers.upsert([{ externalId: 'c1', email: 'a@x.io' }], 1);
+    const rid = await s.runs.reserveIds(1);
+    const entry = (key: string) => ({ key, runId: rid, journeyId: 'j', nodeId: key, customerId: id!, kind: 'email', payload: { subject: 'Hi' } });
+    await s.runs.commit([unit({ inserts: [run(rid, id!)], outbox: [entry('sent'), entry('retry')] })], 1);
+    expect((await s.outbox.claim({ now: 2, owner: 'w', leaseMs: 1000, limit: 10 })).length).toBe(2);
+    await s.privacy.erase(id!, 3);
+    await s.outbox.settle(
+      [
+        { key: 'sent', status: 'sent', detail: { to: 'a@x.io', subject: 'Hi' } },
+        { key: 'retry', status: 'pending', error: '451 a@x.io greylisted', nextAttemptAt: 10 },
+      ],
+      4,
+    );
+    expect(await s.outbox.get('sent')).toMatchObject({ status: 'sent', payload: {}, detail: null, lastError: null });
+    expect(await s.outbox.get('retry')).toMatchObject({ status: 'skipped', payload: {}, detail: null, lastError: null });
+    expect(JSON.stringify(await s.outbox.list({ customerId: id! }))).not.toContain('a@x.io');
+  });
+
   withStorage('suppressions: case-insensitive, first reason kept, removable', async (s) => {
     await s.suppressions.add([{ email: ' Ann@X.io ', reason: 'bounce' }], 1);
     await s.suppressions.add([{ email: 'ann@x.io', reason: 'manual' }], 2);

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { OutboxStore } from '../types.ts';
+import { ERASED_OUTBOX, OF_ERASED_CUSTOMER } from './privacy.ts';
 import { toOutbox } from './rows.ts';
 
 export function sqliteOutbox(db: Database): OutboxStore {
@@ -19,6 +20,9 @@ export function sqliteOutbox(db: Database): OutboxStore {
     `UPDATE outbox SET status = @status, last_error = @error, detail = @detail, next_attempt_at = COALESCE(@nextAttemptAt, next_attempt_at),
        lease_owner = NULL, lease_expires = NULL, updated_at = @now WHERE key = @key`,
   );
+  // A delivery in flight while its customer was erased settles afterwards: erasure wins,
+  // so the outcome's detail (the address) and error are dropped again.
+  const eraseWins = db.prepare(`UPDATE outbox SET ${ERASED_OUTBOX} WHERE key = @key AND ${OF_ERASED_CUSTOMER}`);
   return {
     async claim({ now, owner, leaseMs, limit }) {
       return (claim.all({ owner, expires: now + leaseMs, now, limit }) as Record<string, unknown>[]).map(toOutbox);
@@ -27,6 +31,7 @@ export function sqliteOutbox(db: Database): OutboxStore {
       db.transaction(() => {
         for (const r of results) {
           settle.run({ key: r.key, status: r.status, error: r.error ?? null, detail: r.detail ? JSON.stringify(r.detail) : null, nextAttemptAt: r.nextAttemptAt ?? null, now });
+          eraseWins.run({ key: r.key });
         }
       })();
     },
