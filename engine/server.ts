@@ -9,7 +9,7 @@ import { FirstAdmin } from './auth/bootstrap.ts';
 import { newToken } from './auth/tokens.ts';
 import { AuthService } from './auth/service.ts';
 import type { Config } from './config.ts';
-import type { Clock } from './core/clock.ts';
+import { SystemClock, type Clock } from './core/clock.ts';
 import { createApp } from './http/app.ts';
 import { BacktestJobs } from './http/backtest-jobs.ts';
 import { DEFAULT_LIMITS, type ApiContext, type ApiLimits } from './http/context.ts';
@@ -32,6 +32,14 @@ export interface ServerOptions {
   storage?: Storage;
   /** Default: the system clock. The only place real time enters a server. */
   clock?: Clock;
+  /**
+   * Time in the real world, for what people live through at their desks: sign-in sessions
+   * (login rate limits keep real time too). Default: the system clock. It differs from
+   * `clock` only where shop time runs at another pace, as in the demo.
+   */
+  realClock?: Clock;
+  /** Run the jobs (scoring, segment refresh, anniversaries) on `clock`'s time rather than by the wall clock (the demo's sped-up shop). */
+  jobsOnClock?: boolean;
   /** Default: the built-in nodes plus `config.plugins`. */
   registry?: NodeRegistry;
   logger?: Logger;
@@ -75,7 +83,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   const metrics = new Metrics(storage, clock);
   metrics.attachEngine(engine);
-  const auth = new AuthService(storage, clock, { envApiKey: config.apiKey });
+  const auth = new AuthService(storage, opts.realClock ?? new SystemClock(), { envApiKey: config.apiKey });
   const firstAdmin = new FirstAdmin(auth);
   const setupToken = await firstAdmin.ensure({ email: config.adminEmail, password: config.adminPassword });
 

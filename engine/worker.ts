@@ -30,7 +30,7 @@ const isPostgres = (s: Storage): s is PostgresStorage => s.dialect === 'postgres
  * On PostgreSQL, any number of these share the work: each recurring job's firing is claimed
  * by one of them, and a notification from the database wakes idle ones when work arrives.
  */
-export function createWorkerParts(opts: { storage: Storage; registry: NodeRegistry; clock: Clock; log: Logger; pollMs?: number; leaseMs?: number; allowedLatenessMs?: number }): WorkerParts {
+export function createWorkerParts(opts: { storage: Storage; registry: NodeRegistry; clock: Clock; log: Logger; pollMs?: number; leaseMs?: number; allowedLatenessMs?: number; jobsOnClock?: boolean }): WorkerParts {
   const { storage, registry, clock, log } = opts;
   const engine = new Engine({
     storage,
@@ -45,6 +45,7 @@ export function createWorkerParts(opts: { storage: Storage; registry: NodeRegist
   const scheduler = new Scheduler({
     engine,
     clock,
+    jobClock: opts.jobsOnClock ? clock : undefined,
     pollMs: opts.pollMs ?? (pg ? 1000 : undefined),
     onError: (err, where) => log.error({ err, where }, `scheduler: ${where}: ${errorMessage(err)}`),
     // Real time: cron fires on the wall clock, and the lease row is shared across hosts.
@@ -92,6 +93,8 @@ export interface WorkerOptions {
   registry?: NodeRegistry;
   logger?: Logger;
   pollMs?: number;
+  /** Run the jobs on `clock`'s time rather than by the wall clock (the demo's sped-up shop). */
+  jobsOnClock?: boolean;
   /** Stop gracefully on SIGTERM/SIGINT and exit the process (the CLI sets this). */
   handleSignals?: boolean;
 }
@@ -109,7 +112,7 @@ export async function assemble(opts: Omit<WorkerOptions, 'handleSignals'>) {
   const ownStorage = !opts.storage;
   const storage = opts.storage ?? (await openStorage(config.db, { ...config.pg, onRetry: (m) => log.warn(m) }));
   const registry = opts.registry ?? (await cliRegistry(config));
-  const parts = createWorkerParts({ storage, registry, clock, log, pollMs: opts.pollMs, leaseMs: config.leaseMs, allowedLatenessMs: config.allowedLatenessMs });
+  const parts = createWorkerParts({ storage, registry, clock, log, pollMs: opts.pollMs, leaseMs: config.leaseMs, allowedLatenessMs: config.allowedLatenessMs, jobsOnClock: opts.jobsOnClock });
   return { log, clock, storage, ownStorage, registry, parts };
 }
 

@@ -156,10 +156,10 @@ eachBackend('executor', (backend) => {
 
     it('exits runs on an exit event', async () => {
       h = await backend.harness();
-      await h.journeys.deploy(journey({ settings: { reentry: 'once', exitOn: [{ event: 'unsubscribe' }] } }));
+      await h.journeys.deploy(journey({ settings: { reentry: 'once', exitOn: [{ event: 'email_unsubscribed' }] } }));
       await h.track([{ customerId: 'ann', type: 'signup' }]);
-      await h.track([{ customerId: 'ann', type: 'unsubscribe' }]);
-      expect((await h.runsOf('ann'))[0]).toMatchObject({ status: 'exited', endReason: 'exit event unsubscribe' });
+      await h.track([{ customerId: 'ann', type: 'email_unsubscribed' }]);
+      expect((await h.runsOf('ann'))[0]).toMatchObject({ status: 'exited', endReason: 'exit event email_unsubscribed' });
     });
 
     it('pause freezes enrollment and progress; resume continues, including events that arrived meanwhile', async () => {

@@ -208,6 +208,16 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect((await s.runs.claimDue({ now: 1200, owner: 'b', leaseMs: 1000, limit: 10 })).map((r) => r.id)).toEqual([id]);
   });
 
+  withStorage('runs: nextWakeAt is when a run can be claimed, after another worker\'s lease on it', async (s) => {
+    const id = await s.runs.reserveIds(2);
+    await s.runs.commit([unit({ inserts: [run(id, 1, { wakeAt: 100 }), run(id + 1, 2, { wakeAt: 5000 })] })], 0);
+    expect((await s.runs.claimDue({ now: 100, owner: 'other', leaseMs: 1000, limit: 1 })).map((r) => r.id)).toEqual([id]);
+    // Leased until 1100: not claimable before, so not due before.
+    expect(await s.runs.nextWakeAt()).toBe(1100);
+    expect(await s.runs.claimDue({ now: 1099, owner: 'me', leaseMs: 1000, limit: 10 })).toEqual([]);
+    expect((await s.runs.claimDue({ now: 1100, owner: 'me', leaseMs: 1000, limit: 1 })).map((r) => r.id)).toEqual([id]);
+  });
+
   withStorage('outbox: a unit withdraws pending entries with a reason, never one already being sent', async (s) => {
     const entry = (key: string, customerId: number) => ({ key, runId: customerId, journeyId: 'j', nodeId: 'n', customerId, kind: 'email', payload: {} });
     await s.runs.commit([unit({ outbox: [entry('k1', 1)] })], 0);

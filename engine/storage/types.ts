@@ -275,7 +275,10 @@ export interface RunStore {
   get(id: number): Promise<RunRecord | null>;
   forCustomer(customerId: number): Promise<RunRecord[]>;
   history(runId: number): Promise<HistoryRecord[]>;
-  /** Earliest wake time among open runs of journeys that are not paused. */
+  /**
+   * Earliest time an open run of a journey that is not paused can be claimed:
+   * its wake time, or its lease expiry when another worker holds it longer.
+   */
   nextWakeAt(): Promise<number | null>;
   /** Wake waiting runs at the given nodes now (e.g. when a prediction moved). */
   wakeWaitingAt(journeyNodes: { journeyId: string; nodeId: string }[], now: number): Promise<number>;

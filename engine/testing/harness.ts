@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setImmediate } from 'node:timers/promises';
 import { VirtualClock } from '../core/clock.ts';
 import { parseDuration } from '../core/duration.ts';
 import { Engine } from '../executor/engine.ts';
@@ -12,6 +13,9 @@ import type { NodeRegistry } from '../plugin/registry.ts';
 import { openSqlite, type SqliteStorage } from '../storage/sqlite/index.ts';
 import type { Storage } from '../storage/types.ts';
 import { builtinRegistry } from '../../nodes/index.ts';
+
+/** Clock moves one `advance` may take: far more than any test needs, few enough to fail fast. */
+const MAX_ADVANCE_STEPS = 100_000;
 
 /**
  * A real engine on a real SQLite file in a temp folder, driven by a virtual
@@ -69,16 +73,25 @@ export function createHarness<S extends Storage = SqliteStorage>(
       await engine.runUntilIdle();
       return r;
     },
-    /** Moves virtual time forward, waking every run due on the way, in order. */
+    /**
+     * Moves virtual time forward, waking every run due on the way, in order.
+     * Each step moves the clock forward or ends the call, and yields to the
+     * event loop, so work this engine cannot claim (a run leased by another
+     * worker, say) waits for its lease instead of spinning.
+     */
     async advance(by: string | number) {
       const end = clock.now().getTime() + (typeof by === 'string' ? parseDuration(by) : by);
-      for (;;) {
+      for (let step = 0; ; step++) {
+        if (step >= MAX_ADVANCE_STEPS) throw new Error(`advance: still busy after ${MAX_ADVANCE_STEPS} steps at ${clock.now().toISOString()}; is a journey looping without waiting?`);
         await engine.runUntilIdle();
+        await setImmediate();
         const next = await storage.runs.nextWakeAt();
         const nextSend = await storage.outbox.nextAttemptAt();
-        const t = Math.min(next ?? Infinity, nextSend ?? Infinity);
+        const now = clock.now().getTime();
+        // Anything still due now is beyond this engine's reach; only a later time can change that.
+        const t = Math.min(...[next, nextSend].filter((x): x is number => x !== null && x > now));
         if (t > end) break;
-        clock.set(Math.max(t, clock.now().getTime()));
+        clock.set(t);
       }
       clock.set(end);
       await engine.runUntilIdle();

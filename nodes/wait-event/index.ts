@@ -22,6 +22,7 @@ export default defineNode<Config>({
   ],
   ports: ['event', 'timeout'],
   waits: true,
+  holds: (config) => ({ maxMs: parseDuration(config.timeout, 'timeout'), event: { type: config.event, where: config.where, port: 'event' } }),
   run: (ctx) => ({
     wait: {
       // Counted from when the run reached this node in event time (e.g. the cart's occurredAt), so a

@@ -191,7 +191,7 @@ export function pgRuns(db: Db): RunStore {
       return (await db.query('SELECT * FROM run_history WHERE run_id = $1 ORDER BY id', [runId])).map(toHistory);
     },
     async nextWakeAt() {
-      const [r] = await db.query<{ m: number | null }>(`SELECT MIN(wake_at) AS m FROM runs WHERE ${OPEN} AND wake_at IS NOT NULL AND journey_id NOT IN ${FROZEN}`);
+      const [r] = await db.query<{ m: number | null }>(`SELECT MIN(GREATEST(wake_at, COALESCE(lease_expires, wake_at))) AS m FROM runs WHERE ${OPEN} AND wake_at IS NOT NULL AND journey_id NOT IN ${FROZEN}`);
       return r?.m ?? null;
     },
     async wakeWaitingAt(journeyNodes, now) {

@@ -146,7 +146,7 @@ export function sqliteRuns(db: Database): RunStore {
     },
     async nextWakeAt() {
       return (db
-        .prepare(`SELECT MIN(wake_at) FROM runs WHERE status IN ('active', 'waiting') AND wake_at IS NOT NULL AND journey_id NOT IN ${FROZEN}`)
+        .prepare(`SELECT MIN(MAX(wake_at, COALESCE(lease_expires, wake_at))) FROM runs WHERE status IN ('active', 'waiting') AND wake_at IS NOT NULL AND journey_id NOT IN ${FROZEN}`)
         .pluck()
         .get() ?? null) as number | null;
     },
