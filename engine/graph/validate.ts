@@ -1,4 +1,5 @@
 import { EMAIL_UNSUBSCRIBED } from '../core/email-events.ts';
+import { errorMessage } from '../core/errors.ts';
 import { applyDefaults, checkFields } from '../plugin/fields.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
 import { goalPreemptedBranches } from './preempted.ts';
@@ -46,13 +47,21 @@ export function validateJourney(doc: unknown, registry: NodeRegistry): Validatio
       problems.push({ nodeId: node.id, field: p.field, message: `node "${node.id}" (${node.type}): ${p.message}` });
     }
     const config = applyDefaults(def.fields, node.config);
-    for (const p of def.validate?.(config) ?? []) {
-      problems.push({ nodeId: node.id, field: p.field, message: `node "${node.id}" (${node.type}): ${p.message}` });
+    // Plugin code may throw: report it as a problem naming plugin, node and type, never a 500.
+    const culprit = (what: string, err: unknown) => `node "${node.id}" (${node.type}, plugin ${registry.ownerOf(node.type)}): ${what} threw: ${errorMessage(err)}; fix the plugin or the node's settings`;
+    try {
+      for (const p of def.validate?.(config) ?? []) {
+        problems.push({ nodeId: node.id, field: p.field, message: `node "${node.id}" (${node.type}): ${p.message}` });
+      }
+    } catch (err) {
+      problems.push({ nodeId: node.id, field: 'config', message: culprit('validate()', err) });
     }
     try {
       ports[node.id] = registry.portsOf(def, node.config);
-    } catch {
+    } catch (err) {
       ports[node.id] = [];
+      // Ports computed from a config already reported as wrong may well throw; only a valid config makes it the plugin's fault.
+      if (!problems.some((p) => p.nodeId === node.id)) problems.push({ nodeId: node.id, field: 'config', message: culprit('ports()', err) });
     }
     if (def.waits) waits.add(node.id);
   }

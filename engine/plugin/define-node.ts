@@ -2,7 +2,9 @@ import type { Field } from './fields.ts';
 import type { Filter } from '../core/filter.ts';
 import type { NodeServices } from './services.ts';
 
-export const NODE_CATEGORIES = ['trigger', 'condition', 'timing', 'action', 'flow'] as const;
+import { NODE_CATEGORIES, nodeContract } from './contract.ts';
+
+export { NODE_CATEGORIES };
 export type NodeCategory = (typeof NODE_CATEGORIES)[number];
 
 /** The customer as a node sees it: plain data, never a database handle. */
@@ -120,15 +122,10 @@ export interface NodeDescriptor {
  * });
  */
 export function defineNode<C = Record<string, unknown>>(def: NodeDefinition<C>): NodeDefinition<C> {
-  if (!/^[a-z][a-zA-Z0-9]*(\.[a-z][a-zA-Z0-9]*)+$/.test(def.type)) {
-    throw new TypeError(`defineNode: type "${def.type}" must be dotted lower camel case, e.g. "action.sms"`);
-  }
-  if (!Number.isInteger(def.version) || def.version < 1) throw new TypeError(`defineNode(${def.type}): version must be a positive integer`);
-  if (def.category === 'trigger' && !def.trigger) throw new TypeError(`defineNode(${def.type}): trigger nodes must declare trigger(config)`);
-  const keys = new Set<string>();
-  for (const f of def.fields) {
-    if (keys.has(f.key)) throw new TypeError(`defineNode(${def.type}): field "${f.key}" declared twice`);
-    keys.add(f.key);
+  const r = nodeContract.safeParse(def);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    throw new TypeError(`defineNode(${String(def.type)}): ${issue.path.join('.') || 'definition'}: ${issue.message}`);
   }
   return def;
 }
