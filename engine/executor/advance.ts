@@ -63,6 +63,7 @@ export async function advanceRun(w: WorkingRun, j: CompiledJourney, entry: Entry
       services.position = { runId: run.id, journeyId: run.journeyId, nodeId: node.id, visit: run.visit, enqueued: 0 };
       const ctx: NodeContext = {
         now,
+        mode: services.mode,
         config: node.config,
         node: { id: node.id, type: node.type },
         run: { id: run.id, journeyId: run.journeyId, version: run.version, visit: run.visit, enteredAt: new Date(run.enteredAt), nodeEnteredAt: new Date(run.nodeEnteredAt) },

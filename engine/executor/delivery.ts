@@ -1,4 +1,5 @@
 import { SystemClock, type Clock } from '../core/clock.ts';
+import { defaultHttpService, type HttpService } from '../net/http.ts';
 import { errorMessage } from '../core/errors.ts';
 import type { CustomerProfile } from '../plugin/define-node.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
@@ -27,6 +28,8 @@ export interface DeliveryDeps {
   realClock?: Clock;
   breaker?: BreakerOptions;
   onPaused?: (hold: DeliveryHold) => void;
+  /** Handed to effect handlers as `ctx.http`. */
+  http?: HttpService;
 }
 
 /**
@@ -98,7 +101,7 @@ export class Delivery {
     const handler = this.deps.registry.effect(item.kind);
     if (!handler) return { status: 'failed', reason: `no handler for effect kind "${item.kind}"; register one with the plugin that enqueues it` };
     try {
-      return await handler(item, { now: this.clock.now(), customer, storage: this.storage });
+      return await handler(item, { now: this.clock.now(), customer, storage: this.storage, http: this.deps.http ?? defaultHttpService() });
     } catch (err) {
       return { status: 'retry', reason: errorMessage(err) };
     }

@@ -3,7 +3,7 @@ import type { Clock } from '../core/clock.ts';
 import { errorMessage } from '../core/errors.ts';
 import { eventSubject, matchesAll, type Filter } from '../core/filter.ts';
 import type { CompiledJourney } from '../graph/compile.ts';
-import type { CustomerProfile, JourneyEvent } from '../plugin/define-node.ts';
+import type { CustomerProfile, JourneyEvent, RunMode } from '../plugin/define-node.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
 import type { CustomerRecord, EventRecord, RunRecord, StepUnit, Storage } from '../storage/types.ts';
 import { advanceRun, BRANCH_PREFIX, end, type Entry, type WorkingRun } from './advance.ts';
@@ -35,6 +35,8 @@ export interface EngineOptions {
   onDeliveryPaused?: (hold: DeliveryHold) => void;
   /** How long after it happened an event may arrive and still change runs (default 24 h; see event-time.ts). */
   allowedLatenessMs?: number;
+  /** Told to every node as `ctx.mode` (default `live`); simulations and backtests set theirs. */
+  mode?: RunMode;
 }
 
 export interface EngineStats {
@@ -100,6 +102,7 @@ export class Engine {
   private readonly leaseMs: number;
   private readonly providers: ServiceProviders;
   private readonly allowedLatenessMs: number;
+  private readonly mode: RunMode;
 
   constructor(opts: EngineOptions) {
     this.storage = opts.storage;
@@ -111,6 +114,7 @@ export class Engine {
     this.leaseMs = opts.leaseMs ?? 60_000;
     this.providers = opts.providers ?? {};
     this.allowedLatenessMs = opts.allowedLatenessMs ?? DEFAULT_ALLOWED_LATENESS_MS;
+    this.mode = opts.mode ?? 'live';
     this.delivery = new Delivery({
       storage: this.storage,
       registry: this.registry,
@@ -123,6 +127,7 @@ export class Engine {
       realClock: opts.realClock,
       breaker: opts.breaker,
       onPaused: opts.onDeliveryPaused,
+      http: opts.providers?.http,
     });
   }
 
@@ -188,7 +193,7 @@ export class Engine {
         unit.eventIds.push(...evs.map((e) => e.id));
         continue;
       }
-      const services = new CustomerServices(this.storage, this.providers, profile, unit, () => now);
+      const services = new CustomerServices(this.storage, this.providers, profile, unit, () => now, this.mode);
       const working = openBy.get(customerId) ?? [];
       const touched = new Set<WorkingRun>();
       // One customer's events are applied in the order they happened, not the order they arrived.
@@ -437,7 +442,7 @@ export class Engine {
       if (!slot) {
         const unit = emptyUnit();
         const profile = profiles.get(run.customerId);
-        slot = { unit, services: profile ? new CustomerServices(this.storage, this.providers, profile, unit, () => now) : null };
+        slot = { unit, services: profile ? new CustomerServices(this.storage, this.providers, profile, unit, () => now, this.mode) : null };
         byCustomer.set(run.customerId, slot);
       }
       const w: WorkingRun = { run, expect: { nodeId: run.nodeId, visit: run.visit } };

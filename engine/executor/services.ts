@@ -1,11 +1,12 @@
 import { eventSubject, matchesAll } from '../core/filter.ts';
 import { ForesightError } from '../core/errors.ts';
-import type { CustomerProfile } from '../plugin/define-node.ts';
+import type { CustomerProfile, RunMode } from '../plugin/define-node.ts';
 import type { SegmentVerdict } from '../segments/evaluate.ts';
 import type { NodeServices, OrderView, PurchasePrediction } from '../plugin/services.ts';
 import type { Storage, StepUnit } from '../storage/types.ts';
 import { applyProfileChange } from '../core/profile.ts';
 import { medianGapPrediction } from './predictions.ts';
+import { defaultHttpService, type HttpService } from '../net/http.ts';
 
 /**
  * Providers the engine can be given to answer richer questions. The core
@@ -18,6 +19,8 @@ export interface ServiceProviders {
   nextPurchase?(customer: CustomerProfile, now: Date, services: NodeServices): Promise<PurchasePrediction | null>;
   /** Cycle used when a customer has too little history, in days. */
   populationCycleDays?: number;
+  /** `ctx.services.http` for nodes and effects (default: guarded, private addresses refused). */
+  http?: HttpService;
 }
 
 /** Where the current step stands: the services need it to key outbox entries. */
@@ -38,13 +41,19 @@ export class CustomerServices implements NodeServices {
   private ordersCache?: Promise<OrderView[]>;
   position: StepPosition = { runId: 0, journeyId: '', nodeId: '', visit: 0, enqueued: 0 };
 
+  readonly http: HttpService;
+
   constructor(
     private readonly storage: Storage,
     private readonly providers: ServiceProviders,
     readonly customer: CustomerProfile,
     private readonly unit: StepUnit,
     private readonly now: () => Date,
-  ) {}
+    /** Passed on to nodes as `ctx.mode`. */
+    readonly mode: RunMode = 'live',
+  ) {
+    this.http = providers.http ?? defaultHttpService();
+  }
 
   enqueue(kind: string, payload: Record<string, unknown>): string {
     const p = this.position;

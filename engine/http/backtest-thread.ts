@@ -32,6 +32,7 @@ let lastReported = -1;
 try {
   for (const p of data.plugins) await registry.load(p);
   const { result } = await replay({
+    mode: 'backtest',
     ...data,
     registry,
     onProgress: (done, total) => {

@@ -48,9 +48,19 @@ export type NodeResult =
   | { wait: WaitSpec; patch?: Record<string, unknown>; trace?: Record<string, unknown> }
   | { exit: string; patch?: Record<string, unknown>; trace?: Record<string, unknown> };
 
+/**
+ * Why the engine is running the node: `live` for real customers, `simulate`
+ * for a dry run of a journey on sample data, `backtest` for a replay of stored
+ * history. Outside `live`, `now` is a past or made-up date: a node should not
+ * call live APIs with it (answer from the data it has, or a neutral port).
+ */
+export type RunMode = 'live' | 'simulate' | 'backtest';
+
 export interface NodeContext<C = Record<string, unknown>> {
   /** From the injected clock. */
   now: Date;
+  /** `live`, `simulate` or `backtest`; see {@link RunMode}. */
+  mode: RunMode;
   config: C;
   node: { id: string; type: string };
   run: { id: number; journeyId: string; version: number; visit: number; enteredAt: Date; nodeEnteredAt: Date };

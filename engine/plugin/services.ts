@@ -2,6 +2,7 @@ import type { Filter } from '../core/filter.ts';
 import type { CustomerProfile } from './define-node.ts';
 import type { SegmentVerdict } from '../segments/evaluate.ts';
 import type { Storage } from '../storage/types.ts';
+import type { HttpService } from '../net/http.ts';
 
 export interface OrderView {
   orderId: string;
@@ -40,6 +41,8 @@ export interface NodeServices {
   inSegment(name: string): Promise<boolean>;
   /** The same answer with the checks that decided it, for a decision trace. */
   segment(name: string): Promise<SegmentVerdict>;
+  /** Outside HTTP with a timeout, retries and the private-address guard. In `simulate` and `backtest` mode, think twice before calling live APIs. */
+  http: HttpService;
 }
 
 export interface OutboxItem {
@@ -67,6 +70,8 @@ export interface EffectContext {
   customer: CustomerProfile | null;
   /** Delivery-time checks (suppressions, frequency caps, fresh scores) read the store. */
   storage: Storage;
+  /** Outside HTTP with a timeout, retries and the private-address guard. */
+  http: HttpService;
 }
 
 /** Delivers one outbox entry. Return `retry` for transient failures; the dispatcher backs off. */

@@ -12,6 +12,7 @@ import { emitAnniversaries } from '../jobs/anniversaries.ts';
 import { refreshSegments } from '../jobs/segment-refresh.ts';
 import { JourneyService } from '../journeys.ts';
 import { runScoringJob } from '../models/job.ts';
+import type { RunMode } from '../plugin/define-node.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
 import { defaultProviders } from '../providers.ts';
 import { SegmentService } from '../segments/index.ts';
@@ -143,6 +144,8 @@ export interface ReplayInput {
   jobs?: JobIntervals;
   /** Called as replayed rows are done (rows done, rows in the period); may throw to stop the replay. */
   onProgress?: (done: number, total: number) => void;
+  /** What nodes see as `ctx.mode` (default `simulate`). */
+  mode?: RunMode;
 }
 
 /** The replay behind `simulate`, on data already in memory (e.g. a backtest on stored data). */
@@ -159,7 +162,7 @@ export async function replay(opts: ReplayInput): Promise<Omit<SimulationReport, 
     for (const e of events) start = Math.min(start, e.occurredAt!.getTime());
     for (const o of orders) start = Math.min(start, o.orderedAt.getTime());
     const clock = new VirtualClock(start);
-    const engine = new Engine({ storage, registry: opts.registry, clock, providers: defaultProviders(storage) });
+    const engine = new Engine({ storage, registry: opts.registry, clock, providers: defaultProviders(storage), mode: opts.mode ?? 'simulate' });
     const journeys = new JourneyService(storage, opts.registry, clock);
 
     // Customers carry no time: their profiles are known from the start.

@@ -14,7 +14,7 @@ import { seededRandom } from '../core/hash.ts';
 export function nodeContext<C>(
   def: NodeDefinition<C>,
   config: Record<string, unknown>,
-  opts: { now?: Date; customer?: Partial<CustomerProfile>; state?: Record<string, unknown>; services?: Partial<NodeServices>; wake?: NodeContext['wake']; event?: NodeContext['event'] } = {},
+  opts: { now?: Date; customer?: Partial<CustomerProfile>; state?: Record<string, unknown>; services?: Partial<NodeServices>; wake?: NodeContext['wake']; event?: NodeContext['event']; mode?: NodeContext['mode'] } = {},
 ): NodeContext<C> {
   const now = opts.now ?? new Date('2024-01-01T00:00:00Z');
   const missing = (name: string) => () => {
@@ -22,6 +22,7 @@ export function nodeContext<C>(
   };
   return {
     now,
+    mode: opts.mode ?? 'live',
     config: applyDefaults(def.fields, config) as C,
     node: { id: 'n1', type: def.type },
     run: { id: 1, journeyId: 'j', version: 1, visit: 1, enteredAt: now, nodeEnteredAt: now },

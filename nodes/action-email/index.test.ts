@@ -1,3 +1,4 @@
+import { defaultHttpService } from '../../engine/net/http.ts';
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -322,7 +323,7 @@ describe('action.email', () => {
     await w.h.identify([{ customerId: 'ann', email: 'ann@example.com' }]);
     const customer = (await w.h.storage.customers.get([await w.h.customerId('ann')]))[0]!;
     const item = { key: '1:m:1', runId: 1, journeyId: 'hdr', nodeId: 'm', customerId: customer.id, kind: 'email', payload: { ...simple('Hi'), category: 'x', transactional: true, from: injected }, attempts: 1 };
-    const outcome = await w.h.registry.effect('email')!(item, { now: w.h.clock.now(), customer: toProfile(customer), storage: w.h.storage });
+    const outcome = await w.h.registry.effect('email')!(item, { now: w.h.clock.now(), customer: toProfile(customer), storage: w.h.storage, http: defaultHttpService() });
     expect(outcome).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^from: contains a line break/) });
     expect(w.smtp.mails).toHaveLength(0);
   });

@@ -1,10 +1,7 @@
 import { createHmac } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
 import { errorMessage } from '../../engine/core/errors.ts';
 import type { EffectHandler, EffectOutcome } from '../../engine/plugin/services.ts';
-import { RefusedAddressError, resolveAllowed } from './address.ts';
+import { guardedRequest, isRefused, retryableStatus } from '../../engine/net/http.ts';
 
 export interface WebhookOptions {
   /** Signs requests when the node has no secret of its own (FORESIGHT_SECRET). */
@@ -31,29 +28,6 @@ export function signatureHeader(secret: string, body: string, at: Date): string 
   return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
 }
 
-// Status codes worth another attempt: timeouts, rate limits and server errors.
-const RETRY_STATUS = (status: number) => status === 408 || status === 425 || status === 429 || status >= 500;
-
-function post(url: URL, body: string, headers: Record<string, string>, timeoutMs: number, allowPrivate: boolean): Promise<number> {
-  // Resolve-and-check inside the connection's own lookup, so the address checked is the one connected to.
-  const lookup: LookupFunction = (hostname, options, callback) => {
-    resolveAllowed(hostname, allowPrivate).then(
-      (addresses) => (options.all ? callback(null, addresses) : callback(null, addresses[0]!.address, addresses[0]!.family)),
-      (err: NodeJS.ErrnoException) => callback(err, '', 0),
-    );
-  };
-  const client = url.protocol === 'https:' ? https : http;
-  return new Promise((resolve, reject) => {
-    const req = client.request(url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, lookup, signal: AbortSignal.timeout(timeoutMs) }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 /** The `webhook` effect: POSTs the JSON body, signed, to a public address. */
 export function createWebhookEffect(options: WebhookOptions): EffectHandler {
   return async (item, ctx): Promise<EffectOutcome> => {
@@ -71,14 +45,11 @@ export function createWebhookEffect(options: WebhookOptions): EffectHandler {
       'x-foresight-signature': signatureHeader(secret, body, ctx.now),
     };
     try {
-      // Literal IP hosts skip the connection's lookup: check them here.
-      if (isIP(url.hostname.replace(/^\[|\]$/g, ''))) await resolveAllowed(url.hostname, allowPrivate);
-      const status = await post(url, body, headers, p.timeoutMs, allowPrivate);
+      const { status } = await guardedRequest(url, { method: 'POST', headers, body, timeoutMs: p.timeoutMs, allowPrivate });
       if (status >= 200 && status < 300) return { status: 'sent', detail: { status } };
-      return RETRY_STATUS(status) ? { status: 'retry', reason: `HTTP ${status}` } : { status: 'failed', reason: `HTTP ${status} from ${url.host}` };
+      return retryableStatus(status) ? { status: 'retry', reason: `HTTP ${status}` } : { status: 'failed', reason: `HTTP ${status} from ${url.host}` };
     } catch (err) {
-      const refused = err instanceof RefusedAddressError || (err as { cause?: unknown }).cause instanceof RefusedAddressError;
-      if (refused) return { status: 'failed', reason: `refused: ${errorMessage(err)}; allow private addresses in the node or with FORESIGHT_WEBHOOK_ALLOW_PRIVATE=true` };
+      if (isRefused(err)) return { status: 'failed', reason: `refused: ${errorMessage(err)}; allow private addresses in the node or with FORESIGHT_WEBHOOK_ALLOW_PRIVATE=true` };
       return { status: 'retry', reason: `request failed: ${errorMessage(err)}` };
     }
   };

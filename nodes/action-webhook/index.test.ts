@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../../engine/testing/harness.ts';
 import { builtinRegistry, type BuiltinOptions } from '../index.ts';
-import { isPrivateAddress, resolveAllowed } from './address.ts';
+import { isPrivateAddress, resolveAllowed } from '../../engine/net/address.ts';
 
 const SECRET = 'global-secret-global-secret-global-secret';
 
