@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliRegistry } from '../../engine/cli/context.ts';
 import { loadConfig } from '../../engine/config.ts';
 import { startServer } from '../../engine/server.ts';
-import { createHarness } from '../../engine/testing/harness.ts';
+import { createHarness, createHttpService, registryWith } from 'foresight/testing';
+import slackPlugin from './index.ts';
 import { validateJourney } from '../../engine/graph/validate.ts';
 
 const PLUGIN = path.resolve(import.meta.dirname, 'index.ts');
@@ -45,6 +46,9 @@ const journey = () => ({
   ],
 });
 
+// The stand-in for Slack listens on 127.0.0.1, which ctx.http refuses unless allowed.
+const harness = () => createHarness({ registry: registryWith(slackPlugin), providers: { http: createHttpService({ allowPrivate: true }) } });
+
 describe('the Slack node plugin', () => {
   it('is loaded from FORESIGHT_PLUGINS and listed by GET /api/node-types for the builder palette', async () => {
     const server = await startServer({ config, builderDir: null, scheduler: false });
@@ -60,7 +64,7 @@ describe('the Slack node plugin', () => {
   });
 
   it('posts the personalised message once when a journey reaches it', async () => {
-    const h = createHarness({ registry: await cliRegistry(config) });
+    const h = harness();
     try {
       received.length = 0;
       answer = 200;
@@ -80,7 +84,7 @@ describe('the Slack node plugin', () => {
   });
 
   it('records a rejected webhook as failed with Slack’s answer', async () => {
-    const h = createHarness({ registry: await cliRegistry(config) });
+    const h = harness();
     try {
       answer = 403;
       await h.journeys.deploy(journey());

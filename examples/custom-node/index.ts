@@ -1,8 +1,5 @@
-import Handlebars from 'handlebars';
-// Inside the Foresight repository the contract is imported by path; a plugin kept
-// elsewhere imports the same file from its Foresight installation.
-import { defineNode, definePlugin } from '../../engine/plugin/define-node.ts';
-import type { EffectHandler } from '../../engine/plugin/services.ts';
+// Only the public entry point: the same import works inside this repository and in a plugin package of its own.
+import { defineNode, definePlugin, renderText, templateError, type EffectHandler } from 'foresight/plugin';
 
 interface Config {
   webhookUrl: string;
@@ -14,8 +11,6 @@ interface SlackPayload {
   webhookUrl: string;
   text: string;
 }
-
-const hb = Handlebars.create();
 
 /**
  * Posts a message to Slack, e.g. "VIP {{customer.first_name}} is at risk".
@@ -42,33 +37,32 @@ export const slackMessage = defineNode<Config>({
   ],
   ports: ['next'],
   validate(c) {
-    try {
-      hb.parse(c.message ?? '');
-      return [];
-    } catch (err) {
-      return [{ field: 'message', message: `Message: ${(err as Error).message.split('\n')[0]}` }];
-    }
+    const error = templateError(c.message ?? '');
+    return error ? [{ field: 'message', message: `Message: ${error}` }] : [];
   },
   run(ctx) {
     const { customer } = ctx;
-    const text = hb.compile(ctx.config.message, { noEscape: true })({ customer: { ...customer.attributes, id: customer.externalId, email: customer.email } });
+    const text = renderText(ctx.config.message, { customer: { ...customer.attributes, id: customer.externalId, email: customer.email } });
     const payload: SlackPayload = { webhookUrl: ctx.config.webhookUrl, text };
     const key = ctx.services.enqueue('slack', { ...payload });
     return { next: 'next', trace: { message: key } };
   },
 });
 
-/** Delivers a queued message: Slack's 2xx is sent, 429 and 5xx are retried with back-off, other answers fail. */
-export const deliverSlack: EffectHandler = async (item) => {
+/**
+ * Delivers a queued message through `ctx.http` (timeout, private-address guard). One attempt per
+ * delivery: Slack's 2xx is sent, 429 and 5xx are retried by the dispatcher with back-off, other answers fail.
+ */
+export const deliverSlack: EffectHandler = async (item, ctx) => {
   const { webhookUrl, text } = item.payload as unknown as SlackPayload;
-  let res: Response;
+  let res;
   try {
-    res = await fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }), signal: AbortSignal.timeout(10_000) });
+    res = await ctx.http.request(webhookUrl, { body: { text }, retries: 0 });
   } catch (err) {
     return { status: 'retry', reason: `slack: ${(err as Error).message}` };
   }
   if (res.ok) return { status: 'sent', detail: { status: res.status } };
-  const reason = `slack answered ${res.status}: ${(await res.text()).slice(0, 200)}`;
+  const reason = `slack answered ${res.status}: ${res.text.slice(0, 200)}`;
   return res.status === 429 || res.status >= 500 ? { status: 'retry', reason } : { status: 'failed', reason };
 };
 
