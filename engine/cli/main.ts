@@ -8,6 +8,7 @@ import { registerDemoCommand } from './commands/demo.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerJourneyCommand } from './commands/journey.ts';
 import { registerOutboxCommands } from './commands/outbox.ts';
+import { registerPluginCommand } from './commands/plugin.ts';
 import { registerServeCommand, registerWorkerCommand } from './commands/serve.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
 
@@ -31,6 +32,7 @@ export async function buildProgram(): Promise<Command> {
   registerApiKeyCommand(program);
   registerUserCommand(program);
   registerDemoCommand(program);
+  registerPluginCommand(program);
   // `models` is written separately; load it when present so the CLI works either way.
   const modelsFile = new URL('./commands/models.ts', import.meta.url);
   if (existsSync(fileURLToPath(modelsFile))) {
