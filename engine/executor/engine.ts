@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/clock.ts';
+import { mapLimit } from '../core/concurrency.ts';
 import { errorMessage } from '../core/errors.ts';
 import { eventSubject, matchesAll, type Filter } from '../core/filter.ts';
 import type { CompiledJourney } from '../graph/compile.ts';
 import type { CustomerProfile, JourneyEvent } from '../plugin/define-node.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
 import type { CustomerRecord, EventRecord, OutboxRecord, RunRecord, StepUnit, Storage } from '../storage/types.ts';
-import { advanceRun, BRANCH_PREFIX, end, type Entry, type WorkingRun } from './advance.ts';
+import { advanceRun, BRANCH_PREFIX, end, failRun, type Entry, type WorkingRun } from './advance.ts';
 import { JourneyCatalog } from './catalog.ts';
 import { CustomerServices, type ServiceProviders } from './services.ts';
 import { count, emptyUnit, JOURNEY_NODE } from './unit.ts';
@@ -25,6 +26,8 @@ export interface EngineOptions {
   retryDelaysMs?: number[];
   /** Outbox entries delivered concurrently (per customer always in order). */
   deliveryLanes?: number;
+  /** Customers of one batch handled at once (default 16): node code waiting on an outside API overlaps. */
+  concurrency?: number;
 }
 
 export interface EngineStats {
@@ -35,6 +38,8 @@ export interface EngineStats {
   sends: number;
   sendFailures: number;
   conflicts: number;
+  /** Customer units that threw outside node code and were failed alone. */
+  unitFailures: number;
 }
 
 const DEFAULT_RETRY_DELAYS = [60_000, 5 * 60_000, 15 * 60_000, 3_600_000, 4 * 3_600_000, 12 * 3_600_000];
@@ -67,12 +72,13 @@ export class Engine {
   readonly clock: Clock;
   readonly catalog: JourneyCatalog;
   readonly workerId: string;
-  readonly stats: EngineStats = { eventsProcessed: 0, runsEnrolled: 0, steps: 0, runsAdvanced: 0, sends: 0, sendFailures: 0, conflicts: 0 };
+  readonly stats: EngineStats = { eventsProcessed: 0, runsEnrolled: 0, steps: 0, runsAdvanced: 0, sends: 0, sendFailures: 0, conflicts: 0, unitFailures: 0 };
   private readonly batchSize: number;
   private readonly leaseMs: number;
   private readonly providers: ServiceProviders;
   private readonly retryDelays: number[];
   private readonly deliveryLanes: number;
+  private readonly concurrency: number;
 
   constructor(opts: EngineOptions) {
     this.storage = opts.storage;
@@ -85,6 +91,7 @@ export class Engine {
     this.providers = opts.providers ?? {};
     this.retryDelays = opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS;
     this.deliveryLanes = Math.max(1, opts.deliveryLanes ?? 8);
+    this.concurrency = Math.max(1, opts.concurrency ?? 16);
   }
 
   private lease(limit = this.batchSize) {
@@ -132,54 +139,56 @@ export class Engine {
     }
     const lastEntries = new Map<string, Map<number, number>>();
     for (const [jid, set] of candidates) lastEntries.set(jid, await this.storage.runs.lastEntries(jid, [...set]));
-    let nextRunId = possibleEnrollments ? await this.storage.runs.reserveIds(possibleEnrollments) : 0;
+    const ids = { next: possibleEnrollments ? await this.storage.runs.reserveIds(possibleEnrollments) : 0 };
 
-    const units: StepUnit[] = [];
-    for (const [customerId, evs] of byCustomer) {
-      const unit = emptyUnit();
-      units.push(unit);
-      const profile = profiles.get(customerId);
-      if (!profile) {
-        unit.eventIds.push(...evs.map((e) => e.id));
-        continue;
-      }
-      const services = new CustomerServices(this.storage, this.providers, profile, unit, () => now);
-      const working = openBy.get(customerId) ?? [];
-      const touched = new Set<WorkingRun>();
-      for (const e of evs) {
-        unit.eventIds.push(e.id);
-        const subject = eventSubject(e.type, e.properties);
-        for (const w of working) {
-          if (w.run.status !== 'waiting' && w.run.status !== 'active') continue;
-          const j = await this.versionOrFail(w, unit, now);
-          if (!j) {
-            touched.add(w);
-            continue;
+    // Customers are independent: their node code may wait on outside APIs, so several run at once.
+    const units = await mapLimit([...byCustomer], this.concurrency, ([customerId, evs]) =>
+      this.guarded(evs.map((e) => e.id), now, async (unit, at) => {
+        const profile = profiles.get(customerId);
+        if (!profile) {
+          unit.eventIds.push(...evs.map((e) => e.id));
+          return;
+        }
+        const services = new CustomerServices(this.storage, this.providers, profile, unit, () => now);
+        const working = openBy.get(customerId) ?? [];
+        const touched = new Set<WorkingRun>();
+        for (const e of evs) {
+          unit.eventIds.push(e.id);
+          const subject = eventSubject(e.type, e.properties);
+          for (const w of working) {
+            if (w.run.status !== 'waiting' && w.run.status !== 'active') continue;
+            at.run = w;
+            const j = await this.versionOrFail(w, unit, now);
+            if (!j) {
+              touched.add(w);
+              continue;
+            }
+            if (await this.onOpenRunEvent(w, j, e, subject, services, now, unit)) touched.add(w);
           }
-          if (await this.onOpenRunEvent(w, j, e, subject, services, now, unit)) touched.add(w);
+          for (const t of this.catalog.triggersFor(e.type)) {
+            if (e.occurredAt < t.liveSince || !matchesAll(subject, t.spec.where)) continue;
+            const j = t.journey;
+            if (working.some((w) => w.run.journeyId === j.id && (w.run.status === 'waiting' || w.run.status === 'active'))) continue;
+            const last = lastEntries.get(j.id)?.get(customerId);
+            if (last !== undefined && (j.settings.reentry === 'once' || (j.reentryAfterMs !== null && now.getTime() - last < j.reentryAfterMs))) continue;
+            const w = this.newRun(ids.next++, j, t.nodeId, customerId, now);
+            at.run = w;
+            lastEntries.get(j.id)?.set(customerId, now.getTime());
+            count(unit, j.id, j.version, JOURNEY_NODE, 'enrolled');
+            count(unit, j.id, j.version, t.nodeId, 'entered');
+            unit.history.push({ runId: w.run.id, visit: 0, nodeId: t.nodeId, at: now.getTime(), kind: 'enter', detail: { event: e.type, eventId: e.id } });
+            this.stats.runsEnrolled++;
+            working.push(w);
+            touched.add(w);
+            await this.advance(w, j, { kind: 'enter', event: toJourneyEvent(e) }, services, now, unit);
+          }
         }
-        for (const t of this.catalog.triggersFor(e.type)) {
-          if (e.occurredAt < t.liveSince || !matchesAll(subject, t.spec.where)) continue;
-          const j = t.journey;
-          if (working.some((w) => w.run.journeyId === j.id && (w.run.status === 'waiting' || w.run.status === 'active'))) continue;
-          const last = lastEntries.get(j.id)?.get(customerId);
-          if (last !== undefined && (j.settings.reentry === 'once' || (j.reentryAfterMs !== null && now.getTime() - last < j.reentryAfterMs))) continue;
-          const w = this.newRun(nextRunId++, j, t.nodeId, customerId, now);
-          lastEntries.get(j.id)?.set(customerId, now.getTime());
-          count(unit, j.id, j.version, JOURNEY_NODE, 'enrolled');
-          count(unit, j.id, j.version, t.nodeId, 'entered');
-          unit.history.push({ runId: w.run.id, visit: 0, nodeId: t.nodeId, at: now.getTime(), kind: 'enter', detail: { event: e.type, eventId: e.id } });
-          this.stats.runsEnrolled++;
-          await this.advance(w, j, { kind: 'enter', event: toJourneyEvent(e) }, services, now, unit);
-          working.push(w);
-          touched.add(w);
+        for (const w of touched) {
+          if (w.expect) unit.updates.push({ run: w.run, expect: w.expect });
+          else unit.inserts.push(w.run);
         }
-      }
-      for (const w of touched) {
-        if (w.expect) unit.updates.push({ run: w.run, expect: w.expect });
-        else unit.inserts.push(w.run);
-      }
-    }
+      }),
+    );
     await this.commit(units);
     this.stats.eventsProcessed += events.length;
     return events.length;
@@ -277,34 +286,65 @@ export class Engine {
     if (runs.length === 0) return 0;
     const now = this.clock.now();
     const profiles = await this.profiles(runs.map((r) => r.customerId));
-    const byCustomer = new Map<number, { unit: StepUnit; services: CustomerServices | null }>();
+    const byCustomer = new Map<number, RunRecord[]>();
     for (const run of runs) {
-      let slot = byCustomer.get(run.customerId);
-      if (!slot) {
-        const unit = emptyUnit();
-        const profile = profiles.get(run.customerId);
-        slot = { unit, services: profile ? new CustomerServices(this.storage, this.providers, profile, unit, () => now) : null };
-        byCustomer.set(run.customerId, slot);
-      }
-      const w: WorkingRun = { run, expect: { nodeId: run.nodeId, visit: run.visit } };
-      const j = await this.versionOrFail(w, slot.unit, now);
-      if (j && slot.services) {
-        const wait = run.wait;
-        const entry: Entry = wait?.resumePort
-          ? { kind: 'port', port: wait.resumePort, detail: { resumed: true } }
-          : wait?.timeoutPort
-            ? { kind: 'port', port: wait.timeoutPort, detail: { timeout: true } }
-            : { kind: 'time' };
-        await this.advance(w, j, entry, slot.services, now, slot.unit);
-      } else if (!slot.services) {
-        run.visit++;
-        run.error = `customer ${run.customerId} no longer exists`;
-        end(run, now.getTime(), 'failed', 'error');
-      }
-      slot.unit.updates.push({ run: w.run, expect: w.expect! });
+      const list = byCustomer.get(run.customerId);
+      if (list) list.push(run);
+      else byCustomer.set(run.customerId, [run]);
     }
-    await this.commit([...byCustomer.values()].map((s) => s.unit));
+    const units = await mapLimit([...byCustomer], this.concurrency, ([customerId, list]) =>
+      this.guarded([], now, async (unit, at) => {
+        const profile = profiles.get(customerId);
+        const services = profile ? new CustomerServices(this.storage, this.providers, profile, unit, () => now) : null;
+        for (const run of list) {
+          const w: WorkingRun = { run, expect: { nodeId: run.nodeId, visit: run.visit } };
+          at.run = w;
+          const j = await this.versionOrFail(w, unit, now);
+          if (j && services) {
+            const wait = run.wait;
+            const entry: Entry = wait?.resumePort
+              ? { kind: 'port', port: wait.resumePort, detail: { resumed: true } }
+              : wait?.timeoutPort
+                ? { kind: 'port', port: wait.timeoutPort, detail: { timeout: true } }
+                : { kind: 'time' };
+            await this.advance(w, j, entry, services, now, unit);
+          } else if (!services) {
+            run.visit++;
+            run.error = `customer ${run.customerId} no longer exists`;
+            end(run, now.getTime(), 'failed', 'error');
+          }
+          unit.updates.push({ run: w.run, expect: w.expect! });
+        }
+      }),
+    );
+    await this.commit(units);
     return runs.length;
+  }
+
+  /**
+   * Runs one customer's share of a batch. If it throws (engine code; node code is
+   * already caught in advanceRun), only this customer's unit is replaced: the run
+   * being moved fails with the node and the reason, and the customer's events are
+   * consumed, so the rest of the batch commits and nothing is retried forever.
+   */
+  private async guarded(eventIds: number[], now: Date, work: (unit: StepUnit, at: { run: WorkingRun | null }) => Promise<void>): Promise<StepUnit> {
+    const unit = emptyUnit();
+    const at: { run: WorkingRun | null } = { run: null };
+    try {
+      await work(unit, at);
+      return unit;
+    } catch (err) {
+      this.stats.unitFailures++;
+      const failed = emptyUnit();
+      failed.eventIds.push(...eventIds);
+      const w = at.run;
+      if (w) {
+        failRun(w.run, failed, now.getTime(), `engine error at node "${w.run.nodeId}": ${errorMessage(err)}`);
+        if (w.expect) failed.updates.push({ run: w.run, expect: w.expect });
+        else failed.inserts.push(w.run);
+      }
+      return failed;
+    }
   }
 
   private async commit(units: StepUnit[]): Promise<void> {
