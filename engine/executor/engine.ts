@@ -6,7 +6,7 @@ import { eventSubject, matchesAll, type Filter } from '../core/filter.ts';
 import type { CompiledJourney } from '../graph/compile.ts';
 import type { CustomerProfile, JourneyEvent } from '../plugin/define-node.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
-import type { CustomerRecord, EventRecord, OutboxRecord, RunRecord, StepUnit, Storage } from '../storage/types.ts';
+import type { CustomerRecord, EntryClaim, EventRecord, OutboxRecord, RunRecord, StepUnit, Storage } from '../storage/types.ts';
 import { advanceRun, BRANCH_PREFIX, end, failRun, type Entry, type WorkingRun } from './advance.ts';
 import { JourneyCatalog } from './catalog.ts';
 import { CustomerServices, type ServiceProviders } from './services.ts';
@@ -59,6 +59,12 @@ export function toProfile(c: CustomerRecord): CustomerProfile {
 
 function toJourneyEvent(e: EventRecord): JourneyEvent {
   return { id: e.id, type: e.type, properties: e.properties, occurredAt: new Date(e.occurredAt) };
+}
+
+/** The database-checked claim for a new run's entry, from the journey's re-entry rule. */
+function entryClaim(run: RunRecord, j: CompiledJourney): EntryClaim {
+  const minGapMs = j.settings.reentry === 'once' ? null : (j.reentryAfterMs ?? 0);
+  return { journeyId: j.id, customerId: run.customerId, runId: run.id, at: run.enteredAt, minGapMs };
 }
 
 /**
@@ -173,6 +179,7 @@ export class Engine {
             if (last !== undefined && (j.settings.reentry === 'once' || (j.reentryAfterMs !== null && now.getTime() - last < j.reentryAfterMs))) continue;
             const w = this.newRun(ids.next++, j, t.nodeId, customerId, now);
             at.run = w;
+            unit.entries!.push(entryClaim(w.run, j));
             lastEntries.get(j.id)?.set(customerId, now.getTime());
             count(unit, j.id, j.version, JOURNEY_NODE, 'enrolled');
             count(unit, j.id, j.version, t.nodeId, 'entered');
@@ -341,7 +348,10 @@ export class Engine {
       if (w) {
         failRun(w.run, failed, now.getTime(), `engine error at node "${w.run.nodeId}": ${errorMessage(err)}`);
         if (w.expect) failed.updates.push({ run: w.run, expect: w.expect });
-        else failed.inserts.push(w.run);
+        else {
+          failed.inserts.push(w.run);
+          failed.entries!.push(...unit.entries!.filter((c) => c.runId === w.run.id));
+        }
       }
       return failed;
     }
