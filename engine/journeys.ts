@@ -1,6 +1,7 @@
 import type { Clock } from './core/clock.ts';
 import { ForesightError } from './core/errors.ts';
 import type { JourneyGraph, Problem } from './graph/types.ts';
+import { sizeProblems } from './graph/limits.ts';
 import { validateJourney, type ValidationResult } from './graph/validate.ts';
 import type { NodeRegistry } from './plugin/registry.ts';
 import type { JourneyRecord, Storage } from './storage/types.ts';
@@ -51,6 +52,8 @@ export class JourneyService {
       throw new ForesightError('invalid_journey', 'id: give the journey an id of letters, digits, dot, dash or underscore', { field: 'id' });
     }
     if (typeof d.name !== 'string' || !d.name.trim()) throw new ForesightError('invalid_journey', 'name: give the journey a name', { field: 'name' });
+    const [tooLarge] = sizeProblems(doc);
+    if (tooLarge) throw new ForesightError('journey_too_large', tooLarge.message, { field: tooLarge.field });
     return this.storage.journeys.saveDraft({ id: d.id, name: d.name, draft: doc }, this.clock.now().getTime());
   }
 

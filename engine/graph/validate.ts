@@ -1,5 +1,7 @@
 import { applyDefaults, checkFields } from '../plugin/fields.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
+import { loopProblems } from './cycles.ts';
+import { sizeProblems } from './limits.ts';
 import { journeySchema, type JourneyGraph, type Problem } from './types.ts';
 
 export interface ValidationResult {
@@ -15,6 +17,8 @@ export interface ValidationResult {
  * naming the node or edge and the field concerned.
  */
 export function validateJourney(doc: unknown, registry: NodeRegistry): ValidationResult {
+  const tooLarge = sizeProblems(doc);
+  if (tooLarge.length) return { ok: false, problems: tooLarge, ports: {} };
   const parsed = journeySchema.safeParse(doc);
   if (!parsed.success) {
     const problems: Problem[] = parsed.error.issues.map((i) => {
@@ -32,7 +36,6 @@ export function validateJourney(doc: unknown, registry: NodeRegistry): Validatio
   const problems: Problem[] = [];
   const ports: Record<string, string[]> = {};
   const ids = new Set<string>();
-  const waits = new Set<string>();
 
   if (graph.settings.reentry === 'after' && !graph.settings.reentryAfter) {
     problems.push({ field: 'settings.reentryAfter', message: 'settings.reentryAfter: re-entry "after" needs a duration, e.g. "30d"' });
@@ -61,7 +64,6 @@ export function validateJourney(doc: unknown, registry: NodeRegistry): Validatio
     } catch {
       ports[node.id] = [];
     }
-    if (def.waits) waits.add(node.id);
   }
 
   const triggers = graph.nodes.filter((n) => registry.get(n.type)?.category === 'trigger');
@@ -99,49 +101,7 @@ export function validateJourney(doc: unknown, registry: NodeRegistry): Validatio
     }
   }
 
-  // A cycle without a waiting node would spin forever in one instant.
-  for (const cycle of cyclesWithoutWait(graph.nodes.map((n) => n.id), out, waits)) {
-    problems.push({ nodeId: cycle[0], message: `nodes ${cycle.map((c) => `"${c}"`).join(' → ')} form a loop with no wait in it; add a wait node to the loop` });
-  }
+  problems.push(...loopProblems(graph, registry));
 
   return { ok: problems.length === 0, problems, graph, ports };
-}
-
-/** Strongly connected components (Tarjan) of the graph minus waiting nodes: any non-trivial one is a spin loop. */
-function cyclesWithoutWait(ids: string[], out: Map<string, string[]>, waits: Set<string>): string[][] {
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const onStack = new Set<string>();
-  const stack: string[] = [];
-  const result: string[][] = [];
-  let counter = 0;
-  const visit = (v: string): void => {
-    index.set(v, counter);
-    low.set(v, counter);
-    counter++;
-    stack.push(v);
-    onStack.add(v);
-    for (const w of out.get(v) ?? []) {
-      if (waits.has(w)) continue;
-      if (!index.has(w)) {
-        visit(w);
-        low.set(v, Math.min(low.get(v)!, low.get(w)!));
-      } else if (onStack.has(w)) {
-        low.set(v, Math.min(low.get(v)!, index.get(w)!));
-      }
-    }
-    if (low.get(v) === index.get(v)) {
-      const comp: string[] = [];
-      let w: string;
-      do {
-        w = stack.pop()!;
-        onStack.delete(w);
-        comp.push(w);
-      } while (w !== v);
-      const selfLoop = comp.length === 1 && (out.get(v) ?? []).includes(v);
-      if (comp.length > 1 || selfLoop) result.push(comp.reverse());
-    }
-  };
-  for (const id of ids) if (!waits.has(id) && !index.has(id)) visit(id);
-  return result;
 }

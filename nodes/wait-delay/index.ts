@@ -15,6 +15,7 @@ export default defineNode<Config>({
   fields: [{ key: 'duration', label: 'Wait for', kind: 'duration', required: true, default: '1d', help: 'e.g. 30m, 4h, 3d, 2w' }],
   ports: ['next'],
   waits: true,
+  minWaitMs: (c) => parseDuration(c.duration, 'duration'),
   run: (ctx) => ({
     wait: { until: new Date(ctx.now.getTime() + parseDuration(ctx.config.duration, 'duration')), timeoutPort: 'next' },
     trace: { duration: ctx.config.duration },

@@ -22,6 +22,8 @@ export default defineNode<Config>({
   ],
   ports: ['event', 'timeout'],
   waits: true,
+  // Leaving early needs a new event from the customer; on the timer the wait lasts its timeout.
+  minWaitMs: (c) => parseDuration(c.timeout, 'timeout'),
   run: (ctx) => ({
     wait: {
       until: new Date(ctx.now.getTime() + parseDuration(ctx.config.timeout, 'timeout')),
