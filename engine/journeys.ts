@@ -3,6 +3,7 @@ import { ForesightError } from './core/errors.ts';
 import type { JourneyGraph, Problem } from './graph/types.ts';
 import { sizeProblems } from './graph/limits.ts';
 import { validateJourney, type ValidationResult } from './graph/validate.ts';
+import { unavailableReason } from './plugin/availability.ts';
 import type { NodeRegistry } from './plugin/registry.ts';
 import type { JourneyRecord, Storage } from './storage/types.ts';
 
@@ -55,6 +56,17 @@ export class JourneyService {
     const [tooLarge] = sizeProblems(doc);
     if (tooLarge) throw new ForesightError('journey_too_large', tooLarge.message, { field: tooLarge.field });
     return this.storage.journeys.saveDraft({ id: d.id, name: d.name, draft: doc }, this.clock.now().getTime());
+  }
+
+  /** Published journeys that cannot run in this process (a plugin missing), with the reason: their runs wait. */
+  async unavailable(): Promise<{ id: string; reason: string }[]> {
+    const out: { id: string; reason: string }[] = [];
+    for (const j of await this.storage.journeys.list()) {
+      if (j.liveVersion === null || j.status === 'archived') continue;
+      const reason = unavailableReason((await this.storage.journeys.version(j.id, j.liveVersion))?.graph, this.registry);
+      if (reason) out.push({ id: j.id, reason });
+    }
+    return out;
   }
 
   /** Validates the draft and publishes it as the next version; the journey goes live. */

@@ -1,4 +1,6 @@
 import { compileJourney, type CompiledJourney } from '../graph/compile.ts';
+import { errorMessage, ForesightError } from '../core/errors.ts';
+import { unavailableReason } from '../plugin/availability.ts';
 import type { TriggerSpec } from '../plugin/define-node.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
 import type { JourneyStatus, Storage } from '../storage/types.ts';
@@ -20,6 +22,8 @@ export class JourneyCatalog {
   private readonly compiled = new Map<string, CompiledJourney>();
   private readonly statuses = new Map<string, JourneyStatus>();
   private triggers = new Map<string, LiveTrigger[]>();
+  /** Live journeys that cannot run here, with the reason (e.g. a missing plugin). */
+  unavailable = new Map<string, string>();
   private revision = Number.NaN;
 
   constructor(
@@ -32,11 +36,19 @@ export class JourneyCatalog {
     if (rev === this.revision) return;
     const all = await this.storage.journeys.list();
     const triggers = new Map<string, LiveTrigger[]>();
+    const unavailable = new Map<string, string>();
     this.statuses.clear();
     for (const j of all) {
       this.statuses.set(j.id, j.status);
       if (j.status !== 'live' || j.liveVersion === null) continue;
-      const compiled = await this.version(j.id, j.liveVersion);
+      let compiled: CompiledJourney;
+      try {
+        compiled = await this.version(j.id, j.liveVersion);
+      } catch (err) {
+        // One journey that cannot be compiled (a plugin missing) enrolls no one; the others go on.
+        unavailable.set(j.id, errorMessage(err));
+        continue;
+      }
       const liveSince = Math.min(...(await this.storage.journeys.versions(j.id)).map((v) => v.publishedAt));
       for (const t of compiled.triggers) {
         const list = triggers.get(t.spec.event) ?? [];
@@ -45,6 +57,7 @@ export class JourneyCatalog {
       }
     }
     this.triggers = triggers;
+    this.unavailable = unavailable;
     this.revision = rev;
   }
 
@@ -68,6 +81,8 @@ export class JourneyCatalog {
     if (!c) {
       const row = await this.storage.journeys.version(journeyId, version);
       if (!row) throw new Error(`journey ${journeyId} has no version ${version}`);
+      const reason = unavailableReason(row.graph, this.registry);
+      if (reason) throw new ForesightError('journey_unavailable', `journey ${journeyId} v${version} waits: ${reason}`);
       c = compileJourney(row.graph, this.registry);
       this.compiled.set(key, c);
     }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/clock.ts';
 import { mapLimit } from '../core/concurrency.ts';
-import { errorMessage } from '../core/errors.ts';
+import { errorMessage, ForesightError } from '../core/errors.ts';
 import { eventSubject, matchesAll, type Filter } from '../core/filter.ts';
 import type { CompiledJourney } from '../graph/compile.ts';
 import type { CustomerProfile, JourneyEvent } from '../plugin/define-node.ts';
@@ -41,6 +41,9 @@ export interface EngineStats {
   /** Customer units that threw outside node code and were failed alone. */
   unitFailures: number;
 }
+
+/** How long a due run of a journey that cannot run here (plugin missing) waits before it is tried again. */
+const UNAVAILABLE_RETRY_MS = 60_000;
 
 const DEFAULT_RETRY_DELAYS = [60_000, 5 * 60_000, 15 * 60_000, 3_600_000, 4 * 3_600_000, 12 * 3_600_000];
 
@@ -271,6 +274,11 @@ export class Engine {
       return await this.catalog.version(w.run.journeyId, w.run.version);
     } catch (err) {
       const r = w.run;
+      if (err instanceof ForesightError && err.code === 'journey_unavailable') {
+        // A missing plugin is an operator's fix away: the run waits (timers retry later) instead of failing.
+        if (r.wakeAt !== null) r.wakeAt = Math.max(r.wakeAt, now.getTime() + UNAVAILABLE_RETRY_MS);
+        return null;
+      }
       r.visit++;
       r.error = `journey ${r.journeyId} v${r.version} cannot be loaded: ${errorMessage(err)}`;
       end(r, now.getTime(), 'failed', 'error');
