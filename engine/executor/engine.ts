@@ -5,6 +5,7 @@ import { errorMessage, ForesightError } from '../core/errors.ts';
 import { eventSubject, matchesAll, type Filter } from '../core/filter.ts';
 import type { CompiledJourney } from '../graph/compile.ts';
 import type { CustomerProfile, JourneyEvent } from '../plugin/define-node.ts';
+import { DEFAULT_EFFECT_TIMEOUT_MS, withDeadline } from '../plugin/deadline.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
 import type { CustomerRecord, EntryClaim, EventRecord, OutboxRecord, RunRecord, StepUnit, Storage } from '../storage/types.ts';
 import { advanceRun, BRANCH_PREFIX, end, failRun, type Entry, type WorkingRun } from './advance.ts';
@@ -26,6 +27,8 @@ export interface EngineOptions {
   retryDelaysMs?: number[];
   /** Outbox entries delivered concurrently (per customer always in order). */
   deliveryLanes?: number;
+  /** Deadline for one effect handler call (one delivery), default 60 s; a miss is retried like a failure. */
+  effectTimeoutMs?: number;
   /** Customers of one batch handled at once (default 16): node code waiting on an outside API overlaps. */
   concurrency?: number;
 }
@@ -88,6 +91,7 @@ export class Engine {
   private readonly retryDelays: number[];
   private readonly deliveryLanes: number;
   private readonly concurrency: number;
+  private readonly effectTimeoutMs: number;
 
   constructor(opts: EngineOptions) {
     this.storage = opts.storage;
@@ -101,6 +105,7 @@ export class Engine {
     this.retryDelays = opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS;
     this.deliveryLanes = Math.max(1, opts.deliveryLanes ?? 8);
     this.concurrency = Math.max(1, opts.concurrency ?? 16);
+    this.effectTimeoutMs = opts.effectTimeoutMs ?? DEFAULT_EFFECT_TIMEOUT_MS;
   }
 
   private lease(limit = this.batchSize) {
@@ -404,7 +409,7 @@ export class Engine {
     }
     let outcome;
     try {
-      outcome = await handler(item, { now, customer, storage: this.storage });
+      outcome = await withDeadline(() => handler(item, { now, customer, storage: this.storage }), this.effectTimeoutMs, `effect "${item.kind}" for ${item.key}`);
     } catch (err) {
       outcome = { status: 'retry' as const, reason: errorMessage(err) };
     }

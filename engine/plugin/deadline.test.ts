@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Engine } from '../executor/engine.ts';
+import { assertNoRejections, trackEvents } from '../ingest/ingest.ts';
+import { Scheduler } from '../scheduler/scheduler.ts';
+import { createHarness, type Harness } from '../testing/harness.ts';
+import { builtinRegistry } from '../../nodes/index.ts';
+import { withDeadline } from './deadline.ts';
+import { defineNode } from './define-node.ts';
+
+/** Plugin code that never settles must not hold the engine (issue 18 §1). */
+const never = () => new Promise<never>(() => {});
+
+/** An action that enqueues one effect of the kind named in its config. */
+const send = defineNode<{ kind: string }>({
+  type: 'acme.send',
+  version: 1,
+  label: 'Send',
+  category: 'action',
+  description: 'Enqueues an effect (tests only).',
+  fields: [{ key: 'kind', label: 'Effect', kind: 'text', required: true }],
+  ports: ['next'],
+  run: (ctx) => {
+    ctx.services.enqueue(ctx.config.kind, {});
+    return { next: 'next' };
+  },
+});
+
+/** A node whose run never settles for customers named "stuck*". */
+const hang = defineNode({
+  type: 'acme.hang',
+  version: 1,
+  label: 'Hang',
+  category: 'condition',
+  description: 'Never answers for some customers (tests only).',
+  fields: [],
+  ports: ['next'],
+  timeoutMs: 100,
+  run: (ctx) => (ctx.customer.externalId.startsWith('stuck') ? never() : { next: 'next' }),
+});
+
+const journey = (id: string, event: string, node: { type: string; config?: Record<string, unknown> }) => ({
+  id,
+  name: id,
+  settings: { reentry: 'always' },
+  nodes: [
+    { id: 'start', type: 'trigger.event', config: { event } },
+    { id: 'x', ...node },
+  ],
+  edges: [{ id: 'e1', source: 'start', sourceHandle: 'next', target: 'x' }],
+});
+
+let h: Harness;
+afterEach(async () => h?.close());
+
+describe('deadlines', () => {
+  it('withDeadline passes results and errors through and rejects a promise that never settles, naming it', async () => {
+    expect(await withDeadline(() => 7, 50, 'quick')).toBe(7);
+    await expect(withDeadline(() => Promise.reject(new Error('no')), 50, 'failing')).rejects.toThrow('no');
+    await expect(withDeadline(never, 30, 'node "x" run')).rejects.toThrow('node "x" run did not finish within 30 ms');
+  });
+
+  it('a hanging effect handler is given up and retried with the reason; the other deliveries of the batch are sent', async () => {
+    const registry = builtinRegistry().use({ name: 'acme', nodes: [send], effects: { hang: never, ok: async () => ({ status: 'sent' }) } });
+    h = createHarness({ registry });
+    const engine = new Engine({ storage: h.storage, registry, clock: h.clock, effectTimeoutMs: 100 });
+    await h.journeys.deploy(journey('slow', 'a', { type: 'acme.send', config: { kind: 'hang' } }));
+    await h.journeys.deploy(journey('fast', 'b', { type: 'acme.send', config: { kind: 'ok' } }));
+    // Stored directly (h.track would deliver with the harness's engine and its 60 s default).
+    assertNoRejections(await trackEvents(h.storage, h.clock, [{ customerId: 'c1', type: 'a' }, { customerId: 'c2', type: 'b' }]));
+    await engine.runUntilIdle();
+    const [hung] = await h.storage.outbox.list({ kind: 'hang' });
+    expect(hung).toMatchObject({ status: 'pending', attempts: 1, lastError: expect.stringMatching(/effect "hang" for .* did not finish within 100 ms/) });
+    expect(hung!.nextAttemptAt).toBeGreaterThan(h.clock.now().getTime());
+    expect((await h.storage.outbox.list({ kind: 'ok' })).map((o) => o.status)).toEqual(['sent']);
+  });
+
+  it('a run that never settles fails alone, the others go on, and the scheduler still stops', async () => {
+    h = createHarness({ registry: builtinRegistry().use({ name: 'acme', nodes: [hang] }) });
+    await h.journeys.deploy(journey('hangs', 'signup', { type: 'acme.hang' }));
+    await h.journeys.deploy(journey('fine', 'signup', { type: 'flow.exit', config: { reason: 'done' } }));
+    const scheduler = new Scheduler({ engine: h.engine, clock: h.clock, pollMs: 10 });
+    scheduler.start();
+    await h.track([{ customerId: 'stuck', type: 'signup' }, { customerId: 'ok', type: 'signup' }]);
+    // Shutdown waits for the current batch; with the deadline that batch ends.
+    await scheduler.stop();
+    const status = async (c: string) => Object.fromEntries((await h.runsOf(c)).map((r) => [r.journeyId, [r.status, r.error]]));
+    expect(await status('stuck')).toEqual({ hangs: ['failed', 'node "x" (acme.hang, plugin acme) run did not finish within 100 ms'], fine: ['completed', null] });
+    expect(await status('ok')).toEqual({ hangs: ['completed', null], fine: ['completed', null] });
+  });
+});
