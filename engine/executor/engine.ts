@@ -27,7 +27,7 @@ export interface EngineOptions {
   retryDelaysMs?: number[];
   /** Outbox entries delivered concurrently (per customer always in order). */
   deliveryLanes?: number;
-  /** Deadline for one effect handler call (one delivery), default 60 s; a miss is retried like a failure. */
+  /** Deadline for one effect handler call (one delivery), default 30 s (below the 60 s lease); a miss is retried like a failure. */
   effectTimeoutMs?: number;
   /** Customers of one batch handled at once (default 16): node code waiting on an outside API overlaps. */
   concurrency?: number;

@@ -65,7 +65,7 @@ describe('deadlines', () => {
     const engine = new Engine({ storage: h.storage, registry, clock: h.clock, effectTimeoutMs: 100 });
     await h.journeys.deploy(journey('slow', 'a', { type: 'acme.send', config: { kind: 'hang' } }));
     await h.journeys.deploy(journey('fast', 'b', { type: 'acme.send', config: { kind: 'ok' } }));
-    // Stored directly (h.track would deliver with the harness's engine and its 60 s default).
+    // Stored directly (h.track would deliver with the harness engine and its 30 s default).
     assertNoRejections(await trackEvents(h.storage, h.clock, [{ customerId: 'c1', type: 'a' }, { customerId: 'c2', type: 'b' }]));
     await engine.runUntilIdle();
     const [hung] = await h.storage.outbox.list({ kind: 'hang' });

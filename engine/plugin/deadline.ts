@@ -3,7 +3,7 @@ import { ForesightError } from '../core/errors.ts';
 /** How long a node's `run` may take unless its definition says otherwise. */
 export const DEFAULT_NODE_TIMEOUT_MS = 10_000;
 /** How long an effect handler (one delivery) may take unless the engine is told otherwise. */
-export const DEFAULT_EFFECT_TIMEOUT_MS = 60_000;
+export const DEFAULT_EFFECT_TIMEOUT_MS = 30_000;
 
 /**
  * Settles with `work`'s outcome, or rejects with a `deadline_exceeded` error
