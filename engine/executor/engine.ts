@@ -85,6 +85,11 @@ export class Engine {
   readonly catalog: JourneyCatalog;
   readonly workerId: string;
   readonly stats: EngineStats = { eventsProcessed: 0, runsEnrolled: 0, steps: 0, runsAdvanced: 0, sends: 0, sendFailures: 0, conflicts: 0, unitFailures: 0 };
+  /**
+   * Set while the process shuts down: the running batch starts no further customers, so a
+   * stop waits for the customers in flight (each bounded by its deadlines), not the whole batch.
+   */
+  stopping = false;
   private readonly batchSize: number;
   private readonly leaseMs: number;
   private readonly providers: ServiceProviders;
@@ -349,6 +354,8 @@ export class Engine {
    */
   private async guarded(eventIds: number[], now: Date, work: (unit: StepUnit, at: { run: WorkingRun | null }) => Promise<void>): Promise<StepUnit> {
     const unit = emptyUnit();
+    // Shutting down: customers not started yet are left to their lease (another process takes them on).
+    if (this.stopping) return unit;
     const at: { run: WorkingRun | null } = { run: null };
     try {
       await work(unit, at);

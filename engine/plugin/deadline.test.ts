@@ -74,6 +74,32 @@ describe('deadlines', () => {
     expect((await h.storage.outbox.list({ kind: 'ok' })).map((o) => o.status)).toEqual(['sent']);
   });
 
+  it('shutdown waits only for the customers in flight: the rest of a batch of hanging runs is left to its lease and done later, once each', async () => {
+    let started = 0;
+    const counted = defineNode({ ...hang, run: (ctx) => (started++, hang.run(ctx)) });
+    const registry = builtinRegistry().use({ name: 'acme', nodes: [counted] });
+    h = createHarness({ registry });
+    await h.journeys.deploy(journey('hangs', 'signup', { type: 'acme.hang' }));
+    const customers = Array.from({ length: 20 }, (_, i) => `stuck${i}`);
+    assertNoRejections(await trackEvents(h.storage, h.clock, customers.map((customerId) => ({ customerId, type: 'signup' }))));
+    // Two customers at a time, 100 ms deadline each: the whole batch would take ten deadlines.
+    const engine = new Engine({ storage: h.storage, registry, clock: h.clock, concurrency: 2 });
+    const scheduler = new Scheduler({ engine, clock: h.clock, pollMs: 10 });
+    scheduler.start();
+    while (started === 0) await new Promise((r) => setTimeout(r, 5));
+    await scheduler.stop();
+    const failed = () => h.storage.runs.countByStatus('hangs').then((c) => c.failed ?? 0);
+    const atStop = await failed();
+    expect(atStop).toBeLessThan(customers.length);
+    expect(await h.storage.events.unprocessedCount()).toBe(customers.length - atStop);
+
+    // The next process takes the rest once the lease has expired; nobody is enrolled twice.
+    h.clock.advance(61_000);
+    await new Engine({ storage: h.storage, registry, clock: h.clock }).runUntilIdle();
+    expect(await h.storage.runs.countByStatus('hangs')).toEqual({ failed: customers.length });
+    expect(await h.storage.events.unprocessedCount()).toBe(0);
+  });
+
   it('a run that never settles fails alone, the others go on, and the scheduler still stops', async () => {
     h = createHarness({ registry: builtinRegistry().use({ name: 'acme', nodes: [hang] }) });
     await h.journeys.deploy(journey('hangs', 'signup', { type: 'acme.hang' }));

@@ -41,6 +41,7 @@ export class Scheduler {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.engine.stopping = false;
     this.loop = this.run();
     for (const job of this.jobs.values()) void job.start();
   }
@@ -87,10 +88,11 @@ export class Scheduler {
     if (this.running) void task.start();
   }
 
-  /** Stops ticking after the current batch (which commits whole) and stops the jobs. */
+  /** Stops ticking after the customers in flight (their units commit; the rest of the batch is left to its lease) and stops the jobs. */
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    this.engine.stopping = true;
     if (this.sleeping) {
       clearTimeout(this.sleeping.timer);
       this.sleeping.wake();
