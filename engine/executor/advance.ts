@@ -55,6 +55,7 @@ export async function advanceRun(w: WorkingRun, j: CompiledJourney, entry: Entry
       forced = undefined;
     } else {
       services.position = { runId: run.id, journeyId: run.journeyId, nodeId: node.id, visit: run.visit, enqueued: 0 };
+      const step = services.forCall();
       const ctx: NodeContext = {
         now,
         config: node.config,
@@ -65,18 +66,27 @@ export async function advanceRun(w: WorkingRun, j: CompiledJourney, entry: Entry
         event,
         wake,
         random: seededRandom(`${run.id}:${node.id}:${run.visit}`),
-        services,
+        services: step,
       };
       const who = `node "${node.id}" (${node.type}, plugin ${node.plugin})`;
+      // A failed call leaves nothing behind: messages it queued and profile changes it made are dropped.
+      const written = { outbox: unit.outbox.length, profiles: unit.profiles.length };
+      const failCall = (message: string) => {
+        unit.outbox.length = written.outbox;
+        unit.profiles.length = written.profiles;
+        failRun(run, unit, t, message);
+      };
       let returned: unknown;
       try {
         returned = await withDeadline(() => node.def.run(ctx), node.timeoutMs, `${who} run`);
       } catch (err) {
-        return failRun(run, unit, t, err instanceof ForesightError && err.code === 'deadline_exceeded' ? err.message : `${who} threw: ${errorMessage(err)}`);
+        return failCall(err instanceof ForesightError && err.code === 'deadline_exceeded' ? err.message : `${who} threw: ${errorMessage(err)}`);
+      } finally {
+        step.close();
       }
       services.position = { ...services.position, runId: 0 };
       const problem = resultProblem(returned, now);
-      if (problem) return failRun(run, unit, t, `${who} ${problem}`);
+      if (problem) return failCall(`${who} ${problem}`);
       result = returned as NodeResult;
     }
     event = undefined;

@@ -100,6 +100,38 @@ describe('deadlines', () => {
     expect(await h.storage.events.unprocessedCount()).toBe(0);
   });
 
+  it('a run that misses its deadline leaves no message behind, and its late calls to the services are refused', async () => {
+    let late: unknown;
+    const leaky = defineNode({
+      type: 'acme.leaky',
+      version: 1,
+      label: 'Leaky',
+      category: 'action',
+      description: 'Queues a message, hangs, then tries again after its deadline (tests only).',
+      fields: [],
+      ports: ['next'],
+      timeoutMs: 50,
+      run: (ctx) => {
+        ctx.services.enqueue('sms', { n: 1 });
+        setTimeout(() => {
+          try {
+            ctx.services.enqueue('sms', { n: 2 });
+          } catch (err) {
+            late = err;
+          }
+        }, 100);
+        return never();
+      },
+    });
+    h = createHarness({ registry: builtinRegistry().use({ name: 'acme', nodes: [leaky] }) });
+    await h.journeys.deploy(journey('leaks', 'signup', { type: 'acme.leaky' }));
+    await h.track([{ customerId: 'c1', type: 'signup' }]);
+    await new Promise((r) => setTimeout(r, 150));
+    expect((await h.runsOf('c1'))[0]).toMatchObject({ status: 'failed', error: 'node "x" (acme.leaky, plugin acme) run did not finish within 50 ms' });
+    expect(await h.storage.outbox.list({})).toEqual([]);
+    expect(String(late)).toMatch(/services\.enqueue: the node call has ended/);
+  });
+
   it('a run that never settles fails alone, the others go on, and the scheduler still stops', async () => {
     h = createHarness({ registry: builtinRegistry().use({ name: 'acme', nodes: [hang] }) });
     await h.journeys.deploy(journey('hangs', 'signup', { type: 'acme.hang' }));
