@@ -70,10 +70,11 @@ export async function advanceRun(w: WorkingRun, j: CompiledJourney, entry: Entry
       };
       const who = `node "${node.id}" (${node.type}, plugin ${node.plugin})`;
       // A failed call leaves nothing behind: messages it queued and profile changes it made are dropped.
-      const written = { outbox: unit.outbox.length, profiles: unit.profiles.length };
+      const written = { outbox: unit.outbox.length, profiles: unit.profiles.length, attributes: services.customer.attributes };
       const failCall = (message: string) => {
         unit.outbox.length = written.outbox;
         unit.profiles.length = written.profiles;
+        services.customer.attributes = written.attributes;
         failRun(run, unit, t, message);
       };
       let returned: unknown;

@@ -97,6 +97,23 @@ describe('one bad run never blocks the others', () => {
     expect(history.at(-1)).toMatchObject({ kind: 'fail', nodeId: 'x' });
   });
 
+  it('isolates the due-run phase the same way: faulty runs fail after their wait, 200 others complete', async () => {
+    h = createHarness({ registry: builtinRegistry().use({ name: 'acme-plugin', nodes: [faulty] }) });
+    const doc = journeyWith('acme.faulty');
+    // trigger → wait 1d → faulty → done: the fault happens when the timers fire, all in one due batch.
+    doc.nodes.splice(1, 0, { id: 'wait', type: 'wait.delay', config: { duration: '1d' } } as never);
+    doc.edges[0] = { id: 'e1', source: 'start', sourceHandle: 'next', target: 'wait' };
+    doc.edges.push({ id: 'e3', source: 'wait', sourceHandle: 'next', target: 'x' });
+    await h.journeys.deploy(doc);
+    const bad = ['throws', 'bad-date', 'undefined', 'poison-patch'];
+    const innocent = Array.from({ length: 200 }, (_, i) => `c${i}`);
+    await h.track([...bad, ...innocent].map((customerId) => ({ customerId, type: 'signup' })));
+    await h.advance('1d');
+    expect(await h.storage.runs.countByStatus('faulty')).toEqual({ completed: 200, failed: 4 });
+    for (const c of bad) expect((await h.runsOf(c))[0]).toMatchObject({ status: 'failed', nodeId: 'x' });
+    expect(h.engine.stats.unitFailures).toBe(1);
+  });
+
   it('runs independent customers concurrently, so a slow condition does not set the pace for all', async () => {
     let inFlight = 0;
     let most = 0;
