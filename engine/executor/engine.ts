@@ -158,11 +158,20 @@ export class Engine {
     }
     const lastEntries = new Map<string, Map<number, number>>();
     for (const [jid, set] of candidates) lastEntries.set(jid, await this.storage.runs.lastEntries(jid, [...set]));
-    const ids = { next: possibleEnrollments ? await this.storage.runs.reserveIds(possibleEnrollments) : 0 };
+    const firstId = possibleEnrollments ? await this.storage.runs.reserveIds(possibleEnrollments) : 0;
+    // Each customer gets its own block of run ids, in batch order, so ids (and the randomness
+    // seeded by them) do not depend on which concurrent customer got there first.
+    const idBlocks = new Map<number, { next: number }>();
+    let offset = 0;
+    for (const [customerId, evs] of byCustomer) {
+      idBlocks.set(customerId, { next: firstId + offset });
+      for (const e of evs) offset += this.catalog.triggersFor(e.type).length;
+    }
 
     // Customers are independent: their node code may wait on outside APIs, so several run at once.
     const units = await mapLimit([...byCustomer], this.concurrency, ([customerId, evs]) =>
       this.guarded(evs.map((e) => e.id), now, async (unit, at) => {
+        const ids = idBlocks.get(customerId)!;
         const profile = profiles.get(customerId);
         if (!profile) {
           unit.eventIds.push(...evs.map((e) => e.id));
