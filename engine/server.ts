@@ -79,7 +79,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const ownStorage = !opts.storage;
   const storage = opts.storage ?? openSqlite(config.db);
   const registry = opts.registry ?? (await cliRegistry(config));
-  const engine = new Engine({ storage, registry, clock, providers: defaultProviders(storage) });
+  const engine = new Engine({
+    storage,
+    registry,
+    clock,
+    providers: defaultProviders(storage),
+    onUnitError: (err, where) => log.error({ err, ...where }, `engine: a run failed outside node code: ${errorMessage(err)}`),
+  });
   const scheduler = new Scheduler({ engine, clock, pollMs: opts.pollMs, onError: (err, where) => log.error({ err, where }, `scheduler: ${where}: ${errorMessage(err)}`) });
   registerModelJobs(scheduler, { storage, clock, onReport: (r) => log.info({ customers: r.customers, moved: r.moved, woken: r.woken, skipped: r.skipped }, 'models scored') });
   // Segment entries (full refresh plus event-driven re-checks) feed trigger.segment; anniversaries feed trigger.date.

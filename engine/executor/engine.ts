@@ -29,6 +29,8 @@ export interface EngineOptions {
   deliveryLanes?: number;
   /** Deadline for one effect handler call (one delivery), default 30 s (below the 60 s lease); a miss is retried like a failure. */
   effectTimeoutMs?: number;
+  /** Told about a customer's share of a batch that failed outside node code (the run is failed alone). Default: stderr. */
+  onUnitError?: (err: unknown, context: { journeyId: string | null; runId: number | null; nodeId: string | null }) => void;
   /** Customers of one batch handled at once (default 16): node code waiting on an outside API overlaps. */
   concurrency?: number;
 }
@@ -97,6 +99,7 @@ export class Engine {
   private readonly deliveryLanes: number;
   private readonly concurrency: number;
   private readonly effectTimeoutMs: number;
+  private readonly onUnitError: NonNullable<EngineOptions['onUnitError']>;
 
   constructor(opts: EngineOptions) {
     this.storage = opts.storage;
@@ -111,6 +114,7 @@ export class Engine {
     this.deliveryLanes = Math.max(1, opts.deliveryLanes ?? 8);
     this.concurrency = Math.max(1, opts.concurrency ?? 16);
     this.effectTimeoutMs = opts.effectTimeoutMs ?? DEFAULT_EFFECT_TIMEOUT_MS;
+    this.onUnitError = opts.onUnitError ?? ((err, c) => console.error(`engine: run ${c.runId ?? '-'} at node ${c.nodeId ?? '-'} failed outside node code: ${errorMessage(err)}`));
   }
 
   private lease(limit = this.batchSize) {
@@ -374,6 +378,7 @@ export class Engine {
       const failed = emptyUnit();
       failed.eventIds.push(...eventIds);
       const w = at.run;
+      this.onUnitError(err, { journeyId: w?.run.journeyId ?? null, runId: w?.run.id ?? null, nodeId: w?.run.nodeId ?? null });
       if (w) {
         failRun(w.run, failed, now.getTime(), `engine error at node "${w.run.nodeId}": ${errorMessage(err)}`);
         if (w.expect) failed.updates.push({ run: w.run, expect: w.expect });
