@@ -3,7 +3,7 @@ import { ForesightError } from './core/errors.ts';
 import type { JourneyGraph, Problem } from './graph/types.ts';
 import { sizeProblems } from './graph/limits.ts';
 import { validateJourney, type ValidationResult } from './graph/validate.ts';
-import { unavailableReason } from './plugin/availability.ts';
+import { unavailableReason } from './graph/availability.ts';
 import type { NodeRegistry } from './plugin/registry.ts';
 import type { JourneyRecord, Storage } from './storage/types.ts';
 

@@ -1,6 +1,6 @@
 import { compileJourney, type CompiledJourney } from '../graph/compile.ts';
-import { errorMessage, ForesightError } from '../core/errors.ts';
-import { unavailableReason } from '../plugin/availability.ts';
+import { ForesightError } from '../core/errors.ts';
+import { unavailableReason } from '../graph/availability.ts';
 import type { TriggerSpec } from '../plugin/define-node.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
 import type { JourneyStatus, Storage } from '../storage/types.ts';
@@ -22,8 +22,6 @@ export class JourneyCatalog {
   private readonly compiled = new Map<string, CompiledJourney>();
   private readonly statuses = new Map<string, JourneyStatus>();
   private triggers = new Map<string, LiveTrigger[]>();
-  /** Live journeys that cannot run here, with the reason (e.g. a missing plugin). */
-  unavailable = new Map<string, string>();
   private revision = Number.NaN;
 
   constructor(
@@ -36,7 +34,6 @@ export class JourneyCatalog {
     if (rev === this.revision) return;
     const all = await this.storage.journeys.list();
     const triggers = new Map<string, LiveTrigger[]>();
-    const unavailable = new Map<string, string>();
     this.statuses.clear();
     for (const j of all) {
       this.statuses.set(j.id, j.status);
@@ -44,9 +41,9 @@ export class JourneyCatalog {
       let compiled: CompiledJourney;
       try {
         compiled = await this.version(j.id, j.liveVersion);
-      } catch (err) {
+      } catch {
         // One journey that cannot be compiled (a plugin missing) enrolls no one; the others go on.
-        unavailable.set(j.id, errorMessage(err));
+        // JourneyService.unavailable() tells the API and /healthz why.
         continue;
       }
       const liveSince = Math.min(...(await this.storage.journeys.versions(j.id)).map((v) => v.publishedAt));
@@ -57,7 +54,6 @@ export class JourneyCatalog {
       }
     }
     this.triggers = triggers;
-    this.unavailable = unavailable;
     this.revision = rev;
   }
 

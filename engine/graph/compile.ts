@@ -33,8 +33,9 @@ export interface CompiledJourney {
   triggers: { nodeId: string; spec: TriggerSpec }[];
 }
 
+/** Compiles a stored (published) version; publish-time limits were checked when it was published. */
 export function compileJourney(doc: unknown, registry: NodeRegistry): CompiledJourney {
-  const v = validateJourney(doc, registry);
+  const v = validateJourney(doc, registry, { limits: false });
   if (!v.ok || !v.graph) {
     throw new ForesightError('invalid_journey', `journey is invalid:\n${v.problems.map((p) => `  - ${p.message}`).join('\n')}`, { details: v.problems });
   }

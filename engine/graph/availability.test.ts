@@ -4,7 +4,7 @@ import { startTestServer, type TestServer } from '../http/test-server.ts';
 import { assertNoRejections, trackEvents } from '../ingest/ingest.ts';
 import { JourneyService } from '../journeys.ts';
 import { builtinRegistry } from '../../nodes/index.ts';
-import { defineNode } from './define-node.ts';
+import { defineNode } from '../plugin/define-node.ts';
 
 const sms = defineNode({
   type: 'acme.sms',
@@ -65,5 +65,23 @@ describe('a live journey whose plugin is missing', () => {
     s.clock.advance(61_000);
     await before.runUntilIdle();
     expect((await runs('early')).sms).toMatchObject({ status: 'completed', nodeId: 'text' });
+  });
+});
+
+describe('a published version that no longer validates against the loaded plugins', () => {
+  it('waits with the reason instead of failing its runs or stopping the engine', async () => {
+    // The plugin's new release requires a field the published version does not have.
+    const changed = defineNode({ ...sms, fields: [{ key: 'to', label: 'To', kind: 'text', required: true }] });
+    s = await startTestServer({ registry: builtinRegistry().use({ name: 'acme-sms', nodes: [changed] }) });
+    const old = new JourneyService(s.storage, builtinRegistry().use({ name: 'acme-sms', nodes: [sms] }), s.clock);
+    await old.deploy(journey('sms', [{ id: 'wait', type: 'wait.delay', config: { duration: '1d' } }, { id: 'text', type: 'acme.sms' }]));
+    await old.deploy(journey('welcome', [{ id: 'bye', type: 'flow.exit', config: { reason: 'done' } }]));
+    assertNoRejections(await trackEvents(s.storage, s.clock, [{ customerId: 'c1', type: 'signup' }]));
+    await s.running.engine.runUntilIdle();
+    const c = await s.storage.customers.byExternalId('c1');
+    expect((await s.storage.runs.forCustomer(c!.id)).map((r) => [r.journeyId, r.status])).toEqual([['welcome', 'completed']]);
+    expect((await s.call('GET', '/healthz')).body.details.journeysWaiting).toEqual([
+      { id: 'sms', reason: expect.stringMatching(/^its published version no longer validates here: node "text" \(acme\.sms\): To is required/) },
+    ]);
   });
 });
