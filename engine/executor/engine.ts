@@ -7,6 +7,7 @@ import type { CompiledJourney } from '../graph/compile.ts';
 import type { CustomerProfile, JourneyEvent } from '../plugin/define-node.ts';
 import { DEFAULT_EFFECT_TIMEOUT_MS, withDeadline } from '../plugin/deadline.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
+import { checkedOutcome } from '../plugin/result.ts';
 import type { CustomerRecord, EntryClaim, EventRecord, OutboxRecord, RunRecord, StepUnit, Storage } from '../storage/types.ts';
 import { advanceRun, BRANCH_PREFIX, end, failRun, type Entry, type WorkingRun } from './advance.ts';
 import { JourneyCatalog } from './catalog.ts';
@@ -430,7 +431,7 @@ export class Engine {
     }
     let outcome;
     try {
-      outcome = await withDeadline(() => handler(item, { now, customer, storage: this.storage }), this.effectTimeoutMs, `effect "${item.kind}" for ${item.key}`);
+      outcome = checkedOutcome(await withDeadline(() => handler(item, { now, customer, storage: this.storage }), this.effectTimeoutMs, `effect "${item.kind}" for ${item.key}`), item.kind);
     } catch (err) {
       outcome = { status: 'retry' as const, reason: errorMessage(err) };
     }

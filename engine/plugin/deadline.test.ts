@@ -59,19 +59,22 @@ describe('deadlines', () => {
     await expect(withDeadline(never, 30, 'node "x" run')).rejects.toThrow('node "x" run did not finish within 30 ms');
   });
 
-  it('a hanging effect handler is given up and retried with the reason; the other deliveries of the batch are sent', async () => {
-    const registry = builtinRegistry().use({ name: 'acme', nodes: [send], effects: { hang: never, ok: async () => ({ status: 'sent' }) } });
+  it('a hanging or malformed effect handler is retried with the reason; the other deliveries of the batch are sent', async () => {
+    const registry = builtinRegistry().use({ name: 'acme', nodes: [send], effects: { hang: never, ok: async () => ({ status: 'sent' }), odd: async () => undefined as never } });
     h = createHarness({ registry });
     const engine = new Engine({ storage: h.storage, registry, clock: h.clock, effectTimeoutMs: 100 });
     await h.journeys.deploy(journey('slow', 'a', { type: 'acme.send', config: { kind: 'hang' } }));
     await h.journeys.deploy(journey('fast', 'b', { type: 'acme.send', config: { kind: 'ok' } }));
+    await h.journeys.deploy(journey('odd', 'c', { type: 'acme.send', config: { kind: 'odd' } }));
     // Stored directly (h.track would deliver with the harness engine and its 30 s default).
-    assertNoRejections(await trackEvents(h.storage, h.clock, [{ customerId: 'c1', type: 'a' }, { customerId: 'c2', type: 'b' }]));
+    assertNoRejections(await trackEvents(h.storage, h.clock, [{ customerId: 'c1', type: 'a' }, { customerId: 'c2', type: 'b' }, { customerId: 'c3', type: 'c' }]));
     await engine.runUntilIdle();
     const [hung] = await h.storage.outbox.list({ kind: 'hang' });
     expect(hung).toMatchObject({ status: 'pending', attempts: 1, lastError: expect.stringMatching(/effect "hang" for .* did not finish within 100 ms/) });
     expect(hung!.nextAttemptAt).toBeGreaterThan(h.clock.now().getTime());
     expect((await h.storage.outbox.list({ kind: 'ok' })).map((o) => o.status)).toEqual(['sent']);
+    // A handler answering undefined is retried with the reason, not the end of the batch.
+    expect((await h.storage.outbox.list({ kind: 'odd' }))[0]).toMatchObject({ status: 'pending', lastError: `effect "odd" answered undefined; return { status: 'sent' | 'retry' | 'failed' | 'skipped' }` });
   });
 
   it('shutdown waits only for the customers in flight: the rest of a batch of hanging runs is left to its lease and done later, once each', async () => {

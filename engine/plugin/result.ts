@@ -1,4 +1,5 @@
 import { MAX_DURATION_MS } from '../core/duration.ts';
+import type { EffectOutcome } from './services.ts';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
@@ -32,4 +33,19 @@ export function resultProblem(result: unknown, now: Date): string | null {
   }
   if (wait.timeoutPort !== undefined && !isName(wait.timeoutPort)) return 'returned a wait with a "timeoutPort" that is not a port name';
   return null;
+}
+
+const OUTCOMES = ['sent', 'skipped', 'failed', 'retry'];
+
+/**
+ * Checks what an effect handler answered; throws (so the delivery is retried with the
+ * reason) when it is not an EffectOutcome, instead of failing the whole delivery batch.
+ */
+export function checkedOutcome(outcome: unknown, kind: string): EffectOutcome {
+  const status = isRecord(outcome) ? outcome.status : undefined;
+  if (typeof status !== 'string' || !OUTCOMES.includes(status)) {
+    const got = isRecord(outcome) ? `status ${JSON.stringify(status) ?? 'undefined'}` : String(outcome);
+    throw new Error(`effect "${kind}" answered ${got}; return { status: 'sent' | 'retry' | 'failed' | 'skipped' }`);
+  }
+  return outcome as EffectOutcome;
 }
