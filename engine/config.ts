@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isDuration } from './core/duration.ts';
 import { ForesightError } from './core/errors.ts';
+import { senderProblem } from './messaging/sender.ts';
 
 /**
  * Process configuration: read from the environment, overridden by CLI flags.
@@ -36,6 +37,8 @@ export interface MessagingConfig {
   webhookAllowPrivate: boolean;
   /** Max marketing emails per customer within a window, across journeys. */
   frequencyCap: { max: number; window: string };
+  /** Max emails of any kind per customer within a window: the backstop against a looping journey. */
+  sendRate: { max: number; window: string };
 }
 
 const portSchema = z.coerce
@@ -68,7 +71,7 @@ const fields = {
   mailFrom: {
     env: 'FORESIGHT_MAIL_FROM',
     flag: '--mail-from',
-    schema: z.string().regex(/^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an email address'),
+    schema: z.string().refine((v) => senderProblem(v) === null, 'must be one email address'),
     fix: 'e.g. "Shop <news@shop.example>" or news@shop.example',
   },
   publicUrl: { env: 'FORESIGHT_PUBLIC_URL', flag: '--public-url', schema: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }), fix: 'set it to the URL recipients reach this server at, e.g. https://foresight.shop.example' },
@@ -76,6 +79,8 @@ const fields = {
   webhookAllowPrivate: { env: 'FORESIGHT_WEBHOOK_ALLOW_PRIVATE', flag: '--webhook-allow-private', schema: z.enum(['true', 'false', '1', '0']), fix: 'set it to true only when webhooks must reach your own network' },
   capMax: { env: 'FORESIGHT_FREQUENCY_CAP_MAX', flag: '--frequency-cap-max', schema: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1'), fix: 'set it to the most marketing emails one customer may get per window, e.g. 5' },
   capWindow: { env: 'FORESIGHT_FREQUENCY_CAP_WINDOW', flag: '--frequency-cap-window', schema: z.string().refine(isDuration, 'must be a duration'), fix: 'write a number and a unit, e.g. 24h or 7d' },
+  rateMax: { env: 'FORESIGHT_SEND_RATE_MAX', flag: '--send-rate-max', schema: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1'), fix: 'set it to the most emails of any kind one customer may get per window, e.g. 20' },
+  rateWindow: { env: 'FORESIGHT_SEND_RATE_WINDOW', flag: '--send-rate-window', schema: z.string().refine(isDuration, 'must be a duration'), fix: 'write a number and a unit, e.g. 1h' },
 } as const;
 
 type Key = keyof typeof fields;
@@ -107,6 +112,8 @@ export interface ConfigOverrides {
   webhookAllowPrivate?: string | boolean;
   capMax?: string | number;
   capWindow?: string;
+  rateMax?: string | number;
+  rateWindow?: string;
 }
 
 /** Resolves config from env (defaults applied) with CLI flag overrides on top. */
@@ -171,5 +178,6 @@ function messagingConfig(read: Read, flags: ConfigOverrides, port: number): Mess
     secret,
     webhookAllowPrivate: allowPrivate === 'true' || allowPrivate === '1',
     frequencyCap: { max: read('capMax', flags.capMax) ?? 5, window: read('capWindow', flags.capWindow) ?? '7d' },
+    sendRate: { max: read('rateMax', flags.rateMax) ?? 20, window: read('rateWindow', flags.rateWindow) ?? '1h' },
   };
 }

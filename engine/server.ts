@@ -14,6 +14,7 @@ import { SystemClock, type Clock } from './core/clock.ts';
 import { errorMessage } from './core/errors.ts';
 import { Engine } from './executor/engine.ts';
 import { createApp } from './http/app.ts';
+import { BacktestJobs } from './http/backtest-jobs.ts';
 import { DEFAULT_LIMITS, type ApiContext, type ApiLimits } from './http/context.ts';
 import type { RouteTable } from './http/route-table.ts';
 import { JourneyService } from './journeys.ts';
@@ -85,6 +86,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     clock,
     providers: defaultProviders(storage),
     onUnitError: (err, where) => log.error({ err, ...where }, `engine: a run failed outside node code: ${errorMessage(err)}`),
+    onDeliveryPaused: (hold) => log.error({ alert: 'delivery_paused', ...hold }, `delivery of ${hold.kind} paused until ${new Date(hold.until).toISOString()}: ${hold.reason} (GET /api/delivery; resume with POST /api/delivery/resume)`),
   });
   const scheduler = new Scheduler({ engine, clock, pollMs: opts.pollMs, onError: (err, where) => log.error({ err, where }, `scheduler: ${where}: ${errorMessage(err)}`) });
   registerModelJobs(scheduler, { storage, clock, onReport: (r) => log.info({ customers: r.customers, moved: r.moved, woken: r.woken, skipped: r.skipped }, 'models scored') });
@@ -106,9 +108,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     firstAdmin,
     log,
     metrics,
+    delivery: engine.breaker,
     secureCookies: config.secureCookies,
     limits: { ...DEFAULT_LIMITS, ...opts.limits },
     tmpDir: tmpdir(),
+    backtests: new BacktestJobs(storage, registry),
   };
   const state = { draining: false };
   // Without FORESIGHT_SECRET no mail carries signed links (see nodes/index.ts), so a throwaway secret verifies nothing real.
@@ -137,6 +141,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await ctx.backtests.close();
       if (ownStorage) await storage.close();
       log.info('foresight stopped');
     })());

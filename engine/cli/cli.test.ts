@@ -70,4 +70,11 @@ describe('config', () => {
     expect(() => loadConfig({ FORESIGHT_LOG_LEVEL: 'loud' })).toThrow(/^FORESIGHT_LOG_LEVEL=/);
     expect(loadConfig({ FORESIGHT_TRUST_PROXY: '1', FORESIGHT_SECURE_COOKIES: 'true' })).toMatchObject({ trustProxy: 1, secureCookies: true });
   });
+
+  it('reads the per-customer send rate limit, 20 per hour by default', () => {
+    expect(loadConfig({}).messaging.sendRate).toEqual({ max: 20, window: '1h' });
+    expect(loadConfig({ FORESIGHT_SEND_RATE_MAX: '5', FORESIGHT_SEND_RATE_WINDOW: '10m' }).messaging.sendRate).toEqual({ max: 5, window: '10m' });
+    expect(() => loadConfig({ FORESIGHT_SEND_RATE_MAX: '0' })).toThrow(/^FORESIGHT_SEND_RATE_MAX="0": must be at least 1; set it to the most emails/);
+    expect(() => loadConfig({ FORESIGHT_SEND_RATE_WINDOW: 'often' })).toThrow(/^FORESIGHT_SEND_RATE_WINDOW="often": must be a duration; write a number and a unit/);
+  });
 });

@@ -7,6 +7,7 @@ import { registerCustomerCommand } from './commands/customer.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerJourneyCommand } from './commands/journey.ts';
+import { registerOutboxCommands } from './commands/outbox.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
 
@@ -25,6 +26,7 @@ export async function buildProgram(): Promise<Command> {
   registerServeCommand(program);
   registerImportCommand(program);
   registerCustomerCommand(program);
+  registerOutboxCommands(program);
   registerApiKeyCommand(program);
   registerUserCommand(program);
   registerDemoCommand(program);

@@ -5,11 +5,11 @@ import { errorMessage, ForesightError } from '../core/errors.ts';
 import { eventSubject, matchesAll, type Filter } from '../core/filter.ts';
 import type { CompiledJourney } from '../graph/compile.ts';
 import type { CustomerProfile, JourneyEvent } from '../plugin/define-node.ts';
-import { DEFAULT_EFFECT_TIMEOUT_MS, withDeadline } from '../plugin/deadline.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
-import { checkedOutcome } from '../plugin/result.ts';
-import type { CustomerRecord, EntryClaim, EventRecord, OutboxRecord, RunRecord, StepUnit, Storage } from '../storage/types.ts';
+import type { CustomerRecord, EntryClaim, EventRecord, RunRecord, StepUnit, Storage } from '../storage/types.ts';
 import { advanceRun, BRANCH_PREFIX, end, failRun, type Entry, type WorkingRun } from './advance.ts';
+import type { BreakerOptions, DeliveryBreaker, DeliveryHold } from './breaker.ts';
+import { Delivery } from './delivery.ts';
 import { JourneyCatalog } from './catalog.ts';
 import { CustomerServices, type ServiceProviders } from './services.ts';
 import { count, emptyUnit, JOURNEY_NODE } from './unit.ts';
@@ -34,6 +34,11 @@ export interface EngineOptions {
   onUnitError?: (err: unknown, context: { journeyId: string | null; runId: number | null; nodeId: string | null }) => void;
   /** Customers of one batch handled at once (default 16): node code waiting on an outside API overlaps. */
   concurrency?: number;
+  /** Real-world time for the delivery circuit breaker's pauses (default: the system clock). */
+  realClock?: Clock;
+  breaker?: BreakerOptions;
+  /** Called when a kind of delivery is paused (relay refused, failure rate jumped): raise the alert here. */
+  onDeliveryPaused?: (hold: DeliveryHold) => void;
 }
 
 export interface EngineStats {
@@ -46,12 +51,12 @@ export interface EngineStats {
   conflicts: number;
   /** Customer units that threw outside node code and were failed alone. */
   unitFailures: number;
+  /** Times a kind of delivery was paused by the circuit breaker. */
+  deliveryPauses: number;
 }
 
 /** How long a due run of a journey that cannot run here (plugin missing) waits before it is tried again. */
 const UNAVAILABLE_RETRY_MS = 60_000;
-
-const DEFAULT_RETRY_DELAYS = [60_000, 5 * 60_000, 15 * 60_000, 3_600_000, 4 * 3_600_000, 12 * 3_600_000];
 
 export function toProfile(c: CustomerRecord): CustomerProfile {
   return {
@@ -87,19 +92,17 @@ export class Engine {
   readonly clock: Clock;
   readonly catalog: JourneyCatalog;
   readonly workerId: string;
-  readonly stats: EngineStats = { eventsProcessed: 0, runsEnrolled: 0, steps: 0, runsAdvanced: 0, sends: 0, sendFailures: 0, conflicts: 0, unitFailures: 0 };
+  readonly stats: EngineStats = { eventsProcessed: 0, runsEnrolled: 0, steps: 0, runsAdvanced: 0, sends: 0, sendFailures: 0, conflicts: 0, deliveryPauses: 0, unitFailures: 0 };
   /**
    * Set while the process shuts down: the running batch starts no further customers, so a
    * stop waits for the customers in flight (each bounded by its deadlines), not the whole batch.
    */
   stopping = false;
+  private readonly delivery: Delivery;
   private readonly batchSize: number;
   private readonly leaseMs: number;
   private readonly providers: ServiceProviders;
-  private readonly retryDelays: number[];
-  private readonly deliveryLanes: number;
   private readonly concurrency: number;
-  private readonly effectTimeoutMs: number;
   private readonly onUnitError: NonNullable<EngineOptions['onUnitError']>;
 
   constructor(opts: EngineOptions) {
@@ -111,11 +114,27 @@ export class Engine {
     this.batchSize = opts.batchSize ?? 2000;
     this.leaseMs = opts.leaseMs ?? 60_000;
     this.providers = opts.providers ?? {};
-    this.retryDelays = opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS;
-    this.deliveryLanes = Math.max(1, opts.deliveryLanes ?? 8);
     this.concurrency = Math.max(1, opts.concurrency ?? 16);
-    this.effectTimeoutMs = opts.effectTimeoutMs ?? DEFAULT_EFFECT_TIMEOUT_MS;
     this.onUnitError = opts.onUnitError ?? ((err, c) => console.error(`engine: run ${c.runId ?? '-'} at node ${c.nodeId ?? '-'} failed outside node code: ${errorMessage(err)}`));
+    this.delivery = new Delivery({
+      storage: this.storage,
+      registry: this.registry,
+      clock: this.clock,
+      stats: this.stats,
+      lease: (limit) => this.lease(limit),
+      profiles: (ids) => this.profiles(ids),
+      retryDelaysMs: opts.retryDelaysMs,
+      lanes: opts.deliveryLanes,
+      realClock: opts.realClock,
+      breaker: opts.breaker,
+      onPaused: opts.onDeliveryPaused,
+      effectTimeoutMs: opts.effectTimeoutMs,
+    });
+  }
+
+  /** Pauses delivery of a kind when the relay refuses or failures jump; read by the API and metrics. */
+  get breaker(): DeliveryBreaker {
+    return this.delivery.breaker;
   }
 
   private lease(limit = this.batchSize) {
@@ -398,59 +417,9 @@ export class Engine {
     this.stats.conflicts += failed.length;
   }
 
-  /** Delivers one batch of due outbox entries through their effect handlers. Returns entries handled. */
-  async dispatchOutbox(limit = 100): Promise<number> {
-    const nowMs = this.clock.now().getTime();
-    await this.storage.outbox.markStale(nowMs);
-    const items = await this.storage.outbox.claim(this.lease(limit));
-    if (items.length === 0) return 0;
-    const profiles = await this.profiles(items.map((i) => i.customerId));
-    // Deliveries wait on the network: run several lanes at once. One customer's
-    // entries stay in one lane, in order, so per-customer checks (frequency cap) see each send.
-    const lanes: OutboxRecord[][] = Array.from({ length: Math.min(this.deliveryLanes, items.length) }, () => []);
-    for (const item of items) lanes[item.customerId % lanes.length]!.push(item);
-    const results = (
-      await Promise.all(
-        lanes.map(async (lane) => {
-          const out = [];
-          for (const item of lane) out.push(await this.deliver(item, profiles.get(item.customerId) ?? null));
-          return out;
-        }),
-      )
-    ).flat();
-    await this.storage.outbox.settle(results, this.clock.now().getTime());
-    return items.length;
-  }
-
-  private async deliver(item: OutboxRecord, customer: CustomerProfile | null) {
-    const handler = this.registry.effect(item.kind);
-    const now = this.clock.now();
-    if (!handler) {
-      this.stats.sendFailures++;
-      return { key: item.key, status: 'failed' as const, error: `no handler for effect kind "${item.kind}"; register one with the plugin that enqueues it` };
-    }
-    let outcome;
-    try {
-      outcome = checkedOutcome(await withDeadline(() => handler(item, { now, customer, storage: this.storage }), this.effectTimeoutMs, `effect "${item.kind}" for ${item.key}`), item.kind);
-    } catch (err) {
-      outcome = { status: 'retry' as const, reason: errorMessage(err) };
-    }
-    if (outcome.status === 'sent') {
-      this.stats.sends++;
-      return { key: item.key, status: 'sent' as const, detail: outcome.detail ?? null };
-    }
-    if (outcome.status === 'skipped') return { key: item.key, status: 'skipped' as const, error: outcome.reason };
-    const delay = this.retryDelays[item.attempts - 1];
-    if (outcome.status === 'retry' && delay !== undefined) {
-      return { key: item.key, status: 'pending' as const, error: outcome.reason, nextAttemptAt: now.getTime() + delay };
-    }
-    this.stats.sendFailures++;
-    return { key: item.key, status: 'failed' as const, error: outcome.reason };
-  }
-
-  /** One scheduler tick: events, then due runs, then deliveries. Returns the work done. */
-  async tick(): Promise<number> {
-    return (await this.processEvents()) + (await this.processDue()) + (await this.dispatchOutbox());
+  /** Delivers one batch of due outbox entries (see Delivery). Returns entries handled. */
+  dispatchOutbox(limit = 100): Promise<number> {
+    return this.delivery.dispatch(limit);
   }
 
   /** Ticks until nothing is left to do at the current time. */

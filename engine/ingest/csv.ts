@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import type { z } from 'zod';
+import { ForesightError, errorMessage } from '../core/errors.ts';
 import { identifySchema, orderSchema, trackSchema } from './schemas.ts';
 
 /** A row that could not be used: reported as `<file>:<line>: <field>: <reason>` and skipped. */
@@ -34,18 +35,72 @@ export interface CsvFormat<S extends z.ZodType> {
   columns: Record<string, string>;
 }
 
+function csvRecords(file: string): AsyncIterable<{ record: Record<string, string>; info: { lines: number } }> {
+  return createReadStream(file).pipe(
+    parse({ columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), skip_empty_lines: true, trim: true, info: true, relax_column_count: true, bom: true }),
+  );
+}
+
+/**
+ * A file the CSV parser cannot read on (an unclosed quote swallows the rest of
+ * the file): names the line and column where the broken record starts.
+ */
+function structureError(file: string, err: unknown, lastGoodLine: number, consequence = ''): ForesightError {
+  const e = err as { code?: string; lines?: number; column?: string | number; index?: number; message?: string };
+  if (typeof e?.code !== 'string' || !e.code.startsWith('CSV_')) return new ForesightError('file_unreadable', `${file}: ${errorMessage(err)}`, { field: 'csv', cause: err });
+  // An unclosed quote is only noticed at the end of the file; the record it broke starts after the last good one.
+  const line = e.code === 'CSV_QUOTE_NOT_CLOSED' ? lastGoodLine + 1 : (e.lines ?? lastGoodLine + 1);
+  const column = typeof e.column === 'string' ? e.column : `column ${(e.index ?? 0) + 1}`;
+  const what = e.code === 'CSV_QUOTE_NOT_CLOSED' ? 'a quoted value opened in this record is never closed; close the quote or double any quote inside the value ("")' : (e.message ?? e.code);
+  return new ForesightError('invalid_csv', `${file}:${line}: ${column}: ${what}${consequence}`, { field: column, details: { file, line, column, code: e.code }, cause: err });
+}
+
+/**
+ * Reads the whole file as CSV without using it, so an import can refuse a
+ * structurally broken file before writing a single row. Throws `invalid_csv`.
+ */
+export async function checkCsvStructure(file: string, label = file): Promise<void> {
+  let line = 1;
+  try {
+    for await (const rec of csvRecords(file)) line = rec.info.lines;
+  } catch (err) {
+    throw structureError(label, err, line, '; the file was refused whole: no row of it was imported');
+  }
+}
+
 /**
  * Streams a CSV file (header row first) and yields each row validated by the
  * format's zod schema, with its line number. Bad rows are yielded as errors,
- * never thrown, so one bad line does not stop an import.
+ * never thrown, so one bad line does not stop an import; a broken file
+ * structure throws `invalid_csv` naming line and column.
  */
 export async function* readCsv<S extends z.ZodType>(file: string, format: CsvFormat<S>): AsyncGenerator<RowResult<z.output<S>>> {
-  const parser = createReadStream(file).pipe(
-    parse({ columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), skip_empty_lines: true, trim: true, info: true, relax_column_count: true, bom: true }),
-  );
+  const records = csvRecords(file)[Symbol.asyncIterator]();
+  try {
+    yield* validatedRows(file, format, records);
+  } finally {
+    await records.return?.();
+  }
+}
+
+async function* validatedRows<S extends z.ZodType>(
+  file: string,
+  format: CsvFormat<S>,
+  records: AsyncIterator<{ record: Record<string, string>; info: { lines: number } }>,
+): AsyncGenerator<RowResult<z.output<S>>> {
   let checkedHeader = false;
-  for await (const rec of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+  let lastLine = 1;
+  for (;;) {
+    let next: IteratorResult<{ record: Record<string, string>; info: { lines: number } }>;
+    try {
+      next = await records.next();
+    } catch (err) {
+      throw structureError(file, err, lastLine);
+    }
+    if (next.done) return;
+    const rec = next.value;
     const line = rec.info.lines;
+    lastLine = line;
     if (!checkedHeader) {
       checkedHeader = true;
       const missing = format.required.filter((c) => !(c in rec.record));

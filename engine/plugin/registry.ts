@@ -12,6 +12,8 @@ export class NodeRegistry {
   private readonly nodes = new Map<string, NodeDefinition<any>>();
   private readonly effects = new Map<string, EffectHandler>();
   private readonly plugins = new Map<string, string>();
+  /** Plugins loaded by specifier (absolute file URL or package name), so a worker thread can load the same ones. */
+  readonly sources: string[] = [];
 
   /** Registers a node type; `plugin` names where it came from, for messages about it. */
   register(def: NodeDefinition<any>, plugin = BUILT_IN): this {
@@ -89,6 +91,7 @@ export class NodeRegistry {
       throw new ForesightError('plugin_invalid', `plugins: "${spec}" does not export { nodes: [...] }; export default definePlugin({ nodes: [...] })`, { field: 'plugins' });
     }
     this.use(plugin as PluginModule, plugin.name ?? spec);
+    this.sources.push(target);
     return plugin as PluginModule;
   }
 }

@@ -35,7 +35,7 @@ export function resultProblem(result: unknown, now: Date): string | null {
   return null;
 }
 
-const OUTCOMES = ['sent', 'skipped', 'failed', 'retry'];
+const OUTCOMES = ['sent', 'skipped', 'failed', 'retry', 'blocked'];
 
 /**
  * Checks what an effect handler answered; throws (so the delivery is retried with the
@@ -45,7 +45,7 @@ export function checkedOutcome(outcome: unknown, kind: string): EffectOutcome {
   const status = isRecord(outcome) ? outcome.status : undefined;
   if (typeof status !== 'string' || !OUTCOMES.includes(status)) {
     const got = isRecord(outcome) ? `status ${JSON.stringify(status) ?? 'undefined'}` : String(outcome);
-    throw new Error(`effect "${kind}" answered ${got}; return { status: 'sent' | 'retry' | 'failed' | 'skipped' }`);
+    throw new Error(`effect "${kind}" answered ${got}; return { status: 'sent' | 'retry' | 'failed' | 'skipped' | 'blocked' }`);
   }
   return outcome as EffectOutcome;
 }

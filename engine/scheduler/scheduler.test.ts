@@ -3,13 +3,19 @@ import { VirtualClock } from '../core/clock.ts';
 import type { Engine } from '../executor/engine.ts';
 import { Scheduler } from './scheduler.ts';
 
-/** A stand-in engine: reports `work` batches, then idles. */
+/** A stand-in engine: its event pass reports `work` batches, then idles; nothing is due or to deliver. */
 function fakeEngine(work: number[]) {
   let ticks = 0;
   const engine = {
-    async tick() {
+    async processEvents() {
       ticks++;
       return work.shift() ?? 0;
+    },
+    async processDue() {
+      return 0;
+    },
+    async dispatchOutbox() {
+      return 0;
     },
   } as unknown as Engine;
   return { engine, ticks: () => ticks };

@@ -13,9 +13,12 @@ export interface SchedulerOptions {
 }
 
 /**
- * Drives the engine in a long-running process: ticks back to back while
- * there is work and sleeps only when a tick found none, so a backlog drains
- * at full speed and an idle server costs one cheap poll per interval.
+ * Drives the engine in a long-running process, in two independent loops: one
+ * for events and due runs, one for deliveries. A mail server or webhook that
+ * stalls then holds up only deliveries, never enrolment or timers. Each loop
+ * works back to back while there is work and sleeps only when a pass found
+ * none, so a backlog drains at full speed and an idle server costs one cheap
+ * poll per interval and loop.
  */
 export class Scheduler {
   private readonly engine: Engine;
@@ -24,8 +27,8 @@ export class Scheduler {
   private readonly onError: (err: unknown, where: string) => void;
   private readonly jobs = new Map<string, ScheduledTask>();
   private running = false;
-  private loop: Promise<void> | null = null;
-  private sleeping: { timer: NodeJS.Timeout; wake: () => void } | null = null;
+  private loops: Promise<void>[] = [];
+  private readonly sleeping = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
 
   constructor(opts: SchedulerOptions) {
     this.engine = opts.engine;
@@ -42,18 +45,22 @@ export class Scheduler {
     if (this.running) return;
     this.running = true;
     this.engine.stopping = false;
-    this.loop = this.run();
+    const e = this.engine;
+    this.loops = [
+      this.run('tick', async () => (await e.processEvents()) + (await e.processDue())),
+      this.run('delivery', () => e.dispatchOutbox()),
+    ];
     for (const job of this.jobs.values()) void job.start();
   }
 
-  private async run(): Promise<void> {
+  private async run(where: string, pass: () => Promise<number>): Promise<void> {
     while (this.running) {
       let work = 0;
       try {
-        work = await this.engine.tick();
+        work = await pass();
       } catch (err) {
         // A failed batch is retried after its lease expires; back off instead of hot-looping.
-        this.onError(err, 'tick');
+        this.onError(err, where);
       }
       if (work === 0 && this.running) await this.sleep();
     }
@@ -61,11 +68,14 @@ export class Scheduler {
 
   private sleep(): Promise<void> {
     return new Promise((resolve) => {
-      const wake = () => {
-        this.sleeping = null;
-        resolve();
+      const slot = {
+        timer: setTimeout(() => slot.wake(), this.pollMs),
+        wake: () => {
+          this.sleeping.delete(slot);
+          resolve();
+        },
       };
-      this.sleeping = { timer: setTimeout(wake, this.pollMs), wake };
+      this.sleeping.add(slot);
     });
   }
 
@@ -88,18 +98,18 @@ export class Scheduler {
     if (this.running) void task.start();
   }
 
-  /** Stops ticking after the customers in flight (their units commit; the rest of the batch is left to its lease) and stops the jobs. */
+  /** Stops both loops after the customers in flight (their units commit; the rest of a batch is left to its lease) and stops the jobs. */
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
     this.engine.stopping = true;
-    if (this.sleeping) {
-      clearTimeout(this.sleeping.timer);
-      this.sleeping.wake();
+    for (const slot of [...this.sleeping]) {
+      clearTimeout(slot.timer);
+      slot.wake();
     }
     for (const job of this.jobs.values()) await job.stop();
-    await this.loop;
-    this.loop = null;
+    await Promise.all(this.loops);
+    this.loops = [];
   }
 
   /** Stops gracefully on SIGTERM/SIGINT, then calls `then` (e.g. close the server and storage). */

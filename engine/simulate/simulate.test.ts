@@ -6,6 +6,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinRegistry } from '../../nodes/index.ts';
 import type { RowError } from '../ingest/csv.ts';
+import { parseCliDate } from '../cli/context.ts';
+import { SERVER_ZONES, underTz } from '../testing/tz.ts';
 import { simulate } from './simulate.ts';
 
 const journey = {
@@ -110,6 +112,30 @@ describe('simulate', () => {
     // a and d still enroll; both pass the 3-day wait; neither has plan=pro.
     expect(report.result.nodes.trigger).toEqual({ entered: 2, ports: { next: 2 }, waiting: 0 });
     expect(report.result.nodes.pro).toEqual({ entered: 2, ports: { no: 2 }, waiting: 0 });
+  });
+});
+
+describe('simulate under any server zone', () => {
+  it('enters the same customers whatever TZ the process runs in: offset-less times and --from/--to are UTC', async () => {
+    const entry = {
+      id: 'cart',
+      name: 'Cart',
+      nodes: [
+        { id: 'trigger', type: 'trigger.event', config: { event: 'cart_add' } },
+        { id: 'done', type: 'flow.exit', config: {} },
+      ],
+      edges: [{ id: 'e1', source: 'trigger', sourceHandle: 'next', target: 'done' }],
+    };
+    // Early, midday and late on 1 March, written without an offset as exports often are.
+    const events = file('tz-events.csv', 'customer_id,type,occurred_at\nc1,cart_add,2024-03-01T00:30:00\nc2,cart_add,2024-03-01 12:00\nc3,cart_add,2024-03-01T23:30:00\n');
+    const entered: Record<string, number> = {};
+    for (const zone of SERVER_ZONES) {
+      entered[zone] = await underTz(zone, async () => {
+        const report = await simulate({ journey: entry, registry: builtinRegistry(), events, from: parseCliDate('--from', '2024-03-01'), to: parseCliDate('--to', '2024-03-01', true) });
+        return report.result.nodes.trigger!.entered;
+      });
+    }
+    expect(entered).toEqual({ UTC: 3, 'America/New_York': 3, 'Asia/Tokyo': 3 });
   });
 });
 

@@ -131,6 +131,8 @@ export interface ReplayInput {
   segments?: SimulatedSegment[];
   scores?: SimulatedScore[];
   jobs?: JobIntervals;
+  /** Called as replayed rows are done (rows done, rows in the period); may throw to stop the replay. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** The replay behind `simulate`, on data already in memory (e.g. a backtest on stored data). */
@@ -232,6 +234,7 @@ export async function replay(opts: ReplayInput): Promise<Omit<SimulationReport, 
         await refreshSegments(storage, clock, { names: segments, customerIds: [...ids.values()] });
         await engine.runUntilIdle({ deliver: false });
       }
+      opts.onProgress?.(i, items.length);
     }
     await wakeBefore(to, true);
     clock.set(to);

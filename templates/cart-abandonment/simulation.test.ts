@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localParts } from '../../nodes/wait-window/index.ts';
+import { localParts } from '../../engine/core/time.ts';
 import { DAY, HOUR, simulatedTemplate } from '../simulate.ts';
 
 const end = new Date('2025-03-01T00:00:00Z');
