@@ -58,14 +58,14 @@ export async function importCsv(storage: Storage, clock: Clock, kind: ImportKind
     batch = [];
     opts.onProgress?.(line);
   };
-  for await (const r of readCsv(file, format)) {
+  for await (const r of readCsv(file, format, opts.label)) {
     if (r.ok) {
       summary.rows++;
       line = r.line;
       batch.push(r.value);
       if (batch.length >= BATCH) await flush();
     } else {
-      if (r.error.line > 1) summary.rows++;
+      summary.rows++;
       summary.rejected.push(opts.label ? { ...r.error, file: opts.label } : r.error);
     }
   }

@@ -12,6 +12,8 @@ export async function startTestSmtp(opts: { parse?: boolean; /** Holds each acce
   const answer = (callback: (err?: Error) => void, err?: Error) => (opts.delayMs ? setTimeout(() => callback(err), opts.delayMs) : callback(err));
   const mails: ParsedMail[] = [];
   let received = 0;
+  /** Message-IDs of unparsed messages, read from the header: how load tests find duplicates cheaply. */
+  const messageIds: string[] = [];
   const failures: { code: number; message: string }[] = [];
   const rejectRecipients = new Map<string, { code: number; message?: string }>();
   const holds: { arrived: () => void; released: Promise<void> }[] = [];
@@ -31,12 +33,18 @@ export async function startTestSmtp(opts: { parse?: boolean; /** Holds each acce
     },
     onData(stream, _session, callback) {
       if (!parse) {
-        // Benchmarks measure the sender: count the message, skip parsing it.
+        // Benchmarks and load tests measure the sender: count the message, skip parsing it.
+        let head = '';
+        stream.on('data', (chunk: Buffer) => {
+          if (head.length < 4096) head += chunk.toString('latin1');
+        });
         stream.on('end', () => {
+          const id = /^Message-ID:\s*(\S+)/im.exec(head)?.[1];
+          if (id) messageIds.push(id);
           received++;
           callback();
         });
-        return stream.resume();
+        return;
       }
       simpleParser(stream).then(
         async (mail) => {
@@ -64,6 +72,7 @@ export async function startTestSmtp(opts: { parse?: boolean; /** Holds each acce
   return {
     url: `smtp://127.0.0.1:${port}`,
     mails,
+    messageIds,
     /** Messages accepted (parsed or not). */
     received: () => received,
     /** The next `times` messages are refused with this reply. */

@@ -64,6 +64,29 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await s.customers.changedSince({ updatedAt: 20, id: c! }, 1)).toEqual([{ updatedAt: 30, id: a }]);
   });
 
+  withStorage('processedSince: only processed events of the given customers and types, from `since` on, in event-time order', async (s) => {
+    const [late, early, other, old, click] = (await s.events.insert(
+      [
+        { customerId: 1, type: 'purchase', properties: { n: 1 }, occurredAt: 50 },
+        { customerId: 1, type: 'view', properties: { n: 2 }, occurredAt: 20 },
+        { customerId: 2, type: 'view', properties: { n: 3 }, occurredAt: 30 },
+        { customerId: 1, type: 'view', properties: { n: 4 }, occurredAt: 5 },
+        { customerId: 1, type: 'click', properties: { n: 5 }, occurredAt: 25 },
+        { customerId: 1, type: 'view', properties: { n: 6 }, occurredAt: 40 },
+      ],
+      60,
+    )) as number[];
+    await s.runs.commit([unit({ eventIds: [late!, early!, other!, old!, click!] })], 70);
+    const seen = async (ids: number[], since: number, types = ['view', 'purchase']) => (await s.events.processedSince(ids, since, types)).map((e) => e.properties.n);
+    // n 6 is not processed yet: whoever claims it applies it, so it must not be seen twice.
+    expect(await seen([1], 10)).toEqual([2, 1]);
+    expect(await seen([1, 2], 0)).toEqual([4, 2, 3, 1]);
+    expect(await seen([1], 0, ['click'])).toEqual([5]);
+    expect(await seen([2], 31)).toEqual([]);
+    expect(await seen([], 0)).toEqual([]);
+    expect(await seen([1], 0, [])).toEqual([]);
+  });
+
   withStorage('ignores events with a repeated idempotency key and claims unprocessed ones in order under a lease', async (s) => {
     const ids = await s.events.insert(
       [
@@ -229,6 +252,32 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect((await s.runs.claimDue({ now: 200, owner: 'a', leaseMs: 1000, limit: 10 })).map((r) => r.id)).toEqual([id]);
     expect(await s.runs.claimDue({ now: 300, owner: 'b', leaseMs: 1000, limit: 10 })).toEqual([]);
     expect((await s.runs.claimDue({ now: 1200, owner: 'b', leaseMs: 1000, limit: 10 })).map((r) => r.id)).toEqual([id]);
+  });
+
+  withStorage('runs: nextWakeAt is when a run can be claimed, after another worker\'s lease on it', async (s) => {
+    const id = await s.runs.reserveIds(2);
+    await s.runs.commit([unit({ inserts: [run(id, 1, { wakeAt: 100 }), run(id + 1, 2, { wakeAt: 5000 })] })], 0);
+    expect((await s.runs.claimDue({ now: 100, owner: 'other', leaseMs: 1000, limit: 1 })).map((r) => r.id)).toEqual([id]);
+    // Leased until 1100: not claimable before, so not due before.
+    expect(await s.runs.nextWakeAt()).toBe(1100);
+    expect(await s.runs.claimDue({ now: 1099, owner: 'me', leaseMs: 1000, limit: 10 })).toEqual([]);
+    expect((await s.runs.claimDue({ now: 1100, owner: 'me', leaseMs: 1000, limit: 1 })).map((r) => r.id)).toEqual([id]);
+  });
+
+  withStorage('outbox: a unit withdraws pending entries with a reason, never one already being sent', async (s) => {
+    const entry = (key: string, customerId: number) => ({ key, runId: customerId, journeyId: 'j', nodeId: 'n', customerId, kind: 'email', payload: {} });
+    await s.runs.commit([unit({ outbox: [entry('k1', 1)] })], 0);
+    await s.outbox.claim({ now: 10, owner: 'w', leaseMs: 100, limit: 10 });
+    await s.outbox.settle([], 11, { owner: 'w', leaseMs: 100, keys: ['k1'] });
+    await s.runs.commit([unit({ outbox: [entry('k2', 2), entry('k3', 3)] })], 20);
+    await s.outbox.claim({ now: 21, owner: 'w', leaseMs: 100, limit: 1 });
+    await s.runs.commit([unit({ withdrawn: [{ key: 'k1', reason: 'corrected' }, { key: 'k2', reason: 'corrected' }, { key: 'k3', reason: 'corrected' }] })], 30);
+    expect(await s.outbox.get('k1')).toMatchObject({ status: 'sending' });
+    // k2 was claimed but not started, k3 still pending: neither is on the wire, both are withdrawn.
+    expect(await s.outbox.get('k2')).toMatchObject({ status: 'skipped', lastError: 'corrected' });
+    expect(await s.outbox.get('k3')).toMatchObject({ status: 'skipped', lastError: 'corrected' });
+    expect(await s.outbox.settle([], 35, { owner: 'w', leaseMs: 100, keys: ['k2'] })).toEqual([]);
+    expect(await s.outbox.claim({ now: 40, owner: 'w', leaseMs: 100, limit: 10 })).toEqual([]);
   });
 
   withStorage('outbox: claimed entries a crashed sender never started go back to pending; only started ones are unknown', async (s) => {

@@ -215,6 +215,11 @@ export interface StepUnit {
   profiles: ProfileChange[];
   /** Entries this unit makes: each must be granted or the unit is rolled back. */
   entries?: EntryClaim[];
+  /**
+   * Outbox entries this unit takes back (a run corrected onto another path): each still `pending`
+   * is marked `skipped` with the reason; one already being sent or settled is left as it is.
+   */
+  withdrawn?: { key: string; reason: string }[];
 }
 
 export interface Lease {
@@ -251,6 +256,11 @@ export interface EventStore {
   /** Claims unprocessed events in id order under a lease. */
   claim(lease: Lease): Promise<EventRecord[]>;
   list(customerId: number, opts: { type?: string; since?: number; limit?: number }): Promise<EventRecord[]>;
+  /**
+   * Events of these customers and types already processed (marked by a commit) that occurred at or
+   * after `since`, in event-time order (occurredAt, then id). A new run sees those dated after its entry.
+   */
+  processedSince(customerIds: number[], since: number, types: string[]): Promise<EventRecord[]>;
   unprocessedCount(): Promise<number>;
 }
 
@@ -285,7 +295,10 @@ export interface RunStore {
   get(id: number): Promise<RunRecord | null>;
   forCustomer(customerId: number): Promise<RunRecord[]>;
   history(runId: number): Promise<HistoryRecord[]>;
-  /** Earliest wake time among open runs of journeys that are not paused. */
+  /**
+   * Earliest time an open run of a journey that is not paused can be claimed:
+   * its wake time, or its lease expiry when another worker holds it longer.
+   */
   nextWakeAt(): Promise<number | null>;
   /** Wake waiting runs at the given nodes now (e.g. when a prediction moved). */
   wakeWaitingAt(journeyNodes: { journeyId: string; nodeId: string }[], now: number): Promise<number>;

@@ -21,7 +21,7 @@ function me(p: Principal | null) {
 export function authRoutes(t: RouteTable, ctx: ApiContext): void {
   const login = async (res: Parameters<typeof setSessionCookie>[0], emailAddr: string, password: string) => {
     const s = await ctx.auth.login(emailAddr, password);
-    setSessionCookie(res, s.token, s.expiresAt - ctx.clock.now().getTime(), ctx.secureCookies);
+    setSessionCookie(res, s.token, s.ttlMs, ctx.secureCookies);
     return { user: { email: s.user.email, role: s.user.role }, csrfToken: s.csrfToken };
   };
 

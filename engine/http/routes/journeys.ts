@@ -87,7 +87,7 @@ export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
     handler: async ({ params, body }) => {
       const j = await require(params.id!);
       const v = await journeys.validate(body.graph ? { ...body.graph, id: j.id, name: body.graph.name ?? j.name } : j.draft);
-      return { ok: v.ok, problems: problemsOf(v.problems), ports: v.ports };
+      return { ok: v.ok, problems: problemsOf(v.problems), warnings: v.warnings, ports: v.ports };
     },
   });
   t.add({

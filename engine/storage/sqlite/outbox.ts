@@ -4,7 +4,10 @@ import { ERASED_OUTBOX, OF_ERASED_CUSTOMER } from './privacy.ts';
 import { toOutbox } from './rows.ts';
 
 // Entries of these journeys are held (paused) or about to be cancelled (archived): never claimed.
-const HELD_JOURNEYS = `journey_id NOT IN (SELECT id FROM journeys WHERE status IN ('paused', 'archived'))`;
+export const HELD_JOURNEYS = `journey_id NOT IN (SELECT id FROM journeys WHERE status IN ('paused', 'archived'))`;
+
+/** Why an entry on the wire when its worker stopped is `unknown`. */
+export const STOPPED_WHILE_SENDING = 'process stopped while this was being sent; not retried to avoid a double send (re-queue it if it did not arrive)';
 
 export function sqliteOutbox(db: Database): OutboxStore {
   // Claiming leases an entry as `claimed` (not yet on the wire); each entry is marked `sending`
@@ -39,7 +42,7 @@ export function sqliteOutbox(db: Database): OutboxStore {
     `UPDATE outbox SET
        status = CASE status WHEN 'claimed' THEN 'pending' ELSE 'unknown' END,
        last_error = CASE status WHEN 'claimed' THEN last_error
-         ELSE 'process stopped while this was being sent; not retried to avoid a double send (re-queue it if it did not arrive)' END,
+         ELSE @stopped END,
        lease_owner = NULL, lease_expires = NULL, updated_at = @now
      WHERE status IN ('claimed', 'sending') AND lease_expires <= @now
      RETURNING status`,
@@ -57,7 +60,7 @@ export function sqliteOutbox(db: Database): OutboxStore {
     return starting.keys.filter((key) => start.run({ key, now, owner: starting.owner, expires: now + starting.leaseMs }).changes > 0);
   });
   const recover = db.transaction((now: number) => {
-    const expired = (expire.all({ now }) as { status: string }[]).map((r) => r.status);
+    const expired = (expire.all({ now, stopped: STOPPED_WHILE_SENDING }) as { status: string }[]).map((r) => r.status);
     const unknown = expired.filter((st) => st === 'unknown').length;
     return { released: expired.length - unknown, unknown, cancelled: cancel.run({ now }).changes };
   });
