@@ -107,7 +107,7 @@ describe('NodeRegistry', () => {
       expect(() => r.use({ name: 'second', nodes: [node({})] as never, effects: { sms: async () => ({ status: 'sent' }) } })).toThrow(
         'plugin second: node type "action.sms" is already registered by plugin first; rename one of them\nplugin second: effect "sms" is already registered by plugin first; rename one of them',
       );
-      expect(r.ownerOf('action.sms')).toBe('first');
+      expect(r.pluginOf('action.sms')).toBe('first');
     });
 
     it('turns a throwing validate() into a validation problem naming plugin, node and type', () => {

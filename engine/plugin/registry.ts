@@ -66,8 +66,8 @@ export class NodeRegistry {
     return this;
   }
 
-  /** The plugin that registered a node type (`built-in` for the engine's own), for messages that name the culprit. */
-  ownerOf(type: string): string | undefined {
+  /** The plugin a node type came from (`built-in` for the engine's own nodes), for messages that name the culprit. */
+  pluginOf(type: string): string | undefined {
     return this.nodeOwners.get(type);
   }
 
