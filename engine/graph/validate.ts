@@ -1,5 +1,6 @@
 import { EMAIL_UNSUBSCRIBED } from '../core/email-events.ts';
 import { errorMessage } from '../core/errors.ts';
+import { migrateNode } from './migrate.ts';
 import { applyDefaults, checkFields } from '../plugin/fields.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
 import { loopProblems } from './cycles.ts';
@@ -41,6 +42,7 @@ export function validateJourney(doc: unknown, registry: NodeRegistry, opts: Vali
   if (!parsed.success) return { ok: false, problems: [...settings, ...parsed.error.issues.map((i) => issueProblem(doc, i))], warnings: [], ports: {} };
   const graph = parsed.data;
   const problems: Problem[] = [...settings];
+  const laterWarnings: Problem[] = [];
   const ports: Record<string, string[]> = {};
   const ids = new Set<string>();
 
@@ -55,6 +57,9 @@ export function validateJourney(doc: unknown, registry: NodeRegistry, opts: Vali
     if (node.typeVersion > def.version) {
       problems.push({ nodeId: node.id, field: 'typeVersion', message: `node "${node.id}": ${node.type} version ${node.typeVersion} is newer than the installed version ${def.version}; upgrade the plugin` });
     }
+    const migration = migrateNode(node, def, registry.pluginOf(node.type));
+    if (migration.problem) problems.push({ nodeId: node.id, field: 'typeVersion', message: migration.problem });
+    else if (migration.warning) laterWarnings.push({ nodeId: node.id, field: 'typeVersion', message: migration.warning });
     for (const p of checkFields(def.fields, node.config)) {
       problems.push({ nodeId: node.id, field: p.field, message: `node "${node.id}" (${node.type}): ${p.message}` });
     }
@@ -114,7 +119,7 @@ export function validateJourney(doc: unknown, registry: NodeRegistry, opts: Vali
 
   if (limits) problems.push(...loopProblems(graph, registry));
 
-  const warnings = problems.length ? [] : [...unsubscribeNameWarnings(graph), ...goalPreemptedBranches(graph, registry)];
+  const warnings = problems.length ? [] : [...laterWarnings, ...unsubscribeNameWarnings(graph), ...goalPreemptedBranches(graph, registry)];
   return { ok: problems.length === 0, problems, warnings, graph, ports };
 }
 

@@ -108,6 +108,13 @@ export interface NodeDefinition<C = Record<string, unknown>> {
    */
   holds?(config: C): NodeHold;
   run(ctx: NodeContext<C>): NodeResult | Promise<NodeResult>;
+  /**
+   * Upgrades the config of a node built with an older `version` of this type
+   * (`fromVersion`), e.g. after renaming a field. Called when a journey is
+   * validated and published, so the published graph holds the new config.
+   * Without it, such nodes keep their old settings and the validator warns.
+   */
+  migrate?(config: Record<string, unknown>, fromVersion: number): Record<string, unknown>;
 }
 
 export interface NodeHold {

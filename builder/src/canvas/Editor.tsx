@@ -219,7 +219,7 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
       history.record(snapshot());
       const at = position ?? flow.screenToFlowPosition({ x: window.innerWidth / 2, y: window.innerHeight / 2 });
       const id = nextNodeId(type, snapshotRef.current.nodes.map((n) => n.id));
-      setNodes((ns) => [...ns.map((n) => ({ ...n, selected: false })), { id, type: 'journey', position: at, data: { type, config: defaultConfig(d.fields) }, selected: true }]);
+      setNodes((ns) => [...ns.map((n) => ({ ...n, selected: false })), { id, type: 'journey', position: at, data: { type, typeVersion: d.version, config: defaultConfig(d.fields) }, selected: true }]);
       setTab('settings');
     },
     [descriptorMap, flow, history, setNodes, snapshot],

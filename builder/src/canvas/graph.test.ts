@@ -47,6 +47,12 @@ describe('journey document ⇄ canvas', () => {
     expect(flowToDoc(meta, nodes, edges)).toEqual(doc);
   });
 
+  it('keeps the version of each node type the journey was built with, so publishing can migrate it', () => {
+    const doc = { id: 'v', name: 'V', settings: { reentry: 'once' }, nodes: [{ id: 'a', type: 'action.sms', typeVersion: 2, config: {}, position: { x: 0, y: 0 } }], edges: [] };
+    const { meta, nodes, edges } = docToFlow(doc, { id: 'v', name: 'V' });
+    expect(flowToDoc(meta, nodes, edges).nodes[0]).toMatchObject({ typeVersion: 2 });
+  });
+
   it('starts an empty draft from the journey record', () => {
     const { meta, nodes } = docToFlow(null, { id: 'new', name: 'New' });
     expect(meta).toMatchObject({ id: 'new', name: 'New' });

@@ -2,8 +2,8 @@ import type { Edge, Node, XYPosition } from '@xyflow/react';
 import dagre from '@dagrejs/dagre';
 import type { Field, GraphEdge, JourneySettings, NodeDescriptor } from '../types.ts';
 
-/** Canvas nodes carry exactly the journey document's node: type and config. */
-export type NodeData = { type: string; config: Record<string, unknown> };
+/** Canvas nodes carry exactly the journey document's node: type, the version of the type it was built with, and config. */
+export type NodeData = { type: string; typeVersion?: number; config: Record<string, unknown> };
 export type JNode = Node<NodeData, 'journey'>;
 export type JEdge = Edge;
 
@@ -20,7 +20,7 @@ interface DocLike {
   name?: string;
   description?: string;
   settings?: Record<string, unknown>;
-  nodes?: { id: string; type: string; config?: Record<string, unknown>; position?: XYPosition }[];
+  nodes?: { id: string; type: string; typeVersion?: number; config?: Record<string, unknown>; position?: XYPosition }[];
   edges?: GraphEdge[];
 }
 
@@ -38,7 +38,7 @@ export function docToFlow(doc: unknown, fallback: { id: string; name: string }):
     id: n.id,
     type: 'journey',
     position: n.position ?? { x: i * 300, y: 0 },
-    data: { type: n.type, config: n.config ?? {} },
+    data: { type: n.type, ...(n.typeVersion ? { typeVersion: n.typeVersion } : {}), config: n.config ?? {} },
   }));
   const edges: JEdge[] = (d.edges ?? []).map((e) => ({ id: e.id, source: e.source, sourceHandle: e.sourceHandle, target: e.target }));
   return { meta, nodes, edges };
@@ -48,7 +48,7 @@ export function docToFlow(doc: unknown, fallback: { id: string; name: string }):
 export function flowToDoc(meta: JourneyMeta, nodes: readonly JNode[], edges: readonly JEdge[]) {
   return {
     ...meta,
-    nodes: nodes.map((n) => ({ id: n.id, type: n.data.type, config: n.data.config, position: { x: Math.round(n.position.x), y: Math.round(n.position.y) } })),
+    nodes: nodes.map((n) => ({ id: n.id, type: n.data.type, ...(n.data.typeVersion ? { typeVersion: n.data.typeVersion } : {}), config: n.data.config, position: { x: Math.round(n.position.x), y: Math.round(n.position.y) } })),
     edges: edges.map((e) => ({ id: e.id, source: e.source, sourceHandle: e.sourceHandle ?? '', target: e.target })),
   };
 }
