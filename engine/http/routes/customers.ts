@@ -110,6 +110,12 @@ export function customerRoutes(t: RouteTable, ctx: ApiContext): void {
     handler: async ({ params }) => {
       const c = await find(params.externalId!);
       const runs = await storage.runs.forCustomer(c.id);
+      // Delivery outcomes belong in the trace: what each node queued, and whether it was sent, is being retried, or failed and why.
+      const outbox = await storage.outbox.list({ customerId: c.id });
+      const deliveriesOf = (runId: number) =>
+        outbox
+          .filter((o) => o.runId === runId)
+          .map((o) => ({ nodeId: o.nodeId, kind: o.kind, status: o.status, attempts: o.attempts, retried: o.attempts > 1, reason: o.lastError, detail: o.detail, at: o.updatedAt }));
       return {
         runs: await Promise.all(
           runs.map(async (r) => ({
@@ -122,6 +128,7 @@ export function customerRoutes(t: RouteTable, ctx: ApiContext): void {
             endedAt: r.endedAt,
             endReason: r.endReason,
             history: (await storage.runs.history(r.id)).map((h) => ({ nodeId: h.nodeId, kind: h.kind, port: h.port ?? null, at: h.at, detail: h.detail ?? null })),
+            deliveries: deliveriesOf(r.id),
           })),
         ),
       };
