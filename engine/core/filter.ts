@@ -6,6 +6,7 @@ import { z } from 'zod';
  * Paths are dotted, so nested JSON can be reached.
  */
 export const FILTER_OPS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'contains', 'exists', 'not_exists'] as const;
+/** Comparison of a filter. */
 export type FilterOp = (typeof FILTER_OPS)[number];
 
 export const filterSchema = z.object({
@@ -13,6 +14,7 @@ export const filterSchema = z.object({
   op: z.enum(FILTER_OPS, { error: `op: use one of ${FILTER_OPS.join(', ')}` }),
   value: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
 });
+/** A condition on a property: `{ field, op, value }`. */
 export type Filter = z.infer<typeof filterSchema>;
 
 export function getPath(obj: unknown, path: string): unknown {

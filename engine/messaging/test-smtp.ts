@@ -99,4 +99,5 @@ export async function startTestSmtp(opts: { parse?: boolean; /** Holds each acce
   };
 }
 
+/** A running local SMTP sink: its `mails` and `close()`. */
 export type TestSmtp = Awaited<ReturnType<typeof startTestSmtp>>;

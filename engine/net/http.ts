@@ -15,7 +15,9 @@ export interface HttpResponse {
   json<T = unknown>(): T;
 }
 
+/** Options of one `http.request`. */
 export interface HttpRequest {
+  /** Default GET, or POST with a body. */
   method?: string;
   headers?: Record<string, string>;
   /** A string is sent as is; anything else as JSON (with its content type). */

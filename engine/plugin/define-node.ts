@@ -5,6 +5,7 @@ import type { NodeServices } from './services.ts';
 import { NODE_CATEGORIES, nodeContract } from './contract.ts';
 
 export { NODE_CATEGORIES };
+/** Palette group of a node. */
 export type NodeCategory = (typeof NODE_CATEGORIES)[number];
 
 /** The customer as a node sees it: plain data, never a database handle. */
@@ -33,6 +34,7 @@ export interface TriggerSpec {
   where?: Filter[];
 }
 
+/** How a node pauses a run: until a time, until an event, or both. */
 export interface WaitSpec {
   /** Wake at this time. */
   until?: Date;
@@ -56,14 +58,19 @@ export type NodeResult =
  */
 export type RunMode = 'live' | 'simulate' | 'backtest';
 
+/** What `run` is given: the config, the customer, the run's state and the services, with time from the engine's clock. */
 export interface NodeContext<C = Record<string, unknown>> {
   /** From the injected clock. */
   now: Date;
   /** `live`, `simulate` or `backtest`; see {@link RunMode}. */
   mode: RunMode;
+  /** The node's settings, defaults applied. */
   config: C;
+  /** Which node of the journey is running. */
   node: { id: string; type: string };
+  /** The run: id, journey and version, how often it visited this node, and when it entered the journey and the node (event times). */
   run: { id: number; journeyId: string; version: number; visit: number; enteredAt: Date; nodeEnteredAt: Date };
+  /** The run's customer, as plain data. */
   customer: CustomerProfile;
   /** The run's state, as patched by earlier nodes. */
   state: Readonly<Record<string, unknown>>;
@@ -73,16 +80,23 @@ export interface NodeContext<C = Record<string, unknown>> {
   wake?: { kind: 'time'; waitedSince: Date };
   /** Deterministic randomness, seeded by run, node and visit. */
   random(): number;
+  /** Reads, queued side effects and outside HTTP; see {@link NodeServices}. */
   services: NodeServices;
 }
 
+/** A node type: what the builder shows, what the validator checks, and what `run` decides. Declare it with {@link defineNode}. */
 export interface NodeDefinition<C = Record<string, unknown>> {
   /** Stable id referenced by journeys, e.g. `wait.delay`. */
   type: string;
+  /** Raise it when the config changes meaning; journeys record it per node as `typeVersion`, and {@link NodeDefinition.migrate} upgrades older ones at publish. */
   version: number;
+  /** Shown in the palette and on the canvas. */
   label: string;
+  /** Palette group: trigger, condition, timing, action or flow. */
   category: NodeCategory;
+  /** One or two sentences with an example, shown in the palette. */
   description: string;
+  /** The settings form; the validator derives its checks from it. */
   fields: Field[];
   /** Output ports: fixed, or computed from the config (e.g. one per A/B variant). */
   ports: readonly string[] | ((config: C) => string[]);
@@ -107,6 +121,7 @@ export interface NodeDefinition<C = Record<string, unknown>> {
    * journey's goal always takes first. A waiting node without it counts as unbounded.
    */
   holds?(config: C): NodeHold;
+  /** Decides where the customer goes: `{ next: port }`, `{ wait: … }` or `{ exit: reason }`. Time comes from `ctx.now`. */
   run(ctx: NodeContext<C>): NodeResult | Promise<NodeResult>;
   /**
    * Upgrades the config of a node built with an older `version` of this type
@@ -117,6 +132,7 @@ export interface NodeDefinition<C = Record<string, unknown>> {
   migrate?(config: Record<string, unknown>, fromVersion: number): Record<string, unknown>;
 }
 
+/** See {@link NodeDefinition.holds}. */
 export interface NodeHold {
   maxMs: number;
   event?: { type: string; where: Filter[]; port: string };
@@ -158,11 +174,15 @@ export function defineNode<C = Record<string, unknown>>(def: NodeDefinition<C>):
 
 /** A plugin module's default export: nodes plus the side-effect handlers they enqueue. */
 export interface PluginModule {
+  /** Named in every load, validation and run-time message about the plugin; the package name is a good choice. */
   name?: string;
+  /** Its node types; none may reuse a built-in type or another plugin's. */
   nodes: NodeDefinition<any>[];
+  /** Delivery handlers by effect kind (what `ctx.services.enqueue(kind, …)` names); built-in kinds (`email`, `webhook`) cannot be replaced. */
   effects?: Record<string, import('./services.ts').EffectHandler>;
 }
 
+/** Declares a plugin module: `export default definePlugin({ name, nodes, effects })`. Checked against the contract when it loads. */
 export function definePlugin(plugin: PluginModule): PluginModule {
   return plugin;
 }

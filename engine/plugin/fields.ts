@@ -24,6 +24,7 @@ interface FieldBase {
 /** Names the builder offers while typing a text field; free text is still allowed. */
 export type Suggest = 'segments';
 
+/** One config field: `key`, `label`, `kind` and the kind's options. The builder renders it, the validator checks it. */
 export type Field =
   | (FieldBase & { kind: 'text'; multiline?: boolean; placeholder?: string; pattern?: string; suggest?: Suggest })
   | (FieldBase & { kind: 'number'; min?: number; max?: number; integer?: boolean; step?: number })
@@ -36,6 +37,7 @@ export type Field =
   | (FieldBase & { kind: 'json' })
   | (FieldBase & { kind: 'stringList' });
 
+/** The field kinds: text, number, boolean, select, multiselect, duration, template, filters, json, stringList. */
 export type FieldKind = Field['kind'];
 
 
@@ -91,6 +93,7 @@ export function applyDefaults(fields: readonly Field[], config: Record<string, u
   return out;
 }
 
+/** A problem with one field of a config, as `validate()` returns it. */
 export interface FieldProblem {
   field: string;
   message: string;

@@ -4,6 +4,7 @@ import type { SegmentVerdict } from '../segments/evaluate.ts';
 import type { Storage } from '../storage/types.ts';
 import type { HttpService } from '../net/http.ts';
 
+/** An order as a node sees it. */
 export interface OrderView {
   orderId: string;
   orderedAt: Date;
@@ -12,6 +13,7 @@ export interface OrderView {
   items: string[];
 }
 
+/** When the customer is expected to buy next, with a range. */
 export interface PurchasePrediction {
   at: Date;
   low: Date;
@@ -45,6 +47,7 @@ export interface NodeServices {
   http: HttpService;
 }
 
+/** One queued side effect, as its effect handler receives it; `key` is stable across retries (use it to deduplicate). */
 export interface OutboxItem {
   key: string;
   runId: number;
@@ -56,6 +59,7 @@ export interface OutboxItem {
   attempts: number;
 }
 
+/** What an effect handler answers: `sent`, `skipped`, `failed` (with reason), `retry` (transient; backed off) or `blocked` (the path itself refused). Shown in the run's trace. */
 export type EffectOutcome =
   | { status: 'sent'; detail?: Record<string, unknown> }
   | { status: 'skipped'; reason: string }
@@ -65,8 +69,11 @@ export type EffectOutcome =
   /** The sending path itself refused (relay, authentication, policy): the entry is held and this kind of delivery paused, with an alert. */
   | { status: 'blocked'; reason: string };
 
+/** What an effect handler is given besides the entry. */
 export interface EffectContext {
+  /** From the engine's clock. */
   now: Date;
+  /** The entry's customer; null once erased. */
   customer: CustomerProfile | null;
   /** Delivery-time checks (suppressions, frequency caps, fresh scores) read the store. */
   storage: Storage;

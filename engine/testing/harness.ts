@@ -112,4 +112,5 @@ export function createHarness<S extends Storage = SqliteStorage>(
   return h;
 }
 
+/** What {@link createHarness} returns: `engine`, `storage`, `clock`, `journeys`, `track`, `identify`, `advance`, `runsOf`, `close`. */
 export type Harness<S extends Storage = SqliteStorage> = ReturnType<typeof createHarness<S>>;
