@@ -81,7 +81,7 @@ describe('a published version that no longer validates against the loaded plugin
     const c = await s.storage.customers.byExternalId('c1');
     expect((await s.storage.runs.forCustomer(c!.id)).map((r) => [r.journeyId, r.status])).toEqual([['welcome', 'completed']]);
     expect((await s.call('GET', '/healthz')).body.details.journeysWaiting).toEqual([
-      { id: 'sms', reason: expect.stringMatching(/^its published version no longer validates here: node "text" \(acme\.sms\): To is required/) },
+      { id: 'sms', reason: expect.stringMatching(/^its published version no longer validates here: node "text" \(acme\.sms, plugin acme-sms\): To is required/) },
     ]);
   });
 });

@@ -47,7 +47,7 @@ describe('node type versions', () => {
 
   it('without migrate, says the node keeps its old version instead of breaking silently', () => {
     const r = validateJourney(journey, registry());
-    expect(r.problems.map((p) => p.message).join('\n')).toContain('node "sms" (sms.send): Text is required');
+    expect(r.problems.map((p) => p.message).join('\n')).toContain('node "sms" (sms.send, plugin sms-plugin): Text is required');
     expect(validateJourney({ ...journey, nodes: journey.nodes.map((n) => (n.id === 'sms' ? { ...n, config: { text: 'hi' } } : n)) }, registry()).warnings).toContainEqual(
       expect.objectContaining({ nodeId: 'sms', message: 'node "sms": built with sms.send version 1, installed version 2 (plugin sms-plugin) has no migrate(); it keeps its version-1 settings' }),
     );

@@ -2,7 +2,7 @@ import { EMAIL_UNSUBSCRIBED } from '../core/email-events.ts';
 import { errorMessage } from '../core/errors.ts';
 import { migrateNode } from './migrate.ts';
 import { applyDefaults, checkFields } from '../plugin/fields.ts';
-import type { NodeRegistry } from '../plugin/registry.ts';
+import { BUILT_IN, type NodeRegistry } from '../plugin/registry.ts';
 import { loopProblems } from './cycles.ts';
 import { sizeProblems } from './limits.ts';
 import { goalPreemptedBranches } from './preempted.ts';
@@ -54,21 +54,24 @@ export function validateJourney(doc: unknown, registry: NodeRegistry, opts: Vali
       problems.push({ nodeId: node.id, field: 'type', message: `node "${node.id}": unknown node type "${node.type}"; known types: ${registry.types().join(', ')}` });
       continue;
     }
+    // Plugin nodes are named with their plugin, so a problem points at the code to fix.
+    const plugin = registry.pluginOf(node.type) ?? BUILT_IN;
+    const who = `node "${node.id}" (${node.type}${plugin === BUILT_IN ? '' : `, plugin ${plugin}`})`;
     if (node.typeVersion > def.version) {
-      problems.push({ nodeId: node.id, field: 'typeVersion', message: `node "${node.id}": ${node.type} version ${node.typeVersion} is newer than the installed version ${def.version}; upgrade the plugin` });
+      problems.push({ nodeId: node.id, field: 'typeVersion', message: `${who}: ${node.type} version ${node.typeVersion} is newer than the installed version ${def.version}; upgrade the plugin` });
     }
-    const migration = migrateNode(node, def, registry.pluginOf(node.type));
+    const migration = migrateNode(node, def, plugin);
     if (migration.problem) problems.push({ nodeId: node.id, field: 'typeVersion', message: migration.problem });
     else if (migration.warning) laterWarnings.push({ nodeId: node.id, field: 'typeVersion', message: migration.warning });
     for (const p of checkFields(def.fields, node.config)) {
-      problems.push({ nodeId: node.id, field: p.field, message: `node "${node.id}" (${node.type}): ${p.message}` });
+      problems.push({ nodeId: node.id, field: p.field, message: `${who}: ${p.message}` });
     }
     const config = applyDefaults(def.fields, node.config);
     // Plugin code may throw: report it as a problem naming plugin, node and type, never a 500.
-    const culprit = (what: string, err: unknown) => `node "${node.id}" (${node.type}, plugin ${registry.pluginOf(node.type)}): ${what} threw: ${errorMessage(err)}; fix the plugin or the node's settings`;
+    const culprit = (what: string, err: unknown) => `${who}: ${what} threw: ${errorMessage(err)}; fix the plugin or the node's settings`;
     try {
       for (const p of def.validate?.(config) ?? []) {
-        problems.push({ nodeId: node.id, field: p.field, message: `node "${node.id}" (${node.type}): ${p.message}` });
+        problems.push({ nodeId: node.id, field: p.field, message: `${who}: ${p.message}` });
       }
     } catch (err) {
       problems.push({ nodeId: node.id, field: 'config', message: culprit('validate()', err) });
