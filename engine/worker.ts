@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { createHttpService } from './net/http.ts';
 import { cliRegistry } from './cli/context.ts';
 import type { Config } from './config.ts';
 import { SystemClock, type Clock } from './core/clock.ts';
@@ -30,13 +31,13 @@ const isPostgres = (s: Storage): s is PostgresStorage => s.dialect === 'postgres
  * On PostgreSQL, any number of these share the work: each recurring job's firing is claimed
  * by one of them, and a notification from the database wakes idle ones when work arrives.
  */
-export function createWorkerParts(opts: { storage: Storage; registry: NodeRegistry; clock: Clock; log: Logger; pollMs?: number; leaseMs?: number; allowedLatenessMs?: number; jobsOnClock?: boolean }): WorkerParts {
+export function createWorkerParts(opts: { storage: Storage; registry: NodeRegistry; clock: Clock; log: Logger; pollMs?: number; leaseMs?: number; allowedLatenessMs?: number; jobsOnClock?: boolean; /** FORESIGHT_WEBHOOK_ALLOW_PRIVATE: plugins' `ctx.services.http` may reach private addresses too. */ httpAllowPrivate?: boolean }): WorkerParts {
   const { storage, registry, clock, log } = opts;
   const engine = new Engine({
     storage,
     registry,
     clock,
-    providers: defaultProviders(storage),
+    providers: { ...defaultProviders(storage), http: createHttpService({ allowPrivate: opts.httpAllowPrivate }) },
     leaseMs: opts.leaseMs,
     allowedLatenessMs: opts.allowedLatenessMs,
     onUnitError: (err, where) => log.error({ err, ...where }, `engine: a run failed outside node code: ${errorMessage(err)}`),
@@ -113,7 +114,7 @@ export async function assemble(opts: Omit<WorkerOptions, 'handleSignals'>) {
   const ownStorage = !opts.storage;
   const storage = opts.storage ?? (await openStorage(config.db, { ...config.pg, onRetry: (m) => log.warn(m) }));
   const registry = opts.registry ?? (await cliRegistry(config));
-  const parts = createWorkerParts({ storage, registry, clock, log, pollMs: opts.pollMs, leaseMs: config.leaseMs, allowedLatenessMs: config.allowedLatenessMs, jobsOnClock: opts.jobsOnClock });
+  const parts = createWorkerParts({ storage, registry, clock, log, pollMs: opts.pollMs, leaseMs: config.leaseMs, allowedLatenessMs: config.allowedLatenessMs, jobsOnClock: opts.jobsOnClock, httpAllowPrivate: config.messaging.webhookAllowPrivate });
   return { log, clock, storage, ownStorage, registry, parts };
 }
 

@@ -83,6 +83,26 @@ describe('the Slack node plugin', () => {
     }
   });
 
+  it('delivers from a server whose FORESIGHT_WEBHOOK_ALLOW_PRIVATE lets ctx.http reach this local stand-in', async () => {
+    const local = loadConfig({ FORESIGHT_PLUGINS: PLUGIN, FORESIGHT_API_KEY: KEY, PORT: '0', FORESIGHT_LOG_LEVEL: 'silent', FORESIGHT_DB: ':memory:', FORESIGHT_WEBHOOK_ALLOW_PRIVATE: 'true' }, {});
+    const server = await startServer({ config: local, builderDir: null, scheduler: false });
+    try {
+      received.length = 0;
+      answer = 200;
+      const call = (method: string, url: string, json?: unknown) =>
+        fetch(`${server.url}${url}`, { method, headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: json === undefined ? undefined : JSON.stringify(json) });
+      await call('POST', '/api/journeys', { name: 'VIP alert' });
+      const { nodes, edges } = journey();
+      await call('PUT', '/api/journeys/vip-alert/draft', { graph: { nodes, edges } });
+      expect((await call('POST', '/api/journeys/vip-alert/publish')).status).toBe(200);
+      await call('POST', '/api/batch', { batch: [{ kind: 'identify', customerId: 'c3', attributes: { first_name: 'Ola' } }, { kind: 'track', customerId: 'c3', type: 'churn_risk' }] });
+      await server.engine.runUntilIdle();
+      expect(received).toEqual([{ path: '/services/T0/B0/x', body: { text: 'VIP Ola (c3) is at risk' } }]);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('records a rejected webhook as failed with Slack’s answer', async () => {
     const h = harness();
     try {
