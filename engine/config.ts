@@ -4,6 +4,9 @@ import { ForesightError } from './core/errors.ts';
 import { senderProblem } from './messaging/sender.ts';
 import { DEFAULT_ALLOWED_LATENESS_MS } from './executor/event-time.ts';
 
+/** Ingestion requests per second per key: sized for a shop's peak with one event per request; bulk senders use /api/batch. */
+export const DEFAULT_INGEST_RATE_LIMIT = 500;
+
 /**
  * Process configuration: read from the environment, overridden by CLI flags.
  * Every invalid value fails fast with one message naming the variable and the fix,
@@ -17,6 +20,10 @@ export interface Config {
   /** How long a worker's claim on runs, events and deliveries lasts: after a crash, others take its work over after this. */
   leaseMs: number;
   port: number;
+  /** Interface the HTTP server listens on: 0.0.0.0 (all), or e.g. 127.0.0.1 behind a local reverse proxy. */
+  host: string;
+  /** Ingestion requests per second per API key without its own limit; 0: unlimited. */
+  ingestRateLimit: number;
   apiKey: string | undefined;
   plugins: string[];
   /** First admin of the builder, created on first start when no user exists. */
@@ -76,6 +83,18 @@ const fields = {
   lease: { env: 'FORESIGHT_LEASE', flag: '--lease', schema: z.string().refine(isDuration, 'must be a duration'), fix: 'write a number and a unit longer than one batch takes, e.g. 60s' },
   statementTimeout: { env: 'FORESIGHT_DB_STATEMENT_TIMEOUT', flag: '--db-statement-timeout', schema: z.string().refine(isDuration, 'must be a duration'), fix: 'write a number and a unit, e.g. 30s' },
   port: { env: 'PORT', flag: '--port', schema: portSchema, fix: 'set it to a TCP port, e.g. 4000' },
+  host: {
+    env: 'HOST',
+    flag: '--host',
+    schema: z.string().regex(/^[\w.:-]+$/, 'must be an address or host name of this machine'),
+    fix: 'e.g. 127.0.0.1 to listen only locally (behind a reverse proxy), or 0.0.0.0 for every interface',
+  },
+  ingestRateLimit: {
+    env: 'FORESIGHT_INGEST_RATE_LIMIT',
+    flag: '--ingest-rate-limit',
+    schema: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 (unlimited) or more'),
+    fix: 'set it to the ingestion requests per second one API key may send, e.g. 500, or 0 for no limit',
+  },
   apiKey: {
     env: 'FORESIGHT_API_KEY',
     flag: '--api-key',
@@ -130,6 +149,8 @@ function check<K extends Key>(key: K, raw: string, fromFlag: boolean): z.output<
 export interface ConfigOverrides {
   db?: string;
   port?: string | number;
+  host?: string;
+  ingestRateLimit?: string | number;
   apiKey?: string;
   plugins?: string;
   adminEmail?: string;
@@ -164,6 +185,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
   const statementTimeout = pick('statementTimeout', undefined);
   const lease = pick('lease', undefined);
   const port = pick('port', flags.port);
+  const host = pick('host', flags.host);
+  const ingestRateLimit = pick('ingestRateLimit', flags.ingestRateLimit);
   const apiKey = pick('apiKey', flags.apiKey);
   const plugins = pick('plugins', flags.plugins);
   const adminEmail = pick('adminEmail', flags.adminEmail);
@@ -180,6 +203,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
     },
     leaseMs: lease ? parseDuration(check('lease', lease.raw, false)) : 60_000,
     port: port ? check('port', port.raw, port.fromFlag) : 4000,
+    host: host ? check('host', host.raw, host.fromFlag) : '0.0.0.0',
+    ingestRateLimit: ingestRateLimit ? check('ingestRateLimit', ingestRateLimit.raw, ingestRateLimit.fromFlag) : DEFAULT_INGEST_RATE_LIMIT,
     apiKey: apiKey ? check('apiKey', apiKey.raw, apiKey.fromFlag) : undefined,
     plugins: plugins
       ? check('plugins', plugins.raw, plugins.fromFlag)

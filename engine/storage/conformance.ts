@@ -431,6 +431,15 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await s.auth.useApiKey('kh', 9)).toBeNull();
   });
 
+  withStorage('auth: an API key keeps its own ingestion rate limit (null: default, 0: unlimited)', async (s) => {
+    const plain = await s.auth.createApiKey({ name: 'site', prefix: 'fsk_aa', keyHash: 'k1', scope: 'track' }, 1);
+    const trusted = await s.auth.createApiKey({ name: 'backend', prefix: 'fsk_bb', keyHash: 'k2', scope: 'track', rateLimit: 0 }, 1);
+    const busy = await s.auth.createApiKey({ name: 'shop', prefix: 'fsk_cc', keyHash: 'k3', scope: 'track', rateLimit: 2000 }, 1);
+    expect([plain.rateLimit, trusted.rateLimit, busy.rateLimit]).toEqual([null, 0, 2000]);
+    expect((await s.auth.useApiKey('k3', 2))!.rateLimit).toBe(2000);
+    expect((await s.auth.listApiKeys()).map((k) => k.rateLimit)).toEqual([null, 0, 2000]);
+  });
+
   withStorage('ops: counts due open runs only', async (s) => {
     const id = await s.runs.reserveIds(3);
     await s.runs.commit([unit({ inserts: [run(id, 1, { wakeAt: 100 }), run(id + 1, 2, { wakeAt: 500 }), run(id + 2, 3, { wakeAt: 50, status: 'completed' })] })], 0);

@@ -379,6 +379,8 @@ export interface ApiKeyRecord {
   createdAt: number;
   lastUsedAt: number | null;
   revokedAt: number | null;
+  /** Ingestion requests per second; null: the server's default (FORESIGHT_INGEST_RATE_LIMIT); 0: unlimited, for trusted server-side keys. */
+  rateLimit: number | null;
 }
 
 export interface AuthStore {
@@ -396,7 +398,7 @@ export interface AuthStore {
   deleteSession(tokenHash: string): Promise<void>;
   /** Ends every session of a user (password change, removal). */
   deleteSessionsOf(userId: number): Promise<void>;
-  createApiKey(k: { name: string; prefix: string; keyHash: string; scope: ApiKeyScope }, now: number): Promise<ApiKeyRecord>;
+  createApiKey(k: { name: string; prefix: string; keyHash: string; scope: ApiKeyScope; rateLimit?: number | null }, now: number): Promise<ApiKeyRecord>;
   /** The key if it exists and is not revoked; records its use. */
   useApiKey(keyHash: string, now: number): Promise<ApiKeyRecord | null>;
   listApiKeys(): Promise<ApiKeyRecord[]>;

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, doublePrecision, index, jsonb, primaryKey, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, doublePrecision, index, integer, jsonb, primaryKey, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /**
  * The PostgreSQL twin of ../sqlite/schema.ts: the same tables, columns and indexes
@@ -254,6 +254,8 @@ export const apiKeys = pgTable('api_keys', {
   createdAt: int8('created_at').notNull(),
   lastUsedAt: int8('last_used_at'),
   revokedAt: int8('revoked_at'),
+  /** Ingestion requests per second for this key; null: the server's default; 0: unlimited (a trusted server-side key). */
+  rateLimit: integer('rate_limit'),
 });
 
 // Messaging: addresses never to mail again, and the log frequency caps count.

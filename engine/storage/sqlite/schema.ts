@@ -247,6 +247,8 @@ export const apiKeys = sqliteTable('api_keys', {
   createdAt: integer('created_at').notNull(),
   lastUsedAt: integer('last_used_at'),
   revokedAt: integer('revoked_at'),
+  /** Ingestion requests per second for this key; null: the server's default; 0: unlimited (a trusted server-side key). */
+  rateLimit: integer('rate_limit'),
 });
 
 // Messaging: addresses never to mail again, and the log frequency caps count.
