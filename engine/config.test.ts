@@ -51,3 +51,16 @@ describe('HTTP front door', () => {
     expect(() => loadConfig({}, { host: 'http://0.0.0.0' })).toThrow(/^--host="http:\/\/0.0.0.0": must be an address or host name of this machine; e.g. 127.0.0.1/);
   });
 });
+
+describe('FORESIGHT_RETENTION', () => {
+  it('keeps 90 days by default; 0 keeps everything', () => {
+    expect(loadConfig({}).retentionMs).toBe(90 * 86_400_000);
+    expect(loadConfig({ FORESIGHT_RETENTION: '0' }).retentionMs).toBe(0);
+    expect(loadConfig({}, { retention: '52w' }).retentionMs).toBe(52 * 7 * 86_400_000);
+  });
+
+  it('refuses a non-duration, and an age shorter than a window that counts past deliveries', () => {
+    expect(() => loadConfig({ FORESIGHT_RETENTION: 'forever' })).toThrow(/^FORESIGHT_RETENTION="forever": must be a duration or 0; write a number and a unit, e.g. 90d/);
+    expect(() => loadConfig({ FORESIGHT_RETENTION: '3d' })).toThrow(/^FORESIGHT_RETENTION="3d": must be at least FORESIGHT_FREQUENCY_CAP_WINDOW \(7d\)/);
+  });
+});

@@ -37,6 +37,8 @@ export interface Config {
   messaging: MessagingConfig;
   /** How long after it happened an event may arrive and still change journey runs (event time; engine/executor/event-time.ts). */
   allowedLatenessMs: number;
+  /** Ended runs' step history and deliveries, and processed events, older than this are removed (engine/jobs/retention.ts); 0 keeps all. */
+  retentionMs: number;
 }
 
 /** Email and webhook delivery settings: `builtinRegistry(config.messaging)`. */
@@ -132,7 +134,16 @@ const fields = {
     schema: z.string().refine(isDuration, 'must be a duration'),
     fix: 'write a number and a unit, e.g. 30m, 24h or 3d: how long after it happened an event may arrive and still change journeys',
   },
+  retention: {
+    env: 'FORESIGHT_RETENTION',
+    flag: '--retention',
+    schema: z.string().refine((v) => v === '0' || isDuration(v), 'must be a duration or 0'),
+    fix: 'write a number and a unit, e.g. 90d or 52w, or 0 to keep everything',
+  },
 } as const;
+
+/** Ended runs' history, deliveries and processed events are kept this long by default. */
+export const DEFAULT_RETENTION = '90d';
 
 type Key = keyof typeof fields;
 
@@ -168,6 +179,7 @@ export interface ConfigOverrides {
   rateMax?: string | number;
   rateWindow?: string;
   allowedLateness?: string;
+  retention?: string;
 }
 
 /** Resolves config from env (defaults applied) with CLI flag overrides on top. */
@@ -195,6 +207,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
   const secureCookies = pick('secureCookies', flags.secureCookies === undefined ? undefined : String(flags.secureCookies));
   const trustProxy = pick('trustProxy', flags.trustProxy);
   const allowedLateness = pick('allowedLateness', flags.allowedLateness);
+  const retention = pick('retention', flags.retention);
+  const retentionText = retention ? check('retention', retention.raw, retention.fromFlag) : DEFAULT_RETENTION;
+  const messaging = messagingConfig((key, flag) => {
+    const p = pick(key, flag === undefined ? undefined : String(flag));
+    return p ? check(key, p.raw, p.fromFlag) : undefined;
+  }, flags, port ? check('port', port.raw, port.fromFlag) : 4000);
   return {
     db: db ? check('db', db.raw, db.fromFlag) : databaseUrl ? check('databaseUrl', databaseUrl.raw, false) : './foresight.db',
     pg: {
@@ -217,12 +235,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
     logLevel: logLevel ? check('logLevel', logLevel.raw, logLevel.fromFlag) : 'info',
     secureCookies: secureCookies ? ['true', '1'].includes(check('secureCookies', secureCookies.raw, secureCookies.fromFlag)) : false,
     trustProxy: trustProxy ? proxySetting(check('trustProxy', trustProxy.raw, trustProxy.fromFlag)) : false,
-    messaging: messagingConfig((key, flag) => {
-      const p = pick(key, flag === undefined ? undefined : String(flag));
-      return p ? check(key, p.raw, p.fromFlag) : undefined;
-    }, flags, port ? check('port', port.raw, port.fromFlag) : 4000),
+    messaging,
+    retentionMs: retentionAge(retentionText, retention?.fromFlag ? fields.retention.flag : fields.retention.env, messaging),
     allowedLatenessMs: allowedLateness ? parseDuration(check('allowedLateness', allowedLateness.raw, allowedLateness.fromFlag)) : DEFAULT_ALLOWED_LATENESS_MS,
   };
+}
+
+/**
+ * The send rate limit and frequency cap count past deliveries: retention must not
+ * remove them while a window still looks at them.
+ */
+function retentionAge(text: string, where: string, messaging: MessagingConfig): number {
+  if (text === '0') return 0;
+  const ms = parseDuration(text);
+  for (const [name, window] of [['FORESIGHT_FREQUENCY_CAP_WINDOW', messaging.frequencyCap.window], ['FORESIGHT_SEND_RATE_WINDOW', messaging.sendRate.window]] as const) {
+    if (ms < parseDuration(window)) throw new ForesightError('invalid_config', `${where}=${JSON.stringify(text)}: must be at least ${name} (${window}), or deliveries it counts would be removed; ${fields.retention.fix}`, { field: where });
+  }
+  return ms;
 }
 
 /** "true"/"false" and hop counts become what express expects; anything else is a list of trusted addresses. */

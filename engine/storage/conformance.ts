@@ -440,6 +440,42 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect((await s.auth.listApiKeys()).map((k) => k.rateLimit)).toEqual([null, 0, 2000]);
   });
 
+  withStorage('retention: removes old history and settled deliveries of ended runs and old processed events, in bounded windows', async (s) => {
+    const first = await s.runs.reserveIds(3);
+    const [oldEnded, openRun, newEnded] = [first, first + 1, first + 2];
+    const ended = (id: number, at: number) => run(id, id, { status: 'completed', wakeAt: null, endedAt: at, endReason: 'completed' });
+    const step = (runId: number, at: number) => ({ runId, visit: 1, nodeId: 'a', at, kind: 'port', port: 'next' });
+    const mail = (runId: number, key: string) => ({ key, runId, journeyId: 'j', nodeId: 'a', customerId: runId, kind: 'email', payload: {} });
+    await s.runs.commit([unit({ inserts: [ended(oldEnded, 20), run(openRun, 2), ended(newEnded, 500)], history: [step(oldEnded, 10), step(openRun, 10), step(oldEnded, 20), step(newEnded, 500)], outbox: [mail(oldEnded, 'sent'), mail(oldEnded, 'pending'), mail(newEnded, 'new')] })], 20);
+    await s.runs.commit([unit({ withdrawn: [{ key: 'sent', reason: 'test' }] })], 21);
+    const events = await s.events.insert([10, 20, 30, 600].map((t, i) => ({ customerId: 1, type: 'x', properties: {}, occurredAt: t, idempotencyKey: `e${i}`, processed: i !== 1 })), 0);
+    expect(events.every((e) => e !== null)).toBe(true);
+
+    // Windows of two rows: the walk goes on until it reaches rows from `before` (100) on.
+    let after = 0;
+    const seen = { history: 0, deliveries: 0 };
+    for (let i = 0; i < 10; i++) {
+      const r = await s.retention.pruneHistory(100, after, 2);
+      seen.history += r.history;
+      seen.deliveries += r.deliveries;
+      if (r.next === null) break;
+      after = r.next;
+    }
+    expect(seen).toEqual({ history: 2, deliveries: 1 });
+    expect(await s.runs.history(oldEnded)).toEqual([]);
+    expect((await s.runs.history(openRun)).length).toBe(1);
+    expect((await s.runs.history(newEnded)).length).toBe(1);
+    expect(await s.outbox.get('sent')).toBeNull();
+    // A delivery not settled yet stays whatever its run's age; so do recent runs' ones.
+    expect(await s.outbox.get('pending')).toMatchObject({ status: 'pending' });
+    expect(await s.outbox.get('new')).not.toBeNull();
+    expect(await s.runs.get(oldEnded)).toMatchObject({ status: 'completed' });
+
+    // Events are stamped with their arrival (`now` of insert: 0 here), so all are old; the unprocessed one stays.
+    expect(await s.retention.pruneEvents(100, 0, 10)).toEqual({ events: 3, next: null });
+    expect(await s.events.unprocessedCount()).toBe(1);
+  });
+
   withStorage('ops: counts due open runs only', async (s) => {
     const id = await s.runs.reserveIds(3);
     await s.runs.commit([unit({ inserts: [run(id, 1, { wakeAt: 100 }), run(id + 1, 2, { wakeAt: 500 }), run(id + 2, 3, { wakeAt: 50, status: 'completed' })] })], 0);

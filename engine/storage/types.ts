@@ -406,6 +406,24 @@ export interface AuthStore {
   revokeApiKey(id: number, now: number): Promise<boolean>;
 }
 
+/**
+ * Retention (engine/jobs/retention.ts): what may go once it is older than the
+ * configured age. Each call is one small transaction over a window of at most
+ * `limit` rows in id order, so pruning never holds the database for long, and a
+ * crash between calls loses nothing that should stay. Counters (node_counters),
+ * runs themselves and open runs' data are never touched.
+ */
+export interface RetentionStore {
+  /**
+   * Looks at the step-history rows after id `afterId` (at most `limit`) and deletes those of runs that
+   * ended before `before`, with those runs' settled outbox entries (`sent`, `failed`, `skipped`).
+   * `next`: the id to continue after, or null once the window reached rows from `before` on (or the end).
+   */
+  pruneHistory(before: number, afterId: number, limit: number): Promise<{ history: number; deliveries: number; next: number | null }>;
+  /** The same walk over events: deletes processed ones received before `before`; unprocessed events stay. */
+  pruneEvents(before: number, afterId: number, limit: number): Promise<{ events: number; next: number | null }>;
+}
+
 /** Numbers for operations dashboards (/metrics). */
 export interface OpsStore {
   /** Open runs whose wake time has come by `now` but that no worker has moved yet: the due backlog. */
@@ -522,6 +540,7 @@ export interface Storage {
   auth: AuthStore;
   privacy: PrivacyStore;
   ops: OpsStore;
+  retention: RetentionStore;
   suppressions: SuppressionStore;
   sends: SendLogStore;
   models: ModelStore;

@@ -11,6 +11,7 @@ import { pgJourneys } from './journeys.ts';
 import { pgJobLeases, type JobLeaseStore } from './job-leases.ts';
 import { pgSendLog, pgSuppressions } from './messaging.ts';
 import { pgModels } from './models.ts';
+import { pgRetention } from './retention.ts';
 import { pgOps } from './ops.ts';
 import { pgOrders } from './orders.ts';
 import { pgOutbox } from './outbox.ts';
@@ -99,6 +100,7 @@ export async function openPostgres(url: string, opts: PgOptions = {}): Promise<P
     auth: pgAuth(db),
     privacy: pgPrivacy(db),
     ops: pgOps(db),
+    retention: pgRetention(db),
     suppressions: pgSuppressions(db),
     sends: pgSendLog(db),
     models: pgModels(db),

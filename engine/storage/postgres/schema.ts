@@ -166,6 +166,8 @@ export const outbox = pgTable(
     index('outbox_due').on(t.nextAttemptAt).where(sql`status = 'pending'`),
     index('outbox_customer').on(t.customerId, t.kind, t.createdAt),
     index('outbox_sending').on(t.customerId).where(sql`status = 'sending'`),
+    // Retention removes a run's settled deliveries with its history.
+    index('outbox_run').on(t.runId),
   ],
 );
 

@@ -14,6 +14,7 @@ import { sqliteOrders } from './orders.ts';
 import { sqliteOps } from './ops.ts';
 import { sqliteOutbox } from './outbox.ts';
 import { sqlitePrivacy } from './privacy.ts';
+import { sqliteRetention } from './retention.ts';
 import { sqliteRuns } from './runs.ts';
 import { sqliteScores, sqliteSegments } from './scores.ts';
 import { sqliteSegmentMembers } from './segment-members.ts';
@@ -56,6 +57,7 @@ export function openSqlite(file: string): SqliteStorage {
     auth: sqliteAuth(d),
     privacy: sqlitePrivacy(db),
     ops: sqliteOps(db),
+    retention: sqliteRetention(db),
     suppressions: sqliteSuppressions(db),
     sends: sqliteSendLog(db),
     models: sqliteModels(db),

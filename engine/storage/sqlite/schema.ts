@@ -159,6 +159,8 @@ export const outbox = sqliteTable(
     index('outbox_customer').on(t.customerId, t.kind, t.createdAt),
     // In flight (leased by a worker): what recovery scans for expired leases on every delivery pass.
     index('outbox_in_flight').on(t.leaseExpires).where(sql`status IN ('claimed', 'sending')`),
+    // Retention removes a run's settled deliveries with its history.
+    index('outbox_run').on(t.runId),
   ],
 );
 
