@@ -2,7 +2,7 @@
  * `npm run bench`: engine throughput next to the raw SQLite write ceiling
  * measured in the same run, plus the models benchmark when present, and a
  * PostgreSQL section (1, 2 and 4 worker processes next to the server's own ceiling).
- * Options: --quick (a tenth of the sizes), --batch=N (engine batch size).
+ * Options: --quick (a tenth of the sizes), --scale (large sizes for the steady-state sections), --batch=N (engine batch size).
  */
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -11,6 +11,8 @@ import { runEngineBench, type BenchRow } from './engine.bench.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+/** --scale: the large sizes of the steady-state sections (issue 17); the default run stays a few minutes. */
+const big = args.includes('--scale');
 const batchArg = args.find((a) => a.startsWith('--batch='));
 const scale = quick ? 0.1 : 1;
 
@@ -73,6 +75,15 @@ try {
   console.log(table(await runApiBench({ batchItems: Math.round(200_000 * scale), singles: Math.round(5_000 * scale) }), ceiling));
 } catch (err) {
   console.error(`api bench failed: ${err instanceof Error ? err.stack : String(err)}`);
+  process.exitCode = 1;
+}
+
+try {
+  const { runTrackClientsBench } = await import('./track-clients.bench.ts');
+  console.log();
+  console.log(table(await runTrackClientsBench({ requests: Math.round((big ? 100_000 : 5_000) * scale), clients: [8, 32] }), ceiling));
+} catch (err) {
+  console.error(`track clients bench failed: ${err instanceof Error ? err.stack : String(err)}`);
   process.exitCode = 1;
 }
 
