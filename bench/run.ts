@@ -79,6 +79,18 @@ try {
 }
 
 try {
+  const { runTimersBench } = await import('./timers.bench.ts');
+  // Default: 5 s of enrolment into a 5 s wait; --scale: 20 s into 100 s, so 10,000/s keeps 1,000,000 runs waiting.
+  const timers = await runTimersBench({ rates: [1_000, 10_000], windowS: big ? 20 : 5, delayS: big ? 100 : 5 });
+  console.log();
+  console.log(table(timers.rows, null));
+  for (const n of timers.notes) console.log(n);
+} catch (err) {
+  console.error(`timers bench failed: ${err instanceof Error ? err.stack : String(err)}`);
+  process.exitCode = 1;
+}
+
+try {
   const { runTrackClientsBench } = await import('./track-clients.bench.ts');
   console.log();
   console.log(table(await runTrackClientsBench({ requests: Math.round((big ? 100_000 : 5_000) * scale), clients: [8, 32] }), ceiling));
