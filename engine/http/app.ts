@@ -17,6 +17,7 @@ import { keyRoutes } from './routes/keys.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { modelRoutes } from './routes/models.ts';
 import { opsRoutes } from './routes/ops.ts';
+import { segmentPageRoutes } from './routes/segment-pages.ts';
 import { segmentRoutes } from './routes/segments.ts';
 import { suppressionRoutes } from './routes/suppressions.ts';
 import { templateRoutes } from './routes/templates.ts';
@@ -45,6 +46,7 @@ export function apiRoutes(ctx: ApiContext, state: { draining: boolean }, version
   suppressionRoutes(t, ctx);
   journeyRoutes(t, ctx);
   segmentRoutes(t, ctx);
+  segmentPageRoutes(t, ctx);
   templateRoutes(t, ctx);
   modelRoutes(t, ctx);
   metaRoutes(t, ctx);
