@@ -13,6 +13,7 @@ import { docRoutes } from './routes/docs.ts';
 import { importRoutes } from './routes/import.ts';
 import { ingestRoutes } from './routes/ingest.ts';
 import { journeyRoutes } from './routes/journeys.ts';
+import { kpiRoutes } from './routes/kpis.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { modelRoutes } from './routes/models.ts';
@@ -47,6 +48,7 @@ export function apiRoutes(ctx: ApiContext, state: { draining: boolean }, version
   journeyRoutes(t, ctx);
   segmentRoutes(t, ctx);
   segmentPageRoutes(t, ctx);
+  kpiRoutes(t, ctx);
   templateRoutes(t, ctx);
   modelRoutes(t, ctx);
   metaRoutes(t, ctx);
