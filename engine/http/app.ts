@@ -8,6 +8,7 @@ import { errorHandler, notFound } from './errors.ts';
 import { RouteTable } from './route-table.ts';
 import { setupPage } from './setup-page.ts';
 import { authRoutes } from './routes/auth.ts';
+import { customerProfileRoutes } from './routes/customer-profile.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { docRoutes } from './routes/docs.ts';
 import { importRoutes } from './routes/import.ts';
@@ -44,6 +45,7 @@ export function apiRoutes(ctx: ApiContext, state: { draining: boolean }, version
   ingestRoutes(t, ctx);
   importRoutes(t, ctx);
   customerRoutes(t, ctx);
+  customerProfileRoutes(t, ctx);
   suppressionRoutes(t, ctx);
   journeyRoutes(t, ctx);
   segmentRoutes(t, ctx);

@@ -98,7 +98,8 @@ export function sqliteKpis(db: Database): KpiStore {
           `WITH m(i, s, e) AS (VALUES ${values}),
              f AS (SELECT customer_id, MIN(ordered_at) AS first_at FROM orders GROUP BY customer_id),
              coh AS (SELECT f.customer_id, m.i AS cohort FROM f JOIN m ON f.first_at >= m.s AND f.first_at < m.e),
-             act AS (SELECT DISTINCT o.customer_id, m.i AS bucket FROM orders o JOIN m ON o.ordered_at >= m.s AND o.ordered_at < m.e)
+             act AS (SELECT DISTINCT o.customer_id, m.i AS bucket FROM coh JOIN orders o ON o.customer_id = coh.customer_id
+                     JOIN m ON o.ordered_at >= m.s AND o.ordered_at < m.e)
            SELECT coh.cohort AS cohort, act.bucket - coh.cohort AS "offset", COUNT(*) AS customers
            FROM coh JOIN act ON act.customer_id = coh.customer_id AND act.bucket >= coh.cohort
            GROUP BY coh.cohort, act.bucket ORDER BY coh.cohort, act.bucket`,
