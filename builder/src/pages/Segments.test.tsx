@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { useState } from 'react';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { definitionFromHash, SegmentEditor, type Draft, type Preview } from './Segments.tsx';
+import { definitionFromHash, SegmentEditor, segmentLink, type Draft, type Preview } from './Segments.tsx';
 
 afterEach(cleanup);
 
@@ -69,7 +69,7 @@ describe('SegmentEditor', () => {
 
   it('starts a new segment from a definition in the link (Insights sends one)', () => {
     const def = { rfm: ['Champions'] };
-    expect(definitionFromHash(`#/segments?definition=${encodeURIComponent(JSON.stringify(def))}`)).toEqual(def);
+    expect(definitionFromHash(segmentLink(def))).toEqual(def);
     expect(definitionFromHash('#/segments')).toBeNull();
   });
 });

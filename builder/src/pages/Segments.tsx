@@ -120,6 +120,9 @@ export function SegmentEditor(props: {
   );
 }
 
+/** A link to a new segment starting from a definition (Insights' lifecycle bars and RFM cells). */
+export const segmentLink = (definition: Cond) => `#/segments?definition=${encodeURIComponent(JSON.stringify(definition))}`;
+
 /** Reads a new segment's starting definition from the route (Insights links here with one). */
 export function definitionFromHash(hash: string): Cond | null {
   const q = hash.split('?')[1];
