@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { api, get } from '../api.ts';
 import { errorText, fmtDate } from '../format.ts';
 import { navigate } from '../router.ts';
@@ -41,6 +41,16 @@ const detail = (data: Record<string, unknown>) =>
     .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : typeof v === 'number' ? Number(v.toFixed(4)) : String(v)}`)
     .join(' · ');
 
+/** A titled card; its title names the region for screen readers (and tests). */
+function Card({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <section className="card" aria-label={title}>
+      <h3>{title}</h3>
+      {children}
+    </section>
+  );
+}
+
 /** One customer's profile: what the models think, what they bought and did, what we sent them, and where they are in journeys. */
 export function CustomerProfile({ p, isAdmin, onErase, onMoreEvents }: { p: Profile; isAdmin: boolean; onErase: () => void; onMoreEvents: () => void }) {
   const c = p.customer;
@@ -73,8 +83,7 @@ export function CustomerProfile({ p, isAdmin, onErase, onMoreEvents }: { p: Prof
           </div>
         )}
       </section>
-      <section className="card" aria-label="Scores">
-        <h3>Scores</h3>
+      <Card title="Scores">
         <table className="table">
           <tbody>
             {p.scores.map((s) => (
@@ -89,9 +98,8 @@ export function CustomerProfile({ p, isAdmin, onErase, onMoreEvents }: { p: Prof
           </tbody>
         </table>
         {p.scores.length === 0 && <p className="muted small">Not scored yet: the models job scores customers nightly.</p>}
-      </section>
-      <section className="card" aria-label="Journeys">
-        <h3>Journeys</h3>
+      </Card>
+      <Card title="Journeys">
         <ul className="plain-list">
           {p.journeys.map((j) => (
             <li key={j.runId}>
@@ -103,9 +111,8 @@ export function CustomerProfile({ p, isAdmin, onErase, onMoreEvents }: { p: Prof
           ))}
           {p.journeys.length === 0 && <li className="muted small">In no journey.</li>}
         </ul>
-      </section>
-      <section className="card" aria-label="Orders">
-        <h3>Orders</h3>
+      </Card>
+      <Card title="Orders">
         <table className="table">
           <tbody>
             {p.orders.map((o) => (
@@ -118,9 +125,8 @@ export function CustomerProfile({ p, isAdmin, onErase, onMoreEvents }: { p: Prof
             ))}
           </tbody>
         </table>
-      </section>
-      <section className="card" aria-label="Messages">
-        <h3>Messages</h3>
+      </Card>
+      <Card title="Messages">
         <table className="table">
           <tbody>
             {p.messages.map((m) => (
@@ -138,9 +144,8 @@ export function CustomerProfile({ p, isAdmin, onErase, onMoreEvents }: { p: Prof
             ))}
           </tbody>
         </table>
-      </section>
-      <section className="card" aria-label="Recent events">
-        <h3>Recent events</h3>
+      </Card>
+      <Card title="Recent events">
         <ul className="plain-list small">
           {p.events.map((e) => (
             <li key={e.id}>
@@ -151,7 +156,7 @@ export function CustomerProfile({ p, isAdmin, onErase, onMoreEvents }: { p: Prof
         <button type="button" className="btn small" onClick={onMoreEvents}>
           Older events
         </button>
-      </section>
+      </Card>
     </div>
   );
 }
