@@ -9,7 +9,12 @@ beforeAll(async () => {
   h = await s.key('admin');
   await s.call('POST', '/api/batch', {
     headers: h,
-    json: { batch: ['ann', 'bob', 'cy'].map((id) => ({ kind: 'identify', customerId: id, email: `${id}@example.com` })) },
+    json: {
+      batch: [
+        ...['ann', 'bob', 'cy'].map((id) => ({ kind: 'identify', customerId: id, email: `${id}@example.com`, attributes: { plan: 'pro' } })),
+        { kind: 'track', customerId: 'ann', type: 'viewed_product' },
+      ],
+    },
   });
   const ids = await s.storage.customers.resolve(['ann', 'bob', 'cy'], at, false);
   const stage = (id: string, value: string) => ({ customerId: ids.get(id)!, model: 'lifecycle', value: null, data: { stage: value }, modelVersion: 't', scoredAt: at });
@@ -32,6 +37,8 @@ describe('segments API for the Segments page', () => {
     expect(res.body.valueTier).toEqual(['high', 'mid', 'low']);
     expect(res.body.rfm).toContain("Can't Lose Them");
     expect(res.body.score).toContain('churn');
+    expect(res.body.eventTypes).toEqual(['viewed_product']);
+    expect(res.body.attributeKeys).toEqual(['plan']);
   });
 
   it('creates, reads with live count, sample and using journeys, edits, duplicates and deletes', async () => {

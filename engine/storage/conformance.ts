@@ -435,4 +435,14 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
       { cohort: 0, offset: 2, customers: 1 },
     ]);
   });
+  withStorage('segment reads: event types and attribute keys for pick lists, most frequent first, from the newest sample', async (s) => {
+    expect(await s.segmentReads.vocabulary({ sample: 100, limit: 10 })).toEqual({ eventTypes: [], attributeKeys: [] });
+    const [a, b] = await s.customers.upsert([{ externalId: 'a', attributes: { plan: 'pro', city: 'Seoul' } }, { externalId: 'b', attributes: { plan: 'free' } }], 1);
+    const ev = (customerId: number, type: string) => ({ customerId, type, properties: {}, occurredAt: 1 });
+    await s.events.insert([ev(a!, 'old_type'), ev(a!, 'view'), ev(b!, 'view'), ev(b!, 'cart')], 1);
+    expect(await s.segmentReads.vocabulary({ sample: 100, limit: 10 })).toEqual({ eventTypes: ['view', 'cart', 'old_type'], attributeKeys: ['plan', 'city'] });
+    // Only the newest events and customers are read: the oldest event type falls out, then customer a's keys.
+    expect(await s.segmentReads.vocabulary({ sample: 3, limit: 10 })).toEqual({ eventTypes: ['view', 'cart'], attributeKeys: ['plan', 'city'] });
+    expect(await s.segmentReads.vocabulary({ sample: 1, limit: 1 })).toEqual({ eventTypes: ['cart'], attributeKeys: ['plan'] });
+  });
 }

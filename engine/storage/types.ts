@@ -446,6 +446,11 @@ export interface SegmentReadStore {
   orders(customerIds: number[], until: number): Promise<OrderRecord[]>;
   /** The customers' stored scores of the given models. */
   scores(customerIds: number[], models: string[]): Promise<ScoreRecord[]>;
+  /**
+   * Event types and profile attribute keys for the segment builder's pick lists, most
+   * frequent first, read from the newest `sample` events and customers (cheap on any size).
+   */
+  vocabulary(opts: { sample: number; limit: number }): Promise<{ eventTypes: string[]; attributeKeys: string[] }>;
 }
 
 /** A half-open time range [from, to) in epoch ms. */

@@ -6,7 +6,7 @@ import { definitionFromHash, SegmentEditor, segmentLink, type Draft, type Previe
 
 afterEach(cleanup);
 
-const labels = { lifecycle: ['prospect', 'new', 'repeat', 'at-risk', 'lapsed'], valueTier: ['high', 'mid', 'low'], rfm: ['Champions', 'Lost'], score: ['churn', 'clv'] };
+const labels = { lifecycle: ['prospect', 'new', 'repeat', 'at-risk', 'lapsed'], valueTier: ['high', 'mid', 'low'], rfm: ['Champions', 'Lost'], score: ['churn', 'clv'], eventTypes: ['viewed_product', 'cart_add'], attributeKeys: ['country'] };
 
 /** The editor with its draft held in state, as the page holds it; `seen` records every definition the page would count. */
 function Harness({ seen, preview = null, start }: { seen: Draft[]; preview?: Preview | null; start: Draft }) {
@@ -47,6 +47,13 @@ describe('SegmentEditor', () => {
     fireEvent.change(screen.getByLabelText('Model'), { target: { value: 'churn' } });
     fireEvent.change(screen.getByLabelText('Score'), { target: { value: '0.7' } });
     expect(seen.at(-1)!.definition).toEqual({ all: [{ score: 'churn', op: 'gte', value: 0.7 }] });
+  });
+
+  it('suggests the event types seen in the data for an event condition', () => {
+    render(<Harness seen={[]} start={{ name: 'x', description: '', definition: { all: [{ event: '', op: 'gte', value: 1 }] } }} />);
+    const input = screen.getByLabelText('Event') as HTMLInputElement;
+    const list = document.getElementById(input.getAttribute('list')!)!;
+    expect([...list.querySelectorAll('option')].map((o) => o.getAttribute('value'))).toEqual(['viewed_product', 'cart_add']);
   });
 
   it('edits the same tree as JSON in the advanced view', () => {

@@ -1,4 +1,4 @@
-import { createContext, useContext, useState } from 'react';
+import { createContext, useContext, useId, useState } from 'react';
 import { post } from '../api.ts';
 import { errorText, fmtInt } from '../format.ts';
 
@@ -31,6 +31,9 @@ export interface SegmentLabels {
   valueTier: string[];
   rfm: string[];
   score: string[];
+  /** Seen in the data: offered as suggestions, since new ones may arrive any time. */
+  eventTypes?: string[];
+  attributeKeys?: string[];
 }
 export const LabelsContext = createContext<SegmentLabels | null>(null);
 
@@ -96,8 +99,20 @@ export function CondEditor({ value, onChange, onRemove, root }: { value: Cond; o
 
 function Leaf({ value, kind, onChange, onRemove }: { value: Cond; kind: string; onChange: (v: Cond) => void; onRemove?: () => void }) {
   const set = (patch: Cond) => onChange({ ...value, ...patch });
+  const valid = useContext(LabelsContext);
+  const listId = useId();
+  const suggestions: Record<string, string[] | undefined> = { attribute: valid?.attributeKeys, event: valid?.eventTypes, lastEvent: valid?.eventTypes };
   const text = (key: string, label: string, placeholder = '') => (
-    <input aria-label={label} placeholder={placeholder || label} value={String(value[key] ?? '')} onChange={(e) => set({ [key]: e.target.value })} />
+    <>
+      <input aria-label={label} placeholder={placeholder || label} list={suggestions[key] ? `${listId}-${key}` : undefined} value={String(value[key] ?? '')} onChange={(e) => set({ [key]: e.target.value })} />
+      {suggestions[key] && (
+        <datalist id={`${listId}-${key}`}>
+          {suggestions[key].map((v) => (
+            <option key={v} value={v} />
+          ))}
+        </datalist>
+      )}
+    </>
   );
   const num = (key: string, label: string) => (
     <input aria-label={label} type="number" step="any" className="num-input" value={typeof value[key] === 'number' ? (value[key] as number) : ''} onChange={(e) => set({ [key]: e.target.value === '' ? undefined : Number(e.target.value) })} />
@@ -111,7 +126,6 @@ function Leaf({ value, kind, onChange, onRemove }: { value: Cond; kind: string; 
       ))}
     </select>
   );
-  const valid = useContext(LabelsContext);
   const labels = (key: 'lifecycle' | 'valueTier' | 'rfm') => {
     const chosen = Array.isArray(value[key]) ? (value[key] as string[]) : [];
     if (!valid) {

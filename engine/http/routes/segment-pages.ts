@@ -7,6 +7,8 @@ import type { RouteTable } from '../route-table.ts';
 import { customerView } from './customers.ts';
 
 const SAMPLE = 10;
+/** Newest events and customers read for the event-type and attribute-key pick lists. */
+const VOCABULARY_SAMPLE = 50_000;
 const segmentName = z.string().trim().min(1, 'give the segment a name').max(100);
 const updateBody = z.object({ definition: z.unknown().describe('Segment condition tree'), description: z.string().max(1000).nullable().optional() });
 const duplicateBody = z.object({ name: segmentName.describe('Name of the copy') });
@@ -45,9 +47,9 @@ export function segmentPageRoutes(t: RouteTable, ctx: ApiContext): void {
     method: 'get',
     path: '/api/segments/labels',
     tag: 'segments',
-    summary: 'The labels a segment may name: lifecycle stages, value tiers, RFM segments and model scores',
+    summary: 'The labels a segment may name (lifecycle stages, value tiers, RFM segments, model scores), with event types and attribute keys seen in the data',
     access: 'builder',
-    handler: () => SEGMENT_LABELS,
+    handler: async () => ({ ...SEGMENT_LABELS, ...(await ctx.storage.segmentReads.vocabulary({ sample: VOCABULARY_SAMPLE, limit: 200 })) }),
   });
   t.add({
     method: 'get',
