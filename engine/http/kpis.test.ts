@@ -57,4 +57,12 @@ describe('KPI API', () => {
       expect([query, res.status, res.body.error.field]).toEqual([query, 400, field]);
     }
   });
+
+  it('documents the KPI, segment and profile routes in the OpenAPI document', async () => {
+    const doc = (await s.call('GET', '/api/openapi.json', { headers: h })).body;
+    expect(doc.paths['/api/kpis'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['from', 'to', 'compareFrom', 'compareTo', 'split', 'acquisitionSpend']));
+    expect(Object.keys(doc.paths['/api/segments/{name}']).sort()).toEqual(['delete', 'get', 'put']);
+    expect(doc.paths['/api/segments/{name}/duplicate'].post.requestBody).toBeTruthy();
+    expect(doc.paths['/api/customers/{externalId}/profile'].get).toBeTruthy();
+  });
 });
