@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import type { CustomerRun } from '../types.ts';
 import { CustomerProfile, type Profile } from './Customers.tsx';
 
 afterEach(cleanup);
@@ -22,7 +23,7 @@ const profile: Profile = {
 
 describe('CustomerProfile', () => {
   it('shows consent, suppression, each score with its meaning, orders, messages with outcome and the current journey step', () => {
-    render(<CustomerProfile p={profile} isAdmin={false} onErase={() => undefined} onMoreEvents={() => undefined} />);
+    render(<CustomerProfile p={profile} isAdmin={false} onErase={() => undefined} onMoreEvents={() => undefined} trace={null} onTrace={() => undefined} />);
     expect(screen.getByText(/Consent: email yes/).textContent).toMatch(/suppressed \(bounce\)/);
     const scores = screen.getByRole('region', { name: 'Scores' });
     expect(within(scores).getByText('churn').closest('tr')!.textContent).toMatch(/0\.2346.*stopped buying.*pAlive: 0\.7654/);
@@ -36,9 +37,19 @@ describe('CustomerProfile', () => {
 
   it('offers export and erase to admins only', () => {
     const onErase = vi.fn();
-    render(<CustomerProfile p={profile} isAdmin onErase={onErase} onMoreEvents={() => undefined} />);
+    render(<CustomerProfile p={profile} isAdmin onErase={onErase} onMoreEvents={() => undefined} trace={null} onTrace={() => undefined} />);
     expect(screen.getByText('Export data').getAttribute('href')).toBe('/api/customers/ann/export');
     fireEvent.click(screen.getByText('Erase customer'));
     expect(onErase).toHaveBeenCalledOnce();
+  });
+
+  it('opens the decision trace of a journey run in one click', () => {
+    const onTrace = vi.fn();
+    const trace: CustomerRun = { id: 1, journeyId: 'welcome', version: 1, status: 'waiting', nodeId: 'wait-3d', history: [{ nodeId: 'split', kind: 'port', port: 'high', at, detail: { churn: 0.2 } }] };
+    const { rerender } = render(<CustomerProfile p={profile} isAdmin={false} onErase={() => undefined} onMoreEvents={() => undefined} trace={null} onTrace={onTrace} />);
+    fireEvent.click(screen.getByText('decision trace'));
+    expect(onTrace).toHaveBeenCalledWith(1);
+    rerender(<CustomerProfile p={profile} isAdmin={false} onErase={() => undefined} onMoreEvents={() => undefined} trace={trace} onTrace={onTrace} />);
+    expect(screen.getByRole('list', { name: 'Decision trace of run 1' }).textContent).toMatch(/split port → high.*"churn":0\.2/);
   });
 });

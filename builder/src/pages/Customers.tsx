@@ -2,6 +2,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { api, get } from '../api.ts';
 import { errorText, fmtDate } from '../format.ts';
 import { navigate } from '../router.ts';
+import type { CustomerRun } from '../types.ts';
 
 interface Customer {
   id: string;
@@ -52,7 +53,22 @@ function Card({ title, children }: { title: string; children: ReactNode }) {
 }
 
 /** One customer's profile: what the models think, what they bought and did, what we sent them, and where they are in journeys. */
-export function CustomerProfile({ p, isAdmin, onErase, onMoreEvents }: { p: Profile; isAdmin: boolean; onErase: () => void; onMoreEvents: () => void }) {
+export function CustomerProfile({
+  p,
+  isAdmin,
+  onErase,
+  onMoreEvents,
+  trace,
+  onTrace,
+}: {
+  p: Profile;
+  isAdmin: boolean;
+  onErase: () => void;
+  onMoreEvents: () => void;
+  /** The decision trace of the run asked for, once loaded. */
+  trace: CustomerRun | null;
+  onTrace: (runId: number) => void;
+}) {
   const c = p.customer;
   return (
     <div className="profile">
@@ -104,9 +120,19 @@ export function CustomerProfile({ p, isAdmin, onErase, onMoreEvents }: { p: Prof
           {p.journeys.map((j) => (
             <li key={j.runId}>
               <a href={`#/journeys/${encodeURIComponent(j.journeyId)}`}>{j.journeyName}</a> — {j.status} at <code>{j.nodeId}</code> since {fmtDate(j.enteredAt)}{' '}
-              <a className="small" href={`#/journeys/${encodeURIComponent(j.journeyId)}`} title="Open the journey and its trace panel for this customer">
+              <button type="button" className="btn small ghost" onClick={() => onTrace(j.runId)}>
                 decision trace
-              </a>
+              </button>
+              {trace?.id === j.runId && (
+                <ol className="small" aria-label={`Decision trace of run ${j.runId}`}>
+                  {trace.history.map((h, i) => (
+                    <li key={i}>
+                      {fmtDate(h.at)} <code>{h.nodeId}</code> {h.kind}
+                      {h.port ? ` → ${h.port}` : ''} {h.detail ? <span className="muted">{JSON.stringify(h.detail)}</span> : null}
+                    </li>
+                  ))}
+                </ol>
+              )}
             </li>
           ))}
           {p.journeys.length === 0 && <li className="muted small">In no journey.</li>}
@@ -168,6 +194,9 @@ export function Customers({ id, isAdmin }: { id?: string; isAdmin: boolean }) {
   const [profile, setProfile] = useState<Profile | null>(null);
   const [events, setEvents] = useState(20);
   const [error, setError] = useState('');
+  const [trace, setTrace] = useState<CustomerRun | null>(null);
+  const showTrace = (runId: number) =>
+    get<{ runs: CustomerRun[] }>(`/api/customers/${encodeURIComponent(id!)}/runs`).then((r) => setTrace(r.runs.find((x) => x.id === runId) ?? null), (e) => setError(errorText(e)));
 
   useEffect(() => {
     const t = setTimeout(() => {
@@ -208,7 +237,7 @@ export function Customers({ id, isAdmin }: { id?: string; isAdmin: boolean }) {
       </aside>
       <div>
         {error && <p className="error">{error}</p>}
-        {profile ? <CustomerProfile p={profile} isAdmin={isAdmin} onErase={erase} onMoreEvents={() => setEvents((n) => Math.min(n * 2, 1000))} /> : id ? <p className="muted">Loading…</p> : <p className="muted">Search for a customer by id or email.</p>}
+        {profile ? <CustomerProfile p={profile} isAdmin={isAdmin} onErase={erase} onMoreEvents={() => setEvents((n) => Math.min(n * 2, 1000))} trace={trace} onTrace={showTrace} /> : id ? <p className="muted">Loading…</p> : <p className="muted">Search for a customer by id or email.</p>}
       </div>
     </div>
   );
