@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refreshSegments } from '../jobs/segment-refresh.ts';
 import { startTestServer, type TestServer } from './test-server.ts';
 
 let s: TestServer;
@@ -50,6 +51,9 @@ describe('segments API for the Segments page', () => {
     expect(one.body.count).toBe(2);
     expect(one.body.sample.map((c: { id: string }) => c.id)).toEqual(['ann', 'bob']);
     expect(one.body.journeys).toEqual([{ id: 'save-them', name: 'Save them', status: 'draft', nodes: ['t'] }]);
+    expect(one.body.sizes).toEqual([]);
+    await refreshSegments(s.storage, s.clock);
+    expect((await s.call('GET', '/api/segments/risky', { headers: h })).body.sizes).toEqual([{ at: s.clock.now().getTime(), size: 2 }]);
 
     const edited = await s.call('PUT', '/api/segments/risky', { headers: h, json: { definition: { lifecycle: ['new'] }, description: 'just one' } });
     expect(edited.body.segment).toMatchObject({ name: 'risky', description: 'just one' });

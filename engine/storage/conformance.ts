@@ -445,4 +445,15 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await s.segmentReads.vocabulary({ sample: 3, limit: 10 })).toEqual({ eventTypes: ['view', 'cart'], attributeKeys: ['plan', 'city'] });
     expect(await s.segmentReads.vocabulary({ sample: 1, limit: 1 })).toEqual({ eventTypes: ['cart'], attributeKeys: ['plan'] });
   });
+  withStorage('segment sizes: recorded per refresh, read since a time oldest first, forgotten with the segment', async (s) => {
+    await s.segmentMembers.recordSize('vip', 5, 200);
+    await s.segmentMembers.recordSize('vip', 3, 100);
+    await s.segmentMembers.recordSize('vip', 7, 200);
+    await s.segmentMembers.recordSize('other', 1, 100);
+    expect(await s.segmentMembers.sizes('vip', 0)).toEqual([{ at: 100, size: 3 }, { at: 200, size: 7 }]);
+    expect(await s.segmentMembers.sizes('vip', 150)).toEqual([{ at: 200, size: 7 }]);
+    await s.segmentMembers.clear('vip');
+    expect(await s.segmentMembers.sizes('vip', 0)).toEqual([]);
+    expect(await s.segmentMembers.sizes('other', 0)).toEqual([{ at: 100, size: 1 }]);
+  });
 }

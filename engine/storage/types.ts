@@ -434,8 +434,12 @@ export interface SegmentMembershipStore {
   list(segment: string): Promise<SegmentMemberRecord[]>;
   /** Inserts or replaces rows (by segment and customer), in one transaction. */
   put(rows: SegmentMemberRecord[]): Promise<void>;
-  /** Forgets a segment's membership (when the segment is deleted). */
+  /** Forgets a segment's membership and size history (when the segment is deleted). */
   clear(segment: string): Promise<void>;
+  /** Records the segment's size at a full refresh (a second record at the same time replaces the first). */
+  recordSize(segment: string, size: number, at: number): Promise<void>;
+  /** The recorded sizes at or after `since`, oldest first. */
+  sizes(segment: string, since: number): Promise<{ at: number; size: number }[]>;
 }
 
 /** Bulk reads behind segment evaluation: one query per page of customers instead of several per customer. */

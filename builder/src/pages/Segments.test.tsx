@@ -9,7 +9,7 @@ afterEach(cleanup);
 const labels = { lifecycle: ['prospect', 'new', 'repeat', 'at-risk', 'lapsed'], valueTier: ['high', 'mid', 'low'], rfm: ['Champions', 'Lost'], score: ['churn', 'clv'], eventTypes: ['viewed_product', 'cart_add'], attributeKeys: ['country'] };
 
 /** The editor with its draft held in state, as the page holds it; `seen` records every definition the page would count. */
-function Harness({ seen, preview = null, start }: { seen: Draft[]; preview?: Preview | null; start: Draft }) {
+function Harness({ seen, preview = null, start, sizes = [] }: { seen: Draft[]; preview?: Preview | null; start: Draft; sizes?: { at: number; size: number }[] }) {
   const [draft, setDraft] = useState(start);
   return (
     <SegmentEditor
@@ -19,6 +19,7 @@ function Harness({ seen, preview = null, start }: { seen: Draft[]; preview?: Pre
       preview={preview}
       previewError=""
       journeys={[{ id: 'save-them', name: 'Save them', status: 'live' }]}
+      sizes={sizes}
       error=""
       onChange={(d) => {
         seen.push(d);
@@ -72,6 +73,14 @@ describe('SegmentEditor', () => {
     render(<Harness seen={[]} preview={{ count: 1234, preview: [{ id: 'ann', email: null }, { id: 'bob', email: null }] }} start={{ name: 'x', description: '', definition: { lifecycle: ['new'] } }} />);
     expect(screen.getByRole('status', { name: 'Live count' }).textContent).toMatch(/1,234 customers match now — e\.g\. ann, bob/);
     expect(screen.getByText(/Save them \(live\)/).getAttribute('href')).toBe('#/journeys/save-them');
+  });
+
+  it('draws the size over time from the refresh history', () => {
+    const sizes = [{ at: 0, size: 10 }, { at: 900_000, size: 40 }, { at: 1_800_000, size: 25 }];
+    render(<Harness seen={[]} sizes={sizes} start={{ name: 'x', description: '', definition: { lifecycle: ['new'] } }} />);
+    const chart = screen.getByRole('img', { name: 'Size over time: from 10 to 25 customers' });
+    // Oldest at the left, the largest size at the top.
+    expect(chart.querySelector('polyline')!.getAttribute('points')).toBe('0.0,45.0 160.0,0.0 320.0,22.5');
   });
 
   it('starts a new segment from a definition in the link (Insights sends one)', () => {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError, get, post, put } from '../api.ts';
-import { errorText, fmtInt } from '../format.ts';
+import { errorText, fmtDate, fmtInt } from '../format.ts';
 import { CondEditor, LabelsContext, type SegmentLabels } from '../panel/ConditionTree.tsx';
 import { navigate } from '../router.ts';
 
@@ -34,6 +34,8 @@ export function SegmentEditor(props: {
   preview: Preview | null;
   previewError: string;
   journeys: { id: string; name: string; status: string }[];
+  /** Size at each refresh, oldest first. */
+  sizes: { at: number; size: number }[];
   error: string;
   onChange: (d: Draft) => void;
   onSave: () => void;
@@ -90,6 +92,7 @@ export function SegmentEditor(props: {
           <span className="muted small">Counting…</span>
         )}
       </div>
+      {props.sizes.length > 1 && <SizeChart sizes={props.sizes} />}
       {props.journeys.length > 0 && (
         <p className="small">
           Used by:{' '}
@@ -120,6 +123,27 @@ export function SegmentEditor(props: {
   );
 }
 
+/** Size over time as a small line: enough to see a segment grow or drain. */
+export function SizeChart({ sizes }: { sizes: { at: number; size: number }[] }) {
+  const W = 320;
+  const H = 60;
+  const t0 = sizes[0]!.at;
+  const span = Math.max(1, sizes[sizes.length - 1]!.at - t0);
+  const max = Math.max(1, ...sizes.map((s) => s.size));
+  const points = sizes.map((s) => `${(((s.at - t0) / span) * W).toFixed(1)},${(H - (s.size / max) * H).toFixed(1)}`).join(' ');
+  const last = sizes[sizes.length - 1]!;
+  return (
+    <figure className="size-chart">
+      <svg width={W} height={H} role="img" aria-label={`Size over time: from ${fmtInt(sizes[0]!.size)} to ${fmtInt(last.size)} customers`}>
+        <polyline points={points} fill="none" stroke="#4f46e5" strokeWidth="2" />
+      </svg>
+      <figcaption className="small muted">
+        Size at each refresh since {fmtDate(t0)}: {fmtInt(sizes[0]!.size)} → {fmtInt(last.size)}
+      </figcaption>
+    </figure>
+  );
+}
+
 /** A link to a new segment starting from a definition (Insights' lifecycle bars and RFM cells). */
 export const segmentLink = (definition: Cond) => `#/segments?definition=${encodeURIComponent(JSON.stringify(definition))}`;
 
@@ -141,6 +165,7 @@ export function Segments({ name }: { name?: string }) {
   const [labels, setLabels] = useState<SegmentLabels | null>(null);
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [journeys, setJourneys] = useState<{ id: string; name: string; status: string }[]>([]);
+  const [sizes, setSizes] = useState<{ at: number; size: number }[]>([]);
   const [preview, setPreview] = useState<Preview | null>(null);
   const [previewError, setPreviewError] = useState('');
   const [error, setError] = useState('');
@@ -156,12 +181,14 @@ export function Segments({ name }: { name?: string }) {
     if (!name) {
       setDraft({ ...EMPTY, definition: definitionFromHash(window.location.hash) ?? EMPTY.definition });
       setJourneys([]);
+      setSizes([]);
       return;
     }
-    get<{ segment: Saved; journeys: typeof journeys }>(`/api/segments/${encodeURIComponent(name)}`).then(
+    get<{ segment: Saved; journeys: typeof journeys; sizes: typeof sizes }>(`/api/segments/${encodeURIComponent(name)}`).then(
       (r) => {
         setDraft({ name: r.segment.name, definition: r.segment.definition, description: r.segment.description ?? '' });
         setJourneys(r.journeys);
+        setSizes(r.sizes);
       },
       (e) => setError(errorText(e)),
     );
@@ -237,6 +264,7 @@ export function Segments({ name }: { name?: string }) {
         preview={preview}
         previewError={previewError}
         journeys={journeys}
+        sizes={sizes}
         error={error}
         onChange={setDraft}
         onSave={save}

@@ -7,6 +7,8 @@ import type { RouteTable } from '../route-table.ts';
 import { customerView } from './customers.ts';
 
 const SAMPLE = 10;
+/** How far back the size chart reaches. */
+const SIZE_HISTORY_MS = 90 * 86_400_000;
 /** Newest events and customers read for the event-type and attribute-key pick lists. */
 const VOCABULARY_SAMPLE = 50_000;
 const segmentName = z.string().trim().min(1, 'give the segment a name').max(100);
@@ -55,7 +57,7 @@ export function segmentPageRoutes(t: RouteTable, ctx: ApiContext): void {
     method: 'get',
     path: '/api/segments/:name',
     tag: 'segments',
-    summary: 'One saved segment with its member count now, a sample of members and the journeys that use it',
+    summary: 'One saved segment with its member count now, a sample of members, the journeys that use it and its size at each refresh of the last 90 days',
     access: 'builder',
     handler: async ({ params }) => {
       const segment = await require(params.name!);
@@ -65,6 +67,8 @@ export function segmentPageRoutes(t: RouteTable, ctx: ApiContext): void {
         count: await segments.count(segment.definition, now),
         sample: (await segments.preview(segment.definition, now, SAMPLE)).map(customerView),
         journeys: await journeysUsing(ctx.storage, segment.name),
+        // A segment deleted and saved again under the same name starts a new history.
+        sizes: await ctx.storage.segmentMembers.sizes(segment.name, Math.max(segment.createdAt, now.getTime() - SIZE_HISTORY_MS)),
       };
     },
   });

@@ -215,6 +215,17 @@ export const segmentMembers = sqliteTable(
   (t) => [primaryKey({ columns: [t.segment, t.customerId] })],
 );
 
+// Each saved segment's size at every full refresh: the Segments page's size over time.
+export const segmentSizes = sqliteTable(
+  'segment_sizes',
+  {
+    segment: text('segment').notNull(),
+    at: integer('at').notNull(),
+    size: integer('size').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.segment, t.at] })],
+);
+
 // Auth: builder users, their sessions and API keys. Secrets are never stored:
 // passwords as scrypt hashes, session tokens and API keys as SHA-256 digests.
 
