@@ -4,10 +4,21 @@ import { loadConfig, type Config, type ConfigOverrides } from '../config.ts';
 import { ForesightError, errorMessage } from '../core/errors.ts';
 import { DATE_ONLY, parseInstant } from '../core/time.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
+import { openStorage } from '../storage/open.ts';
+import type { Storage } from '../storage/types.ts';
 
 /** Config from env with this command's flags on top. */
 export function cliConfig(flags: ConfigOverrides = {}): Config {
   return loadConfig(process.env, flags);
+}
+
+/** Help text of every command's --db option. */
+export const DB_OPTION = 'SQLite database file or postgres:// URL (env FORESIGHT_DB, then DATABASE_URL; default ./foresight.db)';
+
+/** The configured database (SQLite file or PostgreSQL URL), migrated and open. */
+export function cliStorage(flags: ConfigOverrides = {}): Promise<Storage> {
+  const config = cliConfig(flags);
+  return openStorage(config.db, config.pg);
 }
 
 /** The built-in nodes (with mail and webhook delivery as configured) plus every configured plugin. */

@@ -26,3 +26,15 @@ export function parseDuration(text: string, field = 'duration'): number {
   }
   return Number(m[1]) * UNIT_MS[m[2]!]!;
 }
+
+/** Renders milliseconds for messages, in whole seconds: `1d 2h`, `40m`, `0s`. */
+export function formatDuration(ms: number): string {
+  let rest = Math.round(Math.abs(ms) / 1000);
+  const parts: string[] = [];
+  for (const [unit, seconds] of [['d', 86_400], ['h', 3_600], ['m', 60], ['s', 1]] as const) {
+    const n = Math.floor(rest / seconds);
+    if (n) parts.push(`${n}${unit}`);
+    rest -= n * seconds;
+  }
+  return (ms < 0 ? '-' : '') + (parts.join(' ') || '0s');
+}

@@ -19,10 +19,16 @@ const MAX_STEPS_PER_ADVANCE = 1000;
 /** Prefix of the state keys that remember which branch a node sent the run down (for conversion credit). */
 export const BRANCH_PREFIX = '$branch:';
 
-export type Entry =
+/**
+ * What moves a run. `at` is the event time of the move (the trigger's or the
+ * resuming event's `occurredAt`, a timeout's instant): the run reaches its next
+ * nodes at that time, so waits count from when things happened (engine/executor/event-time.ts).
+ */
+export type Entry = (
   | { kind: 'enter'; event?: JourneyEvent }
   | { kind: 'time' }
-  | { kind: 'port'; port: string; detail: Record<string, unknown> };
+  | { kind: 'port'; port: string; detail: Record<string, unknown> }
+) & { at?: number };
 
 /**
  * Moves one run forward until it waits or ends, recording each decision in
@@ -31,8 +37,10 @@ export type Entry =
 export async function advanceRun(w: WorkingRun, j: CompiledJourney, entry: Entry, services: CustomerServices, now: Date, unit: StepUnit): Promise<void> {
   const run = w.run;
   const t = now.getTime();
+  const at = entry.at ?? t;
   let event: JourneyEvent | undefined = entry.kind === 'enter' ? entry.event : undefined;
-  let wake: NodeContext['wake'] = entry.kind === 'time' ? { kind: 'time', waitedSince: new Date(run.wait?.since ?? run.nodeEnteredAt) } : undefined;
+  const waitedSince = entry.kind === 'time' ? (run.wait?.since ?? run.nodeEnteredAt) : undefined;
+  let wake: NodeContext['wake'] = waitedSince !== undefined ? { kind: 'time', waitedSince: new Date(waitedSince) } : undefined;
   let forced: { port: string; detail: Record<string, unknown> } | undefined = entry.kind === 'port' ? { port: entry.port, detail: entry.detail } : undefined;
 
   run.status = 'active';
@@ -85,7 +93,7 @@ export async function advanceRun(w: WorkingRun, j: CompiledJourney, entry: Entry
       const target = j.edges.get(edgeKey(node.id, port));
       if (target === undefined) return end(run, t, 'completed', 'end of path');
       run.nodeId = target;
-      run.nodeEnteredAt = t;
+      run.nodeEnteredAt = at;
       count(unit, run.journeyId, run.version, target, 'entered');
       continue;
     }
@@ -98,7 +106,8 @@ export async function advanceRun(w: WorkingRun, j: CompiledJourney, entry: Entry
       run.status = 'waiting';
       run.wakeAt = spec.until ? spec.until.getTime() : null;
       run.waitEvent = spec.event?.type ?? null;
-      run.wait = { since: t, ...(spec.event ? { event: spec.event } : {}), ...(spec.timeoutPort ? { timeoutPort: spec.timeoutPort } : {}) };
+      // A node asked again that waits on keeps its wait's start: an awaited event dated since then still counts.
+      run.wait = { since: steps === 0 && waitedSince !== undefined ? waitedSince : at, ...(spec.event ? { event: spec.event } : {}), ...(spec.timeoutPort ? { timeoutPort: spec.timeoutPort } : {}) };
       unit.history.push({
         runId: run.id,
         visit: run.visit,

@@ -1,10 +1,15 @@
+import { EMAIL_UNSUBSCRIBED } from '../core/email-events.ts';
 import { applyDefaults, checkFields } from '../plugin/fields.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
-import { journeySchema, type JourneyGraph, type Problem } from './types.ts';
+import { goalPreemptedBranches } from './preempted.ts';
+import type { z } from 'zod';
+import { journeySchema, settingsSchema, type JourneyGraph, type Problem } from './types.ts';
 
 export interface ValidationResult {
   ok: boolean;
   problems: Problem[];
+  /** What runs but is likely a mistake (e.g. a branch the goal always pre-empts); never blocks publishing. */
+  warnings: Problem[];
   graph?: JourneyGraph;
   /** Output ports per node, for the builder (dynamic ports follow config). */
   ports: Record<string, string[]>;
@@ -15,28 +20,16 @@ export interface ValidationResult {
  * naming the node or edge and the field concerned.
  */
 export function validateJourney(doc: unknown, registry: NodeRegistry): ValidationResult {
-  const parsed = journeySchema.safeParse(doc);
-  if (!parsed.success) {
-    const problems: Problem[] = parsed.error.issues.map((i) => {
-      const nodes = (doc as { nodes?: { id?: unknown }[] } | null)?.nodes;
-      const nodeId = i.path[0] === 'nodes' && typeof i.path[1] === 'number' ? nodes?.[i.path[1]]?.id : undefined;
-      return {
-        message: `${i.path.join('.') || 'document'}: ${i.message}`,
-        field: i.path.join('.'),
-        ...(typeof nodeId === 'string' ? { nodeId } : {}),
-      };
-    });
-    return { ok: false, problems, ports: {} };
-  }
+  const settings = settingsProblems(doc);
+  // Unreadable settings do not hide the rest: the graph is checked with default settings meanwhile.
+  const unreadable = isObject(doc) && !settingsSchema.optional().safeParse(doc.settings).success;
+  const parsed = journeySchema.safeParse(unreadable ? { ...doc, settings: undefined } : doc);
+  if (!parsed.success) return { ok: false, problems: [...settings, ...parsed.error.issues.map((i) => issueProblem(doc, i))], warnings: [], ports: {} };
   const graph = parsed.data;
-  const problems: Problem[] = [];
+  const problems: Problem[] = [...settings];
   const ports: Record<string, string[]> = {};
   const ids = new Set<string>();
   const waits = new Set<string>();
-
-  if (graph.settings.reentry === 'after' && !graph.settings.reentryAfter) {
-    problems.push({ field: 'settings.reentryAfter', message: 'settings.reentryAfter: re-entry "after" needs a duration, e.g. "30d"' });
-  }
 
   for (const node of graph.nodes) {
     if (ids.has(node.id)) problems.push({ nodeId: node.id, field: 'id', message: `node id "${node.id}" is used twice; give each node its own id` });
@@ -104,7 +97,44 @@ export function validateJourney(doc: unknown, registry: NodeRegistry): Validatio
     problems.push({ nodeId: cycle[0], message: `nodes ${cycle.map((c) => `"${c}"`).join(' → ')} form a loop with no wait in it; add a wait node to the loop` });
   }
 
-  return { ok: problems.length === 0, problems, graph, ports };
+  const warnings = problems.length ? [] : [...unsubscribeNameWarnings(graph), ...goalPreemptedBranches(graph, registry)];
+  return { ok: problems.length === 0, problems, warnings, graph, ports };
+}
+
+/** Names nothing records, though they read like the unsubscribe link's event (older templates used "unsubscribe"). */
+const UNSUBSCRIBE_LOOKALIKES = new Set(['unsubscribe', 'unsubscribed', 'email_unsubscribe']);
+
+/** An exit event the unsubscribe link never records would leave an unsubscribed customer's run going. */
+function unsubscribeNameWarnings(graph: JourneyGraph): Problem[] {
+  return graph.settings.exitOn.flatMap((x, i) =>
+    UNSUBSCRIBE_LOOKALIKES.has(x.event)
+      ? [{ field: `settings.exitOn.${i}.event`, message: `settings.exitOn.${i}.event: nothing records "${x.event}"; the unsubscribe link records "${EMAIL_UNSUBSCRIBED}": use that name` }]
+      : [],
+  );
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function issueProblem(doc: unknown, i: z.core.$ZodIssue): Problem {
+  const nodes = (doc as { nodes?: { id?: unknown }[] } | null)?.nodes;
+  const nodeId = i.path[0] === 'nodes' && typeof i.path[1] === 'number' ? nodes?.[i.path[1]]?.id : undefined;
+  return {
+    message: `${i.path.join('.') || 'document'}: ${i.message}`,
+    field: i.path.join('.'),
+    ...(typeof nodeId === 'string' ? { nodeId } : {}),
+  };
+}
+
+/** Every problem of the journey's settings: each field's own, then the rules across fields. */
+function settingsProblems(doc: unknown): Problem[] {
+  const raw = isObject(doc) ? doc.settings : undefined;
+  if (raw === undefined) return [];
+  const r = settingsSchema.safeParse(raw);
+  const problems = r.success ? [] : r.error.issues.map((i) => issueProblem(doc, { ...i, path: ['settings', ...i.path] }));
+  if (isObject(raw) && raw.reentry === 'after' && !raw.reentryAfter) {
+    problems.push({ field: 'settings.reentryAfter', message: 'settings.reentryAfter: re-entry "after" needs a duration, e.g. "30d"' });
+  }
+  return problems;
 }
 
 /** Strongly connected components (Tarjan) of the graph minus waiting nodes: any non-trivial one is a spin loop. */

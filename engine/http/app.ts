@@ -2,12 +2,14 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
+import { requestLogOptions } from '../ops/logger.ts';
 import { authenticate } from './authenticate.ts';
 import type { ApiContext } from './context.ts';
 import { errorHandler, notFound } from './errors.ts';
 import { RouteTable } from './route-table.ts';
 import { setupPage } from './setup-page.ts';
 import { authRoutes } from './routes/auth.ts';
+import { backtestRoutes } from './routes/backtests.ts';
 import { customerProfileRoutes } from './routes/customer-profile.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { docRoutes } from './routes/docs.ts';
@@ -21,6 +23,7 @@ import { modelRoutes } from './routes/models.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { segmentPageRoutes } from './routes/segment-pages.ts';
 import { segmentRoutes } from './routes/segments.ts';
+import { outboxRoutes } from './routes/outbox.ts';
 import { suppressionRoutes } from './routes/suppressions.ts';
 import { templateRoutes } from './routes/templates.ts';
 
@@ -47,7 +50,9 @@ export function apiRoutes(ctx: ApiContext, state: { draining: boolean }, version
   customerRoutes(t, ctx);
   customerProfileRoutes(t, ctx);
   suppressionRoutes(t, ctx);
+  outboxRoutes(t, ctx);
   journeyRoutes(t, ctx);
+  backtestRoutes(t, ctx);
   segmentRoutes(t, ctx);
   segmentPageRoutes(t, ctx);
   kpiRoutes(t, ctx);
@@ -76,6 +81,7 @@ export function createApp(ctx: ApiContext, opts: AppOptions = {}): { app: expres
     pinoHttp({
       logger: ctx.log,
       autoLogging: { ignore: (req) => req.url === '/healthz' },
+      ...requestLogOptions,
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     }),
   );
@@ -85,6 +91,11 @@ export function createApp(ctx: ApiContext, opts: AppOptions = {}): { app: expres
   });
   for (const [mount, router] of Object.entries(opts.publicRouters ?? {})) app.use(mount, router);
 
+  // API answers carry personal data and live state (job progress): never kept by browsers or proxies.
+  app.use('/api', (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   app.use(['/api', '/metrics'], authenticate(ctx.auth));
   const api = express.Router();
   routes.mount(api);

@@ -60,6 +60,32 @@ describe('tracking API', () => {
     expect(counts()).toEqual(before);
   });
 
+  it('refuses deeply nested, oversized and broken-Unicode values before writing anything', async () => {
+    const before = counts();
+    const depth = 20_000;
+    const deep = `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+    const json = { 'content-type': 'application/json' };
+    const cases: [string, { json?: unknown; body?: string; headers?: Record<string, string> }, number, string, string][] = [
+      ['/api/track', { body: `{"customerId":"deep1","type":"x","properties":${deep}}`, headers: json }, 400, 'invalid_input', 'body.properties.a.a.a'],
+      ['/api/identify', { body: `{"customerId":"deep1","attributes":${deep}}`, headers: json }, 400, 'invalid_input', 'body.attributes.a.a.a'],
+      ['/api/track', { json: { customerId: 'big1', type: 'x', properties: { blob: 'x'.repeat(70_000) } } }, 413, 'payload_too_large', 'body.properties'],
+      ['/api/track', { json: { customerId: 'bad\uD800id', type: 'x' } }, 400, 'invalid_input', 'body.customerId'],
+      ['/api/identify', { json: { customerId: '\uDC00' } }, 400, 'invalid_input', 'body.customerId'],
+      ['/api/identify', { json: { customerId: 'ok1', attributes: { name: 'Ann \uD83D' } } }, 400, 'invalid_input', 'body.attributes.name'],
+      ['/api/orders', { json: { customerId: 'ok1', orderId: 'o\uD800', orderedAt: '2024-01-01', amount: 1 } }, 400, 'invalid_input', 'body.orderId'],
+    ];
+    for (const [url, req, status, code, field] of cases) {
+      const res = await s.call('POST', url, { ...req, headers: { ...key, ...req.headers } });
+      expect([url, res.status, res.body.error?.code]).toEqual([url, status, code]);
+      expect(res.body.error.field.startsWith(field)).toBe(true);
+    }
+    // A well-formed emoji (a surrogate pair) is fine.
+    expect((await s.call('POST', '/api/identify', { json: { customerId: 'emoji-\uD83D\uDE00' }, headers: key })).status).toBe(200);
+    const batch = await s.call('POST', '/api/batch', { json: { batch: [{ kind: 'track', customerId: 'x\uD800', type: 'v' }, { kind: 'identify', customerId: 'fine' }] }, headers: key });
+    expect(batch.body.rejected.map((r: { field: string }) => r.field)).toEqual(['batch.0.customerId']);
+    expect(counts()).toEqual({ ...before, customers: before.customers + 2 });
+  });
+
   it('a batch accepts good items and rejects bad ones by index and field', async () => {
     const batch = [
       { kind: 'identify', customerId: 'b1', email: 'b1@example.com' },

@@ -13,6 +13,12 @@ interface FieldBase {
   help?: string;
   required?: boolean;
   default?: unknown;
+  /**
+   * Only an admin may set it away from its default, or change a node where it
+   * is set (e.g. a switch that lowers a security guard). Checked by the API
+   * when a builder user saves or publishes a journey.
+   */
+  adminOnly?: boolean;
 }
 
 /** Names the builder offers while typing a text field; free text is still allowed. */

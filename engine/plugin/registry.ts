@@ -9,6 +9,8 @@ import type { EffectHandler } from './services.ts';
 export class NodeRegistry {
   private readonly nodes = new Map<string, NodeDefinition<any>>();
   private readonly effects = new Map<string, EffectHandler>();
+  /** Plugins loaded by specifier (absolute file URL or package name), so a worker thread can load the same ones. */
+  readonly sources: string[] = [];
 
   register(def: NodeDefinition<any>): this {
     if (this.nodes.has(def.type)) throw new ForesightError('duplicate_node_type', `node type "${def.type}" is registered twice; rename the plugin's node`);
@@ -79,6 +81,7 @@ export class NodeRegistry {
       throw new ForesightError('plugin_invalid', `plugins: "${spec}" does not export { nodes: [...] }; export default definePlugin({ nodes: [...] })`, { field: 'plugins' });
     }
     this.use(plugin as PluginModule);
+    this.sources.push(target);
     return plugin as PluginModule;
   }
 }

@@ -42,9 +42,12 @@ export default defineNode<Config>({
   ],
   ports: ['next'],
   waits: true,
+  // A calendar day across a daylight-saving change lasts up to an hour longer; two hours of slack covers every zone.
+  holds: (config) => ({ maxMs: parseDuration(config.duration, 'duration') + (config.calendar !== false && CALENDAR_UNIT.test(config.duration) ? 2 * 3_600_000 : 0) }),
   run: (ctx) => {
+    // From when the run reached this node in event time: "5 days after the order", even when the order arrived late.
     const zone = isValidTimeZone(ctx.customer.timezone) ? ctx.customer.timezone : 'UTC';
-    const { until, calendar } = delayEnd(ctx.now, ctx.config.duration, ctx.config.calendar !== false, zone);
+    const { until, calendar } = delayEnd(ctx.run.nodeEnteredAt, ctx.config.duration, ctx.config.calendar !== false, zone);
     return { wait: { until, timeoutPort: 'next' }, trace: { duration: ctx.config.duration, ...(calendar ? { calendar, zone } : {}) } };
   },
 });

@@ -51,7 +51,8 @@ export function sqliteKpis(db: Database): KpiStore {
   );
   const nps = db.prepare(
     `WITH a AS (SELECT CAST(json_extract(properties, '$.score') AS REAL) AS score FROM events
-                WHERE type IN (SELECT value FROM json_each(@types)) AND occurred_at >= @from AND occurred_at < @to)
+                WHERE type IN (SELECT value FROM json_each(@types)) AND occurred_at >= @from AND occurred_at < @to
+                  AND json_type(properties, '$.score') IN ('integer', 'real'))
      SELECT SUM(CASE WHEN score >= 9 AND score <= 10 THEN 1 ELSE 0 END) AS promoters,
             SUM(CASE WHEN score >= 7 AND score < 9 THEN 1 ELSE 0 END) AS passives,
             SUM(CASE WHEN score >= 0 AND score < 7 THEN 1 ELSE 0 END) AS detractors

@@ -59,6 +59,8 @@ export function sqliteRuns(db: Database): RunStore {
      ) RETURNING *`,
   );
 
+  const withdrawOutbox = db.prepare(`UPDATE outbox SET status = 'skipped', last_error = ?, updated_at = ? WHERE key = ? AND status IN ('pending', 'claimed')`);
+
   const json = (v: unknown) => (v ? JSON.stringify(v) : null);
   /** Writes a run if it is still at the (node, visit) it was read at; false if it moved. */
   const writeRun = ({ run: r, expect }: StepUnit['updates'][number]): boolean =>
@@ -83,6 +85,7 @@ export function sqliteRuns(db: Database): RunStore {
     }
     for (const h of u.history) bulk.history.push(h.runId, h.visit, h.nodeId, h.at, h.kind, h.port ?? null, h.detail ? JSON.stringify(h.detail) : null);
     for (const o of u.outbox) insertOutbox.run(o.key, o.runId, o.journeyId, o.nodeId, o.customerId, o.kind, JSON.stringify(o.payload), now, now, now);
+    for (const w of u.withdrawn ?? []) withdrawOutbox.run(w.reason, now, w.key);
     for (const p of u.profiles) {
       const attrs = getAttrs.get(p.customerId) as string | undefined;
       if (attrs !== undefined) setAttrs.run(JSON.stringify(applyProfileChange(JSON.parse(attrs), p)), now, p.customerId);
@@ -143,7 +146,7 @@ export function sqliteRuns(db: Database): RunStore {
     },
     async nextWakeAt() {
       return (db
-        .prepare(`SELECT MIN(wake_at) FROM runs WHERE status IN ('active', 'waiting') AND wake_at IS NOT NULL AND journey_id NOT IN ${FROZEN}`)
+        .prepare(`SELECT MIN(MAX(wake_at, COALESCE(lease_expires, wake_at))) FROM runs WHERE status IN ('active', 'waiting') AND wake_at IS NOT NULL AND journey_id NOT IN ${FROZEN}`)
         .pluck()
         .get() ?? null) as number | null;
     },

@@ -159,7 +159,8 @@ export const outbox = sqliteTable(
   (t) => [
     index('outbox_due').on(t.nextAttemptAt).where(sql`status = 'pending'`),
     index('outbox_customer').on(t.customerId, t.kind, t.createdAt),
-    index('outbox_sending').on(t.customerId).where(sql`status = 'sending'`),
+    // In flight (leased by a worker): what recovery scans for expired leases on every delivery pass.
+    index('outbox_in_flight').on(t.leaseExpires).where(sql`status IN ('claimed', 'sending')`),
   ],
 );
 
