@@ -550,7 +550,7 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     await s.events.insert(
       [
         ev(a!, 'nps', 10, { score: 10 }), ev(b!, 'nps', 11, { score: 9 }), ev(a!, 'nps', 12, { score: 7 }), ev(b!, 'nps', 13, { score: 6 }), ev(a!, 'nps', 14, { score: 0 }),
-        ev(a!, 'nps', 500, { score: 0 }), ev(a!, 'survey', 15, { score: 0 }),
+        ev(a!, 'nps', 500, { score: 0 }), ev(a!, 'survey', 15, { score: 0 }), ev(a!, 'nps', 16, { score: 'ten' }), ev(b!, 'nps', 17, {}),
         ev(a!, 'email_opened', 20, { message: 'm1' }), ev(b!, 'email_opened', 21, { message: 'm2' }),
         ev(a!, 'email_clicked', 30, { message: 'm1' }), ev(a!, 'email_clicked', 31, { message: 'm1' }), ev(b!, 'email_clicked', 32, { message: 'm2' }),
       ],
@@ -563,6 +563,7 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
       { customerId: b!, orderId: 'o3', orderedAt: 150, amount: 5 },
       { customerId: b!, orderId: 'o4', orderedAt: 250, amount: 5 },
     ]);
+    // Answers without a numeric score (text, missing) are not answers: counting them as 0 would invent detractors.
     expect(await s.kpis.nps({ from: 0, to: 100 }, ['nps'])).toEqual({ promoters: 2, passives: 1, detractors: 2 });
     // b ordered before clicking only: not a conversion.
     expect(await s.kpis.email({ from: 0, to: 100 })).toEqual({ sent: 3, opened: 2, clicked: 2, clickers: 2, converted: 1 });
