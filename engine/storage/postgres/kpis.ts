@@ -1,9 +1,10 @@
-import type { KpiStore, OrderFacts, TimeRange } from '../types.ts';
+import { FACTS, toFacts } from '../sqlite/kpis.ts';
+import type { KpiStore, TimeRange } from '../types.ts';
 import type { Db } from './db.ts';
 
 type Row = Record<string, number | string | null>;
 
-/* The same shapes as engine/storage/sqlite/kpis.ts; JSON fields are read with ->> here. */
+/* The same shapes as engine/storage/sqlite/kpis.ts (whose FACTS sums and row reader it shares); JSON fields are read with ->> here. */
 
 /** One row per customer with an order before `to` ($2), split at `from` ($1). */
 const PER_CUSTOMER = `
@@ -14,30 +15,7 @@ const PER_CUSTOMER = `
     SUM(amount) AS revenue
   FROM orders WHERE ordered_at < $2 GROUP BY customer_id`;
 
-const FACTS = `
-  SUM(CASE WHEN c.before_n > 0 THEN 1 ELSE 0 END) AS customers_at_start,
-  SUM(CASE WHEN c.before_n = 0 AND c.in_n > 0 THEN 1 ELSE 0 END) AS new_customers,
-  SUM(CASE WHEN c.before_n > 0 AND c.in_n > 0 THEN 1 ELSE 0 END) AS returning_customers,
-  SUM(CASE WHEN c.in_n > 0 THEN 1 ELSE 0 END) AS buyers,
-  SUM(CASE WHEN c.in_n >= 2 THEN 1 ELSE 0 END) AS repeat_buyers,
-  COALESCE(SUM(c.in_n), 0) AS orders,
-  COALESCE(SUM(c.in_revenue), 0) AS revenue,
-  COUNT(*) AS lifetime_customers,
-  COALESCE(SUM(c.revenue), 0) AS lifetime_revenue`;
-
 const n = (v: unknown) => Number(v ?? 0);
-const toFacts = (r: Row): OrderFacts => ({
-  group: String(r.grp),
-  customersAtStart: n(r.customers_at_start),
-  newCustomers: n(r.new_customers),
-  returningCustomers: n(r.returning_customers),
-  buyers: n(r.buyers),
-  repeatBuyers: n(r.repeat_buyers),
-  orders: n(r.orders),
-  revenue: n(r.revenue),
-  lifetimeCustomers: n(r.lifetime_customers),
-  lifetimeRevenue: n(r.lifetime_revenue),
-});
 
 export function pgKpis(db: Db): KpiStore {
   return {

@@ -17,7 +17,8 @@ const PER_CUSTOMER = `
     SUM(amount) AS revenue
   FROM orders WHERE ordered_at < @to GROUP BY customer_id`;
 
-const FACTS = `
+/** The per-customer rows `c` summed into {@link OrderFacts}: plain SQL both dialects share. */
+export const FACTS = `
   SUM(CASE WHEN c.before_n > 0 THEN 1 ELSE 0 END) AS customers_at_start,
   SUM(CASE WHEN c.before_n = 0 AND c.in_n > 0 THEN 1 ELSE 0 END) AS new_customers,
   SUM(CASE WHEN c.before_n > 0 AND c.in_n > 0 THEN 1 ELSE 0 END) AS returning_customers,
@@ -28,7 +29,7 @@ const FACTS = `
   COUNT(*) AS lifetime_customers,
   COALESCE(SUM(c.revenue), 0) AS lifetime_revenue`;
 
-const toFacts = (r: Row): OrderFacts => ({
+export const toFacts = (r: Row): OrderFacts => ({
   group: String(r.grp),
   customersAtStart: Number(r.customers_at_start ?? 0),
   newCustomers: Number(r.new_customers ?? 0),
