@@ -39,6 +39,7 @@ export function createWorkerParts(opts: { storage: Storage; registry: NodeRegist
     providers: defaultProviders(storage),
     leaseMs: opts.leaseMs,
     allowedLatenessMs: opts.allowedLatenessMs,
+    onUnitError: (err, where) => log.error({ err, ...where }, `engine: a run failed outside node code: ${errorMessage(err)}`),
     onDeliveryPaused: (hold) => log.error({ alert: 'delivery_paused', ...hold }, `delivery of ${hold.kind} paused until ${new Date(hold.until).toISOString()}: ${hold.reason} (GET /api/delivery; resume with POST /api/delivery/resume)`),
   });
   const pg = isPostgres(storage) ? storage : null;

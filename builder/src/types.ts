@@ -24,6 +24,8 @@ export interface JourneySummary {
   inFlight: number;
   entered: number;
   converted: number;
+  /** Set when the journey cannot run on this server (a plugin missing): why its runs wait. */
+  unavailable?: string;
 }
 
 export interface JourneyDetail {

@@ -1,7 +1,9 @@
-import { errorMessage } from '../core/errors.ts';
+import { errorMessage, ForesightError } from '../core/errors.ts';
 import { seededRandom } from '../core/hash.ts';
 import { edgeKey, type CompiledJourney } from '../graph/compile.ts';
 import type { JourneyEvent, NodeContext, NodeResult } from '../plugin/define-node.ts';
+import { withDeadline } from '../plugin/deadline.ts';
+import { resultProblem } from '../plugin/result.ts';
 import type { RunRecord, StepUnit } from '../storage/types.ts';
 import type { CustomerServices } from './services.ts';
 import { count } from './unit.ts';
@@ -51,8 +53,8 @@ export async function advanceRun(w: WorkingRun, j: CompiledJourney, entry: Entry
 
   for (let steps = 0; ; steps++) {
     const node = j.nodes.get(run.nodeId);
-    if (!node) return fail(run, unit, t, `node "${run.nodeId}" does not exist in journey ${j.id} v${j.version}`);
-    if (steps >= MAX_STEPS_PER_ADVANCE) return fail(run, unit, t, `more than ${MAX_STEPS_PER_ADVANCE} steps without a wait at node "${run.nodeId}"`);
+    if (!node) return failRun(run, unit, t, `node "${run.nodeId}" does not exist in journey ${j.id} v${j.version}`);
+    if (steps >= MAX_STEPS_PER_ADVANCE) return failRun(run, unit, t, `more than ${MAX_STEPS_PER_ADVANCE} steps without a wait at node "${run.nodeId}"`);
     run.visit++;
 
     let result: NodeResult;
@@ -61,6 +63,7 @@ export async function advanceRun(w: WorkingRun, j: CompiledJourney, entry: Entry
       forced = undefined;
     } else {
       services.position = { runId: run.id, journeyId: run.journeyId, nodeId: node.id, visit: run.visit, enqueued: 0 };
+      const step = services.forCall();
       const ctx: NodeContext = {
         now,
         config: node.config,
@@ -71,14 +74,29 @@ export async function advanceRun(w: WorkingRun, j: CompiledJourney, entry: Entry
         event,
         wake,
         random: seededRandom(`${run.id}:${node.id}:${run.visit}`),
-        services,
+        services: step,
       };
+      const who = `node "${node.id}" (${node.type}, plugin ${node.plugin})`;
+      // A failed call leaves nothing behind: messages it queued and profile changes it made are dropped.
+      const written = { outbox: unit.outbox.length, profiles: unit.profiles.length, attributes: services.customer.attributes };
+      const failCall = (message: string) => {
+        unit.outbox.length = written.outbox;
+        unit.profiles.length = written.profiles;
+        services.customer.attributes = written.attributes;
+        failRun(run, unit, t, message);
+      };
+      let returned: unknown;
       try {
-        result = await node.def.run(ctx);
+        returned = await withDeadline(() => node.def.run(ctx), node.timeoutMs, `${who} run`);
       } catch (err) {
-        return fail(run, unit, t, `node "${node.id}" (${node.type}) threw: ${errorMessage(err)}`);
+        return failCall(err instanceof ForesightError && err.code === 'deadline_exceeded' ? err.message : `${who} threw: ${errorMessage(err)}`);
+      } finally {
+        step.close();
       }
       services.position = { ...services.position, runId: 0 };
+      const problem = resultProblem(returned, now);
+      if (problem) return failCall(`${who} ${problem}`);
+      result = returned as NodeResult;
     }
     event = undefined;
     wake = undefined;
@@ -86,7 +104,7 @@ export async function advanceRun(w: WorkingRun, j: CompiledJourney, entry: Entry
 
     if ('next' in result) {
       const port = result.next;
-      if (!node.ports.includes(port)) return fail(run, unit, t, `node "${node.id}" (${node.type}) chose port "${port}", which it does not declare (${node.ports.join(', ')})`);
+      if (!node.ports.includes(port)) return failRun(run, unit, t, `node "${node.id}" (${node.type}) chose port "${port}", which it does not declare (${node.ports.join(', ')})`);
       if (node.ports.length > 1) run.state = { ...run.state, [BRANCH_PREFIX + node.id]: port };
       unit.history.push({ runId: run.id, visit: run.visit, nodeId: node.id, at: t, kind: 'port', port, detail: result.trace ?? null });
       count(unit, run.journeyId, run.version, node.id, `port:${port}`);
@@ -99,9 +117,8 @@ export async function advanceRun(w: WorkingRun, j: CompiledJourney, entry: Entry
     }
     if ('wait' in result) {
       const spec = result.wait;
-      if (!spec.until && !spec.event) return fail(run, unit, t, `node "${node.id}" returned a wait with neither "until" nor "event"`);
       for (const p of [spec.event?.port, spec.timeoutPort]) {
-        if (p !== undefined && !node.ports.includes(p)) return fail(run, unit, t, `node "${node.id}" waits towards port "${p}", which it does not declare`);
+        if (p !== undefined && !node.ports.includes(p)) return failRun(run, unit, t, `node "${node.id}" waits towards port "${p}", which it does not declare`);
       }
       run.status = 'waiting';
       run.wakeAt = spec.until ? spec.until.getTime() : null;
@@ -135,7 +152,8 @@ export function end(run: RunRecord, t: number, status: RunRecord['status'], reas
   run.wait = null;
 }
 
-function fail(run: RunRecord, unit: StepUnit, t: number, message: string): void {
+/** Fails a run in place with the reason, recording it in the unit's history and counters. */
+export function failRun(run: RunRecord, unit: StepUnit, t: number, message: string): void {
   unit.history.push({ runId: run.id, visit: run.visit, nodeId: run.nodeId, at: t, kind: 'fail', detail: { error: message } });
   count(unit, run.journeyId, run.version, run.nodeId, 'failed');
   run.error = message;

@@ -1,7 +1,9 @@
 import { SystemClock, type Clock } from '../core/clock.ts';
 import { errorMessage } from '../core/errors.ts';
 import type { CustomerProfile } from '../plugin/define-node.ts';
+import { DEFAULT_EFFECT_TIMEOUT_MS, withDeadline } from '../plugin/deadline.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
+import { checkedOutcome } from '../plugin/result.ts';
 import type { EffectOutcome } from '../plugin/services.ts';
 import type { Lease, OutboxRecord, OutboxResult, Storage } from '../storage/types.ts';
 import { DeliveryBreaker, type BreakerOptions, type DeliveryHold } from './breaker.ts';
@@ -27,6 +29,8 @@ export interface DeliveryDeps {
   realClock?: Clock;
   breaker?: BreakerOptions;
   onPaused?: (hold: DeliveryHold) => void;
+  /** Deadline for one effect handler call, default 30 s (below the 60 s lease); a miss is retried like a failure. */
+  effectTimeoutMs?: number;
 }
 
 /**
@@ -98,7 +102,8 @@ export class Delivery {
     const handler = this.deps.registry.effect(item.kind);
     if (!handler) return { status: 'failed', reason: `no handler for effect kind "${item.kind}"; register one with the plugin that enqueues it` };
     try {
-      return await handler(item, { now: this.clock.now(), customer, storage: this.storage });
+      const answer = await withDeadline(() => handler(item, { now: this.clock.now(), customer, storage: this.storage }), this.deps.effectTimeoutMs ?? DEFAULT_EFFECT_TIMEOUT_MS, `effect "${item.kind}" for ${item.key}`);
+      return checkedOutcome(answer, item.kind);
     } catch (err) {
       return { status: 'retry', reason: errorMessage(err) };
     }

@@ -238,7 +238,7 @@ eachBackend('executor', (backend) => {
       });
       await h.track([{ customerId: 'boom', type: 'go' }, { customerId: 'fine', type: 'go' }]);
       expect((await h.runsOf('boom'))[0]).toMatchObject({ status: 'failed', nodeId: 'x' });
-      expect((await h.runsOf('boom'))[0]!.error).toMatch(/node "x" \(test.boom\) threw: kaput/);
+      expect((await h.runsOf('boom'))[0]!.error).toMatch(/node "x" \(test.boom, plugin built-in\) threw: kaput/);
       expect((await h.runsOf('fine'))[0]!.status).toBe('completed');
     });
 

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/clock.ts';
-import { errorMessage } from '../core/errors.ts';
+import { mapLimit } from '../core/concurrency.ts';
+import { errorMessage, ForesightError } from '../core/errors.ts';
 import { eventSubject, matchesAll, type Filter } from '../core/filter.ts';
 import type { CompiledJourney } from '../graph/compile.ts';
 import type { CustomerProfile, JourneyEvent } from '../plugin/define-node.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
-import type { CustomerRecord, EventRecord, RunRecord, StepUnit, Storage } from '../storage/types.ts';
-import { advanceRun, BRANCH_PREFIX, end, type Entry, type WorkingRun } from './advance.ts';
+import type { CustomerRecord, EntryClaim, EventRecord, RunRecord, StepUnit, Storage } from '../storage/types.ts';
+import { advanceRun, BRANCH_PREFIX, end, failRun, type Entry, type WorkingRun } from './advance.ts';
 import type { BreakerOptions, DeliveryBreaker, DeliveryHold } from './breaker.ts';
 import { Delivery } from './delivery.ts';
 import { JourneyCatalog } from './catalog.ts';
@@ -28,6 +29,12 @@ export interface EngineOptions {
   retryDelaysMs?: number[];
   /** Outbox entries delivered concurrently (per customer always in order). */
   deliveryLanes?: number;
+  /** Deadline for one effect handler call (one delivery), default 30 s (below the 60 s lease); a miss is retried like a failure. */
+  effectTimeoutMs?: number;
+  /** Told about a customer's share of a batch that failed outside node code (the run is failed alone). Default: stderr. */
+  onUnitError?: (err: unknown, context: { journeyId: string | null; runId: number | null; nodeId: string | null }) => void;
+  /** Customers of one batch handled at once (default 16): node code waiting on an outside API overlaps. */
+  concurrency?: number;
   /** Real-world time for the delivery circuit breaker's pauses (default: the system clock). */
   realClock?: Clock;
   breaker?: BreakerOptions;
@@ -45,9 +52,14 @@ export interface EngineStats {
   sends: number;
   sendFailures: number;
   conflicts: number;
+  /** Customer units that threw outside node code and were failed alone. */
+  unitFailures: number;
   /** Times a kind of delivery was paused by the circuit breaker. */
   deliveryPauses: number;
 }
+
+/** How long a due run of a journey that cannot run here (plugin missing) waits before it is tried again. */
+const UNAVAILABLE_RETRY_MS = 60_000;
 
 export function toProfile(c: CustomerRecord): CustomerProfile {
   return {
@@ -64,6 +76,12 @@ export function toProfile(c: CustomerRecord): CustomerProfile {
 
 function toJourneyEvent(e: EventRecord): JourneyEvent {
   return { id: e.id, type: e.type, properties: e.properties, occurredAt: new Date(e.occurredAt) };
+}
+
+/** The database-checked claim for a new run's entry, from the journey's re-entry rule. */
+function entryClaim(run: RunRecord, j: CompiledJourney): EntryClaim {
+  const minGapMs = j.settings.reentry === 'once' ? null : (j.reentryAfterMs ?? 0);
+  return { journeyId: j.id, customerId: run.customerId, runId: run.id, at: run.enteredAt, minGapMs };
 }
 
 /** A run enrolled in the current batch, with what it needs to take further events. */
@@ -94,11 +112,18 @@ export class Engine {
   readonly clock: Clock;
   readonly catalog: JourneyCatalog;
   readonly workerId: string;
-  readonly stats: EngineStats = { eventsProcessed: 0, runsEnrolled: 0, steps: 0, runsAdvanced: 0, sends: 0, sendFailures: 0, conflicts: 0, deliveryPauses: 0 };
+  readonly stats: EngineStats = { eventsProcessed: 0, runsEnrolled: 0, steps: 0, runsAdvanced: 0, sends: 0, sendFailures: 0, conflicts: 0, deliveryPauses: 0, unitFailures: 0 };
+  /**
+   * Set while the process shuts down: the running batch starts no further customers, so a
+   * stop waits for the customers in flight (each bounded by its deadlines), not the whole batch.
+   */
+  stopping = false;
   private readonly delivery: Delivery;
   private readonly batchSize: number;
   private readonly leaseMs: number;
   private readonly providers: ServiceProviders;
+  private readonly concurrency: number;
+  private readonly onUnitError: NonNullable<EngineOptions['onUnitError']>;
   private readonly allowedLatenessMs: number;
 
   constructor(opts: EngineOptions) {
@@ -110,6 +135,8 @@ export class Engine {
     this.batchSize = opts.batchSize ?? 2000;
     this.leaseMs = opts.leaseMs ?? 60_000;
     this.providers = opts.providers ?? {};
+    this.concurrency = Math.max(1, opts.concurrency ?? 16);
+    this.onUnitError = opts.onUnitError ?? ((err, c) => console.error(`engine: run ${c.runId ?? '-'} at node ${c.nodeId ?? '-'} failed outside node code: ${errorMessage(err)}`));
     this.allowedLatenessMs = opts.allowedLatenessMs ?? DEFAULT_ALLOWED_LATENESS_MS;
     this.delivery = new Delivery({
       storage: this.storage,
@@ -123,6 +150,7 @@ export class Engine {
       realClock: opts.realClock,
       breaker: opts.breaker,
       onPaused: opts.onDeliveryPaused,
+      effectTimeoutMs: opts.effectTimeoutMs,
     });
   }
 
@@ -176,65 +204,78 @@ export class Engine {
     }
     const lastEntries = new Map<string, Map<number, number>>();
     for (const [jid, set] of candidates) lastEntries.set(jid, await this.storage.runs.lastEntries(jid, [...set]));
-    let nextRunId = possibleEnrollments ? await this.storage.runs.reserveIds(possibleEnrollments) : 0;
-
-    const units: StepUnit[] = [];
-    const fresh: FreshRun[] = [];
+    const firstId = possibleEnrollments ? await this.storage.runs.reserveIds(possibleEnrollments) : 0;
+    // Each customer gets its own block of run ids, in batch order, so ids (and the randomness
+    // seeded by them) do not depend on which concurrent customer got there first.
+    const idBlocks = new Map<number, { next: number }>();
+    let offset = 0;
     for (const [customerId, evs] of byCustomer) {
-      const unit = emptyUnit();
-      units.push(unit);
-      const profile = profiles.get(customerId);
-      if (!profile) {
-        unit.eventIds.push(...evs.map((e) => e.id));
-        continue;
-      }
-      const services = new CustomerServices(this.storage, this.providers, profile, unit, () => now);
-      const working = openBy.get(customerId) ?? [];
-      const touched = new Set<WorkingRun>();
-      // One customer's events are applied in the order they happened, not the order they arrived.
-      evs.sort(byEventTime);
-      for (const e of evs) {
-        unit.eventIds.push(e.id);
-        const subject = eventSubject(e.type, e.properties);
-        for (const w of working) {
-          if (w.run.status !== 'waiting' && w.run.status !== 'active') continue;
-          const j = await this.versionOrFail(w, unit, now);
-          if (!j) {
-            touched.add(w);
-            continue;
-          }
-          if (await this.onOpenRunEvent(w, j, e, subject, services, now, unit)) touched.add(w);
-        }
-        for (const t of this.catalog.triggersFor(e.type)) {
-          if (e.occurredAt < t.liveSince || !matchesAll(subject, t.spec.where)) continue;
-          const j = t.journey;
-          if (working.some((w) => w.run.journeyId === j.id && (w.run.status === 'waiting' || w.run.status === 'active'))) continue;
-          // A trigger later than the allowed lateness starts nothing (it would replay a stale path); counted on the trigger.
-          if (tooLate(e, this.allowedLatenessMs)) {
-            count(unit, j.id, j.version, t.nodeId, 'late');
-            continue;
-          }
-          const last = lastEntries.get(j.id)?.get(customerId);
-          if (last !== undefined && (j.settings.reentry === 'once' || (j.reentryAfterMs !== null && e.occurredAt - last < j.reentryAfterMs))) continue;
-          const w = this.newRun(nextRunId++, j, t.nodeId, customerId, e.occurredAt, now);
-          lastEntries.get(j.id)?.set(customerId, e.occurredAt);
-          rememberTrigger(w.run, e);
-          count(unit, j.id, j.version, JOURNEY_NODE, 'enrolled');
-          count(unit, j.id, j.version, t.nodeId, 'entered');
-          unit.history.push({ runId: w.run.id, visit: 0, nodeId: t.nodeId, at: now.getTime(), kind: 'enter', detail: { event: e.type, eventId: e.id, occurredAt: new Date(e.occurredAt).toISOString() } });
-          this.stats.runsEnrolled++;
-          await this.advance(w, j, { kind: 'enter', event: toJourneyEvent(e), at: e.occurredAt }, services, now, unit);
-          working.push(w);
-          touched.add(w);
-          fresh.push({ w, j, services, unit });
-        }
-      }
-      for (const w of touched) {
-        if (w.expect) unit.updates.push({ run: w.run, expect: w.expect });
-        else unit.inserts.push(w.run);
-      }
+      idBlocks.set(customerId, { next: firstId + offset });
+      for (const e of evs) offset += this.catalog.triggersFor(e.type).length;
     }
-    await this.applyEarlierEvents(fresh, now);
+
+    // Customers are independent: their node code may wait on outside APIs, so several run at once.
+    const units = await mapLimit([...byCustomer], this.concurrency, ([customerId, evs]) =>
+      this.guarded(evs.map((e) => e.id), now, async (unit, at) => {
+        const ids = idBlocks.get(customerId)!;
+        const profile = profiles.get(customerId);
+        if (!profile) {
+          unit.eventIds.push(...evs.map((e) => e.id));
+          return;
+        }
+        const services = new CustomerServices(this.storage, this.providers, profile, unit, () => now);
+        const working = openBy.get(customerId) ?? [];
+        const touched = new Set<WorkingRun>();
+        const fresh: FreshRun[] = [];
+        // One customer's events are applied in the order they happened, not the order they arrived.
+        evs.sort(byEventTime);
+        for (const e of evs) {
+          unit.eventIds.push(e.id);
+          const subject = eventSubject(e.type, e.properties);
+          for (const w of working) {
+            if (w.run.status !== 'waiting' && w.run.status !== 'active') continue;
+            at.run = w;
+            const j = await this.versionOrFail(w, unit, now);
+            if (!j) {
+              touched.add(w);
+              continue;
+            }
+            if (await this.onOpenRunEvent(w, j, e, subject, services, now, unit)) touched.add(w);
+          }
+          for (const t of this.catalog.triggersFor(e.type)) {
+            if (e.occurredAt < t.liveSince || !matchesAll(subject, t.spec.where)) continue;
+            const j = t.journey;
+            if (working.some((w) => w.run.journeyId === j.id && (w.run.status === 'waiting' || w.run.status === 'active'))) continue;
+            // A trigger later than the allowed lateness starts nothing (it would replay a stale path); counted on the trigger.
+            if (tooLate(e, this.allowedLatenessMs)) {
+              count(unit, j.id, j.version, t.nodeId, 'late');
+              continue;
+            }
+            const last = lastEntries.get(j.id)?.get(customerId);
+            if (last !== undefined && (j.settings.reentry === 'once' || (j.reentryAfterMs !== null && e.occurredAt - last < j.reentryAfterMs))) continue;
+            const w = this.newRun(ids.next++, j, t.nodeId, customerId, e.occurredAt, now);
+            at.run = w;
+            unit.entries!.push(entryClaim(w.run, j));
+            lastEntries.get(j.id)?.set(customerId, e.occurredAt);
+            rememberTrigger(w.run, e);
+            count(unit, j.id, j.version, JOURNEY_NODE, 'enrolled');
+            count(unit, j.id, j.version, t.nodeId, 'entered');
+            unit.history.push({ runId: w.run.id, visit: 0, nodeId: t.nodeId, at: now.getTime(), kind: 'enter', detail: { event: e.type, eventId: e.id, occurredAt: new Date(e.occurredAt).toISOString() } });
+            this.stats.runsEnrolled++;
+            working.push(w);
+            touched.add(w);
+            fresh.push({ w, j, services, unit });
+            await this.advance(w, j, { kind: 'enter', event: toJourneyEvent(e), at: e.occurredAt }, services, now, unit);
+          }
+        }
+        // Events already stored and dated after a new run's entry count for it too (an order synced before its cart).
+        await this.applyEarlierEvents(fresh, now);
+        for (const w of touched) {
+          if (w.expect) unit.updates.push({ run: w.run, expect: w.expect });
+          else unit.inserts.push(w.run);
+        }
+      }),
+    );
     await this.commit(units);
     this.stats.eventsProcessed += events.length;
     return events.length;
@@ -409,6 +450,11 @@ export class Engine {
       return await this.catalog.version(w.run.journeyId, w.run.version);
     } catch (err) {
       const r = w.run;
+      if (err instanceof ForesightError && err.code === 'journey_unavailable') {
+        // A missing plugin is an operator's fix away: the run waits (timers retry later) instead of failing.
+        if (r.wakeAt !== null) r.wakeAt = Math.max(r.wakeAt, now.getTime() + UNAVAILABLE_RETRY_MS);
+        return null;
+      }
       r.visit++;
       r.error = `journey ${r.journeyId} v${r.version} cannot be loaded: ${errorMessage(err)}`;
       end(r, now.getTime(), 'failed', 'error');
@@ -431,36 +477,73 @@ export class Engine {
     if (runs.length === 0) return 0;
     const now = this.clock.now();
     const profiles = await this.profiles(runs.map((r) => r.customerId));
-    const byCustomer = new Map<number, { unit: StepUnit; services: CustomerServices | null }>();
+    const byCustomer = new Map<number, RunRecord[]>();
     for (const run of runs) {
-      let slot = byCustomer.get(run.customerId);
-      if (!slot) {
-        const unit = emptyUnit();
-        const profile = profiles.get(run.customerId);
-        slot = { unit, services: profile ? new CustomerServices(this.storage, this.providers, profile, unit, () => now) : null };
-        byCustomer.set(run.customerId, slot);
-      }
-      const w: WorkingRun = { run, expect: { nodeId: run.nodeId, visit: run.visit } };
-      const j = await this.versionOrFail(w, slot.unit, now);
-      if (j && slot.services) {
-        const wait = run.wait;
-        // A timeout happens at its own instant in event time; noted so a late event dated before it can correct the path.
-        if (!wait?.resumePort && wait?.timeoutPort) noteTimeout(run, now.getTime());
-        const entry: Entry = wait?.resumePort
-          ? { kind: 'port', port: wait.resumePort, detail: { resumed: true } }
-          : wait?.timeoutPort
-            ? { kind: 'port', port: wait.timeoutPort, detail: { timeout: true }, at: run.wakeAt ?? undefined }
-            : { kind: 'time' };
-        await this.advance(w, j, entry, slot.services, now, slot.unit);
-      } else if (!slot.services) {
-        run.visit++;
-        run.error = `customer ${run.customerId} no longer exists`;
-        end(run, now.getTime(), 'failed', 'error');
-      }
-      slot.unit.updates.push({ run: w.run, expect: w.expect! });
+      const list = byCustomer.get(run.customerId);
+      if (list) list.push(run);
+      else byCustomer.set(run.customerId, [run]);
     }
-    await this.commit([...byCustomer.values()].map((s) => s.unit));
+    const units = await mapLimit([...byCustomer], this.concurrency, ([customerId, list]) =>
+      this.guarded([], now, async (unit, at) => {
+        const profile = profiles.get(customerId);
+        const services = profile ? new CustomerServices(this.storage, this.providers, profile, unit, () => now) : null;
+        for (const run of list) {
+          const w: WorkingRun = { run, expect: { nodeId: run.nodeId, visit: run.visit } };
+          at.run = w;
+          const j = await this.versionOrFail(w, unit, now);
+          if (j && services) {
+            const wait = run.wait;
+            // A timeout happens at its own instant in event time; noted so a late event dated before it can correct the path.
+            if (!wait?.resumePort && wait?.timeoutPort) noteTimeout(run, now.getTime());
+            const entry: Entry = wait?.resumePort
+              ? { kind: 'port', port: wait.resumePort, detail: { resumed: true } }
+              : wait?.timeoutPort
+                ? { kind: 'port', port: wait.timeoutPort, detail: { timeout: true }, at: run.wakeAt ?? undefined }
+                : { kind: 'time' };
+            await this.advance(w, j, entry, services, now, unit);
+          } else if (!services) {
+            run.visit++;
+            run.error = `customer ${run.customerId} no longer exists`;
+            end(run, now.getTime(), 'failed', 'error');
+          }
+          unit.updates.push({ run: w.run, expect: w.expect! });
+        }
+      }),
+    );
+    await this.commit(units);
     return runs.length;
+  }
+
+  /**
+   * Runs one customer's share of a batch. If it throws (engine code; node code is
+   * already caught in advanceRun), only this customer's unit is replaced: the run
+   * being moved fails with the node and the reason, and the customer's events are
+   * consumed, so the rest of the batch commits and nothing is retried forever.
+   */
+  private async guarded(eventIds: number[], now: Date, work: (unit: StepUnit, at: { run: WorkingRun | null }) => Promise<void>): Promise<StepUnit> {
+    const unit = emptyUnit();
+    // Shutting down: customers not started yet are left to their lease (another process takes them on).
+    if (this.stopping) return unit;
+    const at: { run: WorkingRun | null } = { run: null };
+    try {
+      await work(unit, at);
+      return unit;
+    } catch (err) {
+      this.stats.unitFailures++;
+      const failed = emptyUnit();
+      failed.eventIds.push(...eventIds);
+      const w = at.run;
+      this.onUnitError(err, { journeyId: w?.run.journeyId ?? null, runId: w?.run.id ?? null, nodeId: w?.run.nodeId ?? null });
+      if (w) {
+        failRun(w.run, failed, now.getTime(), `engine error at node "${w.run.nodeId}": ${errorMessage(err)}`);
+        if (w.expect) failed.updates.push({ run: w.run, expect: w.expect });
+        else {
+          failed.inserts.push(w.run);
+          failed.entries!.push(...unit.entries!.filter((c) => c.runId === w.run.id));
+        }
+      }
+      return failed;
+    }
   }
 
   private async commit(units: StepUnit[]): Promise<void> {

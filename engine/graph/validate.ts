@@ -1,6 +1,8 @@
 import { EMAIL_UNSUBSCRIBED } from '../core/email-events.ts';
 import { applyDefaults, checkFields } from '../plugin/fields.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
+import { loopProblems } from './cycles.ts';
+import { sizeProblems } from './limits.ts';
 import { goalPreemptedBranches } from './preempted.ts';
 import type { z } from 'zod';
 import { journeySchema, settingsSchema, type JourneyGraph, type Problem } from './types.ts';
@@ -15,11 +17,22 @@ export interface ValidationResult {
   ports: Record<string, string[]>;
 }
 
+export interface ValidateOptions {
+  /**
+   * Apply the size limit and the loop minimum wait (default). Off only when compiling a
+   * version published before these rules existed: its runs keep going as they were built.
+   */
+  limits?: boolean;
+}
+
 /**
  * Validates a journey document and reports every problem at once, each
  * naming the node or edge and the field concerned.
  */
-export function validateJourney(doc: unknown, registry: NodeRegistry): ValidationResult {
+export function validateJourney(doc: unknown, registry: NodeRegistry, opts: ValidateOptions = {}): ValidationResult {
+  const limits = opts.limits ?? true;
+  const tooLarge = limits ? sizeProblems(doc) : [];
+  if (tooLarge.length) return { ok: false, problems: tooLarge, warnings: [], ports: {} };
   const settings = settingsProblems(doc);
   // Unreadable settings do not hide the rest: the graph is checked with default settings meanwhile.
   const unreadable = isObject(doc) && !settingsSchema.optional().safeParse(doc.settings).success;
@@ -29,7 +42,6 @@ export function validateJourney(doc: unknown, registry: NodeRegistry): Validatio
   const problems: Problem[] = [...settings];
   const ports: Record<string, string[]> = {};
   const ids = new Set<string>();
-  const waits = new Set<string>();
 
   for (const node of graph.nodes) {
     if (ids.has(node.id)) problems.push({ nodeId: node.id, field: 'id', message: `node id "${node.id}" is used twice; give each node its own id` });
@@ -54,7 +66,6 @@ export function validateJourney(doc: unknown, registry: NodeRegistry): Validatio
     } catch {
       ports[node.id] = [];
     }
-    if (def.waits) waits.add(node.id);
   }
 
   const triggers = graph.nodes.filter((n) => registry.get(n.type)?.category === 'trigger');
@@ -92,10 +103,7 @@ export function validateJourney(doc: unknown, registry: NodeRegistry): Validatio
     }
   }
 
-  // A cycle without a waiting node would spin forever in one instant.
-  for (const cycle of cyclesWithoutWait(graph.nodes.map((n) => n.id), out, waits)) {
-    problems.push({ nodeId: cycle[0], message: `nodes ${cycle.map((c) => `"${c}"`).join(' → ')} form a loop with no wait in it; add a wait node to the loop` });
-  }
+  if (limits) problems.push(...loopProblems(graph, registry));
 
   const warnings = problems.length ? [] : [...unsubscribeNameWarnings(graph), ...goalPreemptedBranches(graph, registry)];
   return { ok: problems.length === 0, problems, warnings, graph, ports };
@@ -135,43 +143,4 @@ function settingsProblems(doc: unknown): Problem[] {
     problems.push({ field: 'settings.reentryAfter', message: 'settings.reentryAfter: re-entry "after" needs a duration, e.g. "30d"' });
   }
   return problems;
-}
-
-/** Strongly connected components (Tarjan) of the graph minus waiting nodes: any non-trivial one is a spin loop. */
-function cyclesWithoutWait(ids: string[], out: Map<string, string[]>, waits: Set<string>): string[][] {
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const onStack = new Set<string>();
-  const stack: string[] = [];
-  const result: string[][] = [];
-  let counter = 0;
-  const visit = (v: string): void => {
-    index.set(v, counter);
-    low.set(v, counter);
-    counter++;
-    stack.push(v);
-    onStack.add(v);
-    for (const w of out.get(v) ?? []) {
-      if (waits.has(w)) continue;
-      if (!index.has(w)) {
-        visit(w);
-        low.set(v, Math.min(low.get(v)!, low.get(w)!));
-      } else if (onStack.has(w)) {
-        low.set(v, Math.min(low.get(v)!, index.get(w)!));
-      }
-    }
-    if (low.get(v) === index.get(v)) {
-      const comp: string[] = [];
-      let w: string;
-      do {
-        w = stack.pop()!;
-        onStack.delete(w);
-        comp.push(w);
-      } while (w !== v);
-      const selfLoop = comp.length === 1 && (out.get(v) ?? []).includes(v);
-      if (comp.length > 1 || selfLoop) result.push(comp.reverse());
-    }
-  };
-  for (const id of ids) if (!waits.has(id) && !index.has(id)) visit(id);
-  return result;
 }

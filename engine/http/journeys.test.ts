@@ -164,3 +164,15 @@ describe('journeys API', () => {
     expect(await s.storage.journeys.list()).toEqual(journeysBefore);
   });
 });
+
+describe('journey size limit', () => {
+  it.each([10_000, 1_500])('refuses a %i-node draft with a 400 before saving it: the saved draft is unchanged', async (n) => {
+    const created = await s.call('POST', '/api/journeys', { json: { name: `Huge ${n}` }, headers: h });
+    const id = created.body.journey.id as string;
+    const res = await s.call('PUT', `/api/journeys/${id}/draft`, { json: { graph: { nodes: Array.from({ length: n }, (_, i) => ({ id: `n${i}`, type: 'flow.exit' })), edges: [] } }, headers: h });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toEqual({ code: 'journey_too_large', field: 'nodes', message: `nodes: the journey has ${n} nodes, more than the limit of 500; split it into several journeys` });
+    const saved = await s.call('GET', `/api/journeys/${id}`, { headers: h });
+    expect(saved.body.journey.draft.nodes).toEqual([]);
+  });
+});

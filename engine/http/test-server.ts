@@ -6,6 +6,7 @@ import { loadConfig } from '../config.ts';
 import { VirtualClock, type Clock } from '../core/clock.ts';
 import { AuthService } from '../auth/service.ts';
 import type { ApiLimits } from './context.ts';
+import type { NodeRegistry } from '../plugin/registry.ts';
 import { startServer, type RunningServer } from '../server.ts';
 import { openSqlite, type SqliteStorage } from '../storage/sqlite/index.ts';
 
@@ -31,14 +32,14 @@ export interface TestServer {
  * virtual clock, the engine loop off (tests drive it) and silent logs.
  */
 export async function startTestServer(
-  opts: { admin?: boolean; limits?: Partial<ApiLimits>; builderDir?: string; start?: string; env?: Record<string, string>; logger?: Logger; realClock?: Clock } = {},
+  opts: { admin?: boolean; limits?: Partial<ApiLimits>; builderDir?: string; start?: string; env?: Record<string, string>; logger?: Logger; realClock?: Clock; registry?: NodeRegistry } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(path.join(tmpdir(), 'foresight-api-'));
   const storage = openSqlite(path.join(dir, 'api.db'));
   const clock = new VirtualClock(opts.start ?? '2024-03-01T00:00:00Z');
   const env = opts.admin === false ? {} : { FORESIGHT_ADMIN_EMAIL: ADMIN.email, FORESIGHT_ADMIN_PASSWORD: ADMIN.password };
   const config = loadConfig({ ...env, PORT: '0', FORESIGHT_LOG_LEVEL: 'silent', ...opts.env });
-  const running = await startServer({ config, storage, clock, realClock: opts.realClock ?? clock, host: '127.0.0.1', logger: opts.logger ?? pino({ level: 'silent' }), builderDir: opts.builderDir ?? null, scheduler: false, limits: opts.limits });
+  const running = await startServer({ config, storage, clock, realClock: opts.realClock ?? clock, host: '127.0.0.1', logger: opts.logger ?? pino({ level: 'silent' }), builderDir: opts.builderDir ?? null, scheduler: false, limits: opts.limits, registry: opts.registry });
   const base = running.url;
   const call: TestServer['call'] = async (method, url, o = {}) => {
     const headers: Record<string, string> = { ...o.headers };

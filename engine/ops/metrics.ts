@@ -34,6 +34,7 @@ export class Metrics {
     fromEngine('foresight_events_processed_total', 'Events processed by the engine', 'eventsProcessed');
     fromEngine('foresight_sends_total', 'Messages and webhooks delivered', 'sends');
     fromEngine('foresight_send_failures_total', 'Deliveries that failed', 'sendFailures');
+    fromEngine('foresight_unit_failures_total', "Customers whose share of a batch failed outside node code (their run failed alone)", 'unitFailures');
     fromEngine('foresight_delivery_pauses_total', 'Times the circuit breaker paused a kind of delivery (relay refused, failure rate jumped): alert on increase', 'deliveryPauses');
     const self = this;
     new Gauge({

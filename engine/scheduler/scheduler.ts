@@ -81,6 +81,7 @@ export class Scheduler {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.engine.stopping = false;
     const e = this.engine;
     this.loops = [
       this.run('tick', async () => (await e.processEvents()) + (await e.processDue())),
@@ -161,10 +162,11 @@ export class Scheduler {
     } else if (this.running) void task.start();
   }
 
-  /** Stops both loops after their current batch (whose progress is committed) and stops the jobs. */
+  /** Stops both loops after the customers in flight (their units commit; the rest of a batch is left to its lease) and stops the jobs. */
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    this.engine.stopping = true;
     this.wake();
     if (this.jobTimer) clearInterval(this.jobTimer);
     this.jobTimer = null;

@@ -196,6 +196,52 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await s.outbox.list({})).toHaveLength(1);
   });
 
+  withStorage('grants a journey entry per the re-entry rule and refuses the rest, rolling the refused unit back whole', async (s) => {
+    // Each entry: a unit inserting the run, its history, an outbox entry and its claim.
+    const enter = async (runId: number, customerId: number, at: number, minGapMs: number | null, over: Partial<RunRecord> = {}) => {
+      const u = unit({
+        inserts: [run(runId, customerId, { enteredAt: at, ...over })],
+        history: [{ runId, visit: 0, nodeId: 'a', at, kind: 'enter' }],
+        outbox: [{ key: `${runId}:a:1`, runId, journeyId: 'j', nodeId: 'a', customerId, kind: 'email', payload: {} }],
+        entries: [{ journeyId: 'j', customerId, runId, at, minGapMs }],
+      });
+      return (await s.runs.commit([u], at)).failed.length === 0;
+    };
+    const id = await s.runs.reserveIds(20);
+    // once: the first entry only, even when its run has ended.
+    expect(await enter(id, 1, 10, null, { status: 'completed' })).toBe(true);
+    expect(await enter(id + 1, 1, 20, null)).toBe(false);
+    expect(await s.runs.get(id + 1)).toBeNull();
+    expect(await s.runs.history(id + 1)).toEqual([]);
+    expect(await s.outbox.get(`${id + 1}:a:1`)).toBeNull();
+    // always: not while the customer's run is open; again once it ended.
+    expect(await enter(id + 2, 2, 10, 0)).toBe(true);
+    expect(await enter(id + 3, 2, 11, 0)).toBe(false);
+    await s.runs.commit([unit({ updates: [{ run: run(id + 2, 2, { enteredAt: 10, status: 'completed', wakeAt: null, visit: 2 }), expect: { nodeId: 'a', visit: 1 } }] })], 12);
+    expect(await enter(id + 4, 2, 13, 0)).toBe(true);
+    // after: not before the gap has passed since the last entry, then again.
+    expect(await enter(id + 5, 3, 100, 50, { status: 'completed' })).toBe(true);
+    expect(await enter(id + 6, 3, 149, 50, { status: 'completed' })).toBe(false);
+    expect(await enter(id + 7, 3, 150, 50, { status: 'completed' })).toBe(true);
+    // Other customers and journeys are not affected; a batch commits the granted units and fails only the refused one.
+    const batch = [4, 1, 5].map((c, i) =>
+      unit({ inserts: [run(id + 10 + i, c, { enteredAt: 200 })], entries: [{ journeyId: 'j', customerId: c, runId: id + 10 + i, at: 200, minGapMs: null }] }),
+    );
+    expect(await s.runs.commit(batch, 200)).toEqual({ failed: [1] });
+    expect((await s.runs.forCustomer(4)).map((r) => r.id)).toEqual([id + 10]);
+    expect((await s.runs.forCustomer(5)).map((r) => r.id)).toEqual([id + 12]);
+    // Two claims in one unit: the refused second undoes the granted first.
+    const both = unit({
+      inserts: [run(id + 13, 6, { enteredAt: 300 }), run(id + 14, 1, { enteredAt: 300 })],
+      entries: [
+        { journeyId: 'j', customerId: 6, runId: id + 13, at: 300, minGapMs: null },
+        { journeyId: 'j', customerId: 1, runId: id + 14, at: 300, minGapMs: null },
+      ],
+    });
+    expect(await s.runs.commit([both], 300)).toEqual({ failed: [0] });
+    expect(await enter(id + 15, 6, 301, null)).toBe(true);
+  });
+
   withStorage('claims due runs once per lease, skipping frozen journeys', async (s) => {
     await s.journeys.saveDraft({ id: 'j', name: 'J', draft: {} }, 0);
     await s.journeys.saveDraft({ id: 'p', name: 'P', draft: {} }, 0);

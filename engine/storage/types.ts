@@ -182,6 +182,24 @@ export interface CounterDelta {
 }
 
 /**
+ * A run's claim to enter a journey, decided by the database when its unit commits,
+ * so two workers or processes can never both enrol a customer against the journey's
+ * re-entry rule. Storage keeps one lock per journey × customer (last entry time and
+ * run). A claim is granted when there is no lock yet, or when `minGapMs` is not null,
+ * at least `minGapMs` passed since the last entry and the last entry's run has ended.
+ * A refused claim fails its whole unit, like a compare-and-set conflict.
+ */
+export interface EntryClaim {
+  journeyId: string;
+  customerId: number;
+  /** The run that enters (inserted by the same unit). */
+  runId: number;
+  at: number;
+  /** null: `once` (never again); 0: `always` (after the open run ends); otherwise `after`. */
+  minGapMs: number | null;
+}
+
+/**
  * Everything one unit of work changes. A unit commits entirely or not at
  * all; a unit whose compare-and-set fails is rolled back alone, so the
  * other units of the batch still land (group commit).
@@ -195,6 +213,8 @@ export interface StepUnit {
   outbox: OutboxInput[];
   counters: CounterDelta[];
   profiles: ProfileChange[];
+  /** Entries this unit makes: each must be granted or the unit is rolled back. */
+  entries?: EntryClaim[];
   /**
    * Outbox entries this unit takes back (a run corrected onto another path): each still `pending`
    * is marked `skipped` with the reason; one already being sent or settled is left as it is.

@@ -42,6 +42,7 @@ export default defineNode<Config>({
   ],
   ports: ['next'],
   waits: true,
+  minWaitMs: (c) => parseDuration(c.duration, 'duration'),
   // A calendar day across a daylight-saving change lasts up to an hour longer; two hours of slack covers every zone.
   holds: (config) => ({ maxMs: parseDuration(config.duration, 'duration') + (config.calendar !== false && CALENDAR_UNIT.test(config.duration) ? 2 * 3_600_000 : 0) }),
   run: (ctx) => {

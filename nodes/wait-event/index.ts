@@ -22,6 +22,8 @@ export default defineNode<Config>({
   ],
   ports: ['event', 'timeout'],
   waits: true,
+  // Leaving early needs a new event from the customer; on the timer the wait lasts its timeout.
+  minWaitMs: (c) => parseDuration(c.timeout, 'timeout'),
   holds: (config) => ({ maxMs: parseDuration(config.timeout, 'timeout'), event: { type: config.event, where: config.where, port: 'event' } }),
   run: (ctx) => ({
     wait: {

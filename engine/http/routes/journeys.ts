@@ -33,14 +33,18 @@ export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
     tag: 'journeys',
     summary: 'List journeys with runs in flight, entered and converted',
     access: 'builder',
-    handler: async () => ({
-      journeys: await Promise.all(
-        (await storage.journeys.list()).map(async (j) => {
-          const s = await journeys.stats(j.id);
-          return { id: j.id, name: j.name, status: j.status, liveVersion: j.liveVersion, updatedAt: j.updatedAt, inFlight: (s.statuses.active ?? 0) + (s.statuses.waiting ?? 0), entered: s.enrolled, converted: s.converted };
-        }),
-      ),
-    }),
+    handler: async () => {
+      const unavailable = new Map((await journeys.unavailable()).map((u) => [u.id, u.reason]));
+      return {
+        journeys: await Promise.all(
+          (await storage.journeys.list()).map(async (j) => {
+            const s = await journeys.stats(j.id);
+            const waiting = unavailable.get(j.id);
+            return { id: j.id, name: j.name, status: j.status, liveVersion: j.liveVersion, updatedAt: j.updatedAt, inFlight: (s.statuses.active ?? 0) + (s.statuses.waiting ?? 0), entered: s.enrolled, converted: s.converted, ...(waiting ? { unavailable: waiting } : {}) };
+          }),
+        ),
+      };
+    },
   });
   t.add({
     method: 'post',

@@ -55,6 +55,40 @@ function passing(units: StepUnit[], current: Map<number, { node: string; visit: 
   return { ok, failed };
 }
 
+// The entry rule as one conditional upsert, the same statement as on SQLite (see sqlite/runs.ts). A
+// concurrent first claim of the same journey × customer waits on the row, then sees it committed.
+const CLAIM_ENTRY = `INSERT INTO entry_locks (journey_id, customer_id, entered_at, run_id) VALUES ($1, $2, $3, $4)
+  ON CONFLICT (journey_id, customer_id) DO UPDATE SET entered_at = excluded.entered_at, run_id = excluded.run_id
+  WHERE $5::int8 IS NOT NULL AND entry_locks.entered_at + $5::int8 <= excluded.entered_at
+    AND NOT EXISTS (SELECT 1 FROM runs WHERE runs.id = entry_locks.run_id AND runs.status IN ('active', 'waiting'))
+  RETURNING 1`;
+
+/** Takes each passing unit's entry claims in a savepoint: a refused one rolls back the unit's others and fails the unit. */
+async function claimEntries(q: Query, units: StepUnit[], passed: { ok: StepUnit[]; failed: number[] }): Promise<{ ok: StepUnit[]; failed: number[] }> {
+  if (!passed.ok.some((u) => u.entries?.length)) return passed;
+  const ok: StepUnit[] = [];
+  const failed = [...passed.failed];
+  for (const u of passed.ok) {
+    const claims = u.entries ?? [];
+    if (!claims.length) {
+      ok.push(u);
+      continue;
+    }
+    await q('SAVEPOINT entry_claims');
+    let granted = true;
+    for (const c of claims) {
+      if (!(await q(CLAIM_ENTRY, [c.journeyId, c.customerId, c.at, c.runId, c.minGapMs])).length) {
+        granted = false;
+        break;
+      }
+    }
+    await q(granted ? 'RELEASE SAVEPOINT entry_claims' : 'ROLLBACK TO SAVEPOINT entry_claims');
+    if (granted) ok.push(u);
+    else failed.push(units.indexOf(u));
+  }
+  return { ok, failed: failed.sort((a, b) => a - b) };
+}
+
 /** The units' profile changes applied to the customers' attributes, read and written under row locks. */
 async function writeProfiles(q: Query, units: StepUnit[], now: number): Promise<void> {
   const changes = units.flatMap((u) => u.profiles);
@@ -94,7 +128,8 @@ export function pgRuns(db: Db): RunStore {
       const rows = ids.length
         ? await q<{ id: number; node_id: string; visit: number }>('SELECT id, node_id, visit FROM runs WHERE id = ANY($1::int8[]) ORDER BY id FOR UPDATE', [ids])
         : [];
-      const { ok, failed } = passing(units, new Map(rows.map((r) => [r.id, { node: r.node_id, visit: r.visit }])));
+      const passed = passing(units, new Map(rows.map((r) => [r.id, { node: r.node_id, visit: r.visit }])));
+      const { ok, failed } = await claimEntries(q, units, passed);
       // The last write of a run within the batch is the one that stands.
       const updates = [...new Map(ok.flatMap((u) => u.updates.map((x) => [x.run.id, x.run] as const))).values()];
       if (updates.length) {

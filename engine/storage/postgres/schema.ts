@@ -302,6 +302,18 @@ export const modelReports = pgTable('model_reports', {
 // Recurring jobs run once per schedule across a fleet of workers: the worker that
 // moves a job's `due` forward (compare-and-set on the row) runs it, the others skip.
 
+/** One row per journey × customer: the database's check of the journey's re-entry rule (see sqlite/runs.ts). */
+export const entryLocks = pgTable(
+  'entry_locks',
+  {
+    journeyId: text('journey_id').notNull(),
+    customerId: int8('customer_id').notNull(),
+    enteredAt: int8('entered_at').notNull(),
+    runId: int8('run_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.journeyId, t.customerId] })],
+);
+
 export const jobLeases = pgTable('job_leases', {
   name: text('name').primaryKey(),
   /** The scheduled time last claimed, epoch ms. */

@@ -121,6 +121,22 @@ export const runs = sqliteTable(
   ],
 );
 
+/**
+ * One row per journey × customer who ever entered: the database's own guard on the
+ * re-entry rule. A new entry upserts it only if the rule allows (see runs.ts), so two
+ * engines on one file can never both enrol a customer.
+ */
+export const entryLocks = sqliteTable(
+  'entry_locks',
+  {
+    journeyId: text('journey_id').notNull(),
+    customerId: integer('customer_id').notNull(),
+    enteredAt: integer('entered_at').notNull(),
+    runId: integer('run_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.journeyId, t.customerId] })],
+);
+
 export const runHistory = sqliteTable(
   'run_history',
   {
