@@ -3,6 +3,10 @@ import { Bar, BarChart, CartesianGrid, Line, LineChart, ResponsiveContainer, Too
 import { get } from '../api.ts';
 import { errorText, fmtDate, fmtInt } from '../format.ts';
 import type { Insights as InsightsData } from '../types.ts';
+import { segmentLink } from './Segments.tsx';
+
+/** The customers of one RFM grid cell: the rfm score is stored as R·100 + F·10 + M. */
+export const rfmCellDefinition = (r: number, f: number) => ({ all: [{ score: 'rfm', op: 'gte', value: r * 100 + f * 10 + 1 }, { score: 'rfm', op: 'lte', value: r * 100 + f * 10 + 5 }] });
 
 interface HoldoutLike {
   auc: number;
@@ -74,7 +78,17 @@ export function Insights() {
         <article className="card chart">
           <h2>Lifecycle stages</h2>
           {lifecycle.length ? (
-            <Bars data={lifecycle} x="stage" color={BAR} />
+            <>
+              <Bars data={lifecycle} x="stage" color={BAR} />
+              <p className="small">
+                Make a segment:{' '}
+                {lifecycle.map((l) => (
+                  <a key={l.stage} href={segmentLink({ lifecycle: [l.stage] })}>
+                    {l.stage}{' '}
+                  </a>
+                ))}
+              </p>
+            </>
           ) : (
             <p className="muted">No scores yet: the scoring job has not run.</p>
           )}
@@ -89,9 +103,9 @@ export function Insights() {
                 {[1, 2, 3, 4, 5].map((f) => {
                   const n = cell(r, f);
                   return (
-                    <span key={f} role="cell" className="rfm-cell" title={`R${r} F${f}: ${n}`} style={{ background: `rgba(79, 70, 229, ${0.06 + (0.84 * n) / rfmMax})`, color: n / rfmMax > 0.5 ? '#fff' : '#1e293b' }}>
+                    <a key={f} role="cell" className="rfm-cell" href={segmentLink(rfmCellDefinition(r, f))} title={`R${r} F${f}: ${n} — click to make a segment of them`} style={{ background: `rgba(79, 70, 229, ${0.06 + (0.84 * n) / rfmMax})`, color: n / rfmMax > 0.5 ? '#fff' : '#1e293b' }}>
                       {fmtInt(n)}
-                    </span>
+                    </a>
                   );
                 })}
               </div>
