@@ -115,6 +115,16 @@ export function expectedPurchasesCurve(p: BgnbdParams, x: number, tx: number, T:
   return out;
 }
 
+/**
+ * Expected purchases in (T, T + t] for a customer known to be alive at T. MBG/NBD's
+ * alive-customer expectation is this formula with b + 1 in place of b.
+ * @example expectedPurchasesIfAlive({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, 0, 0, 39) // E[X(39)] of a new customer
+ */
+export function expectedPurchasesIfAlive(p: BgnbdParams, x: number, T: number, t: number): number {
+  if (t <= 0) return 0;
+  return purchasesIfAlive(p, x, T, t, seriesCoefficients(p, x, t / (p.alpha + T + t)));
+}
+
 /** Expected purchases in (T, T + t] for a customer known to be alive at T; `terms` from seriesCoefficients. */
 function purchasesIfAlive(p: BgnbdParams, x: number, T: number, t: number, terms: number): number {
   const { alpha, a, b } = p;
