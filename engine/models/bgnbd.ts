@@ -101,21 +101,6 @@ export function expectedPurchases(p: BgnbdParams, x: number, tx: number, T: numb
 }
 
 /**
- * Expected purchases up to several horizons at once, written into `out` so per-customer
- * loops such as CLV allocate nothing. P(alive) and the series coefficients (which depend on
- * the customer, not the horizon) are computed once; each horizon only sums powers of its z.
- * @example expectedPurchasesCurve(params, 2, 30.43, 38.86, Float64Array.of(13, 26, 39), new Float64Array(3))
- */
-export function expectedPurchasesCurve(p: BgnbdParams, x: number, tx: number, T: number, times: ArrayLike<number>, out: Float64Array): Float64Array {
-  let tMax = 0;
-  for (let i = 0; i < times.length; i++) tMax = Math.max(tMax, times[i]!);
-  const alive = pAlive(p, x, tx, T);
-  const terms = seriesCoefficients(p, x, tMax / (p.alpha + T + tMax));
-  for (let i = 0; i < times.length; i++) out[i] = times[i]! > 0 ? purchasesIfAlive(p, x, T, times[i]!, terms) * alive : 0;
-  return out;
-}
-
-/**
  * Expected purchases in (T, T + t] for a customer known to be alive at T. MBG/NBD's
  * alive-customer expectation is this formula with b + 1 in place of b.
  * @example expectedPurchasesIfAlive({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, 0, 0, 39) // E[X(39)] of a new customer

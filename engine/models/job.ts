@@ -108,6 +108,8 @@ async function scoreAndStore(storage: Storage, clock: Clock, opts: ScoringJobOpt
     horizon,
     timeUnit,
     propensityWindowDays: opts.score?.propensityWindowDays ?? horizon * daysPerUnit(timeUnit),
+    churnWindowDays: opts.score?.churnWindowDays ?? 90,
+    scoredDay: Math.floor(at / MS_PER_DAY) * MS_PER_DAY,
   };
 
   const orders = await storedOrders(storage, at, pageSize);
@@ -171,9 +173,11 @@ async function writeScores(
     const id = Number(c.customer_id);
     scored.add(id);
     await writer.add(scoreRows(id, c, ctx));
-    const next = c.expected_next_purchase_at?.getTime();
-    const before = previous.get(id) ?? null;
-    if (next !== undefined && (before === null || Math.abs(next - before) >= toleranceMs)) moved.push(id);
+    if (c.x === null) continue;
+    // Moved: new, shifted by the tolerance, or now (no longer) beyond the horizon.
+    const next = c.next_purchase_at?.getTime() ?? null;
+    const before = previous.get(id);
+    if (before === undefined || (next === null) !== (before === null) || (next !== null && before !== null && Math.abs(next - before) >= toleranceMs)) moved.push(id);
   }
   return { scored, moved };
 }
