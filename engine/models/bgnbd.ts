@@ -3,7 +3,7 @@ import { inverse, Matrix } from 'ml-matrix';
 import { ForesightError } from '../core/errors.ts';
 import { compressRows, uniqueIndex } from './compress.ts';
 import { hessian, minimize } from './optimize.ts';
-import { requireColumn, requireSameLength } from './validate.ts';
+import { requirePurchaseData } from './validate.ts';
 
 /**
  * BG/NBD ("beta-geometric / negative binomial distribution", Fader, Hardie & Lee 2005,
@@ -207,16 +207,7 @@ interface Prepared {
 }
 
 function prepare(data: BgnbdData): Prepared {
-  requireSameLength({ x: data.x, tx: data.tx, T: data.T, weight: data.weight });
-  requireColumn('x', data.x, { min: 0, integer: true });
-  requireColumn('tx', data.tx, { min: 0 });
-  requireColumn('T', data.T, { min: 0 });
-  if (data.weight) requireColumn('weight', data.weight, { min: 0 });
-  for (let i = 0; i < data.x.length; i++) {
-    if (data.tx[i]! > data.T[i]!) {
-      throw new ForesightError('invalid_model_input', `tx[${i}] = ${data.tx[i]} exceeds T[${i}] = ${data.T[i]}; recency cannot be after the calibration end`, { field: `tx[${i}]` });
-    }
-  }
+  requirePurchaseData(data);
   const rows = compressRows([data.x, data.tx, data.T], data.weight);
   const [x, tx, T] = rows.columns as [Float64Array, Float64Array, Float64Array];
   const ux = uniqueIndex(x);

@@ -175,7 +175,8 @@ export function evaluateModels(input: EvaluateInput): EvaluationReport {
 /** Candidate models refitted on the whole calibration; each also scored by its own holdout MAE. */
 function fitAll(table: FeatureTable, report: ScoreReport): { model: PurchaseModel; holdoutMae: number }[] {
   const data = { x: table.x.subarray(0, table.buyers), tx: table.tx.subarray(0, table.buyers), T: table.T.subarray(0, table.buyers) };
-  const names = report.purchaseModel.selection.candidates.length > 0 ? report.purchaseModel.selection.candidates.map((c) => c.name) : PURCHASE_MODELS;
+  const selection = report.purchaseModel.selection;
+  const names = selection.candidates.length > 0 ? selection.candidates.map((c) => c.name) : selection.reason === 'the only candidate' ? [selection.chosen] : PURCHASE_MODELS;
   return names.map((name) => ({ model: fitPurchaseModel(name, data, name === 'bgnbd' ? report.bgnbd : undefined), holdoutMae: NaN }));
 }
 

@@ -1,11 +1,13 @@
 import type { Clock } from '../core/clock.ts';
 import { ForesightError } from '../core/errors.ts';
 import type { ScoreRecord, Storage } from '../storage/types.ts';
+import { type EvaluationReport, evaluateModels } from './evaluate.ts';
 import { customerScore, type CustomerScores, type ScoreOptions, type ScoreReport, scoreCustomers } from './score.ts';
 import { prospectRow, type RowContext, scoreRows } from './score-rows.ts';
 import { type EmailEventTypes, storedEmailEvents, storedOrders, storedScoreValues } from './stored-data.ts';
 import { daysPerUnit, MS_PER_DAY } from './time.ts';
-import type { TimeUnit } from './types.ts';
+import type { PurchaseModelName } from './purchase-model.ts';
+import type { Order, TimeUnit } from './types.ts';
 import { wakeMovedPurchaseCycles } from './wake.ts';
 
 /**
@@ -30,6 +32,8 @@ export interface ScoringJobOptions {
   pageSize?: number;
   /** A next-purchase prediction counts as moved when it shifts by at least this much (default 1 day). */
   moveToleranceDays?: number;
+  /** Days of the most recent history held out for the out-of-time check (default 90; 0 skips it). */
+  evaluationDays?: number;
 }
 
 export interface ModelReport {
@@ -44,6 +48,12 @@ export interface ModelReport {
   woken: number;
   /** The fitted models: parameters, holdout AUC, Brier score and calibration; null when nothing could be fitted. */
   models: ScoreReport | null;
+  /**
+   * The out-of-time check on the shop's own history: the models refitted on orders up to
+   * `evaluationDays` ago, their scores compared with what customers did since (see evaluate.ts);
+   * a reason when there is too little history.
+   */
+  evaluation: EvaluationReport | { reason: string } | null;
   /** Why the models were not fitted (e.g. no orders yet). */
   skipped?: string;
 }
@@ -124,6 +134,7 @@ async function scoreAndStore(storage: Storage, clock: Clock, opts: ScoringJobOpt
   await writer.flush();
 
   const woken = await wakeMovedPurchaseCycles(storage, moved, at);
+  const evaluation = result ? evaluateRecent(orders, now, timeUnit, opts, result.report.purchaseModel.name) : null;
   const report: ModelReport = {
     version,
     scoredAt: now.toISOString(),
@@ -131,10 +142,32 @@ async function scoreAndStore(storage: Storage, clock: Clock, opts: ScoringJobOpt
     moved: moved.length,
     woken,
     models: result ? result.report : null,
+    evaluation,
     ...(result ? {} : { skipped: 'no orders yet: the purchase models need at least one' }),
   };
   await storage.models.saveReport({ version, report }, at);
   return report;
+}
+
+/**
+ * Features before the cut, outcome after: the models are fitted as of now − evaluationDays and
+ * checked on the days since. Needs at least twice that much history.
+ */
+function evaluateRecent(orders: readonly Order[], now: Date, timeUnit: TimeUnit, opts: ScoringJobOptions, model: PurchaseModelName): EvaluationReport | { reason: string } | null {
+  const days = opts.evaluationDays ?? 90;
+  if (days === 0) return null;
+  const today = Math.floor(now.getTime() / MS_PER_DAY);
+  let first = Infinity;
+  for (const o of orders) first = Math.min(first, Math.floor(o.orderedAt.getTime() / MS_PER_DAY));
+  if (today - first < 2 * days) return { reason: `out-of-time check skipped: ${today - first} days of order history; it needs ${2 * days} (${days} to fit, ${days} to check)` };
+  try {
+    const calibrationEnd = new Date((today - days) * MS_PER_DAY);
+    // The model the job chose tonight is the one checked (choosing again would double the cost).
+    return evaluateModels({ orders, calibrationEnd, holdoutEnd: new Date(today * MS_PER_DAY), timeUnit, options: { ...opts.score, purchaseModels: [model] }, resamples: 100 });
+  } catch (err) {
+    if (err instanceof ForesightError) return { reason: `out-of-time check skipped: ${err.message}` };
+    throw err;
+  }
 }
 
 /** Buffers score rows and writes them in large upserts. */

@@ -1,6 +1,6 @@
 import { gammaln } from 'simple-statistics';
 import { type BgnbdData, type BgnbdParams, expectedPurchasesIfAlive } from './bgnbd.ts';
-import { fitByLikelihood, type PurchaseModel, silenceProbability } from './purchase-model.ts';
+import { asPurchaseModel, fitByLikelihood, type FittedParams, type PurchaseModel, silenceProbability } from './purchase-model.ts';
 
 /**
  * MBG/NBD (Batislam, Denizel & Filiztekin 2007): BG/NBD where a customer may also drop out
@@ -33,7 +33,7 @@ export function mbgnbdExpectedPurchases(p: BgnbdParams, x: number, tx: number, T
 }
 
 /** Maximum-likelihood MBG/NBD fit. */
-export function fitMbgnbd(data: BgnbdData): { params: BgnbdParams; logLik: number; customers: number; converged: boolean } {
+export function fitMbgnbd(data: BgnbdData): FittedParams<BgnbdParams> {
   let s = 0;
   for (let i = 0; i < data.T.length; i++) s += data.T[i]!;
   const meanT = data.T.length > 0 ? s / data.T.length : 1;
@@ -41,18 +41,13 @@ export function fitMbgnbd(data: BgnbdData): { params: BgnbdParams; logLik: numbe
 }
 
 /** The fitted MBG/NBD as a PurchaseModel. */
-export function mbgnbdModel(fit: { params: BgnbdParams; logLik: number; customers: number; converged: boolean }): PurchaseModel {
+export function mbgnbdModel(fit: FittedParams<BgnbdParams>): PurchaseModel {
   const p = fit.params;
-  return {
-    name: 'mbgnbd',
-    params: { ...p },
-    logLik: fit.logLik,
-    customers: fit.customers,
-    converged: fit.converged,
+  return asPurchaseModel('mbgnbd', fit, {
     pAlive: (x, tx, T) => mbgnbdPAlive(p, x, tx, T),
     expectedPurchases: (x, tx, T, t) => mbgnbdExpectedPurchases(p, x, tx, T, t),
-    probabilityNoPurchase: (x, tx, T, t) => silenceProbability(mbgnbdRowLogLik, p, x, tx, T, t),
-  };
+    probabilityNoPurchase: silenceProbability(mbgnbdRowLogLik, p),
+  });
 }
 
 function softplus(v: number): number {

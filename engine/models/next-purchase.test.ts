@@ -87,7 +87,7 @@ describe('next purchase', () => {
       const model = bgnbdModel(fitBgnbd(table));
       const next = nextPurchaseModel({ cycle: fitCycleStats(table), model, timeUnit: 'day', horizonDays: 365 });
       const i = table.ids.indexOf('r');
-      return next.predictDays(table, i, { at: 0, low: 0, high: 0, source: 'model', cycleDays: 0 });
+      return next.predictDays(table, i, { at: 0, low: 0, high: 0, source: 'model', cycleDays: 0, deciles: new Float64Array(9) });
     };
     const early = at(5);
     const late = at(18);
@@ -104,7 +104,7 @@ describe('next purchase', () => {
   it('leaves the date empty when P(purchased) does not reach 50 % within the horizon (no 10-year dates)', () => {
     const table = computeFeatures({ orders: ordersOnDays('one', [0]), cutoff: dateOfDay(start + 300), timeUnit: 'week' });
     const next = nextPurchaseModel({ cycle: fitCycleStats(table), model: known({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }), timeUnit: 'week', horizonDays: 273 });
-    const d = next.predictDays(table, 0, { at: 0, low: 0, high: 0, source: 'model', cycleDays: 0 });
+    const d = next.predictDays(table, 0, { at: 0, low: 0, high: 0, source: 'model', cycleDays: 0, deciles: new Float64Array(9) });
     expect(Number.isNaN(d.at)).toBe(true);
     expect(Number.isNaN(d.high)).toBe(true);
     expect(next.probabilityWithin(table, 0, 273)).toBeLessThan(0.5);
@@ -125,7 +125,7 @@ describe('next purchase', () => {
       const next = nextPurchaseModel({ cycle: fitCycleStats(table), model: bgnbdModel(fitBgnbdCached(table)), timeUnit: 'day', horizonDays: 365 });
       for (const c of customers) {
         const i = table.ids.indexOf(`p${c}`);
-        const d = next.predictDays(table, i, { at: 0, low: 0, high: 0, source: 'model', cycleDays: 0 });
+        const d = next.predictDays(table, i, { at: 0, low: 0, high: 0, source: 'model', cycleDays: 0, deciles: new Float64Array(9) });
         const gap = days[c]![days[c]!.length - 1]! - lastDay;
         total++;
         if (gap >= d.low && gap <= d.high) covered++;

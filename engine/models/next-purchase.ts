@@ -86,6 +86,8 @@ export interface NextPurchaseDays {
   source: NextPurchaseSource;
   /** The customer's typical gap in days (own posterior median gap, else the population's). */
   cycleDays: number;
+  /** Days by which P(purchased) reaches 0.1, 0.2, …, 0.9 (NaN beyond the horizon); at = [4], low = [0], high = [8]. */
+  deciles: Float64Array;
 }
 
 export interface NextPurchaseModel {
@@ -93,7 +95,7 @@ export interface NextPurchaseModel {
   probabilityWithin(table: FeatureTable, i: number, days: number): number;
   /** Whole days after the as-of day by which that probability reaches q; NaN when not within the horizon. */
   quantile(table: FeatureTable, i: number, q: number): number;
-  /** Median and 10–90 % interval of row i written into `out`. */
+  /** Deciles, median and 10–90 % interval of row i written into `out`. */
   predictDays(table: FeatureTable, i: number, out: NextPurchaseDays): NextPurchaseDays;
 }
 
@@ -126,29 +128,36 @@ export function nextPurchaseModel(options: NextPurchaseOptions): NextPurchaseMod
     return (1 - w) * fromModel + w * model.pAlive(x, tx, T) * conditional;
   };
 
-  // F is increasing in t: bisection to a quarter day, then up to the whole day (purchases are days).
-  const quantile = (table: FeatureTable, i: number, q: number): number => {
-    if (probabilityWithin(table, i, horizonDays) < q) return NaN;
-    let lo = 0;
+  // F is increasing in t: bisection to a quarter day, then up to the whole day (purchases are
+  // days). Returns the bracket too: F(lo) < q, so a higher level can start its search at lo.
+  const solve = (table: FeatureTable, i: number, q: number, from: number): { day: number; lo: number } => {
+    if (probabilityWithin(table, i, horizonDays) < q) return { day: NaN, lo: NaN };
+    let lo = from;
     let hi = horizonDays;
     while (hi - lo > 0.25) {
       const mid = (lo + hi) / 2;
       if (probabilityWithin(table, i, mid) >= q) hi = mid;
       else lo = mid;
     }
-    return Math.ceil(hi);
+    return { day: Math.ceil(hi), lo };
   };
 
   return {
     probabilityWithin,
-    quantile,
+    quantile: (table, i, q) => solve(table, i, q, 0).day,
     predictDays: (table, i, out) => {
       const own = gapModel(table, i, cycle);
       out.source = own.gaps >= 2 ? 'own-cycle' : 'model';
       out.cycleDays = Math.exp(own.mu);
-      out.at = quantile(table, i, 0.5);
-      out.low = quantile(table, i, 0.1);
-      out.high = quantile(table, i, 0.9);
+      let from = 0;
+      for (let k = 0; k < 9; k++) {
+        const found = Number.isNaN(from) ? { day: NaN, lo: NaN } : solve(table, i, (k + 1) / 10, from);
+        out.deciles[k] = found.day;
+        from = found.lo;
+      }
+      out.low = out.deciles[0]!;
+      out.at = out.deciles[4]!;
+      out.high = out.deciles[8]!;
       return out;
     },
   };

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { gammaln } from 'simple-statistics';
 import { loadCdnowSample } from './cdnow.fixture.ts';
+import { hyp2f1 } from './hyp2f1.ts';
 import { fitParetoNbd, paretoNbdExpectedPurchases, paretoNbdModel, paretoNbdPAlive, paretoNbdRowLogLik } from './pareto-nbd.ts';
 
 // Published Pareto/NBD estimates on the CDNOW sample in weeks (Fader, Hardie & Lee 2005; the
@@ -27,6 +29,16 @@ describe('Pareto/NBD', () => {
     expect(paretoNbdPAlive(PUBLISHED, 3, 30, 38)).toBeGreaterThan(paretoNbdPAlive(PUBLISHED, 3, 5, 38));
     // Purchases right up to T: nothing could have ended unseen.
     expect(paretoNbdPAlive(PUBLISHED, 3, 38, 38)).toBe(1);
+  });
+
+  it('takes A0 by quadrature where the 2F1 argument nears 1, agreeing with the series', () => {
+    // α ≪ β: the argument (β − α)/(β + t_x) is 0.95 at t_x = 0 — the quadrature path.
+    const p = { r: 1.2, alpha: 30, s: 17.5, beta: 1200 };
+    const rsx = p.r + p.s + 2;
+    const series = (u: number) => hyp2f1(rsx, p.r + 2, rsx + 1, (p.beta - p.alpha) / (p.beta + u)) / (p.beta + u) ** rsx;
+    const head = gammaln(p.r + 2) - gammaln(p.r) + p.r * Math.log(p.alpha) + p.s * Math.log(p.beta);
+    const expected = head + Math.log((30 + 38) ** -(p.r + 2) * (p.beta + 38) ** -p.s + (p.s / rsx) * (series(0) - series(38)));
+    expect(paretoNbdRowLogLik(p, 2, 0, 38)).toBeCloseTo(expected, 9);
   });
 
   it('P(no purchase in t) agrees with the expected purchases near t = 0 and falls with t', () => {

@@ -1,8 +1,8 @@
 import { ForesightError } from '../core/errors.ts';
-import { type BgnbdFit, type BgnbdData, expectedPurchases, pAlive, probabilityNoPurchase } from './bgnbd.ts';
+import { type BgnbdData, type BgnbdFit, expectedPurchases, pAlive, probabilityNoPurchase } from './bgnbd.ts';
 import { compressRows } from './compress.ts';
 import { minimize } from './optimize.ts';
-import { requireColumn, requireSameLength } from './validate.ts';
+import { requirePurchaseData } from './validate.ts';
 
 /**
  * The purchase models behind every score (BG/NBD, Pareto/NBD, MBG/NBD) behind one shape, so
@@ -32,35 +32,33 @@ export interface PurchaseModel {
  * The fitted BG/NBD as a PurchaseModel.
  * @example bgnbdModel(fitBgnbd(data)).probabilityNoPurchase(0, 0, 38.86, 13)
  */
-export function bgnbdModel(fit: Pick<BgnbdFit, 'params' | 'logLik' | 'customers' | 'converged'>): PurchaseModel {
+export function bgnbdModel(fit: FittedParams<BgnbdFit['params']>): PurchaseModel {
   const p = fit.params;
-  return {
-    name: 'bgnbd',
-    params: { ...p },
-    logLik: fit.logLik,
-    customers: fit.customers,
-    converged: fit.converged,
+  return asPurchaseModel('bgnbd', fit, {
     pAlive: (x, tx, T) => pAlive(p, x, tx, T),
     expectedPurchases: (x, tx, T, t) => expectedPurchases(p, x, tx, T, t),
     probabilityNoPurchase: (x, tx, T, t) => probabilityNoPurchase(p, x, tx, T, t),
-  };
+  });
+}
+
+/** What a maximum-likelihood fit returns. */
+export interface FittedParams<P> {
+  params: P;
+  logLik: number;
+  customers: number;
+  converged: boolean;
 }
 
 /**
- * Checks x, t_x, T (and weights) column by column, naming the offending row.
- * @example requirePurchaseData({ x: [1], tx: [2], T: [3] })
+ * A fit plus its three functions as a PurchaseModel.
+ * @example asPurchaseModel('mbgnbd', fit, { pAlive, expectedPurchases, probabilityNoPurchase })
  */
-export function requirePurchaseData(data: BgnbdData): void {
-  requireSameLength({ x: data.x, tx: data.tx, T: data.T, weight: data.weight });
-  requireColumn('x', data.x, { min: 0, integer: true });
-  requireColumn('tx', data.tx, { min: 0 });
-  requireColumn('T', data.T, { min: 0 });
-  if (data.weight) requireColumn('weight', data.weight, { min: 0 });
-  for (let i = 0; i < data.x.length; i++) {
-    if (data.tx[i]! > data.T[i]!) {
-      throw new ForesightError('invalid_model_input', `tx[${i}] = ${data.tx[i]} exceeds T[${i}] = ${data.T[i]}; recency cannot be after the calibration end`, { field: `tx[${i}]` });
-    }
-  }
+export function asPurchaseModel<P extends object>(
+  name: PurchaseModelName,
+  fit: FittedParams<P>,
+  f: Pick<PurchaseModel, 'pAlive' | 'expectedPurchases' | 'probabilityNoPurchase'>,
+): PurchaseModel {
+  return { name, params: { ...(fit.params as Record<string, number>) }, logLik: fit.logLik, customers: fit.customers, converged: fit.converged, ...f };
 }
 
 /** One customer's log-likelihood of (x, t_x, T) under named parameters. */
@@ -78,7 +76,7 @@ export function fitByLikelihood<P extends Record<string, number>>(
   names: readonly (keyof P & string)[],
   rowLogLik: RowLogLikelihood<P>,
   start: readonly number[],
-): { params: P; logLik: number; customers: number; converged: boolean } {
+): FittedParams<P> {
   requirePurchaseData(data);
   const rows = compressRows([data.x, data.tx, data.T], data.weight);
   const [x, tx, T] = rows.columns as [Float64Array, Float64Array, Float64Array];
@@ -111,8 +109,18 @@ export function logAddExp(u: number, v: number): number {
 /**
  * P(no purchase in (T, T + t] | history) as a likelihood ratio: these models' likelihood of a
  * history is the probability of it *and* of silence until T, so L(T + t) / L(T) is exact.
+ * The returned function remembers L(T) of the last customer, as callers ask one customer
+ * for many t in a row (quantile searches).
  */
-export function silenceProbability<P>(rowLogLik: RowLogLikelihood<P>, p: P, x: number, tx: number, T: number, t: number): number {
-  if (t <= 0) return 1;
-  return Math.min(1, Math.exp(rowLogLik(p, x, tx, T + t) - rowLogLik(p, x, tx, T)));
+export function silenceProbability<P>(rowLogLik: RowLogLikelihood<P>, p: P): (x: number, tx: number, T: number, t: number) => number {
+  let key = [NaN, NaN, NaN];
+  let now = 0;
+  return (x, tx, T, t) => {
+    if (t <= 0) return 1;
+    if (key[0] !== x || key[1] !== tx || key[2] !== T) {
+      key = [x, tx, T];
+      now = rowLogLik(p, x, tx, T);
+    }
+    return Math.min(1, Math.exp(rowLogLik(p, x, tx, T + t) - now));
+  };
 }

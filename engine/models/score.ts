@@ -226,7 +226,7 @@ export function scoreCustomers(input: ScoreInput): { scores: CustomerScores; rep
   const churnWindowDays = o.churnWindowDays ?? 90;
   requireScalar('churnWindowDays', churnWindowDays, { min: 0, positive: true });
   const nextPurchase = nextPurchaseModel({ cycle, model, timeUnit: input.timeUnit, horizonDays });
-  const next: NextPurchaseDays = { at: 0, low: 0, high: 0, source: 'model', cycleDays: 0 };
+  const next: NextPurchaseDays = { at: 0, low: 0, high: 0, source: 'model', cycleDays: 0, deciles: new Float64Array(9) };
   const stageOptions = lifecycleOptions(o.lifecycle);
   const asOfMs = table.cutoffDay * MS_PER_DAY;
   const frequency = new Float64Array(buyers);
@@ -253,7 +253,7 @@ export function scoreCustomers(input: ScoreInput): { scores: CustomerScores; rep
     scores.next_purchase_at[i] = asOfMs + next.at * MS_PER_DAY;
     scores.next_purchase_low[i] = asOfMs + next.low * MS_PER_DAY;
     scores.next_purchase_high[i] = asOfMs + next.high * MS_PER_DAY;
-    for (let k = 0; k < 9; k++) scores.next_purchase_deciles[9 * i + k] = nextPurchase.quantile(table, i, (k + 1) / 10);
+    scores.next_purchase_deciles.set(next.deciles, 9 * i);
     scores.next_purchase_source[i] = next.source;
     scores.purchase_cycle_days[i] = next.cycleDays;
     const overdue = overdueProbability(table, i, cycle);
