@@ -34,6 +34,8 @@ export interface ScoringJobOptions {
   moveToleranceDays?: number;
   /** Days of the most recent history held out for the out-of-time check (default 90; 0 skips it). */
   evaluationDays?: number;
+  /** The purchase-model choice and the out-of-time check are redone at most this often (default 7 days); in between they are carried forward. */
+  reviewEveryDays?: number;
 }
 
 export interface ModelReport {
@@ -124,7 +126,12 @@ async function scoreAndStore(storage: Storage, clock: Clock, opts: ScoringJobOpt
 
   const orders = await storedOrders(storage, at, pageSize);
   const events = await storedEmailEvents(storage, at, pageSize, opts.emailEvents ?? {});
-  const result = orders.length > 0 ? scoreCustomers({ orders, events, asOf: now, timeUnit, horizon, options: opts.score }) : null;
+  const previous = (await storage.models.latestReport())?.report as ModelReport | undefined;
+  const recent = (iso: string | undefined): boolean => iso !== undefined && at - Date.parse(iso) < (opts.reviewEveryDays ?? 7) * MS_PER_DAY && Date.parse(iso) <= at;
+  // The purchase model is chosen again at most weekly; in between the last choice is refitted.
+  const kept = previous?.models && recent(previous.models.purchaseModel?.selection?.decidedAt) ? previous.models.purchaseModel.selection : null;
+  const score = kept ? { ...opts.score, keptSelection: kept } : opts.score;
+  const result = orders.length > 0 ? scoreCustomers({ orders, events, asOf: now, timeUnit, horizon, options: score }) : null;
 
   const writer = new ScoreWriter(storage, pageSize * 4);
   const { scored, moved } = result
@@ -134,7 +141,10 @@ async function scoreAndStore(storage: Storage, clock: Clock, opts: ScoringJobOpt
   await writer.flush();
 
   const woken = await wakeMovedPurchaseCycles(storage, moved, at);
-  const evaluation = result ? evaluateRecent(orders, now, timeUnit, opts, result.report.purchaseModel.name) : null;
+  // The out-of-time check is also weekly: a recent one is carried forward.
+  const last = previous?.evaluation;
+  const carried = last && 'holdoutEnd' in last && last.holdoutDays === (opts.evaluationDays ?? 90) && recent(`${last.holdoutEnd}T00:00:00Z`) ? last : null;
+  const evaluation = result ? (carried ?? evaluateRecent(orders, now, timeUnit, opts, result.report.purchaseModel.name)) : null;
   const report: ModelReport = {
     version,
     scoredAt: now.toISOString(),

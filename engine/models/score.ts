@@ -42,7 +42,9 @@ export interface ScoreOptions {
   churnWindowDays?: number;
   /** Purchase models to choose from by the time-based holdout (default all), and how. */
   purchaseModels?: readonly PurchaseModelName[];
-  selection?: Omit<SelectOptions, 'candidates' | 'fitSampleSize'>;
+  selection?: Omit<SelectOptions, 'candidates' | 'fitSampleSize' | 'keptSelection'>;
+  /** A recent model choice to keep (the scoring job re-decides weekly). */
+  keptSelection?: ModelSelection;
   /** Window of the purchase propensity in days (default: the horizon). */
   propensityWindowDays?: number;
   engagement?: { windowDays?: number; event?: EngagementEvent };
@@ -183,7 +185,7 @@ export interface ScoreReport {
   cycle: CycleStats;
   propensity:
     | { source: 'logistic'; windowDays: number; trainingCutoff: string; holdout: HoldoutReport; coefficients: Record<string, number> }
-    | { source: 'bgnbd'; windowDays: number; reason: string };
+    | { source: 'model'; windowDays: number; reason: string };
   engagement: { event: EngagementEvent; windowDays: number; trainingCutoff: string; holdout: HoldoutReport } | { reason: string } | null;
   personas: Omit<PersonaResult, 'assignment'> | null;
   warnings: string[];
@@ -213,7 +215,7 @@ export function scoreCustomers(input: ScoreInput): { scores: CustomerScores; rep
   const fitRows = sampleRows(buyers, o.fitSampleSize ?? 50_000);
   const bg = fitBgnbd({ x: takeRows(table.x, fitRows), tx: takeRows(table.tx, fitRows), T: takeRows(table.T, fitRows) });
   if (!bg.converged) warnings.push('BG/NBD fit did not reach the gradient tolerance; parameters may be imprecise');
-  const selected = selectPurchaseModel(index, input.asOf, input.timeUnit, { ...o.selection, candidates: o.purchaseModels, fitSampleSize: o.fitSampleSize, bgnbd: bg });
+  const selected = selectPurchaseModel(index, input.asOf, input.timeUnit, { ...o.selection, candidates: o.purchaseModels, keptSelection: o.keptSelection, fitSampleSize: o.fitSampleSize, bgnbd: bg });
   const model = selected.model;
   if (!model.converged) warnings.push(`${model.name} fit did not reach the gradient tolerance; parameters may be imprecise`);
   scores.model = model.name;
@@ -269,7 +271,10 @@ export function scoreCustomers(input: ScoreInput): { scores: CustomerScores; rep
   const tiers = valueTiers(scores.clv.subarray(0, buyers), o.valueTiers);
   for (let i = 0; i < buyers; i++) scores.value_tier[i] = tiers[i]!;
 
-  const propensity = scoreBuyProbability(input, table, index, bg, o.propensityWindowDays ?? input.horizon * unit, o);
+  const propensityWindow = o.propensityWindowDays ?? horizonDays;
+  requireScalar('propensityWindowDays', propensityWindow, { min: 0, positive: true });
+  const fromDistribution = Float64Array.from({ length: buyers }, (_, i) => nextPurchase.probabilityWithin(table, i, propensityWindow));
+  const propensity = scoreBuyProbability(input, table, index, bg, propensityWindow, fromDistribution, o);
   scores.purchase_propensity.set(propensity.scores);
   const engagement = email ? scoreEmailEngagement(input, table, index, email, o) : null;
   if (engagement) scores.engagement_likelihood.set(engagement.scores);
@@ -446,15 +451,16 @@ function scoreBuyProbability(
   index: ReturnType<typeof indexOrders>,
   bg: BgnbdFit,
   windowDays: number,
+  fromDistribution: Float64Array,
   o: ScoreOptions,
 ): { scores: Float64Array; report: ScoreReport['propensity'] } {
-  requireScalar('propensityWindowDays', windowDays, { min: 0, positive: true });
-  const baseline = bgnbdPurchaseProbability(table, bg.params, windowDays / daysPerUnit(input.timeUnit));
   const trained = trainPropensity({ index, asOf: input.asOf, timeUnit: input.timeUnit, windowDays, maxRows: o.trainingSampleSize ?? 50_000, seed: o.seed ?? 1 });
   if ('reason' in trained) {
-    // Too little history one window back: the BG/NBD probability is the propensity.
-    return { scores: baseline, report: { source: 'bgnbd', windowDays, reason: trained.reason } };
+    // Too little history one window back: the next-purchase distribution's P(purchase in the window) is the propensity.
+    return { scores: fromDistribution, report: { source: 'model', windowDays, reason: trained.reason } };
   }
+  // The regression was trained on the BG/NBD probability as a feature, so it is scored on it too.
+  const baseline = bgnbdPurchaseProbability(table, bg.params, windowDays / daysPerUnit(input.timeUnit));
   const coefficients: Record<string, number> = {};
   trained.model.names.forEach((name, j) => (coefficients[name] = trained.model.coef[j]!));
   return {

@@ -28,6 +28,8 @@ export interface ModelCandidate {
 export interface ModelSelection {
   chosen: PurchaseModelName;
   reason: string;
+  /** When the comparison was made (ISO day); a kept choice keeps its date. */
+  decidedAt: string;
   /** Last day of the inner calibration (ISO) and the holdout length; null when not run. */
   cut: string | null;
   holdoutDays: number;
@@ -36,6 +38,8 @@ export interface ModelSelection {
 }
 
 export interface SelectOptions {
+  /** A recent selection to keep instead of comparing again (its model is refitted). */
+  keptSelection?: ModelSelection;
   /** Inner holdout in days (default a third of the history, between 28 and 180 days). */
   holdoutDays?: number;
   candidates?: readonly PurchaseModelName[];
@@ -67,6 +71,7 @@ export function selectPurchaseModel(
   timeUnit: TimeUnit,
   options: SelectOptions & { bgnbd?: BgnbdFit } = {},
 ): { model: PurchaseModel; selection: ModelSelection } {
+  const decidedAt = iso(asOf);
   const candidates = options.candidates ?? PURCHASE_MODELS;
   const cap = options.fitSampleSize ?? 50_000;
   const full = featuresAt(index, asOf, timeUnit);
@@ -78,10 +83,14 @@ export function selectPurchaseModel(
   const holdoutDays = Math.round(options.holdoutDays ?? Math.min(180, Math.max(28, span / 3)));
   const keep = (reason: string, cut: string | null, customers: number, scored: ModelCandidate[] = []): { model: PurchaseModel; selection: ModelSelection } => ({
     model: fitPurchaseModel('bgnbd', fullData, options.bgnbd),
-    selection: { chosen: 'bgnbd', reason, cut, holdoutDays, customers, candidates: scored },
+    selection: { chosen: 'bgnbd', reason, decidedAt, cut, holdoutDays, customers, candidates: scored },
   });
+  if (options.keptSelection) {
+    const kept = options.keptSelection;
+    return { model: fitPurchaseModel(kept.chosen, fullData, options.bgnbd), selection: { ...kept, reason: `kept from ${kept.decidedAt}: ${kept.reason}` } };
+  }
   if (candidates.length === 1) {
-    return { model: fitPurchaseModel(candidates[0]!, fullData, options.bgnbd), selection: { chosen: candidates[0]!, reason: 'the only candidate', cut: null, holdoutDays, customers: 0, candidates: [] } };
+    return { model: fitPurchaseModel(candidates[0]!, fullData, options.bgnbd), selection: { chosen: candidates[0]!, reason: 'the only candidate', decidedAt, cut: null, holdoutDays, customers: 0, candidates: [] } };
   }
   const cutDay = full.cutoffDay - holdoutDays;
   const cut = dateOfDay(cutDay);
@@ -111,7 +120,7 @@ export function selectPurchaseModel(
   const ranking = scored.map((c) => `${c.name} ${c.holdoutMae.toFixed(4)}`).join(', ');
   const reason = `lowest mean absolute error of purchases per customer in the ${holdoutDays} days after ${iso(cut)} (fitted before): ${ranking}`;
   const model = best.name === 'bgnbd' ? fitPurchaseModel('bgnbd', fullData, options.bgnbd) : fitPurchaseModel(best.name, fullData);
-  return { model, selection: { chosen: best.name, reason, cut: iso(cut), holdoutDays, customers: rows.length, candidates: scored } };
+  return { model, selection: { chosen: best.name, reason, decidedAt, cut: iso(cut), holdoutDays, customers: rows.length, candidates: scored } };
 }
 
 function iso(d: Date): string {
