@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One throwaway PostgreSQL per run for the storage tests of both backends (see engine/testing/postgres.ts).
+    globalSetup: ['engine/testing/postgres-setup.ts'],
   },
 });

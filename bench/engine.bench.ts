@@ -76,7 +76,7 @@ const exitJourney = {
   edges: [{ id: 'e1', source: 'start', sourceHandle: 'next', target: 'done' }],
 };
 
-const fiveNodeJourney = {
+export const fiveNodeJourney = {
   id: 'bench-steps',
   name: 'Bench steps',
   settings: { reentry: 'once', exitOn: [] },

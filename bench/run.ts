@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: engine throughput next to the raw SQLite write ceiling
- * measured in the same run, plus the models benchmark when present.
+ * measured in the same run, plus the models benchmark when present, and a
+ * PostgreSQL section (1, 2 and 4 worker processes next to the server's own ceiling).
  * Options: --quick (a tenth of the sizes), --batch=N (engine batch size).
  */
 import { existsSync } from 'node:fs';
@@ -72,6 +73,25 @@ try {
   console.log(table(await runApiBench({ batchItems: Math.round(200_000 * scale), singles: Math.round(5_000 * scale) }), ceiling));
 } catch (err) {
   console.error(`api bench failed: ${err instanceof Error ? err.stack : String(err)}`);
+  process.exitCode = 1;
+}
+
+try {
+  const { runPostgresBench } = await import('./postgres.bench.ts');
+  const pgRows = await runPostgresBench({ rawRows: Math.round(500_000 * scale), ingestEvents: Math.round(100_000 * scale), stepCustomers: Math.round(50_000 * scale) });
+  if (pgRows) {
+    // Ratios here are to PostgreSQL's own multi-row ceiling, measured in this run on this machine.
+    const pgCeiling = pgRows.find((r) => r.name.startsWith('raw postgres multi-row'))?.rate ?? null;
+    console.log();
+    console.log('PostgreSQL (one server on this machine; workers are separate processes)');
+    console.log(table(pgRows, pgCeiling));
+    const one = pgRows.find((r) => r.name === 'node steps: 1 worker process');
+    for (const r of pgRows.filter((x) => x.name.startsWith('node steps:') && x !== one)) {
+      if (one) console.log(`${r.name}: ${(r.rate / one.rate).toFixed(2)}x one worker`);
+    }
+  }
+} catch (err) {
+  console.error(`postgres bench failed: ${err instanceof Error ? err.stack : String(err)}`);
   process.exitCode = 1;
 }
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { isDuration } from './core/duration.ts';
+import { isDuration, parseDuration } from './core/duration.ts';
 import { ForesightError } from './core/errors.ts';
+import { senderProblem } from './messaging/sender.ts';
+import { DEFAULT_ALLOWED_LATENESS_MS } from './executor/event-time.ts';
 
 /**
  * Process configuration: read from the environment, overridden by CLI flags.
@@ -8,7 +10,12 @@ import { ForesightError } from './core/errors.ts';
  * because a half-configured server is worse than one that does not start.
  */
 export interface Config {
+  /** A SQLite file path, or a postgres:// URL (PostgreSQL, for many workers). */
   db: string;
+  /** PostgreSQL connection settings (ignored on SQLite). */
+  pg: { poolSize: number; statementTimeoutMs: number };
+  /** How long a worker's claim on runs, events and deliveries lasts: after a crash, others take its work over after this. */
+  leaseMs: number;
   port: number;
   apiKey: string | undefined;
   plugins: string[];
@@ -21,6 +28,8 @@ export interface Config {
   /** Express `trust proxy`: behind a reverse proxy, client IPs (rate limits, logs) come from X-Forwarded-For. */
   trustProxy: boolean | number | string;
   messaging: MessagingConfig;
+  /** How long after it happened an event may arrive and still change journey runs (event time; engine/executor/event-time.ts). */
+  allowedLatenessMs: number;
 }
 
 /** Email and webhook delivery settings: `builtinRegistry(config.messaging)`. */
@@ -36,6 +45,8 @@ export interface MessagingConfig {
   webhookAllowPrivate: boolean;
   /** Max marketing emails per customer within a window, across journeys. */
   frequencyCap: { max: number; window: string };
+  /** Max emails of any kind per customer within a window: the backstop against a looping journey. */
+  sendRate: { max: number; window: string };
 }
 
 const portSchema = z.coerce
@@ -45,7 +56,25 @@ const portSchema = z.coerce
   .max(65535, 'must be between 0 and 65535');
 
 const fields = {
-  db: { env: 'FORESIGHT_DB', flag: '--db', schema: z.string().trim().min(1, 'must not be empty'), fix: 'set it to a SQLite file path, e.g. ./foresight.db' },
+  db: {
+    env: 'FORESIGHT_DB',
+    flag: '--db',
+    schema: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .refine((v) => !/^postgres(ql)?:/i.test(v) || URL.canParse(v), 'is not a valid postgres:// URL'),
+    fix: 'set it to a SQLite file path, e.g. ./foresight.db, or a PostgreSQL URL, e.g. postgres://foresight:secret@db.internal:5432/foresight',
+  },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    flag: '--db',
+    schema: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
+    fix: 'e.g. postgres://foresight:secret@db.internal:5432/foresight, or unset it to use the SQLite file FORESIGHT_DB',
+  },
+  poolSize: { env: 'FORESIGHT_DB_POOL', flag: '--db-pool', schema: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000'), fix: 'set it to the PostgreSQL connections per process, e.g. 10' },
+  lease: { env: 'FORESIGHT_LEASE', flag: '--lease', schema: z.string().refine(isDuration, 'must be a duration'), fix: 'write a number and a unit longer than one batch takes, e.g. 60s' },
+  statementTimeout: { env: 'FORESIGHT_DB_STATEMENT_TIMEOUT', flag: '--db-statement-timeout', schema: z.string().refine(isDuration, 'must be a duration'), fix: 'write a number and a unit, e.g. 30s' },
   port: { env: 'PORT', flag: '--port', schema: portSchema, fix: 'set it to a TCP port, e.g. 4000' },
   apiKey: {
     env: 'FORESIGHT_API_KEY',
@@ -68,7 +97,7 @@ const fields = {
   mailFrom: {
     env: 'FORESIGHT_MAIL_FROM',
     flag: '--mail-from',
-    schema: z.string().regex(/^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an email address'),
+    schema: z.string().refine((v) => senderProblem(v) === null, 'must be one email address'),
     fix: 'e.g. "Shop <news@shop.example>" or news@shop.example',
   },
   publicUrl: { env: 'FORESIGHT_PUBLIC_URL', flag: '--public-url', schema: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }), fix: 'set it to the URL recipients reach this server at, e.g. https://foresight.shop.example' },
@@ -76,6 +105,14 @@ const fields = {
   webhookAllowPrivate: { env: 'FORESIGHT_WEBHOOK_ALLOW_PRIVATE', flag: '--webhook-allow-private', schema: z.enum(['true', 'false', '1', '0']), fix: 'set it to true only when webhooks must reach your own network' },
   capMax: { env: 'FORESIGHT_FREQUENCY_CAP_MAX', flag: '--frequency-cap-max', schema: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1'), fix: 'set it to the most marketing emails one customer may get per window, e.g. 5' },
   capWindow: { env: 'FORESIGHT_FREQUENCY_CAP_WINDOW', flag: '--frequency-cap-window', schema: z.string().refine(isDuration, 'must be a duration'), fix: 'write a number and a unit, e.g. 24h or 7d' },
+  rateMax: { env: 'FORESIGHT_SEND_RATE_MAX', flag: '--send-rate-max', schema: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1'), fix: 'set it to the most emails of any kind one customer may get per window, e.g. 20' },
+  rateWindow: { env: 'FORESIGHT_SEND_RATE_WINDOW', flag: '--send-rate-window', schema: z.string().refine(isDuration, 'must be a duration'), fix: 'write a number and a unit, e.g. 1h' },
+  allowedLateness: {
+    env: 'FORESIGHT_ALLOWED_LATENESS',
+    flag: '--allowed-lateness',
+    schema: z.string().refine(isDuration, 'must be a duration'),
+    fix: 'write a number and a unit, e.g. 30m, 24h or 3d: how long after it happened an event may arrive and still change journeys',
+  },
 } as const;
 
 type Key = keyof typeof fields;
@@ -107,6 +144,9 @@ export interface ConfigOverrides {
   webhookAllowPrivate?: string | boolean;
   capMax?: string | number;
   capWindow?: string;
+  rateMax?: string | number;
+  rateWindow?: string;
+  allowedLateness?: string;
 }
 
 /** Resolves config from env (defaults applied) with CLI flag overrides on top. */
@@ -117,7 +157,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
     // An empty variable counts as unset, as shells commonly export VAR= to clear it.
     return v === undefined || v === '' ? null : { raw: v, fromFlag: false };
   };
+  // FORESIGHT_DB (or --db) wins; DATABASE_URL, the usual variable of hosted PostgreSQL, is the fallback.
   const db = pick('db', flags.db);
+  const databaseUrl = db ? null : pick('databaseUrl', undefined);
+  const poolSize = pick('poolSize', undefined);
+  const statementTimeout = pick('statementTimeout', undefined);
+  const lease = pick('lease', undefined);
   const port = pick('port', flags.port);
   const apiKey = pick('apiKey', flags.apiKey);
   const plugins = pick('plugins', flags.plugins);
@@ -126,8 +171,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
   const logLevel = pick('logLevel', flags.logLevel);
   const secureCookies = pick('secureCookies', flags.secureCookies === undefined ? undefined : String(flags.secureCookies));
   const trustProxy = pick('trustProxy', flags.trustProxy);
+  const allowedLateness = pick('allowedLateness', flags.allowedLateness);
   return {
-    db: db ? check('db', db.raw, db.fromFlag) : './foresight.db',
+    db: db ? check('db', db.raw, db.fromFlag) : databaseUrl ? check('databaseUrl', databaseUrl.raw, false) : './foresight.db',
+    pg: {
+      poolSize: poolSize ? check('poolSize', poolSize.raw, false) : 10,
+      statementTimeoutMs: statementTimeout ? parseDuration(check('statementTimeout', statementTimeout.raw, false)) : 30_000,
+    },
+    leaseMs: lease ? parseDuration(check('lease', lease.raw, false)) : 60_000,
     port: port ? check('port', port.raw, port.fromFlag) : 4000,
     apiKey: apiKey ? check('apiKey', apiKey.raw, apiKey.fromFlag) : undefined,
     plugins: plugins
@@ -145,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
       const p = pick(key, flag === undefined ? undefined : String(flag));
       return p ? check(key, p.raw, p.fromFlag) : undefined;
     }, flags, port ? check('port', port.raw, port.fromFlag) : 4000),
+    allowedLatenessMs: allowedLateness ? parseDuration(check('allowedLateness', allowedLateness.raw, allowedLateness.fromFlag)) : DEFAULT_ALLOWED_LATENESS_MS,
   };
 }
 
@@ -171,5 +223,6 @@ function messagingConfig(read: Read, flags: ConfigOverrides, port: number): Mess
     secret,
     webhookAllowPrivate: allowPrivate === 'true' || allowPrivate === '1',
     frequencyCap: { max: read('capMax', flags.capMax) ?? 5, window: read('capWindow', flags.capWindow) ?? '7d' },
+    sendRate: { max: read('rateMax', flags.rateMax) ?? 20, window: read('rateWindow', flags.rateWindow) ?? '1h' },
   };
 }

@@ -1,7 +1,9 @@
 import type { Clock } from './core/clock.ts';
 import { ForesightError } from './core/errors.ts';
 import type { JourneyGraph, Problem } from './graph/types.ts';
+import { sizeProblems } from './graph/limits.ts';
 import { validateJourney, type ValidationResult } from './graph/validate.ts';
+import { unavailableReason } from './graph/availability.ts';
 import type { NodeRegistry } from './plugin/registry.ts';
 import type { JourneyRecord, Storage } from './storage/types.ts';
 
@@ -51,7 +53,20 @@ export class JourneyService {
       throw new ForesightError('invalid_journey', 'id: give the journey an id of letters, digits, dot, dash or underscore', { field: 'id' });
     }
     if (typeof d.name !== 'string' || !d.name.trim()) throw new ForesightError('invalid_journey', 'name: give the journey a name', { field: 'name' });
+    const [tooLarge] = sizeProblems(doc);
+    if (tooLarge) throw new ForesightError('journey_too_large', tooLarge.message, { field: tooLarge.field });
     return this.storage.journeys.saveDraft({ id: d.id, name: d.name, draft: doc }, this.clock.now().getTime());
+  }
+
+  /** Published journeys that cannot run in this process (a plugin missing), with the reason: their runs wait. */
+  async unavailable(): Promise<{ id: string; reason: string }[]> {
+    const out: { id: string; reason: string }[] = [];
+    for (const j of await this.storage.journeys.list()) {
+      if (j.liveVersion === null || j.status === 'archived') continue;
+      const reason = unavailableReason((await this.storage.journeys.version(j.id, j.liveVersion))?.graph, this.registry);
+      if (reason) out.push({ id: j.id, reason });
+    }
+    return out;
   }
 
   /** Validates the draft and publishes it as the next version; the journey goes live. */

@@ -8,34 +8,38 @@ import type { Logger } from 'pino';
 import { FirstAdmin } from './auth/bootstrap.ts';
 import { newToken } from './auth/tokens.ts';
 import { AuthService } from './auth/service.ts';
-import { cliRegistry } from './cli/context.ts';
 import type { Config } from './config.ts';
 import { SystemClock, type Clock } from './core/clock.ts';
-import { errorMessage } from './core/errors.ts';
-import { Engine } from './executor/engine.ts';
 import { createApp } from './http/app.ts';
+import { BacktestJobs } from './http/backtest-jobs.ts';
 import { DEFAULT_LIMITS, type ApiContext, type ApiLimits } from './http/context.ts';
 import type { RouteTable } from './http/route-table.ts';
 import { JourneyService } from './journeys.ts';
 import { createTrackingRouter } from './messaging/tracking-router.ts';
-import { registerNodeJobs } from './jobs/index.ts';
-import { registerModelJobs } from './models/job.ts';
-import { createLogger } from './ops/logger.ts';
 import { Metrics } from './ops/metrics.ts';
 import type { NodeRegistry } from './plugin/registry.ts';
-import { defaultProviders } from './providers.ts';
-import { Scheduler } from './scheduler/scheduler.ts';
-import { openSqlite } from './storage/sqlite/index.ts';
+import type { Engine } from './executor/engine.ts';
+import type { Scheduler } from './scheduler/scheduler.ts';
+import { redact } from './storage/postgres/index.ts';
 import type { Storage } from './storage/types.ts';
+import { assemble, exitOnSignals } from './worker.ts';
 
 const BUILDER_DIST = fileURLToPath(new URL('../builder/dist', import.meta.url));
 
 export interface ServerOptions {
   config: Config;
-  /** Default: the SQLite file `config.db` (closed with the server). A given storage stays open. */
+  /** Default: the configured database `config.db`, SQLite or PostgreSQL (closed with the server). A given storage stays open. */
   storage?: Storage;
   /** Default: the system clock. The only place real time enters a server. */
   clock?: Clock;
+  /**
+   * Time in the real world, for what people live through at their desks: sign-in sessions
+   * (login rate limits keep real time too). Default: the system clock. It differs from
+   * `clock` only where shop time runs at another pace, as in the demo.
+   */
+  realClock?: Clock;
+  /** Run the jobs (scoring, segment refresh, anniversaries) on `clock`'s time rather than by the wall clock (the demo's sped-up shop). */
+  jobsOnClock?: boolean;
   /** Default: the built-in nodes plus `config.plugins`. */
   registry?: NodeRegistry;
   logger?: Logger;
@@ -43,7 +47,7 @@ export interface ServerOptions {
   host?: string;
   /** The built builder (default builder/dist); null serves no UI. */
   builderDir?: string | null;
-  /** Run the engine loop and jobs (default true). */
+  /** Run the engine loop, delivery and jobs (default true); false (`serve --no-worker`) leaves them to `foresight worker` processes. */
   scheduler?: boolean;
   pollMs?: number;
   limits?: Partial<ApiLimits>;
@@ -74,20 +78,12 @@ export interface RunningServer {
  */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const { config } = opts;
-  const log = opts.logger ?? createLogger({ level: config.logLevel });
-  const clock = opts.clock ?? new SystemClock();
-  const ownStorage = !opts.storage;
-  const storage = opts.storage ?? openSqlite(config.db);
-  const registry = opts.registry ?? (await cliRegistry(config));
-  const engine = new Engine({ storage, registry, clock, providers: defaultProviders(storage) });
-  const scheduler = new Scheduler({ engine, clock, pollMs: opts.pollMs, onError: (err, where) => log.error({ err, where }, `scheduler: ${where}: ${errorMessage(err)}`) });
-  registerModelJobs(scheduler, { storage, clock, onReport: (r) => log.info({ customers: r.customers, moved: r.moved, woken: r.woken, skipped: r.skipped }, 'models scored') });
-  // Segment entries (full refresh plus event-driven re-checks) feed trigger.segment; anniversaries feed trigger.date.
-  registerNodeJobs(scheduler, { storage, clock, registry });
+  const { log, clock, storage, ownStorage, registry, parts: worker } = await assemble(opts);
+  const { engine, scheduler } = worker;
 
   const metrics = new Metrics(storage, clock);
   metrics.attachEngine(engine);
-  const auth = new AuthService(storage, clock, { envApiKey: config.apiKey });
+  const auth = new AuthService(storage, opts.realClock ?? new SystemClock(), { envApiKey: config.apiKey });
   const firstAdmin = new FirstAdmin(auth);
   const setupToken = await firstAdmin.ensure({ email: config.adminEmail, password: config.adminPassword });
 
@@ -100,9 +96,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     firstAdmin,
     log,
     metrics,
+    delivery: engine.breaker,
     secureCookies: config.secureCookies,
     limits: { ...DEFAULT_LIMITS, ...opts.limits },
     tmpDir: tmpdir(),
+    backtests: new BacktestJobs(storage, registry),
   };
   const state = { draining: false };
   // Without FORESIGHT_SECRET no mail carries signed links (see nodes/index.ts), so a throwaway secret verifies nothing real.
@@ -118,36 +116,24 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // The configured public URL when there is one that can be right (port 0 means "any free port": only the real one works).
   const publicUrl = config.port === 0 ? url : config.messaging.publicUrl;
   const setupUrl = setupToken ? `${publicUrl}/setup?token=${setupToken}` : null;
-  if (opts.scheduler !== false) scheduler.start();
-  log.info({ port, db: ownStorage ? config.db : undefined, builder: builderDir && existsSync(builderDir) ? builderDir : null }, `foresight listening on ${url}`);
+  if (opts.scheduler !== false) worker.start();
+  log.info({ port, db: ownStorage ? redact(config.db) : undefined, worker: opts.scheduler !== false, builder: builderDir && existsSync(builderDir) ? builderDir : null }, `foresight listening on ${url}`);
 
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
       state.draining = true;
       // The running batch commits whole (its leases go with it); nothing new is claimed after this.
-      await scheduler.stop();
+      await worker.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await ctx.backtests.close();
       if (ownStorage) await storage.close();
       log.info('foresight stopped');
     })());
 
-  if (opts.handleSignals) {
-    const onSignal = (signal: NodeJS.Signals) => {
-      log.info({ signal }, 'shutting down: finishing the current batch');
-      close().then(
-        () => process.exit(0),
-        (err) => {
-          log.error({ err }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-    };
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
-  }
+  if (opts.handleSignals) exitOnSignals(log, close);
   return { url, port, app, routes, server, storage, engine, scheduler, log, setupUrl, close };
 }

@@ -8,6 +8,7 @@ import actionUpdateProfile from './action-update-profile/index.ts';
 import { createWebhookEffect } from './action-webhook/deliver.ts';
 import actionWebhook from './action-webhook/index.ts';
 import conditionAttribute from './condition-attribute/index.ts';
+import conditionEvent from './condition-event/index.ts';
 import conditionPropensity from './condition-propensity/index.ts';
 import conditionSegment from './condition-segment/index.ts';
 import flowExit from './flow-exit/index.ts';
@@ -21,7 +22,7 @@ import waitPurchaseCycle from './wait-purchase-cycle/index.ts';
 import waitWindow from './wait-window/index.ts';
 
 /** Every built-in node. They use only the public node contract, as a plugin would. */
-export const builtinNodes: NodeDefinition<any>[] = [triggerEvent, triggerSegment, triggerDate, waitDelay, waitEvent, waitWindow, waitPurchaseCycle, conditionAttribute, conditionSegment, conditionPropensity, splitAb, flowExit, actionEmail, actionWebhook, actionUpdateProfile];
+export const builtinNodes: NodeDefinition<any>[] = [triggerEvent, triggerSegment, triggerDate, waitDelay, waitEvent, waitWindow, waitPurchaseCycle, conditionAttribute, conditionEvent, conditionSegment, conditionPropensity, splitAb, flowExit, actionEmail, actionWebhook, actionUpdateProfile];
 
 /** Delivery settings for the built-in actions: pass `config.messaging`. Everything is optional. */
 export interface BuiltinOptions extends Partial<MessagingConfig> {
@@ -40,7 +41,7 @@ export function builtinRegistry(options: BuiltinOptions = {}): NodeRegistry {
   const transport = options.mailTransport ?? (options.smtpUrl ? smtpTransport(options.smtpUrl) : undefined);
   r.registerEffect(
     'email',
-    createEmailEffect({ transport, from: options.mailFrom, publicUrl: options.publicUrl, secret: options.secret, frequencyCap: options.frequencyCap ?? null }),
+    createEmailEffect({ transport, from: options.mailFrom, publicUrl: options.publicUrl, secret: options.secret, frequencyCap: options.frequencyCap ?? null, sendRate: options.sendRate ?? null }),
   );
   r.registerEffect('webhook', createWebhookEffect({ secret: options.secret, allowPrivate: options.webhookAllowPrivate }));
   return r;

@@ -2,7 +2,9 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../engine/cli/main.ts';
+import { validateJourney } from '../engine/graph/validate.ts';
 import { renderEmail } from '../engine/messaging/render.ts';
+import { builtinRegistry } from '../nodes/index.ts';
 import { createHarness } from '../engine/testing/harness.ts';
 import { getTemplate, importTemplate, listTemplates, TEMPLATE_IDS } from './index.ts';
 
@@ -50,6 +52,11 @@ describe('lifecycle templates', () => {
       }
       expect(lines.join('\n'), id).toBe('valid');
     }
+  });
+
+  it('have no branch their goal always pre-empts: every path can be taken', () => {
+    const registry = builtinRegistry();
+    for (const t of listTemplates()) expect(validateJourney(t.journey, registry).warnings, t.id).toEqual([]);
   });
 
   it('every email renders with a subject, an HTML and a text body, and an unsubscribe link', () => {

@@ -1,8 +1,7 @@
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
-import { get, post, setCsrfToken, setUnauthorizedHandler } from './api.ts';
+import { lazy, Suspense } from 'react';
 import { navigate, useRoute, type Route } from './router.ts';
 import type { User } from './types.ts';
-import { SignIn } from './pages/SignIn.tsx';
+import { SessionGate } from './pages/SessionGate.tsx';
 import { JourneyList } from './pages/JourneyList.tsx';
 import { Templates } from './pages/Templates.tsx';
 import { Editor } from './canvas/Editor.tsx';
@@ -10,49 +9,30 @@ import { Editor } from './canvas/Editor.tsx';
 // The charts library is only needed on the Insights page: load it there.
 const Insights = lazy(() => import('./pages/Insights.tsx').then((m) => ({ default: m.Insights })));
 
-interface Session {
-  user: User;
-  csrfToken: string;
-}
-
-/** The builder is never open without a session: everything renders behind the sign-in check. */
+/** The pages, behind the sign-in check. */
 export function App() {
-  const [session, setSession] = useState<Session | null | undefined>(undefined);
   const route = useRoute();
-
-  const signedIn = useCallback((s: Session) => {
-    setCsrfToken(s.csrfToken);
-    setSession(s);
-  }, []);
-
-  useEffect(() => {
-    setUnauthorizedHandler(() => setSession(null));
-    get<Session>('/api/auth/me').then(signedIn, () => setSession(null));
-  }, [signedIn]);
-
-  if (session === undefined) return <div className="boot" aria-busy="true" />;
-  if (session === null) return <SignIn onSignedIn={signedIn} />;
-
-  const signOut = async () => {
-    await post('/api/auth/logout').catch(() => undefined);
-    setCsrfToken('');
-    setSession(null);
-  };
-
-  if (route.page === 'editor') return <Editor key={route.id} journeyId={route.id} />;
   return (
-    <div className="shell">
-      <TopBar route={route} user={session.user} onSignOut={signOut} />
-      <main className="page">
-        {route.page === 'journeys' && <JourneyList />}
-        {route.page === 'templates' && <Templates />}
-        {route.page === 'insights' && (
-          <Suspense fallback={<p className="muted">Loading…</p>}>
-            <Insights />
-          </Suspense>
-        )}
-      </main>
-    </div>
+    <SessionGate>
+      {(session, signOut) =>
+        route.page === 'editor' ? (
+          <Editor key={route.id} journeyId={route.id} />
+        ) : (
+          <div className="shell">
+            <TopBar route={route} user={session.user} onSignOut={signOut} />
+            <main className="page">
+              {route.page === 'journeys' && <JourneyList />}
+              {route.page === 'templates' && <Templates />}
+              {route.page === 'insights' && (
+                <Suspense fallback={<p className="muted">Loading…</p>}>
+                  <Insights />
+                </Suspense>
+              )}
+            </main>
+          </div>
+        )
+      }
+    </SessionGate>
   );
 }
 

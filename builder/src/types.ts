@@ -24,6 +24,8 @@ export interface JourneySummary {
   inFlight: number;
   entered: number;
   converted: number;
+  /** Set when the journey cannot run on this server (a plugin missing): why its runs wait. */
+  unavailable?: string;
 }
 
 export interface JourneyDetail {
@@ -62,6 +64,16 @@ export interface BacktestResult {
   nodes: Record<string, NodeCounts>;
   converted: number;
   messages: number;
+}
+
+/** A backtest job as `GET /api/backtests/:id` answers it; `result` is a BacktestResult once done. */
+export interface BacktestJob {
+  id: string;
+  journeyId: string;
+  status: 'loading' | 'running' | 'done' | 'failed' | 'cancelled';
+  progress: { done: number; total: number };
+  result: unknown;
+  error: { code: string; message: string; field?: string } | null;
 }
 
 /** A customer as the API lists them: `id` is the customer's own (external) id. */

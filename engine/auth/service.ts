@@ -59,7 +59,7 @@ export class AuthService {
   }
 
   /** Checks the password and opens a session; the same error for unknown email and wrong password. */
-  async login(email: string, password: string): Promise<{ token: string; csrfToken: string; user: PublicUser; expiresAt: number }> {
+  async login(email: string, password: string): Promise<{ token: string; csrfToken: string; user: PublicUser; expiresAt: number; ttlMs: number }> {
     const user = await this.storage.auth.userByEmail(normalEmail(email));
     // Hash even for an unknown email so response time does not reveal which emails exist.
     const ok = user ? await verifyPassword(password, user.passwordHash) : (await hashPassword(password), false);
@@ -69,7 +69,7 @@ export class AuthService {
     const now = this.now();
     const expiresAt = now + this.sessionTtlMs;
     await this.storage.auth.createSession({ tokenHash: digest(token), userId: user.id, csrfToken, createdAt: now, expiresAt });
-    return { token, csrfToken, user: publicUser(user), expiresAt };
+    return { token, csrfToken, user: publicUser(user), expiresAt, ttlMs: this.sessionTtlMs };
   }
 
   async session(token: string): Promise<Principal | null> {

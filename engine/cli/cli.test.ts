@@ -27,6 +27,44 @@ describe('foresight journey validate', () => {
     expect(lines.some((l) => l.startsWith('node z, field type:'))).toBe(true);
   });
 
+  it('does not stop at a settings error: settings and nodes are reported together', async () => {
+    const file = path.join(dir, 'bad-settings.json');
+    const nodes = [
+      { id: 't', type: 'trigger.event', config: { event: 'signup' } },
+      { id: 'w', type: 'wait.delay', config: { duration: 'three days' } },
+    ];
+    writeFileSync(file, JSON.stringify({ id: 'j', name: 'J', settings: { reentry: 'after', goal: { event: 'purchase', within: 'a week' } }, nodes, edges: [{ id: 'e', source: 't', sourceHandle: 'next', target: 'w' }] }));
+    const r = await cli(['journey', 'validate', file]);
+    expect(r.code).toBe(1);
+    expect(r.stdout.trim().split('\n').map((l) => l.split(':')[0])).toEqual(['field settings.goal.within', 'field settings.reentryAfter', 'node w, field duration']);
+  });
+
+  it('warns on stderr of a branch the goal always takes first, and still says "valid"', async () => {
+    const file = path.join(dir, 'preempted.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        id: 'j',
+        name: 'J',
+        settings: { goal: { event: 'purchase', within: '3d' } },
+        nodes: [
+          { id: 't', type: 'trigger.event', config: { event: 'cart_add' } },
+          { id: 'w', type: 'wait.event', config: { event: 'purchase', timeout: '4h' } },
+          { id: 'bought', type: 'flow.exit', config: {} },
+          { id: 'remind', type: 'flow.exit', config: {} },
+        ],
+        edges: [
+          { id: 'e1', source: 't', sourceHandle: 'next', target: 'w' },
+          { id: 'e2', source: 'w', sourceHandle: 'event', target: 'bought' },
+          { id: 'e3', source: 'w', sourceHandle: 'timeout', target: 'remind' },
+        ],
+      }),
+    );
+    const r = await cli(['journey', 'validate', file]);
+    expect(r).toMatchObject({ code: 0, stdout: 'valid\n' });
+    expect(r.stderr).toMatch(/^warning: node w, field event: node "w": port "event" is never taken: the goal \(purchase within 3d\) converts the run first/);
+  });
+
   it('says "valid" and exits 0 for a good journey; --json prints the problems array', async () => {
     const file = path.join(dir, 'good.json');
     writeFileSync(
@@ -69,5 +107,12 @@ describe('config', () => {
     expect(() => loadConfig({ FORESIGHT_ADMIN_EMAIL: 'admin' })).toThrow(/^FORESIGHT_ADMIN_EMAIL="admin": must be an email address/);
     expect(() => loadConfig({ FORESIGHT_LOG_LEVEL: 'loud' })).toThrow(/^FORESIGHT_LOG_LEVEL=/);
     expect(loadConfig({ FORESIGHT_TRUST_PROXY: '1', FORESIGHT_SECURE_COOKIES: 'true' })).toMatchObject({ trustProxy: 1, secureCookies: true });
+  });
+
+  it('reads the per-customer send rate limit, 20 per hour by default', () => {
+    expect(loadConfig({}).messaging.sendRate).toEqual({ max: 20, window: '1h' });
+    expect(loadConfig({ FORESIGHT_SEND_RATE_MAX: '5', FORESIGHT_SEND_RATE_WINDOW: '10m' }).messaging.sendRate).toEqual({ max: 5, window: '10m' });
+    expect(() => loadConfig({ FORESIGHT_SEND_RATE_MAX: '0' })).toThrow(/^FORESIGHT_SEND_RATE_MAX="0": must be at least 1; set it to the most emails/);
+    expect(() => loadConfig({ FORESIGHT_SEND_RATE_WINDOW: 'often' })).toThrow(/^FORESIGHT_SEND_RATE_WINDOW="often": must be a duration; write a number and a unit/);
   });
 });

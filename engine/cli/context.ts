@@ -2,11 +2,23 @@ import { readFile } from 'node:fs/promises';
 import { builtinRegistry, type BuiltinOptions } from '../../nodes/index.ts';
 import { loadConfig, type Config, type ConfigOverrides } from '../config.ts';
 import { ForesightError, errorMessage } from '../core/errors.ts';
+import { DATE_ONLY, parseInstant } from '../core/time.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
+import { openStorage } from '../storage/open.ts';
+import type { Storage } from '../storage/types.ts';
 
 /** Config from env with this command's flags on top. */
 export function cliConfig(flags: ConfigOverrides = {}): Config {
   return loadConfig(process.env, flags);
+}
+
+/** Help text of every command's --db option. */
+export const DB_OPTION = 'SQLite database file or postgres:// URL (env FORESIGHT_DB, then DATABASE_URL; default ./foresight.db)';
+
+/** The configured database (SQLite file or PostgreSQL URL), migrated and open. */
+export function cliStorage(flags: ConfigOverrides = {}): Promise<Storage> {
+  const config = cliConfig(flags);
+  return openStorage(config.db, config.pg);
 }
 
 /** The built-in nodes (with mail and webhook delivery as configured) plus every configured plugin. */
@@ -30,10 +42,8 @@ export async function readJsonFile(file: string, what: string): Promise<unknown>
   }
 }
 
-/** A CLI date: ISO 8601 date or date-time. A bare date at the end of a range means that whole day. */
+/** A CLI date, read strictly and as UTC when it has no offset. A bare date at the end of a range means that whole day. */
 export function parseCliDate(flag: string, value: string, endOfDay = false): Date {
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime())) throw new ForesightError('invalid_input', `${flag}: "${value}" is not a date; use ISO 8601, e.g. 2024-03-01 or 2024-03-01T12:00:00Z`, { field: flag });
-  if (endOfDay && /^\d{4}-\d{2}-\d{2}$/.test(value)) return new Date(d.getTime() + 86_400_000 - 1);
-  return d;
+  const d = parseInstant(value, flag);
+  return endOfDay && DATE_ONLY.test(value.trim()) ? new Date(d.getTime() + 86_400_000 - 1) : d;
 }

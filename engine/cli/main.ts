@@ -7,7 +7,8 @@ import { registerCustomerCommand } from './commands/customer.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerJourneyCommand } from './commands/journey.ts';
-import { registerServeCommand } from './commands/serve.ts';
+import { registerOutboxCommands } from './commands/outbox.ts';
+import { registerServeCommand, registerWorkerCommand } from './commands/serve.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
 
 /** Exit code for usage and runtime errors; 1 is reserved for "ran fine, found problems" (journey validate). */
@@ -23,8 +24,10 @@ export async function buildProgram(): Promise<Command> {
   registerJourneyCommand(program);
   registerSimulateCommand(program);
   registerServeCommand(program);
+  registerWorkerCommand(program);
   registerImportCommand(program);
   registerCustomerCommand(program);
+  registerOutboxCommands(program);
   registerApiKeyCommand(program);
   registerUserCommand(program);
   registerDemoCommand(program);

@@ -1,3 +1,5 @@
+import { INSTANT_FORMS, readInstant } from './time.ts';
+
 /**
  * Time is a parameter: engine and node code read time only from a Clock,
  * so tests and simulations can run weeks of journey time in seconds.
@@ -17,8 +19,10 @@ export class VirtualClock implements Clock {
   private t: number;
 
   constructor(start: Date | number | string = 0) {
-    this.t = new Date(start).getTime();
-    if (Number.isNaN(this.t)) throw new RangeError(`VirtualClock: invalid start time ${String(start)}`);
+    // Read like any user-given time, so a start without an offset is UTC under every server TZ.
+    const at = readInstant(start);
+    if (!at) throw new RangeError(`VirtualClock: invalid start time ${String(start)}; ${INSTANT_FORMS}`);
+    this.t = at.getTime();
   }
 
   now(): Date {

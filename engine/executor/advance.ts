@@ -1,7 +1,9 @@
-import { errorMessage } from '../core/errors.ts';
+import { errorMessage, ForesightError } from '../core/errors.ts';
 import { seededRandom } from '../core/hash.ts';
 import { edgeKey, type CompiledJourney } from '../graph/compile.ts';
 import type { JourneyEvent, NodeContext, NodeResult } from '../plugin/define-node.ts';
+import { withDeadline } from '../plugin/deadline.ts';
+import { resultProblem } from '../plugin/result.ts';
 import type { RunRecord, StepUnit } from '../storage/types.ts';
 import type { CustomerServices } from './services.ts';
 import { count } from './unit.ts';
@@ -19,10 +21,16 @@ const MAX_STEPS_PER_ADVANCE = 1000;
 /** Prefix of the state keys that remember which branch a node sent the run down (for conversion credit). */
 export const BRANCH_PREFIX = '$branch:';
 
-export type Entry =
+/**
+ * What moves a run. `at` is the event time of the move (the trigger's or the
+ * resuming event's `occurredAt`, a timeout's instant): the run reaches its next
+ * nodes at that time, so waits count from when things happened (engine/executor/event-time.ts).
+ */
+export type Entry = (
   | { kind: 'enter'; event?: JourneyEvent }
   | { kind: 'time' }
-  | { kind: 'port'; port: string; detail: Record<string, unknown> };
+  | { kind: 'port'; port: string; detail: Record<string, unknown> }
+) & { at?: number };
 
 /**
  * Moves one run forward until it waits or ends, recording each decision in
@@ -31,8 +39,10 @@ export type Entry =
 export async function advanceRun(w: WorkingRun, j: CompiledJourney, entry: Entry, services: CustomerServices, now: Date, unit: StepUnit): Promise<void> {
   const run = w.run;
   const t = now.getTime();
+  const at = entry.at ?? t;
   let event: JourneyEvent | undefined = entry.kind === 'enter' ? entry.event : undefined;
-  let wake: NodeContext['wake'] = entry.kind === 'time' ? { kind: 'time', waitedSince: new Date(run.wait?.since ?? run.nodeEnteredAt) } : undefined;
+  const waitedSince = entry.kind === 'time' ? (run.wait?.since ?? run.nodeEnteredAt) : undefined;
+  let wake: NodeContext['wake'] = waitedSince !== undefined ? { kind: 'time', waitedSince: new Date(waitedSince) } : undefined;
   let forced: { port: string; detail: Record<string, unknown> } | undefined = entry.kind === 'port' ? { port: entry.port, detail: entry.detail } : undefined;
 
   run.status = 'active';
@@ -43,8 +53,8 @@ export async function advanceRun(w: WorkingRun, j: CompiledJourney, entry: Entry
 
   for (let steps = 0; ; steps++) {
     const node = j.nodes.get(run.nodeId);
-    if (!node) return fail(run, unit, t, `node "${run.nodeId}" does not exist in journey ${j.id} v${j.version}`);
-    if (steps >= MAX_STEPS_PER_ADVANCE) return fail(run, unit, t, `more than ${MAX_STEPS_PER_ADVANCE} steps without a wait at node "${run.nodeId}"`);
+    if (!node) return failRun(run, unit, t, `node "${run.nodeId}" does not exist in journey ${j.id} v${j.version}`);
+    if (steps >= MAX_STEPS_PER_ADVANCE) return failRun(run, unit, t, `more than ${MAX_STEPS_PER_ADVANCE} steps without a wait at node "${run.nodeId}"`);
     run.visit++;
 
     let result: NodeResult;
@@ -53,6 +63,7 @@ export async function advanceRun(w: WorkingRun, j: CompiledJourney, entry: Entry
       forced = undefined;
     } else {
       services.position = { runId: run.id, journeyId: run.journeyId, nodeId: node.id, visit: run.visit, enqueued: 0 };
+      const step = services.forCall();
       const ctx: NodeContext = {
         now,
         config: node.config,
@@ -63,14 +74,29 @@ export async function advanceRun(w: WorkingRun, j: CompiledJourney, entry: Entry
         event,
         wake,
         random: seededRandom(`${run.id}:${node.id}:${run.visit}`),
-        services,
+        services: step,
       };
+      const who = `node "${node.id}" (${node.type}, plugin ${node.plugin})`;
+      // A failed call leaves nothing behind: messages it queued and profile changes it made are dropped.
+      const written = { outbox: unit.outbox.length, profiles: unit.profiles.length, attributes: services.customer.attributes };
+      const failCall = (message: string) => {
+        unit.outbox.length = written.outbox;
+        unit.profiles.length = written.profiles;
+        services.customer.attributes = written.attributes;
+        failRun(run, unit, t, message);
+      };
+      let returned: unknown;
       try {
-        result = await node.def.run(ctx);
+        returned = await withDeadline(() => node.def.run(ctx), node.timeoutMs, `${who} run`);
       } catch (err) {
-        return fail(run, unit, t, `node "${node.id}" (${node.type}) threw: ${errorMessage(err)}`);
+        return failCall(err instanceof ForesightError && err.code === 'deadline_exceeded' ? err.message : `${who} threw: ${errorMessage(err)}`);
+      } finally {
+        step.close();
       }
       services.position = { ...services.position, runId: 0 };
+      const problem = resultProblem(returned, now);
+      if (problem) return failCall(`${who} ${problem}`);
+      result = returned as NodeResult;
     }
     event = undefined;
     wake = undefined;
@@ -78,27 +104,27 @@ export async function advanceRun(w: WorkingRun, j: CompiledJourney, entry: Entry
 
     if ('next' in result) {
       const port = result.next;
-      if (!node.ports.includes(port)) return fail(run, unit, t, `node "${node.id}" (${node.type}) chose port "${port}", which it does not declare (${node.ports.join(', ')})`);
+      if (!node.ports.includes(port)) return failRun(run, unit, t, `node "${node.id}" (${node.type}) chose port "${port}", which it does not declare (${node.ports.join(', ')})`);
       if (node.ports.length > 1) run.state = { ...run.state, [BRANCH_PREFIX + node.id]: port };
       unit.history.push({ runId: run.id, visit: run.visit, nodeId: node.id, at: t, kind: 'port', port, detail: result.trace ?? null });
       count(unit, run.journeyId, run.version, node.id, `port:${port}`);
       const target = j.edges.get(edgeKey(node.id, port));
       if (target === undefined) return end(run, t, 'completed', 'end of path');
       run.nodeId = target;
-      run.nodeEnteredAt = t;
+      run.nodeEnteredAt = at;
       count(unit, run.journeyId, run.version, target, 'entered');
       continue;
     }
     if ('wait' in result) {
       const spec = result.wait;
-      if (!spec.until && !spec.event) return fail(run, unit, t, `node "${node.id}" returned a wait with neither "until" nor "event"`);
       for (const p of [spec.event?.port, spec.timeoutPort]) {
-        if (p !== undefined && !node.ports.includes(p)) return fail(run, unit, t, `node "${node.id}" waits towards port "${p}", which it does not declare`);
+        if (p !== undefined && !node.ports.includes(p)) return failRun(run, unit, t, `node "${node.id}" waits towards port "${p}", which it does not declare`);
       }
       run.status = 'waiting';
       run.wakeAt = spec.until ? spec.until.getTime() : null;
       run.waitEvent = spec.event?.type ?? null;
-      run.wait = { since: t, ...(spec.event ? { event: spec.event } : {}), ...(spec.timeoutPort ? { timeoutPort: spec.timeoutPort } : {}) };
+      // A node asked again that waits on keeps its wait's start: an awaited event dated since then still counts.
+      run.wait = { since: steps === 0 && waitedSince !== undefined ? waitedSince : at, ...(spec.event ? { event: spec.event } : {}), ...(spec.timeoutPort ? { timeoutPort: spec.timeoutPort } : {}) };
       unit.history.push({
         runId: run.id,
         visit: run.visit,
@@ -126,7 +152,8 @@ export function end(run: RunRecord, t: number, status: RunRecord['status'], reas
   run.wait = null;
 }
 
-function fail(run: RunRecord, unit: StepUnit, t: number, message: string): void {
+/** Fails a run in place with the reason, recording it in the unit's history and counters. */
+export function failRun(run: RunRecord, unit: StepUnit, t: number, message: string): void {
   unit.history.push({ runId: run.id, visit: run.visit, nodeId: run.nodeId, at: t, kind: 'fail', detail: { error: message } });
   count(unit, run.journeyId, run.version, run.nodeId, 'failed');
   run.error = message;

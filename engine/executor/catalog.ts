@@ -1,4 +1,6 @@
 import { compileJourney, type CompiledJourney } from '../graph/compile.ts';
+import { ForesightError } from '../core/errors.ts';
+import { unavailableReason } from '../graph/availability.ts';
 import type { TriggerSpec } from '../plugin/define-node.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
 import type { JourneyStatus, Storage } from '../storage/types.ts';
@@ -36,7 +38,14 @@ export class JourneyCatalog {
     for (const j of all) {
       this.statuses.set(j.id, j.status);
       if (j.status !== 'live' || j.liveVersion === null) continue;
-      const compiled = await this.version(j.id, j.liveVersion);
+      let compiled: CompiledJourney;
+      try {
+        compiled = await this.version(j.id, j.liveVersion);
+      } catch {
+        // One journey that cannot be compiled (a plugin missing) enrolls no one; the others go on.
+        // JourneyService.unavailable() tells the API and /healthz why.
+        continue;
+      }
       const liveSince = Math.min(...(await this.storage.journeys.versions(j.id)).map((v) => v.publishedAt));
       for (const t of compiled.triggers) {
         const list = triggers.get(t.spec.event) ?? [];
@@ -68,6 +77,8 @@ export class JourneyCatalog {
     if (!c) {
       const row = await this.storage.journeys.version(journeyId, version);
       if (!row) throw new Error(`journey ${journeyId} has no version ${version}`);
+      const reason = unavailableReason(row.graph, this.registry);
+      if (reason) throw new ForesightError('journey_unavailable', `journey ${journeyId} v${version} waits: ${reason}`);
       c = compileJourney(row.graph, this.registry);
       this.compiled.set(key, c);
     }

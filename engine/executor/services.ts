@@ -35,7 +35,8 @@ export interface StepPosition {
  * committed atomically with the step that made them.
  */
 export class CustomerServices implements NodeServices {
-  private ordersCache?: Promise<OrderView[]>;
+  /** Shared by every call's view (an object, so a view's writes land here). */
+  private readonly cache: { orders?: Promise<OrderView[]> } = {};
   position: StepPosition = { runId: 0, journeyId: '', nodeId: '', visit: 0, enqueued: 0 };
 
   constructor(
@@ -46,7 +47,28 @@ export class CustomerServices implements NodeServices {
     private readonly now: () => Date,
   ) {}
 
+  /** Set on a call's view once the call ended (or missed its deadline). */
+  private closed = false;
+
+  /**
+   * The services as one node call sees them. Closed when the call settles or is
+   * abandoned at its deadline, so plugin code that carries on afterwards cannot
+   * queue messages or change the profile under another step's name.
+   */
+  forCall(): CustomerServices & { close(): void } {
+    const view = Object.create(this) as CustomerServices & { close(): void };
+    view.close = () => {
+      (view as unknown as { closed: boolean }).closed = true;
+    };
+    return view;
+  }
+
+  private assertOpen(what: string): void {
+    if (this.closed) throw new ForesightError('step_closed', `services.${what}: the node call has ended (it returned or missed its deadline); call services only before run returns`);
+  }
+
   enqueue(kind: string, payload: Record<string, unknown>): string {
+    this.assertOpen('enqueue');
     const p = this.position;
     if (!p.runId) throw new ForesightError('no_step', 'services.enqueue can only be called while a node runs');
     const key = `${p.runId}:${p.nodeId}:${p.visit}${p.enqueued ? `:${p.enqueued}` : ''}`;
@@ -56,18 +78,19 @@ export class CustomerServices implements NodeServices {
   }
 
   updateProfile(change: { set?: Record<string, unknown>; increment?: Record<string, number>; addTags?: string[]; removeTags?: string[] }): void {
+    this.assertOpen('updateProfile');
     this.unit.profiles.push({ customerId: this.customer.id, ...change });
     // Later nodes in the same unit see the change at once.
     this.customer.attributes = applyProfileChange(this.customer.attributes, change);
   }
 
   orders(): Promise<OrderView[]> {
-    this.ordersCache ??= this.storage.orders.list(this.customer.id).then((rows) =>
+    this.cache.orders ??= this.storage.orders.list(this.customer.id).then((rows) =>
       rows
         .filter((o) => o.orderedAt <= this.now().getTime())
         .map((o) => ({ orderId: o.orderId, orderedAt: new Date(o.orderedAt), amount: o.amount, quantity: o.quantity, items: o.items })),
     );
-    return this.ordersCache;
+    return this.cache.orders;
   }
 
   async countEvents(type: string, opts: { since?: Date; where?: import('../core/filter.ts').Filter[] } = {}): Promise<number> {

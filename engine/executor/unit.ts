@@ -1,7 +1,7 @@
 import type { CounterDelta, StepUnit } from '../storage/types.ts';
 
 export function emptyUnit(): StepUnit {
-  return { eventIds: [], inserts: [], updates: [], history: [], outbox: [], counters: [], profiles: [] };
+  return { eventIds: [], inserts: [], updates: [], history: [], outbox: [], counters: [], profiles: [], entries: [] };
 }
 
 export function count(unit: StepUnit, journeyId: string, version: number, nodeId: string, key: string): void {

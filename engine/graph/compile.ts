@@ -1,5 +1,6 @@
 import { ForesightError } from '../core/errors.ts';
 import { parseDuration } from '../core/duration.ts';
+import { DEFAULT_NODE_TIMEOUT_MS } from '../plugin/deadline.ts';
 import { applyDefaults } from '../plugin/fields.ts';
 import type { NodeDefinition, TriggerSpec } from '../plugin/define-node.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
@@ -12,6 +13,10 @@ export interface CompiledNode {
   def: NodeDefinition<any>;
   config: Record<string, unknown>;
   ports: string[];
+  /** The plugin the node type came from, named in run-time failures. */
+  plugin: string;
+  /** Deadline for one call of the node's `run`. */
+  timeoutMs: number;
 }
 
 /** A journey version ready to execute: lookups the executor needs, computed once. */
@@ -28,8 +33,9 @@ export interface CompiledJourney {
   triggers: { nodeId: string; spec: TriggerSpec }[];
 }
 
+/** Compiles a stored (published) version; publish-time limits were checked when it was published. */
 export function compileJourney(doc: unknown, registry: NodeRegistry): CompiledJourney {
-  const v = validateJourney(doc, registry);
+  const v = validateJourney(doc, registry, { limits: false });
   if (!v.ok || !v.graph) {
     throw new ForesightError('invalid_journey', `journey is invalid:\n${v.problems.map((p) => `  - ${p.message}`).join('\n')}`, { details: v.problems });
   }
@@ -42,7 +48,8 @@ function compileValid(graph: JourneyGraph, registry: NodeRegistry): CompiledJour
   for (const n of graph.nodes) {
     const def = registry.get(n.type)!;
     const config = applyDefaults(def.fields, n.config);
-    nodes.set(n.id, { id: n.id, type: n.type, def, config, ports: registry.portsOf(def, config) });
+    const plugin = registry.pluginOf(n.type) ?? 'unknown plugin';
+    nodes.set(n.id, { id: n.id, type: n.type, def, config, ports: registry.portsOf(def, config), plugin, timeoutMs: def.timeoutMs ?? DEFAULT_NODE_TIMEOUT_MS });
     if (def.trigger) triggers.push({ nodeId: n.id, spec: def.trigger(config) });
   }
   const edges = new Map<string, string>();

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { filterSchema } from '../core/filter.ts';
-import { isDuration } from '../core/duration.ts';
+import { durationSchema } from '../core/duration.ts';
 
-const duration = z.string().refine(isDuration, { message: 'write a duration as a number and a unit, e.g. 30m, 4h, 3d or 2w' });
 
 export const eventMatchSchema = z.object({
   event: z.string().min(1, 'name the event type, e.g. "purchase"'),
@@ -12,8 +11,8 @@ export const eventMatchSchema = z.object({
 export const settingsSchema = z.object({
   /** once: a customer enters at most once; always: again after each run ends; after: again once `after` has passed since the last entry. */
   reentry: z.enum(['once', 'always', 'after']).default('once'),
-  reentryAfter: duration.optional(),
-  goal: eventMatchSchema.extend({ within: duration.optional() }).optional(),
+  reentryAfter: durationSchema.optional(),
+  goal: eventMatchSchema.extend({ within: durationSchema.optional() }).optional(),
   exitOn: z.array(eventMatchSchema).default([]),
 });
 

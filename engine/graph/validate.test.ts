@@ -93,6 +93,28 @@ describe('validateJourney', () => {
     expect(v.problems.map((p) => p.field)).toContain('settings.reentryAfter');
   });
 
+  it('reports every settings problem together with the nodes\' problems', () => {
+    const doc = {
+      ...good,
+      settings: { reentry: 'after', goal: { event: 'purchase', within: 'a week' }, exitOn: [{ event: '' }] },
+      nodes: good.nodes.map((n) => (n.id === 'w' ? { ...n, config: { duration: 'three days' } } : n)),
+    };
+    const v = validateJourney(doc, registry);
+    expect(v.ok).toBe(false);
+    expect(v.problems.map((p) => [p.nodeId ?? null, p.field])).toEqual([
+      [null, 'settings.goal.within'],
+      [null, 'settings.exitOn.0.event'],
+      [null, 'settings.reentryAfter'],
+      ['w', 'duration'],
+    ]);
+  });
+
+  it('warns of an exit event named like unsubscribing that nothing records', () => {
+    const v = validateJourney({ ...good, settings: { exitOn: [{ event: 'email_unsubscribed' }, { event: 'unsubscribe' }] } }, registry);
+    expect(v.ok).toBe(true);
+    expect(v.warnings).toEqual([{ field: 'settings.exitOn.1.event', message: 'settings.exitOn.1.event: nothing records "unsubscribe"; the unsubscribe link records "email_unsubscribed": use that name' }]);
+  });
+
   it('refuses two edges from one port', () => {
     const v = validateJourney({ ...good, edges: [...good.edges, { id: 'e3', source: 't', sourceHandle: 'next', target: 'x' }] }, registry);
     expect(v.problems.find((p) => p.edgeId === 'e3')?.message).toMatch(/already has an edge/);

@@ -1,42 +1,47 @@
+import { EMAIL_UNSUBSCRIBED } from '../core/email-events.ts';
 import { applyDefaults, checkFields } from '../plugin/fields.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
-import { journeySchema, type JourneyGraph, type Problem } from './types.ts';
+import { loopProblems } from './cycles.ts';
+import { sizeProblems } from './limits.ts';
+import { goalPreemptedBranches } from './preempted.ts';
+import type { z } from 'zod';
+import { journeySchema, settingsSchema, type JourneyGraph, type Problem } from './types.ts';
 
 export interface ValidationResult {
   ok: boolean;
   problems: Problem[];
+  /** What runs but is likely a mistake (e.g. a branch the goal always pre-empts); never blocks publishing. */
+  warnings: Problem[];
   graph?: JourneyGraph;
   /** Output ports per node, for the builder (dynamic ports follow config). */
   ports: Record<string, string[]>;
+}
+
+export interface ValidateOptions {
+  /**
+   * Apply the size limit and the loop minimum wait (default). Off only when compiling a
+   * version published before these rules existed: its runs keep going as they were built.
+   */
+  limits?: boolean;
 }
 
 /**
  * Validates a journey document and reports every problem at once, each
  * naming the node or edge and the field concerned.
  */
-export function validateJourney(doc: unknown, registry: NodeRegistry): ValidationResult {
-  const parsed = journeySchema.safeParse(doc);
-  if (!parsed.success) {
-    const problems: Problem[] = parsed.error.issues.map((i) => {
-      const nodes = (doc as { nodes?: { id?: unknown }[] } | null)?.nodes;
-      const nodeId = i.path[0] === 'nodes' && typeof i.path[1] === 'number' ? nodes?.[i.path[1]]?.id : undefined;
-      return {
-        message: `${i.path.join('.') || 'document'}: ${i.message}`,
-        field: i.path.join('.'),
-        ...(typeof nodeId === 'string' ? { nodeId } : {}),
-      };
-    });
-    return { ok: false, problems, ports: {} };
-  }
+export function validateJourney(doc: unknown, registry: NodeRegistry, opts: ValidateOptions = {}): ValidationResult {
+  const limits = opts.limits ?? true;
+  const tooLarge = limits ? sizeProblems(doc) : [];
+  if (tooLarge.length) return { ok: false, problems: tooLarge, warnings: [], ports: {} };
+  const settings = settingsProblems(doc);
+  // Unreadable settings do not hide the rest: the graph is checked with default settings meanwhile.
+  const unreadable = isObject(doc) && !settingsSchema.optional().safeParse(doc.settings).success;
+  const parsed = journeySchema.safeParse(unreadable ? { ...doc, settings: undefined } : doc);
+  if (!parsed.success) return { ok: false, problems: [...settings, ...parsed.error.issues.map((i) => issueProblem(doc, i))], warnings: [], ports: {} };
   const graph = parsed.data;
-  const problems: Problem[] = [];
+  const problems: Problem[] = [...settings];
   const ports: Record<string, string[]> = {};
   const ids = new Set<string>();
-  const waits = new Set<string>();
-
-  if (graph.settings.reentry === 'after' && !graph.settings.reentryAfter) {
-    problems.push({ field: 'settings.reentryAfter', message: 'settings.reentryAfter: re-entry "after" needs a duration, e.g. "30d"' });
-  }
 
   for (const node of graph.nodes) {
     if (ids.has(node.id)) problems.push({ nodeId: node.id, field: 'id', message: `node id "${node.id}" is used twice; give each node its own id` });
@@ -61,7 +66,6 @@ export function validateJourney(doc: unknown, registry: NodeRegistry): Validatio
     } catch {
       ports[node.id] = [];
     }
-    if (def.waits) waits.add(node.id);
   }
 
   const triggers = graph.nodes.filter((n) => registry.get(n.type)?.category === 'trigger');
@@ -99,49 +103,44 @@ export function validateJourney(doc: unknown, registry: NodeRegistry): Validatio
     }
   }
 
-  // A cycle without a waiting node would spin forever in one instant.
-  for (const cycle of cyclesWithoutWait(graph.nodes.map((n) => n.id), out, waits)) {
-    problems.push({ nodeId: cycle[0], message: `nodes ${cycle.map((c) => `"${c}"`).join(' → ')} form a loop with no wait in it; add a wait node to the loop` });
-  }
+  if (limits) problems.push(...loopProblems(graph, registry));
 
-  return { ok: problems.length === 0, problems, graph, ports };
+  const warnings = problems.length ? [] : [...unsubscribeNameWarnings(graph), ...goalPreemptedBranches(graph, registry)];
+  return { ok: problems.length === 0, problems, warnings, graph, ports };
 }
 
-/** Strongly connected components (Tarjan) of the graph minus waiting nodes: any non-trivial one is a spin loop. */
-function cyclesWithoutWait(ids: string[], out: Map<string, string[]>, waits: Set<string>): string[][] {
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const onStack = new Set<string>();
-  const stack: string[] = [];
-  const result: string[][] = [];
-  let counter = 0;
-  const visit = (v: string): void => {
-    index.set(v, counter);
-    low.set(v, counter);
-    counter++;
-    stack.push(v);
-    onStack.add(v);
-    for (const w of out.get(v) ?? []) {
-      if (waits.has(w)) continue;
-      if (!index.has(w)) {
-        visit(w);
-        low.set(v, Math.min(low.get(v)!, low.get(w)!));
-      } else if (onStack.has(w)) {
-        low.set(v, Math.min(low.get(v)!, index.get(w)!));
-      }
-    }
-    if (low.get(v) === index.get(v)) {
-      const comp: string[] = [];
-      let w: string;
-      do {
-        w = stack.pop()!;
-        onStack.delete(w);
-        comp.push(w);
-      } while (w !== v);
-      const selfLoop = comp.length === 1 && (out.get(v) ?? []).includes(v);
-      if (comp.length > 1 || selfLoop) result.push(comp.reverse());
-    }
+/** Names nothing records, though they read like the unsubscribe link's event (older templates used "unsubscribe"). */
+const UNSUBSCRIBE_LOOKALIKES = new Set(['unsubscribe', 'unsubscribed', 'email_unsubscribe']);
+
+/** An exit event the unsubscribe link never records would leave an unsubscribed customer's run going. */
+function unsubscribeNameWarnings(graph: JourneyGraph): Problem[] {
+  return graph.settings.exitOn.flatMap((x, i) =>
+    UNSUBSCRIBE_LOOKALIKES.has(x.event)
+      ? [{ field: `settings.exitOn.${i}.event`, message: `settings.exitOn.${i}.event: nothing records "${x.event}"; the unsubscribe link records "${EMAIL_UNSUBSCRIBED}": use that name` }]
+      : [],
+  );
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function issueProblem(doc: unknown, i: z.core.$ZodIssue): Problem {
+  const nodes = (doc as { nodes?: { id?: unknown }[] } | null)?.nodes;
+  const nodeId = i.path[0] === 'nodes' && typeof i.path[1] === 'number' ? nodes?.[i.path[1]]?.id : undefined;
+  return {
+    message: `${i.path.join('.') || 'document'}: ${i.message}`,
+    field: i.path.join('.'),
+    ...(typeof nodeId === 'string' ? { nodeId } : {}),
   };
-  for (const id of ids) if (!waits.has(id) && !index.has(id)) visit(id);
-  return result;
+}
+
+/** Every problem of the journey's settings: each field's own, then the rules across fields. */
+function settingsProblems(doc: unknown): Problem[] {
+  const raw = isObject(doc) ? doc.settings : undefined;
+  if (raw === undefined) return [];
+  const r = settingsSchema.safeParse(raw);
+  const problems = r.success ? [] : r.error.issues.map((i) => issueProblem(doc, { ...i, path: ['settings', ...i.path] }));
+  if (isObject(raw) && raw.reentry === 'after' && !raw.reentryAfter) {
+    problems.push({ field: 'settings.reentryAfter', message: 'settings.reentryAfter: re-entry "after" needs a duration, e.g. "30d"' });
+  }
+  return problems;
 }

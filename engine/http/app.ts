@@ -2,12 +2,14 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
+import { requestLogOptions } from '../ops/logger.ts';
 import { authenticate } from './authenticate.ts';
 import type { ApiContext } from './context.ts';
 import { errorHandler, notFound } from './errors.ts';
 import { RouteTable } from './route-table.ts';
 import { setupPage } from './setup-page.ts';
 import { authRoutes } from './routes/auth.ts';
+import { backtestRoutes } from './routes/backtests.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { docRoutes } from './routes/docs.ts';
 import { importRoutes } from './routes/import.ts';
@@ -18,6 +20,7 @@ import { metaRoutes } from './routes/meta.ts';
 import { modelRoutes } from './routes/models.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { segmentRoutes } from './routes/segments.ts';
+import { outboxRoutes } from './routes/outbox.ts';
 import { suppressionRoutes } from './routes/suppressions.ts';
 import { templateRoutes } from './routes/templates.ts';
 
@@ -43,7 +46,9 @@ export function apiRoutes(ctx: ApiContext, state: { draining: boolean }, version
   importRoutes(t, ctx);
   customerRoutes(t, ctx);
   suppressionRoutes(t, ctx);
+  outboxRoutes(t, ctx);
   journeyRoutes(t, ctx);
+  backtestRoutes(t, ctx);
   segmentRoutes(t, ctx);
   templateRoutes(t, ctx);
   modelRoutes(t, ctx);
@@ -70,6 +75,7 @@ export function createApp(ctx: ApiContext, opts: AppOptions = {}): { app: expres
     pinoHttp({
       logger: ctx.log,
       autoLogging: { ignore: (req) => req.url === '/healthz' },
+      ...requestLogOptions,
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     }),
   );
@@ -79,6 +85,11 @@ export function createApp(ctx: ApiContext, opts: AppOptions = {}): { app: expres
   });
   for (const [mount, router] of Object.entries(opts.publicRouters ?? {})) app.use(mount, router);
 
+  // API answers carry personal data and live state (job progress): never kept by browsers or proxies.
+  app.use('/api', (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   app.use(['/api', '/metrics'], authenticate(ctx.auth));
   const api = express.Router();
   routes.mount(api);

@@ -126,6 +126,12 @@ describe('authentication', () => {
     const after = await s.call('POST', '/api/track', { json: { customerId: 'c2', type: 'x' }, headers: { authorization: `Bearer ${key}` } });
     expect(after.status).toBe(401);
     expect((await s.call('DELETE', `/api/keys/${created.body.apiKey.id}`, { headers: admin })).status).toBe(404);
+    for (const id of ['abc', '-1', '1.5', '0']) {
+      const bad = await s.call('DELETE', `/api/keys/${id}`, { headers: admin });
+      expect([bad.status, bad.body.error.field]).toEqual([400, 'id']);
+      expect(bad.body.error.message).toContain(`"${id}" is not an API key id`);
+      expect(bad.body.error.message).not.toContain('-1 does not exist');
+    }
     expect((await s.call('POST', '/api/keys', { json: { name: 'x', scope: 'root' }, headers: admin })).body.error).toMatchObject({ code: 'invalid_input', field: 'body.scope' });
   });
 
@@ -141,16 +147,67 @@ describe('authentication', () => {
     expect((await s.call('POST', '/api/users', { json: { email: 'y@example.com', password: 'long enough pw' }, headers: editor })).status).toBe(403);
   });
 
-  it('rejects wrong passwords alike for unknown users and rate-limits failed sign-ins', async () => {
+  it('only an admin may lower the webhook address guard of a node; an editor may keep an admin\'s node as it is', async () => {
+    const admin = await s.login();
+    await s.call('POST', '/api/users', { json: { email: 'ed2@example.com', password: 'another long password', role: 'editor' }, headers: admin });
+    const editor = await s.login('ed2@example.com', 'another long password');
+    const graph = (webhook: Record<string, unknown>, extra = 'a') => ({
+      nodes: [
+        { id: 't', type: 'trigger.event', config: { event: `signup_${extra}` } },
+        { id: 'w', type: 'action.webhook', config: { url: 'http://10.0.0.5/hook', ...webhook } },
+        { id: 'x', type: 'flow.exit', config: { reason: 'done' } },
+      ],
+      edges: [
+        { id: 'e1', source: 't', sourceHandle: 'next', target: 'w' },
+        { id: 'e2', source: 'w', sourceHandle: 'next', target: 'x' },
+      ],
+    });
+    const created = await s.call('POST', '/api/journeys', { json: { name: 'Hooks', graph: graph({}) }, headers: editor });
+    expect(created.status).toBe(201);
+    const id = created.body.journey.id;
+    const byEditor = await s.call('PUT', `/api/journeys/${id}/draft`, { json: { graph: graph({ allowPrivate: true }) }, headers: editor });
+    expect([byEditor.status, byEditor.body.error.code, byEditor.body.problems[0].nodeId, byEditor.body.problems[0].field]).toEqual([403, 'forbidden', 'w', 'allowPrivate']);
+    expect((await s.call('POST', '/api/journeys', { json: { name: 'Sneaky', graph: graph({ allowPrivate: true }) }, headers: editor })).status).toBe(403);
+    expect((await s.call('GET', `/api/journeys/${id}`, { headers: editor })).body.journey.draft.nodes[1].config.allowPrivate).toBeUndefined();
+    // An admin turns it on and publishes; the editor may then edit other nodes, but not point the hook elsewhere.
+    expect((await s.call('PUT', `/api/journeys/${id}/draft`, { json: { graph: graph({ allowPrivate: true }) }, headers: admin })).status).toBe(200);
+    expect((await s.call('POST', `/api/journeys/${id}/publish`, { headers: editor })).status).toBe(403);
+    expect((await s.call('POST', `/api/journeys/${id}/publish`, { headers: admin })).status).toBe(200);
+    expect((await s.call('PUT', `/api/journeys/${id}/draft`, { json: { graph: graph({ allowPrivate: true }, 'b') }, headers: editor })).status).toBe(200);
+    expect((await s.call('POST', `/api/journeys/${id}/publish`, { headers: editor })).status).toBe(200);
+    const moved = await s.call('PUT', `/api/journeys/${id}/draft`, { json: { graph: graph({ allowPrivate: true, url: 'http://169.254.169.254/latest' }, 'b') }, headers: editor });
+    expect(moved.status).toBe(403);
+  });
+
+  it('rejects wrong passwords alike for unknown users', async () => {
     const wrong = await s.call('POST', '/api/auth/login', { json: { email: ADMIN.email, password: 'wrong password' } });
     expect(wrong.status).toBe(401);
     expect(wrong.body.error.code).toBe('invalid_credentials');
     const unknown = await s.call('POST', '/api/auth/login', { json: { email: 'nobody@example.com', password: 'wrong password' } });
     expect(unknown.body.error).toEqual(wrong.body.error);
-    await s.call('POST', '/api/auth/login', { json: { email: ADMIN.email, password: 'wrong again' } });
-    const limited = await s.call('POST', '/api/auth/login', { json: ADMIN });
-    expect(limited.status).toBe(429);
-    expect(limited.body.error.code).toBe('rate_limited');
+  });
+});
+
+describe('sign-in limits', () => {
+  it('locks one account per IP after its failures without locking others out, and caps failures per IP over all accounts', async () => {
+    const t = await startTestServer({ limits: { loginPer15Minutes: 3, loginPerIpPer15Minutes: 8 } });
+    try {
+      const admin = await t.login();
+      await t.call('POST', '/api/users', { json: { email: 'colleague@example.com', password: 'colleague password', role: 'editor' }, headers: admin });
+      const attempt = (email: string, password: string) => t.call('POST', '/api/auth/login', { json: { email, password } });
+      for (let i = 0; i < 3; i++) expect((await attempt(ADMIN.email, `guess ${i}`)).status).toBe(401);
+      const locked = await attempt(ADMIN.email, ADMIN.password);
+      expect([locked.status, locked.body.error.code]).toEqual([429, 'rate_limited']);
+      expect(locked.body.error.message).toMatch(/this account/);
+      // Same IP, another account: the right password still works.
+      expect((await attempt('COLLEAGUE@example.com', 'colleague password')).status).toBe(200);
+      // Guessing across accounts hits the per-IP ceiling (3 + 1 refused + 4 = 8 failed), and then everyone from the IP waits.
+      for (let i = 0; i < 4; i++) expect((await attempt(`user${i}@example.com`, 'guess')).status).toBe(401);
+      const ceiling = await attempt('colleague@example.com', 'colleague password');
+      expect([ceiling.status, ceiling.body.error.message]).toEqual([429, expect.stringMatching(/from this address/)]);
+    } finally {
+      await t.close();
+    }
   });
 });
 

@@ -1,17 +1,15 @@
-import type { NodeRegistry } from '../plugin/registry.ts';
-import { replay } from '../simulate/simulate.ts';
+import { setImmediate as yieldToIo } from 'node:timers/promises';
 import type { Storage } from '../storage/types.ts';
 
 const PAGE = 1000;
 
 /**
- * "What would this journey have done on our real data?": copies stored
- * customers, events and orders into a throwaway replay. Purchase events that
- * orders produced are left out, since replaying the orders recreates them.
- * Answers in the shape of `foresight simulate --json`.
+ * The stored customers, events and orders a backtest replays, read page by
+ * page. Purchase events that orders produced are left out, since replaying
+ * the orders recreates them. Between pages the event loop serves other
+ * requests: reading a large shop must not stall the API.
  */
-export async function backtest(opts: { storage: Storage; registry: NodeRegistry; journey: unknown; from: Date; to: Date }) {
-  const { storage } = opts;
+export async function backtestInput(storage: Storage) {
   const customers = [];
   const events = [];
   const externalIds = new Map<number, string>();
@@ -25,15 +23,18 @@ export async function backtest(opts: { storage: Storage; registry: NodeRegistry;
         events.push({ customerId: c.externalId, type: e.type, properties: e.properties, occurredAt: new Date(e.occurredAt), idempotencyKey: e.idempotencyKey ?? undefined });
       }
     }
+    await yieldToIo();
     if (page.length < PAGE) break;
   }
   const orders = [];
   for (let afterId = 0; ; ) {
     const page = await storage.orders.listAll({ limit: PAGE, afterId });
     for (const o of page) orders.push({ customerId: externalIds.get(o.customerId)!, orderId: o.orderId, orderedAt: new Date(o.orderedAt), amount: o.amount, quantity: o.quantity, items: o.items });
+    await yieldToIo();
     if (page.length < PAGE) break;
     afterId = page[page.length - 1]!.id;
   }
-  const { result } = await replay({ journey: opts.journey, registry: opts.registry, customers, events, orders, from: opts.from, to: opts.to });
-  return result;
+  return { customers, events, orders };
 }
+
+export type BacktestInput = Awaited<ReturnType<typeof backtestInput>>;

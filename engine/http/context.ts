@@ -2,21 +2,25 @@ import type { Logger } from 'pino';
 import type { FirstAdmin } from '../auth/bootstrap.ts';
 import type { AuthService } from '../auth/service.ts';
 import type { Clock } from '../core/clock.ts';
+import type { DeliveryBreaker } from '../executor/breaker.ts';
 import type { JourneyService } from '../journeys.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
 import type { Storage } from '../storage/types.ts';
+import type { BacktestJobs } from './backtest-jobs.ts';
 
 export interface ApiLimits {
   /** Ingestion requests per key (or IP) per minute. */
   ingestPerMinute: number;
-  /** Login attempts per IP and email per 15 minutes. */
+  /** Failed sign-ins per IP and account per 15 minutes. */
   loginPer15Minutes: number;
+  /** Failed sign-ins per IP over all accounts per 15 minutes (a shared office IP, or one guessing many accounts). */
+  loginPerIpPer15Minutes: number;
   /** Largest CSV upload, bytes. */
   uploadBytes: number;
 }
 
-export const DEFAULT_LIMITS: ApiLimits = { ingestPerMinute: 1200, loginPer15Minutes: 10, uploadBytes: 512 * 1024 * 1024 };
+export const DEFAULT_LIMITS: ApiLimits = { ingestPerMinute: 1200, loginPer15Minutes: 10, loginPerIpPer15Minutes: 100, uploadBytes: 512 * 1024 * 1024 };
 
 /** What route modules need; assembled once by the server. */
 export interface ApiContext {
@@ -28,9 +32,13 @@ export interface ApiContext {
   firstAdmin: FirstAdmin;
   log: Logger;
   metrics: Metrics;
+  /** The engine's delivery circuit breaker: paused kinds, alerts, resume. */
+  delivery: DeliveryBreaker;
   /** Mark cookies Secure (behind HTTPS). */
   secureCookies: boolean;
   limits: ApiLimits;
   /** Folder for CSV uploads in flight. */
   tmpDir: string;
+  /** Backtests running off the request thread. */
+  backtests: BacktestJobs;
 }

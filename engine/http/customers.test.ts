@@ -84,6 +84,18 @@ describe('suppressions and segments', () => {
     expect((await s.call('DELETE', '/api/suppressions/bounce@example.com', { headers: h })).status).toBe(404);
   });
 
+  it('refuses a body nested deeper than the limit on any route, naming where, before any work', async () => {
+    const depth = 5000;
+    const deep = `${'{"not":'.repeat(depth)}{"attribute":"plan","op":"eq","value":"pro"}${'}'.repeat(depth)}`;
+    for (const url of ['/api/segments/count', '/api/segments']) {
+      const res = await s.call('POST', url, { body: `{"name":"deep","definition":${deep}}`, headers: { ...h, 'content-type': 'application/json' } });
+      expect([url, res.status, res.body.error.code]).toEqual([url, 400, 'invalid_input']);
+      expect(res.body.error.field).toMatch(/^body\.definition\.not\.not/);
+      expect(res.body.error.message).toContain('nested deeper than 64 levels');
+    }
+    expect((await s.call('GET', '/api/segments', { headers: h })).body.segments.map((x: { name: string }) => x.name)).not.toContain('deep');
+  });
+
   it('saves segments, refuses invalid ones with problems, and counts members', async () => {
     const def = { attribute: 'plan', op: 'eq', value: 'pro' };
     const count = await s.call('POST', '/api/segments/count', { json: { definition: def, limit: 5 }, headers: h });
@@ -95,5 +107,8 @@ describe('suppressions and segments', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.problems.length).toBeGreaterThan(0);
     expect((await s.call('GET', '/api/segments', { headers: h })).body.segments.map((x: { name: string }) => x.name)).toEqual(['pros']);
+    expect((await s.call('DELETE', '/api/segments/pros', { headers: h })).body).toEqual({ deleted: true });
+    const missing = await s.call('DELETE', '/api/segments/pros', { headers: h });
+    expect([missing.status, missing.body.error.field]).toEqual([404, 'name']);
   });
 });

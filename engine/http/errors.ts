@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { ForesightError } from '../core/errors.ts';
+import { loggedUrl } from '../ops/logger.ts';
 
 const STATUS: Record<string, number> = {
   not_found: 404,
@@ -24,7 +25,9 @@ export function sendError(res: Response, status: number, code: string, message: 
 export function zodFailure(error: z.ZodError, where: string): ForesightError {
   const issue = error.issues[0]!;
   const field = [where, ...issue.path.map(String)].filter(Boolean).join('.');
-  return new ForesightError('invalid_input', `${field}: ${issue.message}`, { field, details: error.issues.map((i) => ({ field: [where, ...i.path.map(String)].filter(Boolean).join('.'), message: i.message })) });
+  // A value over a size limit is a 413, like a body over the request limit.
+  const code = issue.code === 'custom' && (issue.params as { status?: number } | undefined)?.status === 413 ? 'payload_too_large' : 'invalid_input';
+  return new ForesightError(code, `${field}: ${issue.message}`, { field, details: error.issues.map((i) => ({ field: [where, ...i.path.map(String)].filter(Boolean).join('.'), message: i.message })) });
 }
 
 export function notFound(req: Request, res: Response): void {
@@ -44,7 +47,7 @@ export function errorHandler(log: Logger) {
     if (e?.type === 'entity.too.large') return sendError(res, 413, 'payload_too_large', `body: larger than the ${e.limit} bytes this endpoint accepts; send fewer items per request`, 'body');
     if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return sendError(res, 415, 'unsupported_media_type', `body: ${e.message}; send UTF-8 JSON`, 'body');
     if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return sendError(res, e.status, 'bad_request', e.message ?? 'bad request');
-    log.error({ err, method: req.method, path: req.path }, 'request failed');
+    log.error({ err, method: req.method, url: loggedUrl(req) }, 'request failed');
     sendError(res, 500, 'internal', 'internal error; see the server log');
   };
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVER_ZONES, underTz } from '../testing/tz.ts';
 import { startTestServer, type TestServer } from './test-server.ts';
 
 let s: TestServer;
@@ -59,6 +60,32 @@ describe('tracking API', () => {
     expect(counts()).toEqual(before);
   });
 
+  it('refuses deeply nested, oversized and broken-Unicode values before writing anything', async () => {
+    const before = counts();
+    const depth = 20_000;
+    const deep = `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+    const json = { 'content-type': 'application/json' };
+    const cases: [string, { json?: unknown; body?: string; headers?: Record<string, string> }, number, string, string][] = [
+      ['/api/track', { body: `{"customerId":"deep1","type":"x","properties":${deep}}`, headers: json }, 400, 'invalid_input', 'body.properties.a.a.a'],
+      ['/api/identify', { body: `{"customerId":"deep1","attributes":${deep}}`, headers: json }, 400, 'invalid_input', 'body.attributes.a.a.a'],
+      ['/api/track', { json: { customerId: 'big1', type: 'x', properties: { blob: 'x'.repeat(70_000) } } }, 413, 'payload_too_large', 'body.properties'],
+      ['/api/track', { json: { customerId: 'bad\uD800id', type: 'x' } }, 400, 'invalid_input', 'body.customerId'],
+      ['/api/identify', { json: { customerId: '\uDC00' } }, 400, 'invalid_input', 'body.customerId'],
+      ['/api/identify', { json: { customerId: 'ok1', attributes: { name: 'Ann \uD83D' } } }, 400, 'invalid_input', 'body.attributes.name'],
+      ['/api/orders', { json: { customerId: 'ok1', orderId: 'o\uD800', orderedAt: '2024-01-01', amount: 1 } }, 400, 'invalid_input', 'body.orderId'],
+    ];
+    for (const [url, req, status, code, field] of cases) {
+      const res = await s.call('POST', url, { ...req, headers: { ...key, ...req.headers } });
+      expect([url, res.status, res.body.error?.code]).toEqual([url, status, code]);
+      expect(res.body.error.field.startsWith(field)).toBe(true);
+    }
+    // A well-formed emoji (a surrogate pair) is fine.
+    expect((await s.call('POST', '/api/identify', { json: { customerId: 'emoji-\uD83D\uDE00' }, headers: key })).status).toBe(200);
+    const batch = await s.call('POST', '/api/batch', { json: { batch: [{ kind: 'track', customerId: 'x\uD800', type: 'v' }, { kind: 'identify', customerId: 'fine' }] }, headers: key });
+    expect(batch.body.rejected.map((r: { field: string }) => r.field)).toEqual(['batch.0.customerId']);
+    expect(counts()).toEqual({ ...before, customers: before.customers + 2 });
+  });
+
   it('a batch accepts good items and rejects bad ones by index and field', async () => {
     const batch = [
       { kind: 'identify', customerId: 'b1', email: 'b1@example.com' },
@@ -84,6 +111,36 @@ describe('tracking API', () => {
     expect(again.body.accepted).toEqual({ identify: 1, track: 0, order: 0 });
     expect(again.body.duplicates).toBe(2);
     expect((await s.storage.orders.list((await s.storage.customers.byExternalId('b1'))!.id)).length).toBe(1);
+  });
+
+  it('reads times without an offset as UTC whatever the server zone, and refuses impossible dates naming the field', async () => {
+    const stored = async (customerId: string) => (await s.storage.events.list((await s.storage.customers.byExternalId(customerId))!.id, {})).map((e) => [e.type, new Date(e.occurredAt).toISOString()]);
+    for (const zone of SERVER_ZONES) {
+      const id = `tz-${zone}`;
+      await underTz(zone, async () => {
+        expect((await s.call('POST', '/api/track', { json: { customerId: id, type: 'cart_add', occurredAt: '2024-03-01T00:30:00' }, headers: key })).status).toBe(202);
+        const batch = [
+          { kind: 'track', customerId: id, type: 'page_view', occurredAt: '2024-03-01 12:00' },
+          { kind: 'order', customerId: id, orderId: `${id}-o1`, orderedAt: '2024-03-02', amount: 5 },
+        ];
+        expect((await s.call('POST', '/api/batch', { json: { batch }, headers: key })).body.rejected).toEqual([]);
+      });
+      expect((await stored(id)).sort()).toEqual([
+        ['cart_add', '2024-03-01T00:30:00.000Z'],
+        ['page_view', '2024-03-01T12:00:00.000Z'],
+        ['purchase', '2024-03-02T00:00:00.000Z'],
+      ]);
+    }
+
+    const before = counts();
+    for (const bad of ['2024-02-30', 'garbage 2024', '10:00']) {
+      const res = await s.call('POST', '/api/track', { json: { customerId: 'tz-bad', type: 'x', occurredAt: bad }, headers: key });
+      expect([res.status, res.body.error?.field]).toEqual([400, 'body.occurredAt']);
+      expect(res.body.error.message).toMatch(/not a valid time; use ISO 8601/);
+      const batch = await s.call('POST', '/api/batch', { json: { batch: [{ kind: 'order', customerId: 'tz-bad', orderId: 'o', orderedAt: bad, amount: 1 }] }, headers: key });
+      expect(batch.body.rejected.map((r: { field: string }) => r.field)).toEqual(['batch.0.orderedAt']);
+    }
+    expect(counts()).toEqual(before);
   });
 
   it('refuses a batch over 10,000 items naming the field, writing nothing', async () => {

@@ -16,6 +16,15 @@ const graph = {
 
 let s: TestServer;
 let h: Record<string, string>;
+
+/** Polls a backtest job until it is no longer loading or running. */
+async function finished(id: string) {
+  for (;;) {
+    const { body } = await s.call('GET', `/api/backtests/${id}`, { headers: h });
+    if (body.job.status !== 'loading' && body.job.status !== 'running') return body.job;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 beforeAll(async () => {
   s = await startTestServer();
   h = await s.key('admin');
@@ -112,12 +121,18 @@ describe('journeys API', () => {
 
   it('backtests the draft on stored data without touching it', async () => {
     const before = (await s.storage.runs.countByStatus()) as Record<string, number>;
-    const res = await s.call('POST', '/api/journeys/welcome-series/backtest', { json: { from: '2024-02-01', to: '2024-04-01' }, headers: h });
-    expect(res.status).toBe(200);
-    expect(res.body.nodes.trigger.entered).toBe(2);
-    expect(res.body.nodes.done.entered).toBe(2);
-    expect(res.body).toHaveProperty('messages', 0);
+    const started = await s.call('POST', '/api/journeys/welcome-series/backtest', { json: { from: '2024-02-01', to: '2024-04-01' }, headers: h });
+    expect(started.status).toBe(202);
+    expect(started.body.job).toMatchObject({ journeyId: 'welcome-series', status: expect.stringMatching(/^(loading|running)$/) });
+    const job = await finished(started.body.job.id);
+    expect(job.status).toBe('done');
+    expect(job.progress.done).toBe(job.progress.total);
+    expect(job.result.nodes.trigger.entered).toBe(2);
+    expect(job.result.nodes.done.entered).toBe(2);
+    expect(job.result).toHaveProperty('messages', 0);
     expect(await s.storage.runs.countByStatus()).toEqual(before);
+    const invalid = await s.call('POST', '/api/journeys/welcome-series/backtest', { json: { from: '2024-02-01', to: '2024-04-01', graph: { nodes: [] } }, headers: h });
+    expect([invalid.status, invalid.body.error.code]).toEqual([400, 'invalid_journey']);
   });
 
   it('answers unknown ids with 404 and wrong types with 400 naming the field', async () => {
@@ -129,6 +144,8 @@ describe('journeys API', () => {
       ['GET', '/api/journeys/nope/stats', undefined],
       ['GET', '/api/journeys/nope/versions', undefined],
       ['POST', '/api/journeys/nope/backtest', { from: '2024-01-01', to: '2024-02-01' }],
+      ['GET', '/api/backtests/nope', undefined],
+      ['DELETE', '/api/backtests/nope', undefined],
     ] as const) {
       const res = await s.call(method, url, { json, headers: h });
       expect([url, res.status, res.body.error.code, res.body.error.field]).toEqual([url, 404, 'not_found', 'id']);
@@ -145,5 +162,17 @@ describe('journeys API', () => {
       expect([url, res.status, res.body.error.field]).toEqual([url, 400, field]);
     }
     expect(await s.storage.journeys.list()).toEqual(journeysBefore);
+  });
+});
+
+describe('journey size limit', () => {
+  it.each([10_000, 1_500])('refuses a %i-node draft with a 400 before saving it: the saved draft is unchanged', async (n) => {
+    const created = await s.call('POST', '/api/journeys', { json: { name: `Huge ${n}` }, headers: h });
+    const id = created.body.journey.id as string;
+    const res = await s.call('PUT', `/api/journeys/${id}/draft`, { json: { graph: { nodes: Array.from({ length: n }, (_, i) => ({ id: `n${i}`, type: 'flow.exit' })), edges: [] } }, headers: h });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toEqual({ code: 'journey_too_large', field: 'nodes', message: `nodes: the journey has ${n} nodes, more than the limit of 500; split it into several journeys` });
+    const saved = await s.call('GET', `/api/journeys/${id}`, { headers: h });
+    expect(saved.body.journey.draft.nodes).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Principal } from '../auth/service.ts';
 import { sameSecret } from '../auth/tokens.ts';
 import { ForesightError } from '../core/errors.ts';
+import { tooDeep } from '../ingest/limits.ts';
 import { zodFailure } from './errors.ts';
 
 /**
@@ -122,9 +123,17 @@ export class RouteTable {
   }
 }
 
+/** Nesting any JSON body may have; recursive code behind a route (segment trees, zod) must never meet a deeper one. */
+export const MAX_BODY_DEPTH = 64;
+
 function parse(schema: z.ZodType, value: unknown, where: 'body' | 'query'): unknown {
   if (where === 'body' && value === undefined) {
     throw new ForesightError('unsupported_media_type', 'body: send a JSON body with "Content-Type: application/json"', { field: 'body' });
+  }
+  const deep = where === 'body' ? tooDeep(value, MAX_BODY_DEPTH) : null;
+  if (deep) {
+    const field = ['body', ...deep.slice(0, 8).map(String)].join('.');
+    throw new ForesightError('invalid_input', `${field}: nested deeper than ${MAX_BODY_DEPTH} levels; flatten it`, { field });
   }
   const r = schema.safeParse(value);
   if (!r.success) throw zodFailure(r.error, where);

@@ -74,6 +74,16 @@ describe('CSV upload', () => {
     expect(again.body).toMatchObject({ imported: 0, duplicates: 2 });
   });
 
+  it('refuses a CSV with an unclosed quote whole, naming the line and column, before writing any row', async () => {
+    const good = Array.from({ length: 150 }, (_, i) => `q${i},q${i}@x.example`).join('\n');
+    const csv = `customer_id,email\n${good}\nq-broken,"broken@example.com\nq-after,after@example.com\n`;
+    const res = await s.call('POST', '/api/import/customers', { body: csv, headers: { ...h, 'content-type': 'text/csv' } });
+    expect([res.status, res.body.error.code, res.body.error.field]).toEqual([400, 'invalid_csv', 'email']);
+    expect(res.body.error.message).toMatch(/^upload:152: email: a quoted value opened in this record is never closed/);
+    expect(res.body.error.message).toContain('no row of it was imported');
+    expect(await s.storage.customers.byExternalId('q0')).toBeNull();
+  });
+
   it('refuses unknown kinds, non-CSV bodies and oversized uploads', async () => {
     expect((await s.call('POST', '/api/import/products', { body: 'a\n', headers: { ...h, 'content-type': 'text/csv' } })).body.error.field).toBe('kind');
     expect((await s.call('POST', '/api/import/orders', { json: { a: 1 }, headers: h })).status).toBe(415);

@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { loadConfig } from '../config.ts';
-import { VirtualClock } from '../core/clock.ts';
+import { VirtualClock, type Clock } from '../core/clock.ts';
 import { AuthService } from '../auth/service.ts';
 import type { ApiLimits } from './context.ts';
+import type { NodeRegistry } from '../plugin/registry.ts';
 import { startServer, type RunningServer } from '../server.ts';
 import { openSqlite, type SqliteStorage } from '../storage/sqlite/index.ts';
 
@@ -30,13 +31,15 @@ export interface TestServer {
  * A real server on an ephemeral port over a real SQLite temp file, with a
  * virtual clock, the engine loop off (tests drive it) and silent logs.
  */
-export async function startTestServer(opts: { admin?: boolean; limits?: Partial<ApiLimits>; builderDir?: string; start?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startTestServer(
+  opts: { admin?: boolean; limits?: Partial<ApiLimits>; builderDir?: string; start?: string; env?: Record<string, string>; logger?: Logger; realClock?: Clock; registry?: NodeRegistry } = {},
+): Promise<TestServer> {
   const dir = mkdtempSync(path.join(tmpdir(), 'foresight-api-'));
   const storage = openSqlite(path.join(dir, 'api.db'));
   const clock = new VirtualClock(opts.start ?? '2024-03-01T00:00:00Z');
   const env = opts.admin === false ? {} : { FORESIGHT_ADMIN_EMAIL: ADMIN.email, FORESIGHT_ADMIN_PASSWORD: ADMIN.password };
   const config = loadConfig({ ...env, PORT: '0', FORESIGHT_LOG_LEVEL: 'silent', ...opts.env });
-  const running = await startServer({ config, storage, clock, host: '127.0.0.1', logger: pino({ level: 'silent' }), builderDir: opts.builderDir ?? null, scheduler: false, limits: opts.limits });
+  const running = await startServer({ config, storage, clock, realClock: opts.realClock ?? clock, host: '127.0.0.1', logger: opts.logger ?? pino({ level: 'silent' }), builderDir: opts.builderDir ?? null, scheduler: false, limits: opts.limits, registry: opts.registry });
   const base = running.url;
   const call: TestServer['call'] = async (method, url, o = {}) => {
     const headers: Record<string, string> = { ...o.headers };

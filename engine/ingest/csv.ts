@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import type { z } from 'zod';
+import { ForesightError, errorMessage } from '../core/errors.ts';
 import { identifySchema, orderSchema, trackSchema } from './schemas.ts';
 
 /** A row that could not be used: reported as `<file>:<line>: <field>: <reason>` and skipped. */
@@ -27,6 +28,10 @@ export class CellError extends Error {
 export interface CsvFormat<S extends z.ZodType> {
   /** Columns that must be in the header; a file without them is rejected as a whole. */
   required: string[];
+  /** Columns that may be in the header. */
+  optional: string[];
+  /** What other header columns are: attributes (kept by `toInput`), or mistakes that reject the file. */
+  otherColumns: 'attributes' | 'reject';
   schema: S;
   /** CSV row → schema input. */
   toInput(row: Record<string, string>): unknown;
@@ -34,43 +39,112 @@ export interface CsvFormat<S extends z.ZodType> {
   columns: Record<string, string>;
 }
 
+/** `onHeader` sees the header (trimmed, lower case) and may throw to refuse the file. */
+function csvRecords(file: string, onHeader: (header: string[]) => string[] = (h) => h): AsyncIterable<{ record: Record<string, string>; info: { lines: number } }> {
+  return createReadStream(file).pipe(
+    parse({ columns: (h: string[]) => onHeader(h.map((c) => c.trim().toLowerCase())), skip_empty_lines: true, trim: true, info: true, relax_column_count: true, bom: true }),
+  );
+}
+
+/**
+ * A file the CSV parser cannot read on (an unclosed quote swallows the rest of
+ * the file): names the line and column where the broken record starts.
+ */
+function structureError(file: string, err: unknown, lastGoodLine: number, consequence = ''): ForesightError {
+  const e = err as { code?: string; lines?: number; column?: string | number; index?: number; message?: string };
+  if (typeof e?.code !== 'string' || !e.code.startsWith('CSV_')) return new ForesightError('file_unreadable', `${file}: ${errorMessage(err)}`, { field: 'csv', cause: err });
+  // An unclosed quote is only noticed at the end of the file; the record it broke starts after the last good one.
+  const line = e.code === 'CSV_QUOTE_NOT_CLOSED' ? lastGoodLine + 1 : (e.lines ?? lastGoodLine + 1);
+  const column = typeof e.column === 'string' ? e.column : `column ${(e.index ?? 0) + 1}`;
+  const what = e.code === 'CSV_QUOTE_NOT_CLOSED' ? 'a quoted value opened in this record is never closed; close the quote or double any quote inside the value ("")' : (e.message ?? e.code);
+  return new ForesightError('invalid_csv', `${file}:${line}: ${column}: ${what}${consequence}`, { field: column, details: { file, line, column, code: e.code }, cause: err });
+}
+
+/**
+ * Reads the whole file as CSV without using it, so an import can refuse a
+ * structurally broken file before writing a single row. Throws `invalid_csv`.
+ */
+export async function checkCsvStructure(file: string, label = file): Promise<void> {
+  let line = 1;
+  try {
+    for await (const rec of csvRecords(file)) line = rec.info.lines;
+  } catch (err) {
+    throw structureError(label, err, line, '; the file was refused whole: no row of it was imported');
+  }
+}
+
 /**
  * Streams a CSV file (header row first) and yields each row validated by the
  * format's zod schema, with its line number. Bad rows are yielded as errors,
- * never thrown, so one bad line does not stop an import.
+ * never thrown, so one bad line does not stop an import; a wrong header or a
+ * broken file structure throws (`invalid_input`, `invalid_csv`), since no row
+ * of the file can be read right. `label` names the file in errors (default its path).
  */
-export async function* readCsv<S extends z.ZodType>(file: string, format: CsvFormat<S>): AsyncGenerator<RowResult<z.output<S>>> {
-  const parser = createReadStream(file).pipe(
-    parse({ columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), skip_empty_lines: true, trim: true, info: true, relax_column_count: true, bom: true }),
-  );
-  let checkedHeader = false;
-  for await (const rec of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-    const line = rec.info.lines;
-    if (!checkedHeader) {
-      checkedHeader = true;
-      const missing = format.required.filter((c) => !(c in rec.record));
-      if (missing.length) {
-        yield { ok: false, error: { file, line: 1, field: missing.join(','), reason: `missing column; the header must include ${format.required.join(',')}` } };
-        return;
-      }
-    }
-    let input: unknown;
-    try {
-      input = format.toInput(rec.record);
-    } catch (err) {
-      const column = err instanceof CellError ? err.column : 'row';
-      yield { ok: false, error: { file, line, field: column, reason: err instanceof Error ? err.message : String(err) } };
-      continue;
-    }
-    const r = format.schema.safeParse(input);
-    if (r.success) yield { ok: true, line, value: r.data };
-    else {
-      const issue = r.error.issues[0]!;
-      const head = String(issue.path[0] ?? '');
-      const column = format.columns[head] ?? (issue.path.join('.') || 'row');
-      yield { ok: false, error: { file, line, field: column, reason: issue.message } };
-    }
+export async function* readCsv<S extends z.ZodType>(file: string, format: CsvFormat<S>, label = file): AsyncGenerator<RowResult<z.output<S>>> {
+  let headerSeen = false;
+  const records = csvRecords(file, (h) => {
+    headerSeen = true;
+    return checkHeader(label, format, h);
+  })[Symbol.asyncIterator]();
+  try {
+    yield* validatedRows(file, label, format, records);
+  } finally {
+    await records.return?.();
   }
+  if (!headerSeen) checkHeader(label, format, null);
+}
+
+async function* validatedRows<S extends z.ZodType>(
+  file: string,
+  label: string,
+  format: CsvFormat<S>,
+  records: AsyncIterator<{ record: Record<string, string>; info: { lines: number } }>,
+): AsyncGenerator<RowResult<z.output<S>>> {
+  let lastLine = 1;
+  for (;;) {
+    let next: IteratorResult<{ record: Record<string, string>; info: { lines: number } }>;
+    try {
+      next = await records.next();
+    } catch (err) {
+      // The header check's own error comes through csv-parse as it was thrown.
+      throw err instanceof ForesightError ? err : structureError(label, err, lastLine);
+    }
+    if (next.done) return;
+    lastLine = next.value.info.lines;
+    yield rowResult(file, format, next.value.record, lastLine);
+  }
+}
+
+/**
+ * A wrong header rejects the whole file, naming the file and the column: a
+ * missing required column, or (where extra columns are not attributes) a
+ * column the format does not know, which is most often a misspelling.
+ */
+function checkHeader(label: string, format: CsvFormat<z.ZodType>, header: string[] | null): string[] {
+  const columns = [...format.required, ...format.optional].join(',');
+  if (!header) throw new ForesightError('invalid_input', `${label}: the file is empty; the first line must be the header: ${columns}`, { field: 'header' });
+  const missing = format.required.find((c) => !header.includes(c));
+  if (missing) throw new ForesightError('invalid_input', `${label}: column "${missing}" is missing from the header; the header must include ${format.required.join(',')}`, { field: missing });
+  const known = new Set(columns.split(','));
+  const unknown = format.otherColumns === 'reject' ? header.find((c) => !known.has(c)) : undefined;
+  if (unknown !== undefined) throw new ForesightError('invalid_input', `${label}: unknown column "${unknown}" in the header; the columns are ${columns}`, { field: unknown });
+  return header;
+}
+
+function rowResult<S extends z.ZodType>(file: string, format: CsvFormat<S>, record: Record<string, string>, line: number): RowResult<z.output<S>> {
+  let input: unknown;
+  try {
+    input = format.toInput(record);
+  } catch (err) {
+    const column = err instanceof CellError ? err.column : 'row';
+    return { ok: false, error: { file, line, field: column, reason: err instanceof Error ? err.message : String(err) } };
+  }
+  const r = format.schema.safeParse(input);
+  if (r.success) return { ok: true, line, value: r.data };
+  const issue = r.error.issues[0]!;
+  const head = String(issue.path[0] ?? '');
+  const column = format.columns[head] ?? (issue.path.join('.') || 'row');
+  return { ok: false, error: { file, line, field: column, reason: issue.message } };
 }
 
 /** Reads a whole file into items and errors (for callers that must sort rows anyway). */
@@ -98,6 +172,8 @@ const time = (v: string | undefined): string | number | undefined => {
 /** orders: customer_id,order_id,ordered_at,amount[,quantity] */
 export const ordersCsv: CsvFormat<typeof orderSchema> = {
   required: ['customer_id', 'order_id', 'ordered_at', 'amount'],
+  optional: ['quantity'],
+  otherColumns: 'reject',
   schema: orderSchema,
   columns: { customerId: 'customer_id', orderId: 'order_id', orderedAt: 'ordered_at', amount: 'amount', quantity: 'quantity' },
   toInput: (r) => ({ customerId: r.customer_id, orderId: r.order_id, orderedAt: time(r.ordered_at), amount: num(r.amount), quantity: num(r.quantity) }),
@@ -108,6 +184,8 @@ const CUSTOMER_BASE = new Set(['customer_id', 'email', 'timezone']);
 /** customers: customer_id,email,timezone, and every other column becomes a (text) attribute. Empty cells are left out. */
 export const customersCsv: CsvFormat<typeof identifySchema> = {
   required: ['customer_id'],
+  optional: ['email', 'timezone'],
+  otherColumns: 'attributes',
   schema: identifySchema,
   columns: { customerId: 'customer_id', email: 'email', timezone: 'timezone' },
   toInput: (r) => {
@@ -120,6 +198,8 @@ export const customersCsv: CsvFormat<typeof identifySchema> = {
 /** events: customer_id,type,occurred_at[,idempotency_key][,properties (JSON object)] */
 export const eventsCsv: CsvFormat<typeof trackSchema> = {
   required: ['customer_id', 'type', 'occurred_at'],
+  optional: ['idempotency_key', 'properties'],
+  otherColumns: 'reject',
   schema: trackSchema,
   columns: { customerId: 'customer_id', type: 'type', occurredAt: 'occurred_at', idempotencyKey: 'idempotency_key', properties: 'properties' },
   toInput: (r) => {

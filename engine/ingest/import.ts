@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { Clock } from '../core/clock.ts';
 import type { Storage } from '../storage/types.ts';
-import { customersCsv, eventsCsv, ordersCsv, readCsv, type CsvFormat, type RowError } from './csv.ts';
+import { checkCsvStructure, customersCsv, eventsCsv, ordersCsv, readCsv, type CsvFormat, type RowError } from './csv.ts';
 import { identifyCustomers, recordOrders, trackEvents } from './ingest.ts';
 import type { identifySchema, orderSchema, trackSchema } from './schemas.ts';
 
@@ -39,10 +39,14 @@ const writers = {
 /**
  * Streams a CSV file into storage in batches (the file is never held in
  * memory). Bad rows are reported with line, column and reason; the rest are
- * imported. `onProgress` gets the last line read after each batch.
+ * imported. A file whose CSV structure is broken (an unclosed quote) is
+ * refused whole, before any row is written, with an `invalid_csv` error
+ * naming line and column. `onProgress` gets the last line read after each batch.
  */
 export async function importCsv(storage: Storage, clock: Clock, kind: ImportKind, file: string, opts: { onProgress?: (line: number) => void; label?: string } = {}): Promise<ImportSummary> {
   const { format, write } = writers[kind] as { format: CsvFormat<z.ZodType>; write: (s: Storage, c: Clock, rows: unknown[]) => Promise<{ accepted: number; duplicates: number }> };
+  // A first read without writing: rows before a broken spot must not be half-imported.
+  await checkCsvStructure(file, opts.label);
   const summary: ImportSummary = { kind, rows: 0, imported: 0, duplicates: 0, rejected: [] };
   let batch: unknown[] = [];
   let line = 0;
@@ -54,14 +58,14 @@ export async function importCsv(storage: Storage, clock: Clock, kind: ImportKind
     batch = [];
     opts.onProgress?.(line);
   };
-  for await (const r of readCsv(file, format)) {
+  for await (const r of readCsv(file, format, opts.label)) {
     if (r.ok) {
       summary.rows++;
       line = r.line;
       batch.push(r.value);
       if (batch.length >= BATCH) await flush();
     } else {
-      if (r.error.line > 1) summary.rows++;
+      summary.rows++;
       summary.rejected.push(opts.label ? { ...r.error, file: opts.label } : r.error);
     }
   }

@@ -1,16 +1,31 @@
 import { z } from 'zod';
+import { INSTANT_FORMS, isValidTimeZone, readInstant } from '../core/time.ts';
+import { hasLoneSurrogate, jsonProblem } from './limits.ts';
 
-/** A time given as ISO 8601 text, epoch milliseconds or a Date. */
+/** A time given as ISO 8601 text (offset-less = UTC, a bare date = 00:00 UTC), epoch milliseconds or a Date; read strictly. */
 export const timeSchema = z.union([z.date(), z.number(), z.string()]).transform((v, ctx) => {
-  const d = v instanceof Date ? v : new Date(v);
-  if (Number.isNaN(d.getTime())) {
-    ctx.addIssue({ code: 'custom', message: 'not a valid time; use ISO 8601 (2024-05-01T10:00:00Z) or epoch milliseconds' });
+  const d = readInstant(v);
+  if (!d) {
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(v)} is not a valid time; ${INSTANT_FORMS}` });
     return z.NEVER;
   }
   return d;
 });
 
-const externalId = z.string().trim().min(1, 'give the customer id your system uses').max(200);
+/** Text that must survive export and erasure: no lone UTF-16 surrogates. */
+const text = () => z.string().refine((v) => !hasLoneSurrogate(v), 'contains a lone UTF-16 surrogate (broken text encoding); send valid Unicode');
+
+/**
+ * A free-form object (event properties, customer attributes) within the
+ * depth and size limits; an oversize one is marked 413 for the HTTP layer.
+ */
+const jsonObject = () =>
+  z.record(z.string(), z.unknown()).superRefine((v, ctx) => {
+    const p = jsonProblem(v);
+    if (p) ctx.addIssue({ code: 'custom', path: p.path, message: p.message, params: { status: p.kind === 'size' ? 413 : 400 } });
+  });
+
+const externalId = text().trim().min(1, 'give the customer id your system uses').max(200);
 
 export const eventTypeSchema = z
   .string()
@@ -21,25 +36,18 @@ export const eventTypeSchema = z
 export const trackSchema = z.object({
   customerId: externalId,
   type: eventTypeSchema,
-  properties: z.record(z.string(), z.unknown()).default({}),
+  properties: jsonObject().default({}),
   occurredAt: timeSchema.optional(),
-  idempotencyKey: z.string().min(1).max(200).optional(),
+  idempotencyKey: text().min(1).max(200).optional(),
 });
 
 export const identifySchema = z.object({
   customerId: externalId,
   email: z.email('not a valid email address').nullable().optional(),
-  attributes: z.record(z.string(), z.unknown()).optional(),
+  attributes: jsonObject().optional(),
   timezone: z
     .string()
-    .refine((tz) => {
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: tz });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'not an IANA time zone; use e.g. "Europe/Berlin" or "America/New_York"')
+    .refine(isValidTimeZone, 'not an IANA time zone; use e.g. "Europe/Berlin" or "America/New_York"')
     .nullable()
     .optional(),
   consent: z.record(z.string(), z.boolean()).optional(),
@@ -47,11 +55,11 @@ export const identifySchema = z.object({
 
 export const orderSchema = z.object({
   customerId: externalId,
-  orderId: z.string().trim().min(1, 'give the order id').max(200),
+  orderId: text().trim().min(1, 'give the order id').max(200),
   orderedAt: timeSchema,
   amount: z.number({ error: 'must be a number, e.g. 29.90' }).finite().nonnegative('must not be negative'),
   quantity: z.number().int('must be a whole number').positive().default(1),
-  items: z.array(z.string()).default([]),
+  items: z.array(text()).default([]),
 });
 
 export type TrackInput = z.input<typeof trackSchema>;

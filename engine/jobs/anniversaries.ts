@@ -4,7 +4,7 @@ import type { NodeRegistry } from '../plugin/registry.ts';
 import type { CustomerRecord, EventInput, Storage } from '../storage/types.ts';
 import { ANNIVERSARY_EVENT, CREATED_AT_ATTRIBUTE } from '../../nodes/trigger-date/index.ts';
 import { isAnniversary, parseCalendarDate } from '../../nodes/trigger-date/anniversary.ts';
-import { localParts } from '../../nodes/wait-window/index.ts';
+import { localParts } from '../core/time.ts';
 
 const PAGE = 1000;
 

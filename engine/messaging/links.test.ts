@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decorateHtml, decorateText, MessageLinks } from './links.ts';
+import { decorateHtml, decorateText, MessageLinks, templateOrigins } from './links.ts';
+import { renderEmail } from './render.ts';
 import { verifyToken } from './tokens.ts';
 
 const SECRET = 's'.repeat(40);
-const links = new MessageLinks('https://fs.example/', SECRET, { customerId: 3, key: '9:m:1', journeyId: 'j', nodeId: 'm' });
+const claim = { customerId: 3, key: '9:m:1', journeyId: 'j', nodeId: 'm' };
+const links = new MessageLinks('https://fs.example/', SECRET, claim, new Set(['https://shop.example', 'http://x.example']));
 
 function clickTarget(href: string): string | undefined {
   const token = href.replace(/&amp;/g, '&').split('/t/click/')[1]!;
@@ -40,5 +42,28 @@ describe('decorateHtml', () => {
     expect(decorateText('Hi\n\n', links)).toBe(`Hi\n\nUnsubscribe: ${links.unsubscribe}\n`);
     expect(decorateText(`Bye ${links.unsubscribe}`, links)).toBe(`Bye ${links.unsubscribe}`);
     expect(decorateText('', links)).toBe('');
+  });
+});
+
+describe('which links are signed', () => {
+  it('collects the origins written in template sources, whatever follows them', () => {
+    expect([...templateOrigins('<a href="https://Shop.example/p/{{customer.sku}}">x</a> http://x.example:8080{{path}}', 'see {{customer.website}} or https://{{customer.host}}/a', undefined)]).toEqual([
+      'https://shop.example',
+      'http://x.example:8080',
+    ]);
+  });
+
+  it('signs only links to origins the template author wrote, never a URL taken from customer data', () => {
+    const html = '<p><a href="https://shop.example/sale">Sale</a> <a href="{{customer.website}}">Your site</a> <a href="https://shop.example{{customer.path}}">Yours</a></p>';
+    const text = 'Sale: https://shop.example/sale\nYour site: {{customer.website}}';
+    const own = new MessageLinks('https://fs.example', SECRET, claim, templateOrigins(html, text));
+    for (const hostile of ['https://evil.example/phish', 'https://shop.example.evil.example/', 'https://shop.example@evil.example/']) {
+      const context = { customer: { website: hostile, path: hostile.replace('https://shop.example', '') } };
+      const rendered = renderEmail({ subject: 's', html, text }, context);
+      const outHtml = decorateHtml(rendered.html, own);
+      const outText = decorateText(rendered.text, own);
+      const signed = [...outHtml.matchAll(/\/t\/click\/([^"]+)/g), ...outText.matchAll(/\/t\/click\/(\S+)/g)].map((m) => verifyToken(m[1]!, SECRET, 'click')?.url);
+      expect(signed).toEqual(['https://shop.example/sale', 'https://shop.example/sale']);
+    }
   });
 });

@@ -1,5 +1,34 @@
 import { signToken, type TrackingClaim } from './tokens.ts';
 
+// The scheme and host of an absolute URL as written in a template source, up to
+// the first character that cannot belong to a host (or the start of a `{{`).
+const WRITTEN_ORIGIN = /https?:\/\/[^\s"'<>{}/?#\\]+/gi;
+
+function originOf(url: string): string | null {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The origins (scheme, host, port) of the links written in the templates
+ * themselves. Only links to these are signed into click redirects: a URL that
+ * arrives through customer data (a profile value anyone with the public
+ * tracking key can set) must not become a redirect from the shop's domain.
+ *
+ * @example templateOrigins('<a href="https://shop.example/{{customer.sku}}">') // Set { 'https://shop.example' }
+ */
+export function templateOrigins(...sources: (string | undefined)[]): Set<string> {
+  const out = new Set<string>();
+  for (const source of sources) for (const m of source?.matchAll(WRITTEN_ORIGIN) ?? []) {
+    const origin = originOf(m[0]);
+    if (origin && origin !== 'null') out.add(origin);
+  }
+  return out;
+}
+
 /** Builds the signed `/t/...` URLs for one message. */
 export class MessageLinks {
   private readonly base: string;
@@ -8,8 +37,16 @@ export class MessageLinks {
     publicUrl: string,
     private readonly secret: string,
     private readonly message: Omit<TrackingClaim, 'action' | 'url'>,
+    /** Origins whose links are tracked (see templateOrigins); other links stay as they are. */
+    private readonly trusted: ReadonlySet<string> = new Set(),
   ) {
     this.base = `${publicUrl.replace(/\/+$/, '')}/t`;
+  }
+
+  /** Whether a rendered link goes through the click redirect: a link to an origin the template author wrote. */
+  tracks(url: string): boolean {
+    const origin = originOf(url);
+    return origin !== null && this.trusted.has(origin) && !this.isOwn(url);
   }
 
   get unsubscribe(): string {
@@ -24,7 +61,7 @@ export class MessageLinks {
     return `${this.base}/click/${signToken({ ...this.message, action: 'click', url }, this.secret)}`;
   }
 
-  isOwn(url: string): boolean {
+  private isOwn(url: string): boolean {
     return url.startsWith(`${this.base}/`);
   }
 }
@@ -47,7 +84,7 @@ function beforeBodyEnd(html: string, insert: string): string {
 }
 
 /**
- * Makes a rendered HTML body trackable: links go through the click redirect,
+ * Makes a rendered HTML body trackable: links to the template's own origins go through the click redirect,
  * an open pixel is added, and an unsubscribe link is appended unless the
  * template already placed `{{links.unsubscribe}}` itself.
  */
@@ -55,7 +92,7 @@ export function decorateHtml(html: string, links: MessageLinks): string {
   const unsubscribe = links.unsubscribe;
   let out = html.replace(HREF, (whole, start: string, quote: string, raw: string) => {
     const url = unescapeAttr(raw);
-    return links.isOwn(url) ? whole : `${start}${quote}${escapeAttr(links.click(url))}${quote}`;
+    return links.tracks(url) ? `${start}${quote}${escapeAttr(links.click(url))}${quote}` : whole;
   });
   if (!out.includes(escapeAttr(unsubscribe)) && !out.includes(unsubscribe)) {
     out = beforeBodyEnd(out, `<p style="font-size:12px;color:#666"><a href="${escapeAttr(unsubscribe)}">Unsubscribe</a></p>`);
@@ -74,7 +111,7 @@ const TEXT_URL = /https?:\/\/[^\s<>"'()[\]]+?(?=[.,;:!?]*(?:\s|$|[<>"'()[\]]))/g
 export function decorateText(text: string, links: MessageLinks): string {
   if (!text) return text;
   const unsubscribe = links.unsubscribe;
-  const out = text.replace(TEXT_URL, (url) => (links.isOwn(url) ? url : links.click(url)));
+  const out = text.replace(TEXT_URL, (url) => (links.tracks(url) ? links.click(url) : url));
   if (out.includes(unsubscribe)) return out;
   return `${out.replace(/\s+$/, '')}\n\nUnsubscribe: ${unsubscribe}\n`;
 }

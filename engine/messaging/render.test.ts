@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { parseCalendarDate } from '../../nodes/trigger-date/anniversary.ts';
+import { SERVER_ZONES, underTz } from '../testing/tz.ts';
 import { renderEmail, templateProblems } from './render.ts';
 
 const ctx = {
@@ -27,6 +29,22 @@ describe('renderEmail', () => {
     ['{{#each recommendations}}{{itemId}}{{/each}}', 'a&b'],
   ])('%s → %s', (template, expected) => {
     expect(renderEmail({ subject: template, html: '' }, ctx).subject).toBe(expected);
+  });
+
+  it.each(['America/New_York', 'Pacific/Honolulu', 'Asia/Tokyo', 'Asia/Kathmandu', 'Australia/Lord_Howe'])(
+    'a calendar date renders as that day for a customer in %s, under any server zone, and matches what trigger.date reads',
+    async (timezone) => {
+      const customer = { timezone, birthday: '2026-11-01', seenAt: '2026-11-01T12:00:00' };
+      for (const server of SERVER_ZONES) {
+        const subject = await underTz(server, () => renderEmail({ subject: '{{date customer.birthday "long"}} | {{date customer.seenAt "short" timeZone="UTC"}}', html: '' }, { customer }).subject);
+        expect(subject).toBe('November 1, 2026 | 11/1/26');
+      }
+      expect(parseCalendarDate(customer.birthday)).toEqual({ year: 2026, month: 11, day: 1 });
+    },
+  );
+
+  it('renders nothing for an impossible date rather than a rolled-over one', () => {
+    expect(renderEmail({ subject: '[{{date customer.d}}]', html: '' }, { customer: { d: '2024-02-30' } }).subject).toBe('[]');
   });
 
   it('folds line breaks out of the subject (a header must be one line)', () => {

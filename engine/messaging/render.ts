@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars';
 import { ForesightError, errorMessage } from '../core/errors.ts';
+import { DATE_ONLY, readInstant } from '../core/time.ts';
 
 export interface EmailTemplates {
   subject: string;
@@ -25,15 +26,6 @@ function rootTimezone(options: HelperOptions): string | undefined {
   return typeof root?.customer?.timezone === 'string' ? root.customer.timezone : undefined;
 }
 
-function toDate(v: unknown): Date | null {
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v;
-  if (typeof v === 'number' || typeof v === 'string') {
-    const d = new Date(v);
-    return Number.isNaN(d.getTime()) ? null : d;
-  }
-  return null;
-}
-
 const DATE_STYLES = new Set(['full', 'long', 'medium', 'short']);
 
 // Building an Intl formatter costs far more than using one; a mailing reuses a handful.
@@ -50,13 +42,19 @@ function cachedFormatter<F extends Intl.DateTimeFormat | Intl.NumberFormat>(key:
 
 const hb = Handlebars.create();
 
-/** `{{date customer.signupAt "long"}}` in the customer's time zone (hash: timeZone, locale). Empty for a missing date. */
+/**
+ * `{{date customer.signupAt "long"}}` in the customer's time zone (hash: timeZone, locale). Empty for a missing date.
+ * A calendar date (`2026-11-01`, a birthday) is a day, not an instant: it shows as written in every zone,
+ * the same day `trigger.date` reads from it. Offset-less times are UTC, as everywhere else.
+ */
 hb.registerHelper('date', (...args: unknown[]) => {
   const { params, options } = split(args);
-  const d = toDate(params[0]);
+  const d = readInstant(params[0]);
   if (!d) return '';
+  const calendarDate = typeof params[0] === 'string' && DATE_ONLY.test(params[0].trim());
   const style = typeof params[1] === 'string' && DATE_STYLES.has(params[1]) ? (params[1] as Intl.DateTimeFormatOptions['dateStyle']) : 'medium';
-  const timeZone = (options.hash.timeZone as string | undefined) ?? rootTimezone(options) ?? 'UTC';
+  // A date-only value was read as 00:00 UTC, so UTC shows its own day.
+  const timeZone = calendarDate ? 'UTC' : ((options.hash.timeZone as string | undefined) ?? rootTimezone(options) ?? 'UTC');
   const locale = (options.hash.locale as string | undefined) ?? 'en';
   return cachedFormatter(`d|${locale}|${style}|${timeZone}`, () => new Intl.DateTimeFormat(locale, { dateStyle: style, timeZone })).format(d);
 });

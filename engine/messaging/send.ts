@@ -1,10 +1,11 @@
 import { errorMessage } from '../core/errors.ts';
 import type { EffectContext, EffectHandler, EffectOutcome, OutboxItem } from '../plugin/services.ts';
 import { emailContext } from './context.ts';
-import { decorateHtml, decorateText, MessageLinks } from './links.ts';
-import { whyNotSend, type FrequencyCap } from './policy.ts';
+import { decorateHtml, decorateText, MessageLinks, templateOrigins } from './links.ts';
+import { whyNotSend, type FrequencyCap, type SendRateLimit } from './policy.ts';
 import { renderEmail } from './render.ts';
-import { classifySmtpError, type MailTransport } from './transport.ts';
+import { senderProblem } from './sender.ts';
+import { classifySmtpError, type MailTransport, type SmtpFailure } from './transport.ts';
 
 export interface MailOptions {
   transport?: MailTransport;
@@ -15,6 +16,8 @@ export interface MailOptions {
   /** Signs unsubscribe, open and click links. */
   secret?: string;
   frequencyCap?: FrequencyCap | null;
+  /** Most emails of any kind per customer per window: a looping journey stops here. */
+  sendRate?: SendRateLimit | null;
 }
 
 /** What `action.email` puts in the outbox: the templates, rendered only at delivery. */
@@ -51,12 +54,12 @@ export function createEmailEffect(options: MailOptions): EffectHandler {
     const { transport, publicUrl, secret } = options as Required<Pick<MailOptions, 'transport' | 'publicUrl' | 'secret' | 'from'>>;
     const p = item.payload as unknown as EmailPayload;
     const capped = !p.transactional;
-    const reason = await whyNotSend(ctx.storage, ctx.customer, { now: ctx.now, capped, cap: options.frequencyCap ?? null });
+    const reason = await whyNotSend(ctx.storage, ctx.customer, { now: ctx.now, capped, cap: options.frequencyCap ?? null, rate: options.sendRate ?? null });
     if (reason) return { status: 'skipped', reason };
     const customer = ctx.customer!;
     const to = customer.email!;
 
-    const links = new MessageLinks(publicUrl, secret, { customerId: customer.id, key: item.key, journeyId: item.journeyId, nodeId: item.nodeId });
+    const links = new MessageLinks(publicUrl, secret, { customerId: customer.id, key: item.key, journeyId: item.journeyId, nodeId: item.nodeId }, templateOrigins(p.html, p.text));
     const unsubscribe = links.unsubscribe;
     const context = emailContext(customer, await ctx.storage.scores.forCustomer(customer.id), { links: { unsubscribe } });
     let rendered;
@@ -66,6 +69,9 @@ export function createEmailEffect(options: MailOptions): EffectHandler {
       return { status: 'failed', reason: `template: ${errorMessage(err)}` };
     }
     const from = p.from || options.from!;
+    // Checked again here: journeys published before the check, or payloads from plugins, reach the header too.
+    const badFrom = senderProblem(from);
+    if (badFrom) return { status: 'failed', reason: `from: ${badFrom}` };
     try {
       await transport.sendMail({
         from,
@@ -82,13 +88,23 @@ export function createEmailEffect(options: MailOptions): EffectHandler {
         },
       });
     } catch (err) {
-      const failure = classifySmtpError(err);
-      if (failure.transient) return { status: 'retry', reason: failure.reason };
-      // A hard bounce for the address: stop mailing it from every journey.
-      if (failure.rejected.some((r) => r.toLowerCase() === to.toLowerCase())) await ctx.storage.suppressions.add([{ email: to, reason: 'bounce' }], ctx.now.getTime());
-      return { status: 'failed', reason: failure.reason };
+      return failedSend(classifySmtpError(err), to);
     }
     await ctx.storage.sends.record({ key: item.key, customerId: customer.id, category: p.category, capped }, ctx.now.getTime());
     return { status: 'sent', detail: { to, subject: rendered.subject, category: p.category } };
   };
+}
+
+/** What a failed send means for the entry; only a recipient hard bounce names the address to suppress. */
+function failedSend(failure: SmtpFailure, to: string): EffectOutcome {
+  switch (failure.fault) {
+    case 'transient':
+      return { status: 'retry', reason: failure.reason };
+    case 'relay':
+      return { status: 'blocked', reason: failure.reason };
+    case 'recipient':
+      return { status: 'failed', reason: failure.reason, bounce: to };
+    case 'message':
+      return { status: 'failed', reason: failure.reason };
+  }
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import type { Clock } from '../core/clock.ts';
+import { EMAIL_CLICKED, EMAIL_OPENED, EMAIL_UNSUBSCRIBED } from '../core/email-events.ts';
 import type { Storage } from '../storage/types.ts';
 import { verifyToken, type TrackingAction, type TrackingClaim } from './tokens.ts';
 
@@ -65,7 +66,7 @@ export function createTrackingRouter(deps: TrackingDeps): express.Router {
     const [customer] = await deps.storage.customers.get([claim.customerId]);
     if (customer && customer.unsubscribedAt === null) {
       await deps.storage.customers.setUnsubscribed(claim.customerId, deps.clock.now().getTime());
-      await record(claim, 'email_unsubscribed', `unsubscribe:${claim.key}`);
+      await record(claim, EMAIL_UNSUBSCRIBED, `unsubscribe:${claim.key}`);
     }
     res.type('html').set('Cache-Control', 'no-store').send(page('You are unsubscribed', '<p>You will not receive these emails any more.</p>'));
   });
@@ -73,7 +74,7 @@ export function createTrackingRouter(deps: TrackingDeps): express.Router {
   router.get('/open/:token', async (req, res) => {
     const claim = claimOf(req, res, 'open');
     if (!claim) return;
-    await record(claim, 'email_opened', `open:${claim.key}`);
+    await record(claim, EMAIL_OPENED, `open:${claim.key}`);
     res.type('gif').set('Cache-Control', 'no-store, max-age=0').send(PIXEL);
   });
 
@@ -82,7 +83,7 @@ export function createTrackingRouter(deps: TrackingDeps): express.Router {
     if (!claim) return;
     const url = claim.url!;
     const linkId = createHash('sha256').update(url).digest('hex').slice(0, 16);
-    await record(claim, 'email_clicked', `click:${claim.key}:${linkId}`, { url });
+    await record(claim, EMAIL_CLICKED, `click:${claim.key}:${linkId}`, { url });
     res.set('Cache-Control', 'no-store').redirect(302, url);
   });
 

@@ -1,4 +1,5 @@
 import { ForesightError } from '../core/errors.ts';
+import { readInstant } from '../core/time.ts';
 import type { TimeUnit } from './types.ts';
 
 /**
@@ -42,27 +43,14 @@ export function parseTimeUnit(value: string, field: string): TimeUnit {
   throw new ForesightError('invalid_time_unit', `${field}: "${value}" is not a time unit; use "day" or "week"`, { field });
 }
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-
 /**
- * Parses `YYYY-MM-DD` (UTC midnight) or an ISO-8601 timestamp; returns null for anything
- * else, including impossible calendar dates such as 1997-02-30 that `Date` would roll over.
+ * Parses `YYYY-MM-DD` (UTC midnight) or an ISO-8601 timestamp (UTC without an offset) with the
+ * engine's one strict time reader; returns null for anything else, including impossible
+ * calendar dates such as 1997-02-30 that `Date` would roll over.
  * @example parseIsoDate('1997-09-30')?.toISOString() // => '1997-09-30T00:00:00.000Z'
  */
 export function parseIsoDate(text: string): Date | null {
-  const m = ISO_DATE.exec(text.trim());
-  if (!m) return null;
-  const [, y, mo, d, hh, mi, ss] = m;
-  const year = Number(y);
-  const month = Number(mo);
-  const day = Number(d);
-  const probe = new Date(Date.UTC(year, month - 1, day));
-  if (probe.getUTCFullYear() !== year || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) return null;
-  if (hh === undefined) return probe;
-  if (Number(hh) > 23 || Number(mi) > 59 || (ss !== undefined && Number(ss) > 59)) return null;
-  // Without an explicit offset a timestamp is read as UTC, so results never depend on the host's zone.
-  const parsed = new Date(m[7] === undefined ? `${text.trim().replace(' ', 'T')}Z` : text.trim().replace(' ', 'T'));
-  return Number.isNaN(parsed.getTime()) ? null : parsed;
+  return readInstant(text);
 }
 
 /**

@@ -34,6 +34,17 @@ export class Metrics {
     fromEngine('foresight_events_processed_total', 'Events processed by the engine', 'eventsProcessed');
     fromEngine('foresight_sends_total', 'Messages and webhooks delivered', 'sends');
     fromEngine('foresight_send_failures_total', 'Deliveries that failed', 'sendFailures');
+    fromEngine('foresight_unit_failures_total', "Customers whose share of a batch failed outside node code (their run failed alone)", 'unitFailures');
+    fromEngine('foresight_delivery_pauses_total', 'Times the circuit breaker paused a kind of delivery (relay refused, failure rate jumped): alert on increase', 'deliveryPauses');
+    const self = this;
+    new Gauge({
+      name: 'foresight_delivery_paused',
+      help: 'Kinds of delivery paused now by the circuit breaker (see GET /api/delivery)',
+      registers: [this.registry],
+      collect() {
+        this.set(self.engine?.breaker.status().paused.length ?? 0);
+      },
+    });
     new Gauge({
       name: 'foresight_events_backlog',
       help: 'Events received but not yet processed',
@@ -56,6 +67,14 @@ export class Metrics {
       registers: [this.registry],
       async collect() {
         this.set((await storage.outbox.countByStatus()).pending ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'foresight_outbox_unknown',
+      help: 'Deliveries a crash left unknown (maybe sent): never resent automatically; check and re-queue',
+      registers: [this.registry],
+      async collect() {
+        this.set((await storage.outbox.countByStatus()).unknown ?? 0);
       },
     });
     new Gauge({

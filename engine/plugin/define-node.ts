@@ -80,7 +80,27 @@ export interface NodeDefinition<C = Record<string, unknown>> {
   trigger?(config: C): TriggerSpec;
   /** True if this node can pause a run (used by the validator's cycle check). */
   waits?: boolean;
+  /**
+   * The shortest time this waiting node holds a run before its timer lets it go on
+   * (leaving on an awaited event needs a new event from the customer). A loop in a
+   * journey must pass a wait whose minimum is at least the cycle minimum (1 hour);
+   * a waiting node without it counts as 0.
+   */
+  minWaitMs?(config: C): number;
+  /** Deadline for one call of `run`, in ms (default 10 s). A run whose node misses it fails with the reason. */
+  timeoutMs?: number;
+  /**
+   * How long a waiting node can hold a run at most (Infinity when unbounded), and the
+   * event that ends the wait early, if any: lets the validator warn of a branch the
+   * journey's goal always takes first. A waiting node without it counts as unbounded.
+   */
+  holds?(config: C): NodeHold;
   run(ctx: NodeContext<C>): NodeResult | Promise<NodeResult>;
+}
+
+export interface NodeHold {
+  maxMs: number;
+  event?: { type: string; where: Filter[]; port: string };
 }
 
 /** The serialisable part of a definition: what `GET /api/node-types` serves to the builder. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { filterSchema } from '../core/filter.ts';
-import { isDuration } from '../core/duration.ts';
+import { durationSchema } from '../core/duration.ts';
 
 /**
  * Config fields are plain, serialisable data: the builder renders a form from
@@ -13,6 +13,12 @@ interface FieldBase {
   help?: string;
   required?: boolean;
   default?: unknown;
+  /**
+   * Only an admin may set it away from its default, or change a node where it
+   * is set (e.g. a switch that lowers a security guard). Checked by the API
+   * when a builder user saves or publishes a journey.
+   */
+  adminOnly?: boolean;
 }
 
 /** Names the builder offers while typing a text field; free text is still allowed. */
@@ -32,7 +38,6 @@ export type Field =
 
 export type FieldKind = Field['kind'];
 
-const durationSchema = z.string().refine(isDuration, { message: 'write a duration as a number and a unit, e.g. 30m, 4h, 3d or 2w' });
 
 function baseSchema(field: Field): z.ZodType {
   switch (field.kind) {

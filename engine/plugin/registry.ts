@@ -5,15 +5,27 @@ import { applyDefaults } from './fields.ts';
 import type { NodeDefinition, NodeDescriptor, PluginModule } from './define-node.ts';
 import type { EffectHandler } from './services.ts';
 
+const BUILT_IN = 'built-in';
+
 /** Holds every node type and effect handler, built-in and plugin alike. */
 export class NodeRegistry {
   private readonly nodes = new Map<string, NodeDefinition<any>>();
   private readonly effects = new Map<string, EffectHandler>();
+  private readonly plugins = new Map<string, string>();
+  /** Plugins loaded by specifier (absolute file URL or package name), so a worker thread can load the same ones. */
+  readonly sources: string[] = [];
 
-  register(def: NodeDefinition<any>): this {
+  /** Registers a node type; `plugin` names where it came from, for messages about it. */
+  register(def: NodeDefinition<any>, plugin = BUILT_IN): this {
     if (this.nodes.has(def.type)) throw new ForesightError('duplicate_node_type', `node type "${def.type}" is registered twice; rename the plugin's node`);
     this.nodes.set(def.type, def);
+    this.plugins.set(def.type, plugin);
     return this;
+  }
+
+  /** The plugin a node type came from (`built-in` for the engine's own nodes). */
+  pluginOf(type: string): string | undefined {
+    return this.plugins.get(type);
   }
 
   registerEffect(kind: string, handler: EffectHandler): this {
@@ -21,8 +33,8 @@ export class NodeRegistry {
     return this;
   }
 
-  use(plugin: PluginModule): this {
-    for (const n of plugin.nodes) this.register(n);
+  use(plugin: PluginModule, name = plugin.name ?? 'unnamed plugin'): this {
+    for (const n of plugin.nodes) this.register(n, name);
     for (const [kind, h] of Object.entries(plugin.effects ?? {})) this.registerEffect(kind, h);
     return this;
   }
@@ -78,7 +90,8 @@ export class NodeRegistry {
     if (!plugin || !Array.isArray(plugin.nodes)) {
       throw new ForesightError('plugin_invalid', `plugins: "${spec}" does not export { nodes: [...] }; export default definePlugin({ nodes: [...] })`, { field: 'plugins' });
     }
-    this.use(plugin as PluginModule);
+    this.use(plugin as PluginModule, plugin.name ?? spec);
+    this.sources.push(target);
     return plugin as PluginModule;
   }
 }

@@ -62,8 +62,11 @@ export interface OutboxItem {
 export type EffectOutcome =
   | { status: 'sent'; detail?: Record<string, unknown> }
   | { status: 'skipped'; reason: string }
-  | { status: 'failed'; reason: string }
-  | { status: 'retry'; reason: string };
+  /** `bounce`: the recipient's own server refused this address for good; it is suppressed unless delivery as a whole looks broken. */
+  | { status: 'failed'; reason: string; bounce?: string }
+  | { status: 'retry'; reason: string }
+  /** The sending path itself refused (relay, authentication, policy): the entry is held and this kind of delivery paused, with an alert. */
+  | { status: 'blocked'; reason: string };
 
 export interface EffectContext {
   now: Date;

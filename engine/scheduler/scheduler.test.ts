@@ -3,13 +3,19 @@ import { VirtualClock } from '../core/clock.ts';
 import type { Engine } from '../executor/engine.ts';
 import { Scheduler } from './scheduler.ts';
 
-/** A stand-in engine: reports `work` batches, then idles. */
+/** A stand-in engine: its event pass reports `work` batches, then idles; nothing is due or to deliver. */
 function fakeEngine(work: number[]) {
   let ticks = 0;
   const engine = {
-    async tick() {
+    async processEvents() {
       ticks++;
       return work.shift() ?? 0;
+    },
+    async processDue() {
+      return 0;
+    },
+    async dispatchOutbox() {
+      return 0;
     },
   } as unknown as Engine;
   return { engine, ticks: () => ticks };
@@ -33,6 +39,26 @@ describe('Scheduler', () => {
     await s.stop();
     expect(performance.now() - before).toBeLessThan(1000);
     expect(s.isRunning).toBe(false);
+  });
+
+  it('with a job clock, runs jobs on that clock\'s time: once per matching minute, missed minutes coalesced', async () => {
+    const shop = new VirtualClock('2024-03-01T00:00:00Z');
+    s = new Scheduler({ engine: fakeEngine([]).engine, clock: shop, jobClock: shop });
+    const runs: string[] = [];
+    s.schedule('segments.refresh', '*/15 * * * *', () => void runs.push(shop.now().toISOString()));
+    await s.runDueJobs();
+    expect(runs).toEqual([]);
+    shop.set(Date.parse('2024-03-01T00:14:59Z'));
+    await s.runDueJobs();
+    expect(runs).toEqual([]);
+    shop.set(Date.parse('2024-03-01T00:15:00Z'));
+    await s.runDueJobs();
+    await s.runDueJobs();
+    expect(runs).toEqual(['2024-03-01T00:15:00.000Z']);
+    // A 3,600× clock passes many 15-minute marks between polls: the job runs once, not once per mark.
+    shop.set(Date.parse('2024-03-01T03:07:00Z'));
+    await s.runDueJobs();
+    expect(runs).toEqual(['2024-03-01T00:15:00.000Z', '2024-03-01T03:07:00.000Z']);
   });
 
   it('rejects an invalid cron expression naming the job', () => {

@@ -10,28 +10,68 @@ export interface SchedulerOptions {
   pollMs?: number;
   /** Where tick and job failures go; the loop keeps running after them. */
   onError?: (err: unknown, where: string) => void;
+  /**
+   * Read the jobs' cron schedules on this clock instead of the wall clock: the
+   * demo's shop time runs thousands of times faster, and its nightly scoring or
+   * 15-minute segment refresh must keep to shop time. Checked every `pollMs`.
+   */
+  jobClock?: Clock;
+  /**
+   * With several workers on one database: claims one firing of a recurring job (its
+   * scheduled time, epoch ms) for this process; false means another worker has it.
+   */
+  claimJob?: (name: string, slot: number) => Promise<boolean>;
+}
+
+/** Minutes of clock time checked for due jobs in one poll at most: enough for any daily schedule. */
+const MAX_MINUTES_PER_POLL = 2 * 1440;
+const MINUTE = 60_000;
+
+interface ClockJob {
+  task: ScheduledTask;
+  run: () => Promise<void>;
+  /** Minutes up to this one (epoch ms) have been checked. */
+  checkedUntil: number;
+  busy: boolean;
 }
 
 /**
- * Drives the engine in a long-running process: ticks back to back while
- * there is work and sleeps only when a tick found none, so a backlog drains
- * at full speed and an idle server costs one cheap poll per interval.
+ * Drives the engine in a long-running process, in two independent loops: one
+ * for events and due runs, one for deliveries. A mail server or webhook that
+ * stalls then holds up only deliveries, never enrolment or timers. Each loop
+ * works back to back while there is work and sleeps only when a pass found
+ * none, so a backlog drains at full speed and an idle server costs one cheap
+ * poll per interval and loop.
  */
 export class Scheduler {
   private readonly engine: Engine;
   readonly clock: Clock;
   private readonly pollMs: number;
   private readonly onError: (err: unknown, where: string) => void;
+  private readonly claimJob: SchedulerOptions['claimJob'];
   private readonly jobs = new Map<string, ScheduledTask>();
   private running = false;
-  private loop: Promise<void> | null = null;
-  private sleeping: { timer: NodeJS.Timeout; wake: () => void } | null = null;
+  private loops: Promise<void>[] = [];
+  private readonly sleeping = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
+  private readonly jobClock: Clock | undefined;
+  private readonly clockJobs = new Map<string, ClockJob>();
+  private jobTimer: NodeJS.Timeout | null = null;
 
   constructor(opts: SchedulerOptions) {
     this.engine = opts.engine;
     this.clock = opts.clock;
     this.pollMs = opts.pollMs ?? 200;
     this.onError = opts.onError ?? ((err, where) => console.error(`scheduler: ${where}: ${errorMessage(err)}`));
+    this.claimJob = opts.claimJob;
+    this.jobClock = opts.jobClock;
+  }
+
+  /** Ends the idle pause now: new work arrived (e.g. a database notification from another process). */
+  wake(): void {
+    for (const slot of [...this.sleeping]) {
+      clearTimeout(slot.timer);
+      slot.wake();
+    }
   }
 
   get isRunning(): boolean {
@@ -41,18 +81,45 @@ export class Scheduler {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loop = this.run();
-    for (const job of this.jobs.values()) void job.start();
+    this.engine.stopping = false;
+    const e = this.engine;
+    this.loops = [
+      this.run('tick', async () => (await e.processEvents()) + (await e.processDue())),
+      this.run('delivery', () => e.dispatchOutbox()),
+    ];
+    if (this.jobClock) this.jobTimer = setInterval(() => void this.runDueJobs(), this.pollMs);
+    else for (const job of this.jobs.values()) void job.start();
   }
 
-  private async run(): Promise<void> {
+  /**
+   * With a `jobClock`: starts every job whose schedule matched a minute of that
+   * clock since the last check (several missed minutes start a job once). The
+   * scheduler calls it every `pollMs`; tests call it after moving the clock.
+   */
+  async runDueJobs(): Promise<void> {
+    if (!this.jobClock) return;
+    const now = Math.floor(this.jobClock.now().getTime() / MINUTE) * MINUTE;
+    const runs: Promise<void>[] = [];
+    for (const job of this.clockJobs.values()) {
+      let due = false;
+      for (let m = Math.max(job.checkedUntil + MINUTE, now - MAX_MINUTES_PER_POLL * MINUTE); m <= now && !due; m += MINUTE) due = job.task.match(new Date(m));
+      job.checkedUntil = Math.max(job.checkedUntil, now);
+      // One run at a time per job, as node-cron's noOverlap does on the wall clock.
+      if (!due || job.busy) continue;
+      job.busy = true;
+      runs.push(job.run().finally(() => (job.busy = false)));
+    }
+    await Promise.all(runs);
+  }
+
+  private async run(where: string, pass: () => Promise<number>): Promise<void> {
     while (this.running) {
       let work = 0;
       try {
-        work = await this.engine.tick();
+        work = await pass();
       } catch (err) {
         // A failed batch is retried after its lease expires; back off instead of hot-looping.
-        this.onError(err, 'tick');
+        this.onError(err, where);
       }
       if (work === 0 && this.running) await this.sleep();
     }
@@ -60,11 +127,14 @@ export class Scheduler {
 
   private sleep(): Promise<void> {
     return new Promise((resolve) => {
-      const wake = () => {
-        this.sleeping = null;
-        resolve();
+      const slot = {
+        timer: setTimeout(() => slot.wake(), this.pollMs),
+        wake: () => {
+          this.sleeping.delete(slot);
+          resolve();
+        },
       };
-      this.sleeping = { timer: setTimeout(wake, this.pollMs), wake };
+      this.sleeping.add(slot);
     });
   }
 
@@ -74,8 +144,10 @@ export class Scheduler {
     if (!cron.validate(cronExpr)) throw new ForesightError('invalid_cron', `scheduler: job "${name}": "${cronExpr}" is not a cron expression; use e.g. "0 3 * * *"`, { field: name });
     const task = cron.createTask(
       cronExpr,
-      async () => {
+      async (context) => {
         try {
+          // The scheduled second, the same on every worker whatever its timer's jitter.
+          if (this.claimJob && !(await this.claimJob(name, Math.floor(context.date.getTime() / 1000) * 1000))) return;
           await fn();
         } catch (err) {
           this.onError(err, `job ${name}`);
@@ -84,20 +156,23 @@ export class Scheduler {
       { name, noOverlap: true },
     );
     this.jobs.set(name, task);
-    if (this.running) void task.start();
+    if (this.jobClock) {
+      const checkedUntil = Math.floor(this.jobClock.now().getTime() / MINUTE) * MINUTE;
+      this.clockJobs.set(name, { task, checkedUntil, busy: false, run: () => task.execute().then(() => undefined) });
+    } else if (this.running) void task.start();
   }
 
-  /** Stops ticking after the current batch (which commits whole) and stops the jobs. */
+  /** Stops both loops after the customers in flight (their units commit; the rest of a batch is left to its lease) and stops the jobs. */
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    if (this.sleeping) {
-      clearTimeout(this.sleeping.timer);
-      this.sleeping.wake();
-    }
+    this.engine.stopping = true;
+    this.wake();
+    if (this.jobTimer) clearInterval(this.jobTimer);
+    this.jobTimer = null;
     for (const job of this.jobs.values()) await job.stop();
-    await this.loop;
-    this.loop = null;
+    await Promise.all(this.loops);
+    this.loops = [];
   }
 
   /** Stops gracefully on SIGTERM/SIGINT, then calls `then` (e.g. close the server and storage). */

@@ -11,10 +11,12 @@ import type { identifySchema, orderSchema, trackSchema } from '../ingest/schemas
 import { emitAnniversaries } from '../jobs/anniversaries.ts';
 import { refreshSegments } from '../jobs/segment-refresh.ts';
 import { JourneyService } from '../journeys.ts';
+import { runScoringJob } from '../models/job.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
 import { defaultProviders } from '../providers.ts';
 import { SegmentService } from '../segments/index.ts';
 import { openSqlite } from '../storage/sqlite/index.ts';
+import { readsModels } from './reads-models.ts';
 import type { z } from 'zod';
 
 export interface SimulateOptions {
@@ -29,7 +31,11 @@ export interface SimulateOptions {
   onRowError?: (e: RowError) => void;
   /** Saved segments the journey refers to (condition.segment, trigger.segment). */
   segments?: SimulatedSegment[];
-  /** Model scores as the models job would have stored them (condition.propensity, segment score conditions). */
+  /**
+   * Model scores as the models job would have stored them (condition.propensity, segment score conditions).
+   * Without them, a journey that reads scores gets them from the scoring job itself, run on the virtual
+   * clock at the start and then daily, as the nightly job would have.
+   */
   scores?: SimulatedScore[];
   /** How often the scheduled jobs run in virtual time (durations); see {@link JobIntervals}. */
   jobs?: JobIntervals;
@@ -45,6 +51,8 @@ export interface JobIntervals {
   segmentRefresh?: string;
   /** Default 1h: the job must run within each customer's local day. */
   anniversaries?: string;
+  /** Default 1d: the models job, for journeys that read scores (see {@link readsModels}). */
+  scoring?: string;
 }
 
 export interface SimulatedSegment {
@@ -78,6 +86,8 @@ export interface SimulationReport {
   skipped: Record<string, number>;
   /** Rows used as history (before `from`), replayed (in range) and ignored (after `to`). */
   rows: { history: number; replayed: number; ignored: number };
+  /** Runs of the scoring job on the virtual clock (0 when the journey reads no scores or they were given), and why models could not be fitted, if so. */
+  scoring: { runs: number; skipped?: string };
 }
 
 type Track = z.output<typeof trackSchema>;
@@ -131,6 +141,8 @@ export interface ReplayInput {
   segments?: SimulatedSegment[];
   scores?: SimulatedScore[];
   jobs?: JobIntervals;
+  /** Called as replayed rows are done (rows done, rows in the period); may throw to stop the replay. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** The replay behind `simulate`, on data already in memory (e.g. a backtest on stored data). */
@@ -176,6 +188,15 @@ export async function replay(opts: ReplayInput): Promise<Omit<SimulationReport, 
 
     // Deploy only after history is in, so history cannot enroll anyone.
     clock.set(from);
+    const scoring: SimulationReport['scoring'] = { runs: 0 };
+    const score = async () => {
+      const report = await runScoringJob(storage, clock);
+      scoring.runs++;
+      if (report.skipped) scoring.skipped = report.skipped;
+      else delete scoring.skipped;
+    };
+    const scores = !opts.scores?.length && readsModels(opts.journey, opts.segments ?? []);
+    if (scores) await score();
     const segments = triggerSegments(opts.journey);
     if (segments.length) {
       // Who is in the segments at the start is known before the journey goes live: only later entries enroll.
@@ -188,6 +209,8 @@ export async function replay(opts: ReplayInput): Promise<Omit<SimulationReport, 
     items.sort((a, b) => a.at - b.at);
     const jobs: VirtualJob[] = [];
     const every = (text: string | undefined, fallback: string, field: string) => parseDuration(text ?? fallback, `jobs.${field}`);
+    // Before the segment refresh, so a refresh at the same instant sees the new scores.
+    if (scores) jobs.push(virtualJob(from, every(opts.jobs?.scoring, '1d', 'scoring'), score));
     if (segments.length) jobs.push(virtualJob(from, every(opts.jobs?.segmentRefresh, '1d', 'segmentRefresh'), () => refreshSegments(storage, clock, { names: segments })));
     if ((opts.journey as { nodes?: { type?: unknown }[] }).nodes?.some((n) => n.type === 'trigger.date')) {
       const job = virtualJob(from, every(opts.jobs?.anniversaries, '1h', 'anniversaries'), () => emitAnniversaries(storage, clock, opts.registry));
@@ -232,12 +255,13 @@ export async function replay(opts: ReplayInput): Promise<Omit<SimulationReport, 
         await refreshSegments(storage, clock, { names: segments, customerIds: [...ids.values()] });
         await engine.runUntilIdle({ deliver: false });
       }
+      opts.onProgress?.(i, items.length);
     }
     await wakeBefore(to, true);
     clock.set(to);
     await engine.runUntilIdle({ deliver: false });
 
-    return { result: await collect(journeys, storage, id, opts.journey), rows };
+    return { result: await collect(journeys, storage, id, opts.journey), rows, scoring };
   } finally {
     await storage.close();
     rmSync(dir, { recursive: true, force: true });

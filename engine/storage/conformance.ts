@@ -64,6 +64,29 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await s.customers.changedSince({ updatedAt: 20, id: c! }, 1)).toEqual([{ updatedAt: 30, id: a }]);
   });
 
+  withStorage('processedSince: only processed events of the given customers and types, from `since` on, in event-time order', async (s) => {
+    const [late, early, other, old, click] = (await s.events.insert(
+      [
+        { customerId: 1, type: 'purchase', properties: { n: 1 }, occurredAt: 50 },
+        { customerId: 1, type: 'view', properties: { n: 2 }, occurredAt: 20 },
+        { customerId: 2, type: 'view', properties: { n: 3 }, occurredAt: 30 },
+        { customerId: 1, type: 'view', properties: { n: 4 }, occurredAt: 5 },
+        { customerId: 1, type: 'click', properties: { n: 5 }, occurredAt: 25 },
+        { customerId: 1, type: 'view', properties: { n: 6 }, occurredAt: 40 },
+      ],
+      60,
+    )) as number[];
+    await s.runs.commit([unit({ eventIds: [late!, early!, other!, old!, click!] })], 70);
+    const seen = async (ids: number[], since: number, types = ['view', 'purchase']) => (await s.events.processedSince(ids, since, types)).map((e) => e.properties.n);
+    // n 6 is not processed yet: whoever claims it applies it, so it must not be seen twice.
+    expect(await seen([1], 10)).toEqual([2, 1]);
+    expect(await seen([1, 2], 0)).toEqual([4, 2, 3, 1]);
+    expect(await seen([1], 0, ['click'])).toEqual([5]);
+    expect(await seen([2], 31)).toEqual([]);
+    expect(await seen([], 0)).toEqual([]);
+    expect(await seen([1], 0, [])).toEqual([]);
+  });
+
   withStorage('ignores events with a repeated idempotency key and claims unprocessed ones in order under a lease', async (s) => {
     const ids = await s.events.insert(
       [
@@ -173,6 +196,52 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await s.outbox.list({})).toHaveLength(1);
   });
 
+  withStorage('grants a journey entry per the re-entry rule and refuses the rest, rolling the refused unit back whole', async (s) => {
+    // Each entry: a unit inserting the run, its history, an outbox entry and its claim.
+    const enter = async (runId: number, customerId: number, at: number, minGapMs: number | null, over: Partial<RunRecord> = {}) => {
+      const u = unit({
+        inserts: [run(runId, customerId, { enteredAt: at, ...over })],
+        history: [{ runId, visit: 0, nodeId: 'a', at, kind: 'enter' }],
+        outbox: [{ key: `${runId}:a:1`, runId, journeyId: 'j', nodeId: 'a', customerId, kind: 'email', payload: {} }],
+        entries: [{ journeyId: 'j', customerId, runId, at, minGapMs }],
+      });
+      return (await s.runs.commit([u], at)).failed.length === 0;
+    };
+    const id = await s.runs.reserveIds(20);
+    // once: the first entry only, even when its run has ended.
+    expect(await enter(id, 1, 10, null, { status: 'completed' })).toBe(true);
+    expect(await enter(id + 1, 1, 20, null)).toBe(false);
+    expect(await s.runs.get(id + 1)).toBeNull();
+    expect(await s.runs.history(id + 1)).toEqual([]);
+    expect(await s.outbox.get(`${id + 1}:a:1`)).toBeNull();
+    // always: not while the customer's run is open; again once it ended.
+    expect(await enter(id + 2, 2, 10, 0)).toBe(true);
+    expect(await enter(id + 3, 2, 11, 0)).toBe(false);
+    await s.runs.commit([unit({ updates: [{ run: run(id + 2, 2, { enteredAt: 10, status: 'completed', wakeAt: null, visit: 2 }), expect: { nodeId: 'a', visit: 1 } }] })], 12);
+    expect(await enter(id + 4, 2, 13, 0)).toBe(true);
+    // after: not before the gap has passed since the last entry, then again.
+    expect(await enter(id + 5, 3, 100, 50, { status: 'completed' })).toBe(true);
+    expect(await enter(id + 6, 3, 149, 50, { status: 'completed' })).toBe(false);
+    expect(await enter(id + 7, 3, 150, 50, { status: 'completed' })).toBe(true);
+    // Other customers and journeys are not affected; a batch commits the granted units and fails only the refused one.
+    const batch = [4, 1, 5].map((c, i) =>
+      unit({ inserts: [run(id + 10 + i, c, { enteredAt: 200 })], entries: [{ journeyId: 'j', customerId: c, runId: id + 10 + i, at: 200, minGapMs: null }] }),
+    );
+    expect(await s.runs.commit(batch, 200)).toEqual({ failed: [1] });
+    expect((await s.runs.forCustomer(4)).map((r) => r.id)).toEqual([id + 10]);
+    expect((await s.runs.forCustomer(5)).map((r) => r.id)).toEqual([id + 12]);
+    // Two claims in one unit: the refused second undoes the granted first.
+    const both = unit({
+      inserts: [run(id + 13, 6, { enteredAt: 300 }), run(id + 14, 1, { enteredAt: 300 })],
+      entries: [
+        { journeyId: 'j', customerId: 6, runId: id + 13, at: 300, minGapMs: null },
+        { journeyId: 'j', customerId: 1, runId: id + 14, at: 300, minGapMs: null },
+      ],
+    });
+    expect(await s.runs.commit([both], 300)).toEqual({ failed: [0] });
+    expect(await enter(id + 15, 6, 301, null)).toBe(true);
+  });
+
   withStorage('claims due runs once per lease, skipping frozen journeys', async (s) => {
     await s.journeys.saveDraft({ id: 'j', name: 'J', draft: {} }, 0);
     await s.journeys.saveDraft({ id: 'p', name: 'P', draft: {} }, 0);
@@ -185,15 +254,99 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect((await s.runs.claimDue({ now: 1200, owner: 'b', leaseMs: 1000, limit: 10 })).map((r) => r.id)).toEqual([id]);
   });
 
-  withStorage('outbox: claim marks sending; a crashed sender leaves it unknown, never resent', async (s) => {
-    await s.runs.commit([unit({ outbox: [{ key: 'k1', runId: 1, journeyId: 'j', nodeId: 'n', customerId: 1, kind: 'email', payload: {} }, { key: 'k2', runId: 2, journeyId: 'j', nodeId: 'n', customerId: 1, kind: 'email', payload: {} }] })], 0);
+  withStorage('runs: nextWakeAt is when a run can be claimed, after another worker\'s lease on it', async (s) => {
+    const id = await s.runs.reserveIds(2);
+    await s.runs.commit([unit({ inserts: [run(id, 1, { wakeAt: 100 }), run(id + 1, 2, { wakeAt: 5000 })] })], 0);
+    expect((await s.runs.claimDue({ now: 100, owner: 'other', leaseMs: 1000, limit: 1 })).map((r) => r.id)).toEqual([id]);
+    // Leased until 1100: not claimable before, so not due before.
+    expect(await s.runs.nextWakeAt()).toBe(1100);
+    expect(await s.runs.claimDue({ now: 1099, owner: 'me', leaseMs: 1000, limit: 10 })).toEqual([]);
+    expect((await s.runs.claimDue({ now: 1100, owner: 'me', leaseMs: 1000, limit: 1 })).map((r) => r.id)).toEqual([id]);
+  });
+
+  withStorage('outbox: a unit withdraws pending entries with a reason, never one already being sent', async (s) => {
+    const entry = (key: string, customerId: number) => ({ key, runId: customerId, journeyId: 'j', nodeId: 'n', customerId, kind: 'email', payload: {} });
+    await s.runs.commit([unit({ outbox: [entry('k1', 1)] })], 0);
+    await s.outbox.claim({ now: 10, owner: 'w', leaseMs: 100, limit: 10 });
+    await s.outbox.settle([], 11, { owner: 'w', leaseMs: 100, keys: ['k1'] });
+    await s.runs.commit([unit({ outbox: [entry('k2', 2), entry('k3', 3)] })], 20);
+    await s.outbox.claim({ now: 21, owner: 'w', leaseMs: 100, limit: 1 });
+    await s.runs.commit([unit({ withdrawn: [{ key: 'k1', reason: 'corrected' }, { key: 'k2', reason: 'corrected' }, { key: 'k3', reason: 'corrected' }] })], 30);
+    expect(await s.outbox.get('k1')).toMatchObject({ status: 'sending' });
+    // k2 was claimed but not started, k3 still pending: neither is on the wire, both are withdrawn.
+    expect(await s.outbox.get('k2')).toMatchObject({ status: 'skipped', lastError: 'corrected' });
+    expect(await s.outbox.get('k3')).toMatchObject({ status: 'skipped', lastError: 'corrected' });
+    expect(await s.outbox.settle([], 35, { owner: 'w', leaseMs: 100, keys: ['k2'] })).toEqual([]);
+    expect(await s.outbox.claim({ now: 40, owner: 'w', leaseMs: 100, limit: 10 })).toEqual([]);
+  });
+
+  withStorage('outbox: claimed entries a crashed sender never started go back to pending; only started ones are unknown', async (s) => {
+    const entry = (key: string, customerId: number) => ({ key, runId: 1, journeyId: 'j', nodeId: 'n', customerId, kind: 'email', payload: {} });
+    await s.runs.commit([unit({ outbox: [entry('k1', 1), entry('k2', 2), entry('k3', 3)] })], 0);
     const claimed = await s.outbox.claim({ now: 10, owner: 'w', leaseMs: 100, limit: 10 });
-    expect(claimed.map((o) => [o.key, o.status, o.attempts])).toEqual([['k1', 'sending', 1], ['k2', 'sending', 1]]);
+    expect(claimed.map((o) => [o.key, o.status, o.attempts])).toEqual([['k1', 'claimed', 0], ['k2', 'claimed', 0], ['k3', 'claimed', 0]]);
+    expect(await s.outbox.settle([], 11, { owner: 'w', leaseMs: 100, keys: ['k1', 'k2'] })).toEqual(['k1', 'k2']);
+    expect((await s.outbox.get('k1'))!).toMatchObject({ status: 'sending', attempts: 1 });
+    // k1's outcome and nothing else lands; then the worker dies with k2 on the wire and k3 never started.
     await s.outbox.settle([{ key: 'k1', status: 'sent', detail: { messageId: 'm' } }], 20);
-    expect(await s.outbox.markStale(500)).toBe(1);
+    expect(await s.outbox.recover(50)).toEqual({ released: 0, unknown: 0, cancelled: 0 });
+    expect(await s.outbox.recover(500)).toEqual({ released: 1, unknown: 1, cancelled: 0 });
     expect((await s.outbox.get('k2'))!.status).toBe('unknown');
-    expect(await s.outbox.claim({ now: 1000, owner: 'w', leaseMs: 100, limit: 10 })).toEqual([]);
-    expect(await s.outbox.countSent(1, ['email'], 0)).toBe(2);
+    expect((await s.outbox.get('k3'))!).toMatchObject({ status: 'pending', attempts: 0 });
+    expect((await s.outbox.claim({ now: 1000, owner: 'w', leaseMs: 100, limit: 10 })).map((o) => o.key)).toEqual(['k3']);
+    expect(await s.outbox.countSent(1, ['email'], 0)).toBe(1);
+    expect(await s.outbox.countSent(2, ['email'], 0)).toBe(1);
+  });
+
+  withStorage('outbox: a worker whose claim expired and passed to another cannot start the entry (no double send)', async (s) => {
+    await s.runs.commit([unit({ outbox: [{ key: 'k', runId: 1, journeyId: 'j', nodeId: 'n', customerId: 1, kind: 'email', payload: {} }] })], 0);
+    await s.outbox.claim({ now: 10, owner: 'slow', leaseMs: 100, limit: 10 });
+    await s.outbox.recover(200);
+    await s.outbox.claim({ now: 200, owner: 'fast', leaseMs: 100, limit: 10 });
+    expect(await s.outbox.settle([], 210, { owner: 'slow', leaseMs: 100, keys: ['k'] })).toEqual([]);
+    expect(await s.outbox.settle([], 210, { owner: 'fast', leaseMs: 100, keys: ['k'] })).toEqual(['k']);
+    // Starting renews the lease from the start: not unknown before 310.
+    expect((await s.outbox.recover(300)).unknown).toBe(0);
+    expect((await s.outbox.get('k'))!).toMatchObject({ status: 'sending', attempts: 1 });
+  });
+
+  withStorage('outbox: requeue puts unknown entries (all or by key) back to pending now', async (s) => {
+    const entry = (key: string, customerId: number) => ({ key, runId: 1, journeyId: 'j', nodeId: 'n', customerId, kind: 'email', payload: {} });
+    await s.runs.commit([unit({ outbox: [entry('u1', 1), entry('u2', 2), entry('s1', 3)] })], 0);
+    await s.outbox.claim({ now: 10, owner: 'w', leaseMs: 100, limit: 10 });
+    await s.outbox.settle([], 11, { owner: 'w', leaseMs: 100, keys: ['u1', 'u2', 's1'] });
+    await s.outbox.settle([{ key: 's1', status: 'sent' }], 12);
+    await s.outbox.recover(500);
+    expect(await s.outbox.requeue({ status: 'unknown', keys: ['u2', 's1'] }, 600)).toBe(1);
+    expect((await s.outbox.get('u2'))!).toMatchObject({ status: 'pending', nextAttemptAt: 600 });
+    expect((await s.outbox.get('s1'))!.status).toBe('sent');
+    expect(await s.outbox.requeue({ status: 'unknown' }, 700)).toBe(1);
+    expect((await s.outbox.claim({ now: 700, owner: 'w', leaseMs: 100, limit: 10 })).map((o) => o.key).sort()).toEqual(['u1', 'u2']);
+  });
+
+  withStorage('outbox: entries of a paused journey are held, of an archived one cancelled; other kinds can be excluded', async (s) => {
+    for (const id of ['live', 'paused', 'gone']) await s.journeys.saveDraft({ id, name: id, draft: {} }, 0);
+    await s.journeys.setStatus('live', 'live', 0);
+    await s.journeys.setStatus('paused', 'paused', 0);
+    await s.journeys.setStatus('gone', 'archived', 0);
+    const entry = (key: string, journeyId: string, customerId: number, kind = 'email') => ({ key, runId: 1, journeyId, nodeId: 'n', customerId, kind, payload: {} });
+    await s.runs.commit([unit({ outbox: [entry('l', 'live', 1), entry('w', 'live', 4, 'webhook'), entry('p', 'paused', 2), entry('g', 'gone', 3)] })], 5);
+    expect(await s.outbox.nextAttemptAt()).toBe(5);
+    expect(await s.outbox.recover(10)).toEqual({ released: 0, unknown: 0, cancelled: 1 });
+    expect((await s.outbox.get('g'))!).toMatchObject({ status: 'cancelled', lastError: expect.stringMatching(/archived/) });
+    expect((await s.outbox.claim({ now: 10, owner: 'w', leaseMs: 100, limit: 10, exceptKinds: ['webhook'] })).map((o) => o.key)).toEqual(['l']);
+    await s.outbox.settle([{ key: 'l', status: 'sent' }], 11);
+    expect(await s.outbox.claim({ now: 20, owner: 'w', leaseMs: 100, limit: 10, exceptKinds: ['webhook'] })).toEqual([]);
+    await s.journeys.setStatus('paused', 'live', 30);
+    expect((await s.outbox.claim({ now: 30, owner: 'w', leaseMs: 100, limit: 10 })).map((o) => o.key).sort()).toEqual(['p', 'w']);
+  });
+
+  withStorage('outbox: settle releases a claimed entry untouched when given pending without a next attempt', async (s) => {
+    await s.runs.commit([unit({ outbox: [{ key: 'r', runId: 1, journeyId: 'j', nodeId: 'n', customerId: 1, kind: 'email', payload: {} }] })], 7);
+    await s.outbox.claim({ now: 10, owner: 'w', leaseMs: 100, limit: 10 });
+    await s.outbox.settle([{ key: 'r', status: 'pending' }], 11);
+    expect((await s.outbox.get('r'))!).toMatchObject({ status: 'pending', attempts: 0, nextAttemptAt: 7 });
+    expect(await s.outbox.claim({ now: 12, owner: 'w2', leaseMs: 100, limit: 10 })).toHaveLength(1);
   });
 
   withStorage('outbox: a customer with a delivery in flight is not claimed by another worker', async (s) => {
@@ -352,6 +505,25 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await s.scores.forCustomer(id!)).toEqual([]);
   });
 
+  withStorage('privacy: a delivery settled after the erase writes no personal data back', async (s) => {
+    const [id] = await s.customers.upsert([{ externalId: 'c1', email: 'a@x.io' }], 1);
+    const rid = await s.runs.reserveIds(1);
+    const entry = (key: string) => ({ key, runId: rid, journeyId: 'j', nodeId: key, customerId: id!, kind: 'email', payload: { subject: 'Hi' } });
+    await s.runs.commit([unit({ inserts: [run(rid, id!)], outbox: [entry('sent'), entry('retry')] })], 1);
+    expect((await s.outbox.claim({ now: 2, owner: 'w', leaseMs: 1000, limit: 10 })).length).toBe(2);
+    await s.privacy.erase(id!, 3);
+    await s.outbox.settle(
+      [
+        { key: 'sent', status: 'sent', detail: { to: 'a@x.io', subject: 'Hi' } },
+        { key: 'retry', status: 'pending', error: '451 a@x.io greylisted', nextAttemptAt: 10 },
+      ],
+      4,
+    );
+    expect(await s.outbox.get('sent')).toMatchObject({ status: 'sent', payload: {}, detail: null, lastError: null });
+    expect(await s.outbox.get('retry')).toMatchObject({ status: 'skipped', payload: {}, detail: null, lastError: null });
+    expect(JSON.stringify(await s.outbox.list({ customerId: id! }))).not.toContain('a@x.io');
+  });
+
   withStorage('suppressions: case-insensitive, first reason kept, removable', async (s) => {
     await s.suppressions.add([{ email: ' Ann@X.io ', reason: 'bounce' }], 1);
     await s.suppressions.add([{ email: 'ann@x.io', reason: 'manual' }], 2);
@@ -360,6 +532,16 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await s.suppressions.remove('ann@X.io')).toBe(true);
     expect(await s.suppressions.get('ann@x.io')).toBeNull();
     expect(await s.suppressions.remove('ann@x.io')).toBe(false);
+  });
+
+  withStorage('suppressions: lifted in bulk by reason and time range', async (s) => {
+    await s.suppressions.add([{ email: 'a@x.io', reason: 'bounce' }], 10);
+    await s.suppressions.add([{ email: 'b@x.io', reason: 'bounce' }, { email: 'c@x.io', reason: 'complaint' }], 20);
+    await s.suppressions.add([{ email: 'd@x.io', reason: 'bounce' }], 30);
+    expect(await s.suppressions.lift({ reason: 'bounce', since: 15, until: 30 })).toBe(2);
+    expect((await s.suppressions.list({ limit: 10, offset: 0 })).map((x) => x.email)).toEqual(['a@x.io', 'c@x.io']);
+    expect(await s.suppressions.lift({ reason: 'bounce' })).toBe(1);
+    expect((await s.suppressions.list({ limit: 10, offset: 0 })).map((x) => x.email)).toEqual(['c@x.io']);
   });
 
   withStorage('send log: counts capped sends per customer since a time, once per key', async (s) => {
@@ -371,5 +553,7 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await s.sends.countCapped(1, 0)).toBe(2);
     expect(await s.sends.countCapped(1, 15)).toBe(1);
     expect(await s.sends.countCapped(3, 0)).toBe(0);
+    expect(await s.sends.countAll(1, 0)).toBe(3);
+    expect(await s.sends.countAll(1, 12)).toBe(2);
   });
 }

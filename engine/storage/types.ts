@@ -137,7 +137,31 @@ export interface OutboxInput {
   payload: Record<string, unknown>;
 }
 
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'skipped' | 'failed' | 'unknown';
+/**
+ * `claimed`: leased by a worker, not yet on the wire (a crash returns it to `pending`).
+ * `sending`: handed to the transport; a crash leaves it `unknown` (it may or may not have arrived).
+ * `cancelled`: its journey was archived before it went out.
+ */
+export type OutboxStatus = 'pending' | 'claimed' | 'sending' | 'sent' | 'skipped' | 'failed' | 'unknown' | 'cancelled';
+
+/** One delivery outcome. `pending` with no `nextAttemptAt` releases a claimed entry untouched. */
+export interface OutboxResult {
+  key: string;
+  status: OutboxStatus;
+  error?: string | null;
+  detail?: Record<string, unknown> | null;
+  nextAttemptAt?: number;
+}
+
+/** What `recover` did: leases of stopped workers returned or settled, entries of archived journeys cancelled. */
+export interface OutboxRecovery {
+  /** Claimed but never started: back to `pending`. */
+  released: number;
+  /** On the wire when their worker stopped: `unknown`. */
+  unknown: number;
+  /** Pending entries of archived journeys. */
+  cancelled: number;
+}
 
 export interface OutboxRecord extends OutboxInput {
   status: OutboxStatus;
@@ -158,6 +182,24 @@ export interface CounterDelta {
 }
 
 /**
+ * A run's claim to enter a journey, decided by the database when its unit commits,
+ * so two workers or processes can never both enrol a customer against the journey's
+ * re-entry rule. Storage keeps one lock per journey × customer (last entry time and
+ * run). A claim is granted when there is no lock yet, or when `minGapMs` is not null,
+ * at least `minGapMs` passed since the last entry and the last entry's run has ended.
+ * A refused claim fails its whole unit, like a compare-and-set conflict.
+ */
+export interface EntryClaim {
+  journeyId: string;
+  customerId: number;
+  /** The run that enters (inserted by the same unit). */
+  runId: number;
+  at: number;
+  /** null: `once` (never again); 0: `always` (after the open run ends); otherwise `after`. */
+  minGapMs: number | null;
+}
+
+/**
  * Everything one unit of work changes. A unit commits entirely or not at
  * all; a unit whose compare-and-set fails is rolled back alone, so the
  * other units of the batch still land (group commit).
@@ -171,6 +213,13 @@ export interface StepUnit {
   outbox: OutboxInput[];
   counters: CounterDelta[];
   profiles: ProfileChange[];
+  /** Entries this unit makes: each must be granted or the unit is rolled back. */
+  entries?: EntryClaim[];
+  /**
+   * Outbox entries this unit takes back (a run corrected onto another path): each still `pending`
+   * is marked `skipped` with the reason; one already being sent or settled is left as it is.
+   */
+  withdrawn?: { key: string; reason: string }[];
 }
 
 export interface Lease {
@@ -207,6 +256,11 @@ export interface EventStore {
   /** Claims unprocessed events in id order under a lease. */
   claim(lease: Lease): Promise<EventRecord[]>;
   list(customerId: number, opts: { type?: string; since?: number; limit?: number }): Promise<EventRecord[]>;
+  /**
+   * Events of these customers and types already processed (marked by a commit) that occurred at or
+   * after `since`, in event-time order (occurredAt, then id). A new run sees those dated after its entry.
+   */
+  processedSince(customerIds: number[], since: number, types: string[]): Promise<EventRecord[]>;
   unprocessedCount(): Promise<number>;
 }
 
@@ -241,7 +295,10 @@ export interface RunStore {
   get(id: number): Promise<RunRecord | null>;
   forCustomer(customerId: number): Promise<RunRecord[]>;
   history(runId: number): Promise<HistoryRecord[]>;
-  /** Earliest wake time among open runs of journeys that are not paused. */
+  /**
+   * Earliest time an open run of a journey that is not paused can be claimed:
+   * its wake time, or its lease expiry when another worker holds it longer.
+   */
   nextWakeAt(): Promise<number | null>;
   /** Wake waiting runs at the given nodes now (e.g. when a prediction moved). */
   wakeWaitingAt(journeyNodes: { journeyId: string; nodeId: string }[], now: number): Promise<number>;
@@ -251,13 +308,31 @@ export interface RunStore {
 }
 
 export interface OutboxStore {
-  claim(lease: Lease): Promise<OutboxRecord[]>;
-  settle(results: { key: string; status: OutboxStatus; error?: string | null; detail?: Record<string, unknown> | null; nextAttemptAt?: number }[], now: number): Promise<void>;
-  /** Entries left `sending` by a crashed process: never resent automatically (no double send), marked `unknown`. */
-  markStale(now: number): Promise<number>;
+  /**
+   * Leases due `pending` entries as `claimed` (attempts unchanged). Skips entries of paused or
+   * archived journeys, kinds in `exceptKinds` (delivery paused for them) and customers with an
+   * entry already claimed or sending.
+   */
+  claim(lease: Lease & { exceptKinds?: string[] }): Promise<OutboxRecord[]>;
+  /**
+   * One group commit of delivery progress: `results` settle (status, error, detail, next attempt),
+   * and the `start` keys go from `claimed` to `sending` (attempts + 1, lease renewed from `now`)
+   * before they are sent, but only where `owner` still holds the claim (a lease that expired may
+   * have passed to another worker). Returns the keys that started: send only those.
+   */
+  settle(results: OutboxResult[], now: number, start?: { owner: string; leaseMs: number; keys: string[] }): Promise<string[]>;
+  /**
+   * Run before claiming. Expired leases: `claimed` goes back to `pending`; `sending` becomes
+   * `unknown` and is never resent automatically (no double send). Pending entries of archived
+   * journeys become `cancelled` with the reason.
+   */
+  recover(now: number): Promise<OutboxRecovery>;
+  /** Operator action: `unknown` (or `failed`) entries, all or the given keys, back to `pending` now. Returns how many. */
+  requeue(filter: { status: 'unknown' | 'failed'; keys?: string[] }, now: number): Promise<number>;
   get(key: string): Promise<OutboxRecord | null>;
   list(opts: { customerId?: number; kind?: string; status?: OutboxStatus; since?: number; limit?: number }): Promise<OutboxRecord[]>;
   countSent(customerId: number, kinds: string[], since: number): Promise<number>;
+  /** Earliest next attempt among pending entries of journeys that are not paused or archived. */
   nextAttemptAt(): Promise<number | null>;
   countByStatus(): Promise<Record<string, number>>;
 }
@@ -377,6 +452,8 @@ export interface SuppressionStore {
   /** Adds addresses (case-insensitive); an address already listed keeps its first reason. */
   add(entries: { email: string; reason: string }[], now: number): Promise<void>;
   remove(email: string): Promise<boolean>;
+  /** Bulk lift (e.g. after a relay outage): removes entries of one reason added in [since, until]. Returns how many. */
+  lift(filter: { reason: string; since?: number; until?: number }): Promise<number>;
   get(email: string): Promise<SuppressionRecord | null>;
   list(opts: { limit: number; offset: number }): Promise<SuppressionRecord[]>;
 }
@@ -389,6 +466,8 @@ export interface SendLogStore {
   record(send: { key: string; customerId: number; category: string; capped: boolean }, at: number): Promise<void>;
   /** Capped (non-exempt) sends to the customer at or after `since`. */
   countCapped(customerId: number, since: number): Promise<number>;
+  /** Every send to the customer at or after `since`, capped or not (the per-customer send rate limit). */
+  countAll(customerId: number, since: number): Promise<number>;
 }
 
 export interface ModelReportRecord {

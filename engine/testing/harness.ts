@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setImmediate } from 'node:timers/promises';
 import { VirtualClock } from '../core/clock.ts';
 import { parseDuration } from '../core/duration.ts';
 import { Engine } from '../executor/engine.ts';
@@ -10,7 +11,11 @@ import type { IdentifyInput, OrderInputExternal, TrackInput } from '../ingest/sc
 import { JourneyService } from '../journeys.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
 import { openSqlite, type SqliteStorage } from '../storage/sqlite/index.ts';
+import type { Storage } from '../storage/types.ts';
 import { builtinRegistry } from '../../nodes/index.ts';
+
+/** Clock moves one `advance` may take: far more than any test needs, few enough to fail fast. */
+const MAX_ADVANCE_STEPS = 100_000;
 
 /**
  * A real engine on a real SQLite file in a temp folder, driven by a virtual
@@ -22,13 +27,25 @@ import { builtinRegistry } from '../../nodes/index.ts';
  * await h.track([{ customerId: 'c1', type: 'signup' }]);
  * await h.advance('3d');
  */
-export function createHarness(opts: { start?: string; registry?: NodeRegistry; providers?: ServiceProviders; file?: string } = {}) {
+export function createHarness<S extends Storage = SqliteStorage>(
+  opts: {
+    start?: string;
+    registry?: NodeRegistry;
+    providers?: ServiceProviders;
+    file?: string;
+    allowedLatenessMs?: number;
+    /** Another backend (e.g. a test PostgreSQL, see backends.ts) instead of the SQLite file. */
+    storage?: S;
+    /** Replaces closing the storage on `close()` (e.g. also drops the test database). */
+    cleanup?: () => Promise<void>;
+  } = {},
+) {
   const dir = mkdtempSync(path.join(tmpdir(), 'foresight-test-'));
   const file = opts.file ?? path.join(dir, 'foresight.db');
-  const storage: SqliteStorage = openSqlite(file);
+  const storage = opts.storage ?? (openSqlite(file) as Storage as S);
   const clock = new VirtualClock(opts.start ?? '2024-01-01T00:00:00Z');
   const registry = opts.registry ?? builtinRegistry();
-  const engine = new Engine({ storage, registry, clock, providers: opts.providers });
+  const engine = new Engine({ storage, registry, clock, providers: opts.providers, allowedLatenessMs: opts.allowedLatenessMs });
   const journeys = new JourneyService(storage, registry, clock);
 
   const h = {
@@ -56,16 +73,25 @@ export function createHarness(opts: { start?: string; registry?: NodeRegistry; p
       await engine.runUntilIdle();
       return r;
     },
-    /** Moves virtual time forward, waking every run due on the way, in order. */
+    /**
+     * Moves virtual time forward, waking every run due on the way, in order.
+     * Each step moves the clock forward or ends the call, and yields to the
+     * event loop, so work this engine cannot claim (a run leased by another
+     * worker, say) waits for its lease instead of spinning.
+     */
     async advance(by: string | number) {
       const end = clock.now().getTime() + (typeof by === 'string' ? parseDuration(by) : by);
-      for (;;) {
+      for (let step = 0; ; step++) {
+        if (step >= MAX_ADVANCE_STEPS) throw new Error(`advance: still busy after ${MAX_ADVANCE_STEPS} steps at ${clock.now().toISOString()}; is a journey looping without waiting?`);
         await engine.runUntilIdle();
+        await setImmediate();
         const next = await storage.runs.nextWakeAt();
         const nextSend = await storage.outbox.nextAttemptAt();
-        const t = Math.min(next ?? Infinity, nextSend ?? Infinity);
+        const now = clock.now().getTime();
+        // Anything still due now is beyond this engine's reach; only a later time can change that.
+        const t = Math.min(...[next, nextSend].filter((x): x is number => x !== null && x > now));
         if (t > end) break;
-        clock.set(Math.max(t, clock.now().getTime()));
+        clock.set(t);
       }
       clock.set(end);
       await engine.runUntilIdle();
@@ -79,11 +105,11 @@ export function createHarness(opts: { start?: string; registry?: NodeRegistry; p
       return storage.runs.forCustomer(await h.customerId(externalId));
     },
     async close() {
-      await storage.close();
+      await (opts.cleanup ?? (() => storage.close()))();
       rmSync(dir, { recursive: true, force: true });
     },
   };
   return h;
 }
 
-export type Harness = ReturnType<typeof createHarness>;
+export type Harness<S extends Storage = SqliteStorage> = ReturnType<typeof createHarness<S>>;

@@ -55,6 +55,16 @@ describe('the demo', () => {
     expect(after).toBeGreaterThan(before);
     expect(demo.feed.remaining).toBeLessThan(demo.feed.items.length);
   }, 40_000);
+
+  it('runs the shop\'s jobs on shop time: a segment journey enrolls within seconds, not after 15 real minutes', async () => {
+    const res = await fetch(`${demo.server.url}/api/journeys/win-back/publish`, { method: 'POST', headers: { authorization: `Bearer ${KEY}` } });
+    expect(res.status).toBe(200);
+    const entered = async () => ((await api('/api/journeys')).journeys as { id: string; entered: number }[]).find((j) => j.id === 'win-back')!.entered;
+    // The segment refresh runs every 15 shop minutes: at ten shop hours per second, dozens of times a second.
+    const deadline = Date.now() + 30_000;
+    while ((await entered()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    expect(await entered()).toBeGreaterThan(0);
+  }, 40_000);
 });
 
 describe('AcceleratedClock', () => {

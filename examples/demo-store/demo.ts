@@ -52,7 +52,8 @@ export interface RunningDemo {
  * Generates the demo store into storage (history up to now), fits the
  * models, imports every template (three of them live), and starts the
  * server on an accelerated clock while the store's future is fed in through
- * ingest and the models are refitted every simulated day.
+ * ingest; the server's jobs (the models refitted nightly, segments refreshed)
+ * follow the accelerated clock, its sign-in sessions the real one.
  */
 export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
   const say = o.say ?? (() => {});
@@ -86,19 +87,13 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
   say(`Templates imported; live: ${live.join(', ') || 'none'}`);
 
   const clock = new AcceleratedClock(o.clock, o.speed, now);
-  const server = await startServer({ config: o.config, storage: o.storage, clock, registry: o.registry, builderDir: o.builderDir, handleSignals: o.handleSignals });
+  // The shop's jobs (nightly scoring, segment refresh every 15 minutes, anniversaries) keep shop time;
+  // sign-in sessions keep real time, so a builder user is not signed out every few minutes.
+  const server = await startServer({ config: o.config, storage: o.storage, clock, realClock: o.clock, jobsOnClock: true, registry: o.registry, builderDir: o.builderDir, handleSignals: o.handleSignals });
 
-  // Feed the store's future in as the accelerated clock reaches it, and refit the models every simulated day.
-  let nextScoring = now.getTime() + DAY;
-  let busy: Promise<void> | null = null;
-  const pump = async (): Promise<void> => {
-    const t = clock.now().getTime();
-    await feed.ingestUntil(o.storage, clock, t);
-    if (t >= nextScoring) {
-      nextScoring = t + DAY;
-      await runScoringJob(o.storage, clock);
-    }
-  };
+  // Feed the store's future in as the accelerated clock reaches it.
+  let busy: Promise<unknown> | null = null;
+  const pump = () => feed.ingestUntil(o.storage, clock, clock.now().getTime());
   const timer = setInterval(() => {
     busy ??= pump()
       .catch((err) => server.log.error({ err }, `demo feed: ${errorMessage(err)}`))

@@ -5,7 +5,7 @@ import express from 'express';
 import type { ParsedMail } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FrequencyCap } from '../../engine/messaging/policy.ts';
-import { Engine } from '../../engine/executor/engine.ts';
+import { Engine, toProfile } from '../../engine/executor/engine.ts';
 import { trackEvents } from '../../engine/ingest/ingest.ts';
 import { startTestSmtp, type TestSmtp } from '../../engine/messaging/test-smtp.ts';
 import { createTrackingRouter } from '../../engine/messaging/tracking-router.ts';
@@ -310,6 +310,40 @@ describe('action.email', () => {
     expect(entry!.status).toBe('failed');
     expect(entry!.lastError).toMatch(/^template: html: .*currency/i);
     expect(w.smtp.mails).toHaveLength(0);
+  });
+
+  it('refuses a sender with a line break when the journey is validated, and never puts one in a header at send', async () => {
+    const w = await world();
+    const injected = 'Shop <news@shop.example>\r\nBcc: everyone@victim.example';
+    const doc = emailJourney('hdr', 'signup', simple('Hi', { from: injected }));
+    const v = await w.h.journeys.validate(doc);
+    expect(v.problems).toEqual([expect.objectContaining({ nodeId: 'm', field: 'from', message: expect.stringMatching(/from: contains a line break/) })]);
+    // A payload that skipped validation (a plugin enqueuing mail) still cannot put it in a header.
+    await w.h.identify([{ customerId: 'ann', email: 'ann@example.com' }]);
+    const customer = (await w.h.storage.customers.get([await w.h.customerId('ann')]))[0]!;
+    const item = { key: '1:m:1', runId: 1, journeyId: 'hdr', nodeId: 'm', customerId: customer.id, kind: 'email', payload: { ...simple('Hi'), category: 'x', transactional: true, from: injected }, attempts: 1 };
+    const outcome = await w.h.registry.effect('email')!(item, { now: w.h.clock.now(), customer: toProfile(customer), storage: w.h.storage });
+    expect(outcome).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^from: contains a line break/) });
+    expect(w.smtp.mails).toHaveLength(0);
+  });
+
+  it('erasing a customer while their mail is on the wire: the delivery writes no address or name back', async () => {
+    const w = await world();
+    await w.h.identify([{ customerId: 'ann', email: 'ann.inflight@example.com', attributes: { firstName: 'Annabel' } }]);
+    await w.h.journeys.deploy(emailJourney('welcome', 'signup', simple('Hello {{customer.firstName}}')));
+    const hold = w.smtp.holdNext();
+    const delivering = w.h.track([{ customerId: 'ann', type: 'signup' }]);
+    await hold.arrived;
+    const id = await w.h.customerId('ann');
+    await w.h.storage.privacy.erase(id, w.h.clock.now().getTime());
+    hold.release();
+    await delivering;
+    expect(w.smtp.mails).toHaveLength(1);
+    const [entry] = await w.h.storage.outbox.list({ customerId: id });
+    expect(entry).toMatchObject({ status: 'sent', payload: {}, detail: null, lastError: null });
+    const rows = JSON.stringify(w.h.storage.raw.prepare('SELECT * FROM outbox').all());
+    expect(rows).not.toContain('ann.inflight@example.com');
+    expect(rows).not.toContain('Annabel');
   });
 
   it('rejects a template with a syntax error when the journey is validated, naming the field', async () => {

@@ -1,6 +1,7 @@
 import { defineNode } from '../../engine/plugin/define-node.ts';
 import { templateProblems } from '../../engine/messaging/render.ts';
 import type { EmailPayload } from '../../engine/messaging/send.ts';
+import { senderProblem } from '../../engine/messaging/sender.ts';
 
 /**
  * Queues an email and moves on at once. Delivery happens from the outbox
@@ -32,7 +33,11 @@ export const actionEmail = defineNode<EmailPayload>({
     { key: 'from', label: 'From', kind: 'text', help: 'Overrides FORESIGHT_MAIL_FROM, e.g. "Shop <news@shop.example>".' },
   ],
   ports: ['next'],
-  validate: (config) => templateProblems(config),
+  validate: (config) => {
+    const problems = templateProblems(config);
+    const from = config.from ? senderProblem(config.from) : null;
+    return from ? [...problems, { field: 'from', message: `from: ${from}` }] : problems;
+  },
   run(ctx) {
     const c = ctx.config;
     const payload: EmailPayload = { subject: c.subject, html: c.html, text: c.text, category: c.category, transactional: c.transactional, from: c.from };

@@ -99,6 +99,25 @@ describe('action.webhook address guard', () => {
     ['93.184.216.34', false],
     ['2606:4700:4700::1111', false],
     ['::ffff:8.8.8.8', false],
+    // NAT64, 6to4, IPv4-compatible and SIIT forms are judged by the IPv4 address they carry.
+    ['64:ff9b::127.0.0.1', true],
+    ['64:ff9b::7f00:1', true],
+    ['64:ff9b::a9fe:a9fe', true],
+    ['64:ff9b::808:808', false],
+    ['2002:7f00:1::', true],
+    ['2002:a9fe:a9fe::1', true],
+    ['2002:c0a8:0101:0:0:0:0:1', true],
+    ['2002:808:808::1', false],
+    ['::127.0.0.1', true],
+    ['::7f00:1', true],
+    ['::a00:1', true],
+    ['::808:808', false],
+    ['::ffff:0:127.0.0.1', true],
+    ['0:0:0:0:0:ffff:7f00:0001', true],
+    ['64:ff9b:1::1', true],
+    ['2001:0:4136:e378::1', true],
+    ['fe80::1%eth0', true],
+    ['not-an-ip', true],
   ])('%s private: %s', (ip, expected) => {
     expect(isPrivateAddress(ip)).toBe(expected);
   });

@@ -26,7 +26,7 @@ export const actionWebhook = defineNode<Config>({
     { key: 'data', label: 'Extra data', kind: 'json', help: 'Sent as "data" in the body.' },
     { key: 'secret', label: 'Signing secret', kind: 'text', help: 'Signs X-Foresight-Signature; defaults to FORESIGHT_SECRET.' },
     { key: 'timeout', label: 'Timeout', kind: 'duration', default: '10s' },
-    { key: 'allowPrivate', label: 'Allow private addresses', kind: 'boolean', default: false, help: 'Permit loopback, private and link-local targets (internal services).' },
+    { key: 'allowPrivate', label: 'Allow private addresses', kind: 'boolean', default: false, adminOnly: true, help: 'Permit loopback, private and link-local targets (internal services).' },
   ],
   ports: ['next'],
   validate(config) {

@@ -23,7 +23,7 @@ export function parseCalendarDate(value: unknown): CalendarDate | null {
     const t = new Date(value);
     d = { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() };
   }
-  if (!d || d.month < 1 || d.month > 12 || d.day < 1 || d.day > daysIn(2000, d.month)) return null;
+  if (!d || d.month < 1 || d.month > 12 || d.day < 1 || d.day > daysIn(d.year ?? 2000, d.month)) return null; // 29 February only in leap years (or without a year)
   return d;
 }
 

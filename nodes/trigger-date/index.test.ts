@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DST_NIGHTS } from '../../engine/testing/dst.ts';
 import { nodeContext } from '../../engine/testing/node-context.ts';
 import { isAnniversary, parseCalendarDate } from './anniversary.ts';
 import node from './index.ts';
@@ -22,6 +23,13 @@ describe('trigger.date', () => {
     expect(await node.run(ctx)).toMatchObject({ ...expected, trace: { attribute: 'birthday', years: 30 } });
   });
 
+  it.each(DST_NIGHTS)('hour in %s on a DST night: %s', async (zone, _label, now, hour, expected) => {
+    const at = new Date(now);
+    const ctx = nodeContext(node, { attribute: 'birthday', hour }, { now: at, customer: { timezone: zone }, event: { id: 1, type: '$anniversary', properties: { attribute: 'birthday', years: 30 }, occurredAt: at } });
+    const r = await node.run(ctx);
+    expect('wait' in r && r.wait.until?.toISOString()).toBe(expected);
+  });
+
   it.each([
     ['1990-05-17', { year: 1990, month: 5, day: 17 }],
     ['1990-05-17T23:30:00-05:00', { year: 1990, month: 5, day: 17 }],
@@ -29,6 +37,9 @@ describe('trigger.date', () => {
     [Date.UTC(1999, 0, 31), { year: 1999, month: 1, day: 31 }],
     ['1990-13-01', null],
     ['1990-02-30', null],
+    ['2023-02-29', null],
+    ['2024-02-29', { year: 2024, month: 2, day: 29 }],
+    ['--02-29', { year: null, month: 2, day: 29 }],
     ['tomorrow', null],
     [true, null],
   ])('parses %j', (value, expected) => {

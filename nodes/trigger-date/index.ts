@@ -1,5 +1,5 @@
 import { defineNode } from '../../engine/plugin/define-node.ts';
-import { localParts, zonedTimeToUtc } from '../wait-window/index.ts';
+import { localParts, localToInstant } from '../../engine/core/time.ts';
 
 interface Config {
   attribute: string;
@@ -36,7 +36,7 @@ export default defineNode<Config>({
     const zone = ctx.customer.timezone ?? 'UTC';
     // The day comes from the event; on the (rare) path without one, today in the customer's zone.
     const day = localParts(ctx.event?.occurredAt ?? ctx.run.nodeEnteredAt, zone);
-    const at = zonedTimeToUtc(day.year, day.month, day.day, ctx.config.hour, 0, zone);
+    const at = localToInstant({ year: day.year, month: day.month, day: day.day, hour: ctx.config.hour }, zone);
     const trace = { attribute: ctx.config.attribute, years: ctx.event?.properties.years ?? null, timezone: zone, at: at.toISOString() };
     return at.getTime() > ctx.now.getTime() ? { wait: { until: at, timeoutPort: 'next' }, trace } : { next: 'next', trace };
   },

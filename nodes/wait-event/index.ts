@@ -22,9 +22,14 @@ export default defineNode<Config>({
   ],
   ports: ['event', 'timeout'],
   waits: true,
+  // Leaving early needs a new event from the customer; on the timer the wait lasts its timeout.
+  minWaitMs: (c) => parseDuration(c.timeout, 'timeout'),
+  holds: (config) => ({ maxMs: parseDuration(config.timeout, 'timeout'), event: { type: config.event, where: config.where, port: 'event' } }),
   run: (ctx) => ({
     wait: {
-      until: new Date(ctx.now.getTime() + parseDuration(ctx.config.timeout, 'timeout')),
+      // Counted from when the run reached this node in event time (e.g. the cart's occurredAt), so a
+      // late-arriving trigger keeps its real deadline and the timeout is decided on event time.
+      until: new Date(ctx.run.nodeEnteredAt.getTime() + parseDuration(ctx.config.timeout, 'timeout')),
       event: { type: ctx.config.event, where: ctx.config.where, port: 'event' },
       timeoutPort: 'timeout',
     },

@@ -69,6 +69,7 @@ export default defineNode<Config>({
   ],
   ports: ['due', 'purchased'],
   waits: true,
+  minWaitMs: (c) => parseDuration(c.minWait, 'minWait'),
   validate: (c) => {
     try {
       return parseDuration(c.minWait, 'minWait') > parseDuration(c.maxWait, 'maxWait') ? [{ field: 'minWait', message: `Wait at least (${c.minWait}) must not be longer than Wait at most (${c.maxWait})` }] : [];

@@ -3,7 +3,9 @@ import { validateJourney } from '../../engine/graph/validate.ts';
 import { createHarness } from '../../engine/testing/harness.ts';
 import { nodeContext } from '../../engine/testing/node-context.ts';
 import { builtinRegistry } from '../index.ts';
-import node, { localParts, zonedTimeToUtc } from './index.ts';
+import { localParts } from '../../engine/core/time.ts';
+import { DST_NIGHTS } from '../../engine/testing/dst.ts';
+import node from './index.ts';
 
 const quiet = { startHour: 8, endHour: 21 };
 const business = { startHour: 9, endHour: 17, days: ['mon', 'tue', 'wed', 'thu', 'fri'] };
@@ -74,11 +76,9 @@ describe('wait.window', () => {
     expect(await decide(fridayNights, '2024-06-17T02:00:00Z')).toMatchObject({ wait: { until: new Date('2024-06-21T21:00:00Z') } });
   });
 
-  it('converts local times skipped or repeated by DST', () => {
-    expect(zonedTimeToUtc(2024, 3, 10, 2, 30, 'America/New_York').toISOString()).toBe('2024-03-10T07:30:00.000Z'); // gap → 03:30 EDT
-    expect(zonedTimeToUtc(2024, 11, 3, 1, 30, 'America/New_York').toISOString()).toBe('2024-11-03T05:30:00.000Z'); // first 01:30 (EDT)
-    expect(zonedTimeToUtc(2024, 3, 31, 3, 0, 'Europe/Berlin').toISOString()).toBe('2024-03-31T01:00:00.000Z');
-    expect(zonedTimeToUtc(2024, 7, 1, 0, 0, 'Asia/Kolkata').toISOString()).toBe('2024-06-30T18:30:00.000Z');
+  it.each(DST_NIGHTS)('window start in %s on the night of a change: %s', async (zone, _label, now, startHour, until) => {
+    const r = await decide({ startHour, endHour: startHour + 1 }, now, zone);
+    expect('wait' in r && r.wait.until?.toISOString()).toBe(until);
   });
 
   it.each([

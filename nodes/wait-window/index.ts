@@ -1,3 +1,4 @@
+import { isValidTimeZone, localParts, localToInstant } from '../../engine/core/time.ts';
 import { defineNode } from '../../engine/plugin/define-node.ts';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -8,73 +9,6 @@ interface Config {
   startHour: number;
   endHour: number;
   timezone: string;
-}
-
-/** Local wall-clock parts of an instant in a time zone, via Intl only. */
-interface Local {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-  /** 0 = Monday … 6 = Sunday. */
-  weekday: number;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-    formatters.set(zone, f);
-  }
-  return f;
-}
-
-/** True if Intl knows the IANA zone name. */
-export function isValidTimeZone(zone: unknown): zone is string {
-  if (typeof zone !== 'string' || zone === '') return false;
-  try {
-    formatter(zone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export function localParts(at: Date, zone: string): Local {
-  const p: Record<string, number> = {};
-  for (const part of formatter(zone).formatToParts(at)) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  const year = p.year!;
-  const month = p.month!;
-  const day = p.day!;
-  // Weekday of the local calendar date, independent of the zone.
-  const weekday = (new Date(Date.UTC(year, month - 1, day)).getUTCDay() + 6) % 7;
-  return { year, month, day, hour: p.hour! % 24, minute: p.minute!, second: p.second!, weekday };
-}
-
-/** Offset of the zone from UTC at an instant, in ms (local − UTC). */
-function offsetAt(at: number, zone: string): number {
-  const l = localParts(new Date(at), zone);
-  const asUtc = Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second);
-  return asUtc - Math.floor(at / 1000) * 1000;
-}
-
-/**
- * The UTC instant of a local wall-clock time in a zone. The offset is looked up
- * twice (at the naive guess, then at the corrected instant) so times next to a DST
- * change land right. A local time skipped by a spring-forward gap maps to the
- * instant just after the gap (e.g. 02:30 on a spring-forward night → 03:30 local).
- */
-export function zonedTimeToUtc(year: number, month: number, day: number, hour: number, minute: number, zone: string): Date {
-  const naive = Date.UTC(year, month - 1, day, hour, minute);
-  const first = naive - offsetAt(naive, zone);
-  const second = naive - offsetAt(first, zone);
-  if (second === first) return new Date(first);
-  // The offsets disagree: either a gap (no such local time) or the guess was off by one change.
-  const third = naive - offsetAt(second, zone);
-  return new Date(third === second ? second : Math.max(first, second));
 }
 
 /** Is a local time (weekday index, minutes since midnight) inside the window? */
@@ -99,10 +33,10 @@ export function nextWindowStart(now: Date, c: Pick<Config, 'days' | 'startHour' 
   if (inside(c, l.weekday, l.hour * 60 + l.minute)) return now;
   // Try window starts on today and the next 7 local days; the first one after now wins.
   for (let i = 0; i <= 7; i++) {
+    // Date.UTC only walks the calendar here (it rolls day 32 over to the next month); no zone is involved.
     const date = new Date(Date.UTC(l.year, l.month - 1, l.day + i));
-    const weekday = (date.getUTCDay() + 6) % 7;
-    if (!c.days.includes(WEEKDAYS[weekday]!)) continue;
-    const at = zonedTimeToUtc(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), c.startHour, 0, zone);
+    if (!c.days.includes(WEEKDAYS[(l.weekday + i) % 7]!)) continue;
+    const at = localToInstant({ year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour: c.startHour }, zone);
     if (at.getTime() > now.getTime()) return at;
   }
   return null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localParts } from '../../nodes/wait-window/index.ts';
+import { localParts } from '../../engine/core/time.ts';
 import { DAY, HOUR, simulatedTemplate } from '../simulate.ts';
 
 const end = new Date('2025-03-01T00:00:00Z');
@@ -15,9 +15,8 @@ describe('cart abandonment on the demo store', () => {
     expect(reminders.length).toBeGreaterThan(30);
     expect(offers.length).toBeGreaterThan(10);
     expect(offers.length).toBeLessThanOrEqual(reminders.length);
-    // Carts of the checkout flow are followed by an order within minutes: those runs end without mail.
-    const bought = run().stats.nodes['four-hours']!.ports.event ?? 0;
-    expect(bought + run().stats.converted).toBeGreaterThan(50);
+    // Carts of the checkout flow are followed by an order within minutes: the goal converts those runs before any mail.
+    expect(run().stats.converted).toBeGreaterThan(50);
     for (const e of [...reminders, ...offers]) {
       const c = run().truth.get(await run().externalId(e.customerId))!;
       const runRecord = (await run().storage.runs.get(e.runId))!;

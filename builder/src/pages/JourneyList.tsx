@@ -108,6 +108,11 @@ export function JourneyList() {
                 </td>
                 <td>
                   <StatusBadge status={j.status} />
+                  {j.unavailable && (
+                    <div className="error small" role="status" title={j.unavailable}>
+                      Waiting: {j.unavailable}
+                    </div>
+                  )}
                 </td>
                 <td className="num">{j.liveVersion ? `v${j.liveVersion}` : '–'}</td>
                 <td className="num">{fmtInt(j.inFlight)}</td>

@@ -113,6 +113,14 @@ describe('FieldInput', () => {
     fireEvent.click(screen.getByLabelText('Tue'));
     expect(onValue).toHaveBeenLastCalledWith(['tue']);
   });
+
+  it('says when only an admin can change a field', () => {
+    render(<Harness field={{ key: 'allowPrivate', label: 'Allow private addresses', kind: 'boolean', default: false, adminOnly: true }} onValue={() => {}} />);
+    expect(screen.getByText('Only an admin can change this setting.')).toBeTruthy();
+    cleanup();
+    render(<Harness field={{ key: 'flag', label: 'Flag', kind: 'boolean' }} onValue={() => {}} />);
+    expect(screen.queryByText('Only an admin can change this setting.')).toBeNull();
+  });
 });
 
 describe('condition trees', () => {

@@ -42,6 +42,7 @@ export function FieldInput({ field, value, onChange, problems, siblings = {} }: 
         </p>
       ))}
       {field.help && <p className="help">{field.help}</p>}
+      {field.adminOnly && <p className="help">Only an admin can change this setting.</p>}
     </div>
   );
 }

@@ -2,12 +2,11 @@ import type { Command } from 'commander';
 import { AuthService } from '../../auth/service.ts';
 import { SystemClock } from '../../core/clock.ts';
 import { ForesightError } from '../../core/errors.ts';
-import { openSqlite } from '../../storage/sqlite/index.ts';
 import type { Storage } from '../../storage/types.ts';
-import { cliConfig } from '../context.ts';
+import { cliStorage, DB_OPTION } from '../context.ts';
 
 async function withAuth<T>(db: string | undefined, fn: (auth: AuthService) => Promise<T>): Promise<T> {
-  const storage: Storage = openSqlite(cliConfig({ db }).db);
+  const storage: Storage = await cliStorage({ db });
   try {
     return await fn(new AuthService(storage, new SystemClock()));
   } finally {
@@ -31,7 +30,7 @@ export function registerApiKeyCommand(program: Command): void {
     .command('create')
     .requiredOption('--name <name>', 'where the key is used, e.g. "shop website"')
     .option('--scope <scope>', 'track (ingestion only) or admin', 'track')
-    .option('--db <file>', 'SQLite database file (env FORESIGHT_DB)')
+    .option('--db <file>', DB_OPTION)
     .action(async (opts: { name: string; scope: string; db?: string }) => {
       if (opts.scope !== 'track' && opts.scope !== 'admin') throw new ForesightError('invalid_input', `--scope: "${opts.scope}" is not a scope; use track or admin`, { field: '--scope' });
       const { key, record } = await withAuth(opts.db, (a) => a.createApiKey(opts.name, opts.scope as 'track' | 'admin'));
@@ -40,7 +39,7 @@ export function registerApiKeyCommand(program: Command): void {
     });
   cmd
     .command('list')
-    .option('--db <file>', 'SQLite database file (env FORESIGHT_DB)')
+    .option('--db <file>', DB_OPTION)
     .action(async (opts: { db?: string }) => {
       for (const k of await withAuth(opts.db, (a) => a.listApiKeys())) {
         console.log(`${k.id}\t${k.prefix}…\t${k.scope}\t${k.name}\t${k.revokedAt ? 'revoked' : 'active'}`);
@@ -49,7 +48,7 @@ export function registerApiKeyCommand(program: Command): void {
   cmd
     .command('revoke')
     .argument('<id>', 'the key id from `apikey list`')
-    .option('--db <file>', 'SQLite database file (env FORESIGHT_DB)')
+    .option('--db <file>', DB_OPTION)
     .action(async (id: string, opts: { db?: string }) => {
       await withAuth(opts.db, (a) => a.revokeApiKey(Number(id)));
       console.log(`revoked key ${id}`);
@@ -64,7 +63,7 @@ export function registerUserCommand(program: Command): void {
     .description('create a builder user; the password is read from the first line of stdin')
     .requiredOption('--email <email>', "the user's email")
     .option('--role <role>', 'admin or editor', 'editor')
-    .option('--db <file>', 'SQLite database file (env FORESIGHT_DB)')
+    .option('--db <file>', DB_OPTION)
     .action(async (opts: { email: string; role: string; db?: string }) => {
       if (opts.role !== 'admin' && opts.role !== 'editor') throw new ForesightError('invalid_input', `--role: "${opts.role}" is not a role; use admin or editor`, { field: '--role' });
       const password = await readStdinLine();

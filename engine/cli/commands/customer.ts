@@ -4,8 +4,7 @@ import { SystemClock } from '../../core/clock.ts';
 import { ForesightError } from '../../core/errors.ts';
 import { exportCustomer } from '../../privacy/export.ts';
 import { requireCustomer } from '../../privacy/find.ts';
-import { openSqlite } from '../../storage/sqlite/index.ts';
-import { cliConfig } from '../context.ts';
+import { cliStorage, DB_OPTION } from '../context.ts';
 
 export function registerCustomerCommand(program: Command): void {
   const cmd = program.command('customer').description('privacy requests: export or erase what is held on a customer');
@@ -13,10 +12,10 @@ export function registerCustomerCommand(program: Command): void {
     .command('export')
     .description('print (or write) everything held on a customer as JSON')
     .argument('<id>', "the customer's id in your system")
-    .option('--db <file>', 'SQLite database file (env FORESIGHT_DB)')
+    .option('--db <file>', DB_OPTION)
     .option('--out <file>', 'write to a file instead of stdout')
     .action(async (id: string, opts: { db?: string; out?: string }) => {
-      const storage = openSqlite(cliConfig({ db: opts.db }).db);
+      const storage = await cliStorage({ db: opts.db });
       try {
         const json = JSON.stringify(await exportCustomer(storage, await requireCustomer(storage, id, 'id')), null, 2);
         if (opts.out) await writeFile(opts.out, json);
@@ -29,11 +28,11 @@ export function registerCustomerCommand(program: Command): void {
     .command('erase')
     .description('remove the personal data of a customer (anonymised counts stay); cannot be undone')
     .argument('<id>', "the customer's id in your system")
-    .option('--db <file>', 'SQLite database file (env FORESIGHT_DB)')
+    .option('--db <file>', DB_OPTION)
     .option('--yes', 'confirm: this cannot be undone')
     .action(async (id: string, opts: { db?: string; yes?: boolean }) => {
       if (!opts.yes) throw new ForesightError('invalid_input', '--yes: erasing cannot be undone; add --yes to confirm', { field: '--yes' });
-      const storage = openSqlite(cliConfig({ db: opts.db }).db);
+      const storage = await cliStorage({ db: opts.db });
       try {
         const c = await requireCustomer(storage, id, 'id');
         await storage.privacy.erase(c.id, new SystemClock().now().getTime());

@@ -6,7 +6,10 @@ import { DEMO_EMAIL_DOMAIN, MAX_CUSTOMERS } from '../../../examples/demo-store/g
 import { SystemClock } from '../../core/clock.ts';
 import { ForesightError } from '../../core/errors.ts';
 import { previewTransport } from '../../messaging/transport.ts';
+import { openStorage } from '../../storage/open.ts';
+import { isPostgresUrl, redact, resetPostgres, type PgOptions } from '../../storage/postgres/index.ts';
 import { openSqlite } from '../../storage/sqlite/index.ts';
+import type { Storage } from '../../storage/types.ts';
 import { cliConfig, cliRegistry } from '../context.ts';
 
 const DEMO_ADMIN = { email: 'demo@foresight.test', password: 'foresight-demo' };
@@ -18,18 +21,27 @@ function wholeNumber(flag: string, value: string, min: number, max: number): num
   return n;
 }
 
-/** The demo recreates its database on every start: never a file holding anything but an earlier demo shop. */
-async function refuseForeignDatabase(file: string): Promise<void> {
-  if (!existsSync(file)) return;
-  const storage = openSqlite(file);
+/** The demo recreates its database on every start: never one holding anything but an earlier demo shop. */
+async function refuseForeignDatabase(target: string): Promise<void> {
+  if (!isPostgresUrl(target) && !existsSync(target)) return;
+  const storage = await openStorage(target);
   try {
     const [first] = await storage.customers.list({ limit: 1, offset: 0 });
     if (first && !first.email?.endsWith(DEMO_EMAIL_DOMAIN)) {
-      throw new ForesightError('invalid_input', `--db: "${file}" holds customers that are not demo data; the demo recreates its database, so give it another file (default ./foresight-demo.db)`, { field: '--db' });
+      const where = isPostgresUrl(target) ? redact(target) : target;
+      throw new ForesightError('invalid_input', `--db: "${where}" holds customers that are not demo data; the demo recreates its database, so give it another one (default ./foresight-demo.db)`, { field: '--db' });
     }
   } finally {
     await storage.close();
   }
+}
+
+/** An empty demo database: the SQLite file deleted, or the PostgreSQL database's tables dropped, then migrated. */
+async function freshDemoStorage(target: string, pgOptions: PgOptions): Promise<Storage> {
+  await refuseForeignDatabase(target);
+  if (isPostgresUrl(target)) return resetPostgres(target, pgOptions);
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true });
+  return openSqlite(target);
 }
 
 export function registerDemoCommand(program: Command): void {
@@ -40,7 +52,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--seed <n>', 'random seed: the same seed gives the same shop', '42')
     .option('--speed <x>', 'simulated seconds per real second (3600 = an hour per second)', '3600')
     .option('--port <port>', 'HTTP port (env PORT, default 4000)')
-    .option('--db <file>', 'demo database file, recreated on every start', './foresight-demo.db')
+    .option('--db <file|url>', 'demo database (SQLite file or postgres:// URL), recreated on every start', './foresight-demo.db')
     .action(async (opts: { customers: string; seed: string; speed: string; port?: string; db: string }) => {
       const customers = wholeNumber('--customers', opts.customers, 1, MAX_CUSTOMERS);
       const seed = wholeNumber('--seed', opts.seed, 0, 2 ** 31 - 1);
@@ -54,9 +66,7 @@ export function registerDemoCommand(program: Command): void {
         // Signed links and a sender so every mail can be composed; the secret lives for this run only.
         messaging: { ...base.messaging, secret: base.messaging.secret ?? randomBytes(32).toString('hex'), mailFrom: base.messaging.mailFrom ?? DEMO_SENDER },
       };
-      await refuseForeignDatabase(config.db);
-      for (const suffix of ['', '-wal', '-shm']) rmSync(`${config.db}${suffix}`, { force: true });
-      const storage = openSqlite(config.db);
+      const storage = await freshDemoStorage(config.db, config.pg);
       const demo = await startDemo({
         config,
         storage,

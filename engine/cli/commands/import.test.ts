@@ -53,6 +53,21 @@ describe('foresight import', () => {
     }
   }, 240_000);
 
+  it('refuses a file with an unclosed quote with its line and column, importing none of its rows', async () => {
+    const rows = Array.from({ length: 2100 }, (_, i) => `u${i},u${i}@example.com`).join('\n');
+    const broken = file('unclosed.csv', `customer_id,email\n${rows}\nu-broken,"oops@example.com\nu-last,last@example.com\n`);
+    const res = await cli(['import', 'customers', broken]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(`${broken}:2102: email: a quoted value opened in this record is never closed`);
+    expect(res.stderr).toContain('no row of it was imported');
+    const storage = openSqlite(db);
+    try {
+      expect(await storage.customers.byExternalId('u0')).toBeNull();
+    } finally {
+      await storage.close();
+    }
+  }, 120_000);
+
   it('refuses an unknown kind or a missing file with exit code 2', async () => {
     expect((await cli(['import', 'products', file('p.csv', 'a\n')])).stderr).toMatch(/kind: "products" is not importable/);
     const missing = await cli(['import', 'orders', path.join(dir, 'nope.csv')]);

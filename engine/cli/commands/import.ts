@@ -6,8 +6,7 @@ import { SystemClock } from '../../core/clock.ts';
 import { ForesightError } from '../../core/errors.ts';
 import { formatRowError } from '../../ingest/csv.ts';
 import { IMPORT_KINDS, importCsv, type ImportKind, type ImportSummary } from '../../ingest/import.ts';
-import { openSqlite } from '../../storage/sqlite/index.ts';
-import { cliConfig } from '../context.ts';
+import { cliStorage, DB_OPTION } from '../context.ts';
 
 /** Lines in a file, counted in a streaming pass, for the progress bar's total. */
 async function countLines(file: string): Promise<number> {
@@ -26,13 +25,13 @@ export function registerImportCommand(program: Command): void {
     .description('import a CSV of customers, orders or events into the database; bad rows are reported and skipped, re-importing changes nothing')
     .argument('<kind>', IMPORT_KINDS.join('|'))
     .argument('<csv>', 'the CSV file (header row first)')
-    .option('--db <file>', 'SQLite database file (env FORESIGHT_DB, default ./foresight.db)')
+    .option('--db <file>', DB_OPTION)
     .action(async (kind: string, file: string, opts: { db?: string }) => {
       if (!IMPORT_KINDS.includes(kind as ImportKind)) throw new ForesightError('invalid_input', `kind: "${kind}" is not importable; use ${IMPORT_KINDS.join(', ')}`, { field: 'kind' });
       await stat(file).catch(() => {
         throw new ForesightError('file_unreadable', `csv: cannot read "${file}"`, { field: 'csv' });
       });
-      const storage = openSqlite(cliConfig({ db: opts.db }).db);
+      const storage = await cliStorage({ db: opts.db });
       // A bar only for a person watching; logs and pipes get the summary alone.
       const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: `${kind} [{bar}] {percentage}% | line {value}/{total}`, stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
       try {

@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
+import type { Problem } from '../../graph/types.ts';
 import { validateJourney } from '../../graph/validate.ts';
 import { cliConfig, cliRegistry, readJsonFile } from '../context.ts';
+
+const where = (p: Problem) => [p.nodeId && `node ${p.nodeId}`, p.edgeId && `edge ${p.edgeId}`, p.field && `field ${p.field}`].filter(Boolean).join(', ');
 
 /** `foresight journey validate <file>`: every problem at once, so one edit round fixes them all. */
 export function registerJourneyCommand(program: Command): void {
@@ -13,15 +16,12 @@ export function registerJourneyCommand(program: Command): void {
     .action(async (file: string, opts: { json?: boolean }) => {
       const registry = await cliRegistry(cliConfig());
       const doc = await readJsonFile(file, 'journey');
-      const { problems } = validateJourney(doc, registry);
+      const { problems, warnings } = validateJourney(doc, registry);
+      // Warnings go to stderr: stdout keeps its one contract (problems, or "valid").
+      for (const w of warnings) console.error(`warning: ${where(w)}: ${w.message}`);
       if (opts.json) console.log(JSON.stringify(problems, null, 2));
       else if (problems.length === 0) console.log('valid');
-      else {
-        for (const p of problems) {
-          const where = [p.nodeId && `node ${p.nodeId}`, p.edgeId && `edge ${p.edgeId}`, p.field && `field ${p.field}`].filter(Boolean).join(', ');
-          console.log(where ? `${where}: ${p.message}` : p.message);
-        }
-      }
+      else for (const p of problems) console.log(where(p) ? `${where(p)}: ${p.message}` : p.message);
       process.exitCode = problems.length ? 1 : 0;
     });
 }

@@ -15,8 +15,7 @@ import { type CustomerScore, customerScores, scoreCustomers } from '../../models
 import { PURCHASE_MODELS, type PurchaseModelName } from '../../models/purchase-model.ts';
 import { MS_PER_DAY, parseTimeUnit, requireIsoDate } from '../../models/time.ts';
 import type { Order, TimeUnit } from '../../models/types.ts';
-import { openSqlite } from '../../storage/sqlite/index.ts';
-import { cliConfig } from '../context.ts';
+import { cliStorage, DB_OPTION } from '../context.ts';
 import { registerEvaluateCommand } from './models-evaluate.ts';
 
 /**
@@ -128,7 +127,7 @@ function registerScoreCommand(models: Command): void {
   models
     .command('score')
     .description("score every customer in the database now (the server's nightly scoring job, on demand)")
-    .option('--db <file>', 'SQLite database file (env FORESIGHT_DB, default ./foresight.db)')
+    .option('--db <file>', DB_OPTION)
     .option('--as-of <date>', 'score as of this date instead of now (e.g. to backfill)')
     .option('--time-unit <unit>', 'unit of the purchase models: day or week', 'week')
     .option('--horizon <n>', 'forecast horizon in time units (expected purchases, CLV)', '52')
@@ -137,7 +136,7 @@ function registerScoreCommand(models: Command): void {
       const timeUnit = parseTimeUnit(opts.timeUnit, '--time-unit');
       const horizon = parseHorizon(opts.horizon);
       const clock = opts.asOf ? new VirtualClock(requireIsoDate(opts.asOf, '--as-of')) : new SystemClock();
-      const storage = openSqlite(cliConfig({ db: opts.db }).db);
+      const storage = await cliStorage({ db: opts.db });
       try {
         const report = await runScoringJob(storage, clock, { timeUnit, horizon });
         if (opts.json) console.log(JSON.stringify(report, null, 2));

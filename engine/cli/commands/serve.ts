@@ -1,18 +1,30 @@
 import type { Command } from 'commander';
-import { cliConfig } from '../context.ts';
+import { cliConfig, DB_OPTION } from '../context.ts';
 
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
-    .description('run the HTTP API, the builder and the engine loop on a SQLite database')
+    .description('run the HTTP API, the builder and (unless --no-worker) the engine loop')
     .option('--port <port>', 'HTTP port (env PORT, default 4000)')
-    .option('--db <file>', 'SQLite database file (env FORESIGHT_DB, default ./foresight.db)')
-    .action(async (opts: { port?: string; db?: string }) => {
+    .option('--db <target>', DB_OPTION)
+    .option('--no-worker', 'serve the API and builder only; `foresight worker` processes run journeys and deliver mail (PostgreSQL)')
+    .action(async (opts: { port?: string; db?: string; worker: boolean }) => {
       const config = cliConfig({ port: opts.port, db: opts.db });
       // Loaded on use: the server pulls in express, pino and prom-client, which other commands do not need.
       const { startServer } = await import('../../server.ts');
-      const running = await startServer({ config, handleSignals: true });
+      const running = await startServer({ config, handleSignals: true, scheduler: opts.worker });
       // Printed, not only logged: the operator must see it once to create the first admin.
       if (running.setupUrl) console.log(`No users yet. Create the first admin here (the link works once): ${running.setupUrl}`);
+    });
+}
+
+export function registerWorkerCommand(program: Command): void {
+  program
+    .command('worker')
+    .description('run the engine loop, outbox delivery and recurring jobs without HTTP; start as many as needed on one PostgreSQL database')
+    .option('--db <target>', DB_OPTION)
+    .action(async (opts: { db?: string }) => {
+      const { startWorker } = await import('../../worker.ts');
+      await startWorker({ config: cliConfig({ db: opts.db }), handleSignals: true });
     });
 }

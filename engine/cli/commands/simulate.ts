@@ -46,6 +46,8 @@ export function registerSimulateCommand(program: Command): void {
         onRowError: (e) => console.error(formatRowError(e)),
       });
       for (const [file, n] of Object.entries(report.skipped)) if (n > 0) console.error(`${file}: skipped ${n} bad row${n === 1 ? '' : 's'}`);
+      // Said even with --json: a journey that reads scores enrolls nobody without them.
+      if (report.scoring.skipped) console.error(`warning: the journey reads model scores, but the models could not be fitted (${report.scoring.skipped}); give --orders with purchase history`);
       if (opts.json) console.log(JSON.stringify(report.result, null, 2));
       else console.log(renderTable(report));
     });
@@ -63,7 +65,7 @@ function parseSegments(json: unknown): SimulatedSegment[] {
   throw new ForesightError('invalid_input', `--segments: ${at}: ${issue.message}; write [{ "name": "vip", "definition": { … } }] or { "segments": [ … ] }`, { field: 'segments' });
 }
 
-function renderTable({ result, rows }: SimulationReport): string {
+function renderTable({ result, rows, scoring }: SimulationReport): string {
   const header = ['node', 'entered', 'waiting', 'ports'];
   const body = Object.entries(result.nodes).map(([id, n]) => [
     id,
@@ -83,5 +85,6 @@ function renderTable({ result, rows }: SimulationReport): string {
     `converted: ${result.converted}`,
     `messages that would have been sent: ${result.messages}`,
     `rows: ${rows.history} history, ${rows.replayed} replayed, ${rows.ignored} after --to (ignored)`,
+    ...(scoring.runs ? [`models: customers scored ${scoring.runs} time${scoring.runs === 1 ? '' : 's'} on the replay's clock (at --from, then daily)`] : []),
   ].join('\n');
 }

@@ -21,7 +21,7 @@ function me(p: Principal | null) {
 export function authRoutes(t: RouteTable, ctx: ApiContext): void {
   const login = async (res: Parameters<typeof setSessionCookie>[0], emailAddr: string, password: string) => {
     const s = await ctx.auth.login(emailAddr, password);
-    setSessionCookie(res, s.token, s.expiresAt - ctx.clock.now().getTime(), ctx.secureCookies);
+    setSessionCookie(res, s.token, s.ttlMs, ctx.secureCookies);
     return { user: { email: s.user.email, role: s.user.role }, csrfToken: s.csrfToken };
   };
 
@@ -32,7 +32,7 @@ export function authRoutes(t: RouteTable, ctx: ApiContext): void {
     summary: 'Sign in; sets an HttpOnly SameSite=Strict session cookie and returns the CSRF token',
     access: 'public',
     body: loginBody,
-    before: [loginLimiter(ctx.limits.loginPer15Minutes)],
+    before: loginLimiter(ctx.limits.loginPer15Minutes, ctx.limits.loginPerIpPer15Minutes),
     handler: ({ body, res }) => login(res, body.email, body.password),
   });
   t.add({ method: 'get', path: '/api/auth/me', tag: 'auth', summary: 'The signed-in user and CSRF token', access: 'builder', handler: ({ principal }) => me(principal) });
@@ -56,7 +56,7 @@ export function authRoutes(t: RouteTable, ctx: ApiContext): void {
     summary: 'Create the first admin with the one-time setup token printed at start-up, and sign in',
     access: 'public',
     body: setupBody,
-    before: [loginLimiter(ctx.limits.loginPer15Minutes)],
+    before: loginLimiter(ctx.limits.loginPer15Minutes, ctx.limits.loginPerIpPer15Minutes),
     handler: async ({ body, res }) => {
       await ctx.firstAdmin.complete(body.token, body.email, body.password);
       return login(res, body.email, body.password);

@@ -1,19 +1,17 @@
 import { z } from 'zod';
 import { ForesightError } from '../../core/errors.ts';
-import { timeSchema } from '../../ingest/schemas.ts';
 import type { JourneyRecord } from '../../storage/types.ts';
 import { abReport } from '../../../nodes/split-ab/stats.ts';
-import { backtest } from '../backtest.ts';
+import { assertMaySet } from '../admin-only.ts';
 import { freeJourneyId } from '../journey-ids.ts';
 import type { ApiContext } from '../context.ts';
 import type { RouteTable } from '../route-table.ts';
 
 /** A journey document as the builder edits it; checked fully by the validator, not here. */
-const graphSchema = z.record(z.string(), z.unknown()).describe('Journey document: { id, name, settings?, nodes: [...], edges: [...] }');
+export const graphSchema = z.record(z.string(), z.unknown()).describe('Journey document: { id, name, settings?, nodes: [...], edges: [...] }');
 const createBody = z.object({ name: z.string().trim().min(1, 'give the journey a name').max(200), graph: graphSchema.optional() });
 const draftBody = z.object({ graph: graphSchema });
 const validateBody = z.object({ graph: graphSchema.optional() });
-const backtestBody = z.object({ from: timeSchema, to: timeSchema, graph: graphSchema.optional() });
 
 export const journeyView = (j: JourneyRecord) => ({ id: j.id, name: j.name, status: j.status, liveVersion: j.liveVersion, draft: j.draft, updatedAt: j.updatedAt });
 const problemsOf = (problems: { message: string; nodeId?: string; edgeId?: string; field?: string }[]) => problems.map((p) => ({ ...p, code: 'invalid_journey' }));
@@ -35,14 +33,18 @@ export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
     tag: 'journeys',
     summary: 'List journeys with runs in flight, entered and converted',
     access: 'builder',
-    handler: async () => ({
-      journeys: await Promise.all(
-        (await storage.journeys.list()).map(async (j) => {
-          const s = await journeys.stats(j.id);
-          return { id: j.id, name: j.name, status: j.status, liveVersion: j.liveVersion, updatedAt: j.updatedAt, inFlight: (s.statuses.active ?? 0) + (s.statuses.waiting ?? 0), entered: s.enrolled, converted: s.converted };
-        }),
-      ),
-    }),
+    handler: async () => {
+      const unavailable = new Map((await journeys.unavailable()).map((u) => [u.id, u.reason]));
+      return {
+        journeys: await Promise.all(
+          (await storage.journeys.list()).map(async (j) => {
+            const s = await journeys.stats(j.id);
+            const waiting = unavailable.get(j.id);
+            return { id: j.id, name: j.name, status: j.status, liveVersion: j.liveVersion, updatedAt: j.updatedAt, inFlight: (s.statuses.active ?? 0) + (s.statuses.waiting ?? 0), entered: s.enrolled, converted: s.converted, ...(waiting ? { unavailable: waiting } : {}) };
+          }),
+        ),
+      };
+    },
   });
   t.add({
     method: 'post',
@@ -52,7 +54,10 @@ export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
     access: 'builder',
     body: createBody,
     status: 201,
-    handler: async ({ body }) => ({ journey: journeyView(await save(await freeId(body.name), body.name, body.graph)) }),
+    handler: async ({ body, principal }) => {
+      assertMaySet(principal, ctx.registry, body.graph, null);
+      return { journey: journeyView(await save(await freeId(body.name), body.name, body.graph)) };
+    },
   });
   t.add({ method: 'get', path: '/api/journeys/:id', tag: 'journeys', summary: 'One journey with its draft', access: 'builder', handler: async ({ params }) => ({ journey: journeyView(await require(params.id!)) }) });
   t.add({
@@ -63,8 +68,9 @@ export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
     access: 'builder',
     body: draftBody,
     bodyLimit: '5mb',
-    handler: async ({ params, body }) => {
+    handler: async ({ params, body, principal }) => {
       const j = await require(params.id!);
+      assertMaySet(principal, ctx.registry, body.graph, j.draft);
       const name = typeof body.graph.name === 'string' && body.graph.name.trim() ? body.graph.name : j.name;
       const saved = await save(j.id, name, body.graph);
       return { journey: journeyView(saved), problems: problemsOf((await journeys.validate(saved.draft)).problems) };
@@ -81,7 +87,7 @@ export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
     handler: async ({ params, body }) => {
       const j = await require(params.id!);
       const v = await journeys.validate(body.graph ? { ...body.graph, id: j.id, name: body.graph.name ?? j.name } : j.draft);
-      return { ok: v.ok, problems: problemsOf(v.problems), ports: v.ports };
+      return { ok: v.ok, problems: problemsOf(v.problems), warnings: v.warnings, ports: v.ports };
     },
   });
   t.add({
@@ -90,8 +96,10 @@ export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
     tag: 'journeys',
     summary: 'Publish the draft as a new immutable version; 400 with problems when invalid',
     access: 'builder',
-    handler: async ({ params, res }) => {
+    handler: async ({ params, res, principal }) => {
       const j = await require(params.id!);
+      // Against what is live: an admin-only setting an admin put in the draft goes live only when an admin publishes it.
+      assertMaySet(principal, ctx.registry, j.draft, j.liveVersion ? (await storage.journeys.version(j.id, j.liveVersion))?.graph : null);
       const v = await journeys.validate(j.draft);
       if (!v.ok) {
         res.status(400).json({ error: { code: 'invalid_journey', message: `journey "${j.id}" has ${v.problems.length} problem(s); fix them and publish again` }, problems: problemsOf(v.problems) });
@@ -157,21 +165,6 @@ export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
         ab[n.id] = abReport(s.nodes[n.id], { variants, control });
       }
       return { nodes, converted: s.converted, entered: s.enrolled, exited: s.exited, statuses: s.statuses, ab };
-    },
-  });
-  t.add({
-    method: 'post',
-    path: '/api/journeys/:id/backtest',
-    tag: 'journeys',
-    summary: 'Replay stored data between from and to through the journey (default: its draft); nothing is sent',
-    access: 'builder',
-    body: backtestBody,
-    bodyLimit: '5mb',
-    handler: async ({ params, body }) => {
-      const j = await require(params.id!);
-      if (body.to.getTime() < body.from.getTime()) throw new ForesightError('invalid_input', 'body.to: must not be before body.from', { field: 'body.to' });
-      const graph = { ...((body.graph ?? j.draft) as Record<string, unknown>), id: j.id, name: j.name };
-      return backtest({ storage, registry: ctx.registry, journey: graph, from: body.from, to: body.to });
     },
   });
 }

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { ForesightError } from '../../core/errors.ts';
 import type { ApiKeyRecord } from '../../storage/types.ts';
 import type { ApiContext } from '../context.ts';
 import type { RouteTable } from '../route-table.ts';
 
 const keyBody = z.object({ name: z.string().trim().min(1, 'name the key after where it is used, e.g. "shop website"').max(100), scope: z.enum(['track', 'admin']) });
-const idParam = z.coerce.number({ error: 'must be a number' }).int().positive();
+const idParam = z.string().regex(/^[1-9][0-9]{0,15}$/).transform(Number);
 
 /** A key as listed: never its hash. */
 const view = (k: ApiKeyRecord) => ({ id: k.id, name: k.name, prefix: k.prefix, scope: k.scope, createdAt: k.createdAt, lastUsedAt: k.lastUsedAt, revokedAt: k.revokedAt });
@@ -32,7 +33,8 @@ export function keyRoutes(t: RouteTable, ctx: ApiContext): void {
     access: 'admin',
     handler: async ({ params }) => {
       const id = idParam.safeParse(params.id);
-      await ctx.auth.revokeApiKey(id.success ? id.data : -1);
+      if (!id.success) throw new ForesightError('invalid_input', `id: "${params.id}" is not an API key id; use the numeric id from GET /api/keys`, { field: 'id' });
+      await ctx.auth.revokeApiKey(id.data);
       return { ok: true };
     },
   });

@@ -15,7 +15,9 @@ export function opsRoutes(t: RouteTable, ctx: ApiContext, state: { draining: boo
         return undefined;
       }
       await ctx.storage.customers.count();
-      return { ok: true };
+      // Still healthy (the rest runs), but say which journeys wait for a missing plugin.
+      const unavailable = await ctx.journeys.unavailable();
+      return unavailable.length ? { ok: true, details: { journeysWaiting: unavailable } } : { ok: true };
     },
   });
   t.add({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ForesightError } from '../../core/errors.ts';
 import { SegmentService } from '../../segments/index.ts';
 import type { ApiContext } from '../context.ts';
 import type { RouteTable } from '../route-table.ts';
@@ -47,6 +48,9 @@ export function segmentRoutes(t: RouteTable, ctx: ApiContext): void {
     tag: 'segments',
     summary: 'Delete a saved segment',
     access: 'builder',
-    handler: async ({ params }) => ({ deleted: await ctx.storage.segments.delete(params.name!) }),
+    handler: async ({ params }) => {
+      if (!(await ctx.storage.segments.delete(params.name!))) throw new ForesightError('not_found', `name: there is no saved segment "${params.name}"`, { field: 'name' });
+      return { deleted: true };
+    },
   });
 }

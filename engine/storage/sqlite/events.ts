@@ -9,7 +9,7 @@ import { toEvent } from './rows.ts';
  * order, so the sorted ids go to the inserted inputs in turn; of inputs sharing a key
  * only the first can have been inserted.
  */
-function idsInOrder(inputs: readonly { idempotencyKey?: string | null }[], rows: { id: number; key: string | null }[]): (number | null)[] {
+export function idsInOrder(inputs: readonly { idempotencyKey?: string | null }[], rows: { id: number; key: string | null }[]): (number | null)[] {
   const ids = rows.map((r) => r.id).sort((a, b) => a - b);
   const fresh = new Set(rows.flatMap((r) => (r.key === null ? [] : [r.key])));
   let next = 0;
@@ -47,6 +47,10 @@ export function sqliteEvents(db: Database): EventStore {
     if (rows.length) lease.run(owner, rows[0]!.id, rows[rows.length - 1]!.id, now + leaseMs);
     return rows.map(toEvent);
   });
+  const processedSince = db.prepare(
+    `SELECT e.* FROM json_each(?) c CROSS JOIN json_each(?) t CROSS JOIN events e ON e.customer_id = c.value AND e.type = t.value AND e.occurred_at >= ?
+     WHERE e.processed = 1 ORDER BY e.occurred_at, e.id`,
+  );
   return {
     async insert(events, now) {
       return db.transaction(() => {
@@ -65,6 +69,13 @@ export function sqliteEvents(db: Database): EventStore {
           `SELECT * FROM events WHERE customer_id = ? ${type ? 'AND type = @type' : ''} ${since !== undefined ? 'AND occurred_at >= @since' : ''} ORDER BY occurred_at DESC, id DESC LIMIT @limit`,
         )
         .all(customerId, { type, since, limit: limit ?? 1000 }) as Record<string, unknown>[];
+      return rows.map(toEvent);
+    },
+    async processedSince(customerIds, since, types) {
+      if (!customerIds.length || !types.length) return [];
+      // Customer and type lead the (customer_id, type, occurred_at) index: one seek per pair, whatever the
+      // history's length. CROSS JOIN keeps that order (the planner would otherwise scan by customer alone).
+      const rows = processedSince.all(JSON.stringify(customerIds), JSON.stringify(types), since) as Record<string, unknown>[];
       return rows.map(toEvent);
     },
     async unprocessedCount() {

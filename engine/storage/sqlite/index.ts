@@ -38,6 +38,8 @@ export function openSqlite(file: string): SqliteStorage {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 10000');
   db.pragma('cache_size = -65536');
+  // Freed and overwritten content is zeroed on disk: an erased customer must not stay readable in the file.
+  db.pragma('secure_delete = ON');
   const d = drizzle(db);
   migrate(d, { migrationsFolder: MIGRATIONS });
   return {

@@ -1,13 +1,18 @@
 import type { Database } from 'better-sqlite3';
 import type { PrivacyStore } from '../types.ts';
 
+/** What erasure leaves of an outbox entry (pending and claimed ones, not yet on the wire, are never sent). */
+export const ERASED_OUTBOX = `payload = '{}', detail = NULL, last_error = NULL, status = CASE WHEN status IN ('pending', 'claimed') THEN 'skipped' ELSE status END`;
+/** True for an outbox row whose customer was erased (erasure replaces the external id by `erased:<id>`). */
+export const OF_ERASED_CUSTOMER = `EXISTS (SELECT 1 FROM customers c WHERE c.id = outbox.customer_id AND c.external_id = 'erased:' || c.id)`;
+
 export function sqlitePrivacy(db: Database): PrivacyStore {
   const statements = [
     // The external id is the customer's key in the shop: replaced, so nothing links back.
     `UPDATE customers SET external_id = 'erased:' || id, email = NULL, attributes = '{}', timezone = NULL, consent = '{}', updated_at = @now WHERE id = @id`,
     `UPDATE events SET properties = '{}', idempotency_key = NULL WHERE customer_id = @id`,
     `UPDATE orders SET items = '[]' WHERE customer_id = @id`,
-    `UPDATE outbox SET payload = '{}', detail = NULL, last_error = NULL, status = CASE WHEN status = 'pending' THEN 'skipped' ELSE status END, updated_at = @now WHERE customer_id = @id`,
+    `UPDATE outbox SET ${ERASED_OUTBOX}, updated_at = @now WHERE customer_id = @id`,
     `UPDATE run_history SET detail = NULL WHERE run_id IN (SELECT id FROM runs WHERE customer_id = @id)`,
     // Open runs end here: nothing may be sent to someone who asked to be forgotten.
     `UPDATE runs SET status = 'exited', end_reason = 'erased', ended_at = @now, wake_at = NULL, wait_event = NULL, updated_at = @now WHERE customer_id = @id AND status IN ('active', 'waiting')`,
@@ -20,6 +25,9 @@ export function sqlitePrivacy(db: Database): PrivacyStore {
   return {
     async erase(customerId, now) {
       eraseAll(customerId, now);
+      // With secure_delete the main file's pages are zeroed, but the write-ahead log still
+      // holds the pages as they were: fold it into the file and truncate it.
+      db.pragma('wal_checkpoint(TRUNCATE)');
     },
   };
 }

@@ -1,11 +1,12 @@
 import type { CustomerRecord, EventRecord, OrderRecord, OutboxRecord, RunRecord, RunStatus, OutboxStatus, HistoryRecord } from '../types.ts';
 
-// Raw rows (snake_case, JSON as text) to records. Used by the hot paths that
-// bypass the query builder for speed.
+// Raw rows (snake_case) to records. Used by the hot paths that bypass the query
+// builder for speed, by both backends: SQLite hands JSON columns over as text,
+// PostgreSQL (jsonb) already parsed.
 
 type Row = Record<string, any>;
 
-const json = <T>(text: string | null | undefined, fallback: T): T => (text == null ? fallback : (JSON.parse(text) as T));
+const json = <T>(v: unknown, fallback: T): T => (v == null ? fallback : typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 
 export function toCustomer(r: Row): CustomerRecord {
   return {

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { applyProfileChange } from '../../core/profile.ts';
-import type { CounterDelta, RunRecord, RunStore, StepUnit } from '../types.ts';
+import type { CounterDelta, EntryClaim, RunRecord, RunStore, StepUnit } from '../types.ts';
 import { multiRowInsert } from './bulk.ts';
 import { toHistory, toRun } from './rows.ts';
 
@@ -40,6 +40,29 @@ export function sqliteRuns(db: Database): RunStore {
     `INSERT INTO node_counters (journey_id, version, node_id, key, count) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (journey_id, version, node_id, key) DO UPDATE SET count = count + excluded.count`,
   );
+  // The entry rule as one conditional upsert: a new lock row, or an update only where the rule allows.
+  // The same statement works on PostgreSQL (INSERT … ON CONFLICT … DO UPDATE … WHERE), where the
+  // conflicting row is locked, so concurrent claims serialise there too.
+  const claimEntry = db.prepare(
+    `INSERT INTO entry_locks (journey_id, customer_id, entered_at, run_id) VALUES (@journeyId, @customerId, @at, @runId)
+     ON CONFLICT (journey_id, customer_id) DO UPDATE SET entered_at = excluded.entered_at, run_id = excluded.run_id
+     WHERE @minGapMs IS NOT NULL AND entry_locks.entered_at + @minGapMs <= excluded.entered_at
+       AND NOT EXISTS (SELECT 1 FROM runs WHERE runs.id = entry_locks.run_id AND runs.status IN ('active', 'waiting'))`,
+  );
+  const REFUSED = new Error('entry refused');
+  // Nested in the commit transaction, this is a savepoint: a refused second claim undoes the first.
+  const claimAll = db.transaction((claims: EntryClaim[]) => {
+    for (const c of claims) if (claimEntry.run(c).changes !== 1) throw REFUSED;
+  });
+  const claimEntries = (claims: EntryClaim[]): boolean => {
+    try {
+      claimAll(claims);
+      return true;
+    } catch (err) {
+      if (err === REFUSED) return false;
+      throw err;
+    }
+  };
   const markEvents = db.prepare('UPDATE events SET processed = 1 WHERE id IN (SELECT value FROM json_each(?))');
   const getAttrs = db.prepare('SELECT attributes FROM customers WHERE id = ?').pluck();
   const setAttrs = db.prepare('UPDATE customers SET attributes = ?, updated_at = ? WHERE id = ?');
@@ -59,6 +82,8 @@ export function sqliteRuns(db: Database): RunStore {
      ) RETURNING *`,
   );
 
+  const withdrawOutbox = db.prepare(`UPDATE outbox SET status = 'skipped', last_error = ?, updated_at = ? WHERE key = ? AND status IN ('pending', 'claimed')`);
+
   const json = (v: unknown) => (v ? JSON.stringify(v) : null);
   /** Writes a run if it is still at the (node, visit) it was read at; false if it moved. */
   const writeRun = ({ run: r, expect }: StepUnit['updates'][number]): boolean =>
@@ -70,11 +95,15 @@ export function sqliteRuns(db: Database): RunStore {
     // so nothing can move these runs between a check and the writes. The common unit updates one
     // run, and its conditional UPDATE is the check; with several, all are probed first, so a
     // conflict on a later one never leaves an earlier one written.
+    // Entry claims are checked (and taken) before any write too; with claims, the first update
+    // is probed as well, so neither a refused claim nor a moved run leaves the other written.
     const [first, ...more] = u.updates;
-    for (const { run, expect } of more) {
+    const claims = u.entries ?? [];
+    for (const { run, expect } of claims.length ? u.updates : more) {
       const row = casProbe.get(run.id) as [string, number] | undefined;
       if (!row || row[0] !== expect.nodeId || row[1] !== expect.visit) return false;
     }
+    if (claims.length && !claimEntries(claims)) return false;
     if (first && !writeRun(first)) return false;
     for (const m of more) writeRun(m);
     for (const r of u.inserts) {
@@ -83,6 +112,7 @@ export function sqliteRuns(db: Database): RunStore {
     }
     for (const h of u.history) bulk.history.push(h.runId, h.visit, h.nodeId, h.at, h.kind, h.port ?? null, h.detail ? JSON.stringify(h.detail) : null);
     for (const o of u.outbox) insertOutbox.run(o.key, o.runId, o.journeyId, o.nodeId, o.customerId, o.kind, JSON.stringify(o.payload), now, now, now);
+    for (const w of u.withdrawn ?? []) withdrawOutbox.run(w.reason, now, w.key);
     for (const p of u.profiles) {
       const attrs = getAttrs.get(p.customerId) as string | undefined;
       if (attrs !== undefined) setAttrs.run(JSON.stringify(applyProfileChange(JSON.parse(attrs), p)), now, p.customerId);
@@ -129,7 +159,9 @@ export function sqliteRuns(db: Database): RunStore {
       return rows.map(toRun).sort((a, b) => (a.wakeAt ?? 0) - (b.wakeAt ?? 0) || a.id - b.id);
     },
     async commit(units, now) {
-      return commit(units, now);
+      // IMMEDIATE takes the write lock up front: with a second process on the file, a deferred
+      // transaction that read first could not upgrade to a writer (SQLITE_BUSY_SNAPSHOT).
+      return commit.immediate(units, now);
     },
     async get(id) {
       const r = db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as Record<string, unknown> | undefined;
@@ -143,7 +175,7 @@ export function sqliteRuns(db: Database): RunStore {
     },
     async nextWakeAt() {
       return (db
-        .prepare(`SELECT MIN(wake_at) FROM runs WHERE status IN ('active', 'waiting') AND wake_at IS NOT NULL AND journey_id NOT IN ${FROZEN}`)
+        .prepare(`SELECT MIN(MAX(wake_at, COALESCE(lease_expires, wake_at))) FROM runs WHERE status IN ('active', 'waiting') AND wake_at IS NOT NULL AND journey_id NOT IN ${FROZEN}`)
         .pluck()
         .get() ?? null) as number | null;
     },

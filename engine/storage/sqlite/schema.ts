@@ -119,6 +119,22 @@ export const runs = sqliteTable(
   ],
 );
 
+/**
+ * One row per journey × customer who ever entered: the database's own guard on the
+ * re-entry rule. A new entry upserts it only if the rule allows (see runs.ts), so two
+ * engines on one file can never both enrol a customer.
+ */
+export const entryLocks = sqliteTable(
+  'entry_locks',
+  {
+    journeyId: text('journey_id').notNull(),
+    customerId: integer('customer_id').notNull(),
+    enteredAt: integer('entered_at').notNull(),
+    runId: integer('run_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.journeyId, t.customerId] })],
+);
+
 export const runHistory = sqliteTable(
   'run_history',
   {
@@ -157,7 +173,8 @@ export const outbox = sqliteTable(
   (t) => [
     index('outbox_due').on(t.nextAttemptAt).where(sql`status = 'pending'`),
     index('outbox_customer').on(t.customerId, t.kind, t.createdAt),
-    index('outbox_sending').on(t.customerId).where(sql`status = 'sending'`),
+    // In flight (leased by a worker): what recovery scans for expired leases on every delivery pass.
+    index('outbox_in_flight').on(t.leaseExpires).where(sql`status IN ('claimed', 'sending')`),
   ],
 );
 

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.ts';
+
+describe('FORESIGHT_ALLOWED_LATENESS', () => {
+  it('defaults to 24 h and reads a duration from the variable or the flag', () => {
+    expect(loadConfig({}).allowedLatenessMs).toBe(24 * 3_600_000);
+    expect(loadConfig({ FORESIGHT_ALLOWED_LATENESS: '90m' }).allowedLatenessMs).toBe(90 * 60_000);
+    expect(loadConfig({ FORESIGHT_ALLOWED_LATENESS: '90m' }, { allowedLateness: '2d' }).allowedLatenessMs).toBe(2 * 86_400_000);
+  });
+
+  it('refuses a value that is not a duration, naming the variable and the fix', () => {
+    expect(() => loadConfig({ FORESIGHT_ALLOWED_LATENESS: '1 day' })).toThrow(/^FORESIGHT_ALLOWED_LATENESS="1 day": must be a duration; write a number and a unit, e.g. 30m, 24h or 3d/);
+    expect(() => loadConfig({}, { allowedLateness: '-1h' })).toThrow(/^--allowed-lateness="-1h": must be a duration/);
+  });
+});
+
+describe('database configuration', () => {
+  it('uses DATABASE_URL when FORESIGHT_DB is not set, and FORESIGHT_DB or --db over it', () => {
+    const url = 'postgres://foresight:secret@db.internal:5432/foresight';
+    expect(loadConfig({ DATABASE_URL: url }).db).toBe(url);
+    expect(loadConfig({ DATABASE_URL: url, FORESIGHT_DB: './shop.db' }).db).toBe('./shop.db');
+    expect(loadConfig({ DATABASE_URL: url }, { db: 'postgres://other/db' }).db).toBe('postgres://other/db');
+    expect(loadConfig({}).db).toBe('./foresight.db');
+  });
+
+  it('reads pool size, statement timeout and lease, with defaults', () => {
+    expect(loadConfig({})).toMatchObject({ pg: { poolSize: 10, statementTimeoutMs: 30_000 }, leaseMs: 60_000 });
+    expect(loadConfig({ FORESIGHT_DB_POOL: '4', FORESIGHT_DB_STATEMENT_TIMEOUT: '5s', FORESIGHT_LEASE: '2m' })).toMatchObject({ pg: { poolSize: 4, statementTimeoutMs: 5000 }, leaseMs: 120_000 });
+  });
+
+  it('names the variable and the fix for a bad value', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x/y' })).toThrow(/DATABASE_URL="mysql:\/\/x\/y": must be a postgres:\/\/ URL; e\.g\. postgres:\/\//);
+    expect(() => loadConfig({ FORESIGHT_DB: 'postgres://[db' })).toThrow(/FORESIGHT_DB="postgres:\/\/\[db": is not a valid postgres:\/\/ URL/);
+    expect(() => loadConfig({ FORESIGHT_DB_POOL: '0' })).toThrow(/FORESIGHT_DB_POOL="0": must be at least 1/);
+    expect(() => loadConfig({ FORESIGHT_LEASE: 'soon' })).toThrow(/FORESIGHT_LEASE="soon": must be a duration/);
+  });
+});

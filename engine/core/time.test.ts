@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { DST_NIGHTS } from '../testing/dst.ts';
+import { SERVER_ZONES, underTz } from '../testing/tz.ts';
+import { addLocalDays, isValidTimeZone, localParts, localToInstant, parseInstant, readInstant } from './time.ts';
+
+describe('localToInstant', () => {
+  it.each(DST_NIGHTS)('%s, %s', (zone, _label, night, hour, expected) => {
+    const { year, month, day } = localParts(new Date(night), zone);
+    expect(localToInstant({ year, month, day, hour }, zone).toISOString()).toBe(expected);
+  });
+
+  it.each([
+    // Minutes inside a repeated or skipped stretch.
+    ['America/New_York', '2026-03-08 02:30 (skipped) → 03:30', { year: 2026, month: 3, day: 8, hour: 2, minute: 30 }, '2026-03-08T07:30:00.000Z'],
+    ['Australia/Sydney', '2026-04-05 02:30 (repeated) → the first', { year: 2026, month: 4, day: 5, hour: 2, minute: 30 }, '2026-04-04T15:30:00.000Z'],
+    ['Australia/Sydney', '2026-10-04 02:30 (skipped) → 03:30', { year: 2026, month: 10, day: 4, hour: 2, minute: 30 }, '2026-10-03T16:30:00.000Z'],
+    ['Australia/Lord_Howe', '2026-04-05 01:45 (repeated, 30-min change) → the first', { year: 2026, month: 4, day: 5, hour: 1, minute: 45 }, '2026-04-04T14:45:00.000Z'],
+    ['Asia/Kolkata', '2024-07-01 00:00 (+05:30)', { year: 2024, month: 7, day: 1 }, '2024-06-30T18:30:00.000Z'],
+  ])('%s %s', (zone, _label, wall, expected) => {
+    expect(localToInstant(wall, zone).toISOString()).toBe(expected);
+  });
+
+  it('round-trips with localParts outside the DST changes', () => {
+    const at = localToInstant({ year: 2026, month: 7, day: 14, hour: 9, minute: 41 }, 'Australia/Lord_Howe');
+    expect(localParts(at, 'Australia/Lord_Howe')).toEqual({ year: 2026, month: 7, day: 14, hour: 9, minute: 41, second: 0, weekday: 1 });
+  });
+});
+
+describe('addLocalDays', () => {
+  it.each([
+    ['America/New_York', 'spring forward (a 23-hour day)', '2026-03-07T14:00:00Z', 1, '2026-03-08T13:00:00.000Z'],
+    ['America/New_York', 'fall back (a 25-hour day)', '2026-10-31T14:00:00Z', 1, '2026-11-01T15:00:00.000Z'],
+    ['Europe/Berlin', 'a week over the October change', '2026-10-20T08:00:00Z', 7, '2026-10-27T09:00:00.000Z'],
+    ['Australia/Lord_Howe', '30-minute change', '2026-10-03T09:00:00Z', 1, '2026-10-04T08:30:00.000Z'],
+    ['UTC', 'no change', '2026-03-07T14:00:00Z', 3, '2026-03-10T14:00:00.000Z'],
+  ])('%s, %s: keeps the local time', (zone, _label, from, days, expected) => {
+    expect(addLocalDays(new Date(from), days, zone).toISOString()).toBe(expected);
+  });
+});
+
+describe('readInstant / parseInstant', () => {
+  it.each([
+    ['2024-05-01T10:00:00Z', '2024-05-01T10:00:00.000Z'],
+    ['2024-05-01T10:00', '2024-05-01T10:00:00.000Z'],
+    ['2024-05-01 10:00:30.250', '2024-05-01T10:00:30.250Z'],
+    ['2024-05-01', '2024-05-01T00:00:00.000Z'],
+    ['2024-05-01T12:00:00+02:00', '2024-05-01T10:00:00.000Z'],
+    ['2024-05-01T12:00:00+0200', '2024-05-01T10:00:00.000Z'],
+    [1714557600000, '2024-05-01T10:00:00.000Z'],
+  ])('reads %j the same under every server zone', async (input, expected) => {
+    for (const server of SERVER_ZONES) expect(await underTz(server, () => readInstant(input)?.toISOString())).toBe(expected);
+  });
+
+  it.each([['2024-02-30'], ['garbage 2024'], ['2024'], ['10:00'], ['2024-05-01T25:00'], ['May 1, 2024'], ['1714557600000'], [1.5], [Number.NaN], [null], [true], [new Date(Number.NaN)]])(
+    'rejects %j',
+    (input) => {
+      expect(readInstant(input)).toBeNull();
+    },
+  );
+
+  it('names the field and the accepted forms', () => {
+    expect(() => parseInstant('2024-02-30', 'occurredAt')).toThrow(/^occurredAt: "2024-02-30" is not a valid time; use ISO 8601 .*without an offset is UTC.* or epoch milliseconds$/);
+  });
+});
+
+describe('isValidTimeZone', () => {
+  it.each([
+    ['Europe/Berlin', true],
+    ['UTC', true],
+    ['Asia/Kathmandu', true],
+    ['Mars/Olympus', false],
+    ['', false],
+    [42, false],
+  ])('%j → %s', (zone, ok) => {
+    expect(isValidTimeZone(zone)).toBe(ok);
+  });
+});

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { senderProblem } from './sender.ts';
+
+describe('senderProblem', () => {
+  it.each(['news@shop.example', 'Shop <news@shop.example>', '"Shop, Inc." <news+x@mail.shop.example>', '  Ann  <a.b@c.example> '])('accepts %s', (from) => {
+    expect(senderProblem(from)).toBeNull();
+  });
+
+  it.each([
+    ['Shop <news@shop.example>\r\nBcc: victim@else.example', /line break/],
+    ['news@shop.example\nX-Evil: 1', /line break/],
+    ['Shop <news@shop.example', /not an email address/],
+    ['Shop news@shop.example', /not an email address/],
+    ['<a@b.example>, <c@d.example>', /not an email address/],
+    ['a@localhost', /not an email address/],
+    ['', /not an email address/],
+  ])('refuses %j', (from, why) => {
+    expect(senderProblem(from)).toMatch(why);
+  });
+});

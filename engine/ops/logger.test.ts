@@ -1,0 +1,32 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { startTestServer } from '../http/test-server.ts';
+import { createLogger } from './logger.ts';
+
+describe('request logs', () => {
+  it('carry no customer ids, emails, tokens or secrets, only route patterns', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
+    const s = await startTestServer({ logger: createLogger({ level: 'info', destination: sink }) });
+    try {
+      const h = await s.login();
+      const key = await s.key('track');
+      await s.call('POST', '/api/identify', { json: { customerId: 'cust-4711', email: 'ann.private@example.com' }, headers: key });
+      await s.call('GET', '/api/customers/cust-4711', { headers: h });
+      await s.call('GET', '/api/customers/cust-4711/export', { headers: h });
+      await s.call('GET', `/api/customers?search=${encodeURIComponent('ann.private@example.com')}`, { headers: h });
+      await s.call('DELETE', '/api/suppressions/ann.private@example.com', { headers: h });
+      await s.call('GET', '/t/click/eyJzZWNyZXQtdG9rZW4', {});
+      await s.call('GET', '/api/nowhere/cust-4711', { headers: h });
+      const log = lines.join('');
+      // The log saw these requests (or this test proves nothing)...
+      expect(log).toContain('"url":"/api/customers/:externalId/export"');
+      expect(log).toContain('"url":"/api/customers?search=[redacted]"');
+      expect(log).toContain('"url":"/t/click/:token"');
+      // ...and none of what identifies the customer or signs in.
+      for (const secret of ['cust-4711', 'ann.private', 'eyJzZWNyZXQtdG9rZW4', h.cookie!.split('=')[1]!, key.authorization!.slice(7)]) expect(log).not.toContain(secret);
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -1,0 +1,26 @@
+import { toEvent, toOrder } from '../sqlite/rows.ts';
+import type { ScoreRecord, SegmentReadStore } from '../types.ts';
+import type { Db } from './db.ts';
+import { SCORE } from './models.ts';
+
+export function pgSegmentReads(db: Db): SegmentReadStore {
+  return {
+    async events(customerIds, types, { since, until }) {
+      if (!customerIds.length || !types.length) return [];
+      const rows = await db.query(
+        `SELECT * FROM events WHERE customer_id = ANY($1::int8[]) AND type = ANY($2::text[]) AND occurred_at >= $3 AND occurred_at <= $4
+         ORDER BY customer_id, occurred_at DESC, id DESC`,
+        [customerIds, types, since ?? Number.MIN_SAFE_INTEGER, until],
+      );
+      return rows.map(toEvent);
+    },
+    async orders(customerIds, until) {
+      if (!customerIds.length) return [];
+      return (await db.query('SELECT * FROM orders WHERE customer_id = ANY($1::int8[]) AND ordered_at <= $2 ORDER BY customer_id, ordered_at, id', [customerIds, until])).map(toOrder);
+    },
+    async scores(customerIds, models) {
+      if (!customerIds.length || !models.length) return [];
+      return db.query<ScoreRecord>(`SELECT ${SCORE} FROM scores WHERE customer_id = ANY($1::int8[]) AND model = ANY($2::text[])`, [customerIds, models]);
+    },
+  };
+}
