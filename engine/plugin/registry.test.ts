@@ -18,6 +18,7 @@ describe('NodeRegistry', () => {
       'action.updateProfile',
       'action.webhook',
       'condition.attribute',
+      'condition.event',
       'condition.propensity',
       'condition.segment',
       'flow.exit',

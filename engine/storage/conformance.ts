@@ -601,4 +601,89 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await s.sends.countAll(1, 0)).toBe(3);
     expect(await s.sends.countAll(1, 12)).toBe(2);
   });
+  withStorage('kpis: order facts of a period [from, to), whole and split by a stored label', async (s) => {
+    const [a, b, c, d] = await s.customers.upsert([{ externalId: 'a' }, { externalId: 'b' }, { externalId: 'c' }, { externalId: 'd' }], 0);
+    // a: before and twice in the period; b: before only; c: first in the period; d: only after it.
+    await s.orders.insert([
+      { customerId: a!, orderId: 'a1', orderedAt: 5, amount: 10 },
+      { customerId: a!, orderId: 'a2', orderedAt: 100, amount: 20 },
+      { customerId: a!, orderId: 'a3', orderedAt: 150, amount: 30 },
+      { customerId: b!, orderId: 'b1', orderedAt: 50, amount: 40 },
+      { customerId: c!, orderId: 'c1', orderedAt: 199, amount: 50 },
+      { customerId: d!, orderId: 'd1', orderedAt: 200, amount: 60 },
+    ]);
+    const range = { from: 100, to: 200 };
+    expect(await s.kpis.orders(range)).toEqual([
+      { group: 'all', customersAtStart: 2, newCustomers: 1, returningCustomers: 1, buyers: 2, repeatBuyers: 1, orders: 3, revenue: 100, lifetimeCustomers: 3, lifetimeRevenue: 150 },
+    ]);
+    expect(await s.kpis.orders({ from: 0, to: 1 })).toEqual([
+      { group: 'all', customersAtStart: 0, newCustomers: 0, returningCustomers: 0, buyers: 0, repeatBuyers: 0, orders: 0, revenue: 0, lifetimeCustomers: 0, lifetimeRevenue: 0 },
+    ]);
+    await s.scores.put([
+      { customerId: a!, model: 'value_tier', value: 9, data: { tier: 'high' }, modelVersion: 'v', scoredAt: 1 },
+      { customerId: c!, model: 'value_tier', value: 3, data: { tier: 'low' }, modelVersion: 'v', scoredAt: 1 },
+      { customerId: b!, model: 'clv', value: 4, data: {}, modelVersion: 'v', scoredAt: 1 },
+      { customerId: c!, model: 'clv', value: 8, data: {}, modelVersion: 'v', scoredAt: 1 },
+    ]);
+    const split = await s.kpis.orders(range, { model: 'value_tier', key: 'tier' });
+    expect(split.map((f) => [f.group, f.buyers, f.orders, f.revenue, f.customersAtStart])).toEqual([
+      ['high', 1, 2, 50, 1],
+      ['low', 1, 1, 50, 0],
+      ['unknown', 0, 0, 0, 1],
+    ]);
+    expect(await s.kpis.averageScore('clv')).toEqual({ customers: 2, average: 6 });
+    expect(await s.kpis.averageScore('nothing')).toEqual({ customers: 0, average: null });
+  });
+
+  withStorage('kpis: NPS answers, email funnel and the cohort table', async (s) => {
+    const [a, b] = await s.customers.upsert([{ externalId: 'a' }, { externalId: 'b' }], 0);
+    const ev = (customerId: number, type: string, occurredAt: number, properties: Record<string, unknown>) => ({ customerId, type, occurredAt, properties });
+    await s.events.insert(
+      [
+        ev(a!, 'nps', 10, { score: 10 }), ev(b!, 'nps', 11, { score: 9 }), ev(a!, 'nps', 12, { score: 7 }), ev(b!, 'nps', 13, { score: 6 }), ev(a!, 'nps', 14, { score: 0 }),
+        ev(a!, 'nps', 500, { score: 0 }), ev(a!, 'survey', 15, { score: 0 }), ev(a!, 'nps', 16, { score: 'ten' }), ev(b!, 'nps', 17, {}),
+        ev(a!, 'email_opened', 20, { message: 'm1' }), ev(b!, 'email_opened', 21, { message: 'm2' }),
+        ev(a!, 'email_clicked', 30, { message: 'm1' }), ev(a!, 'email_clicked', 31, { message: 'm1' }), ev(b!, 'email_clicked', 32, { message: 'm2' }),
+      ],
+      0,
+    );
+    for (const [key, at] of [['m1', 5], ['m2', 6], ['m3', 7], ['m4', 300]] as const) await s.sends.record({ key, customerId: a!, category: 'marketing', capped: true }, at);
+    await s.orders.insert([
+      { customerId: a!, orderId: 'o1', orderedAt: 40, amount: 5 },
+      { customerId: b!, orderId: 'o2', orderedAt: 25, amount: 5 },
+      { customerId: b!, orderId: 'o3', orderedAt: 150, amount: 5 },
+      { customerId: b!, orderId: 'o4', orderedAt: 250, amount: 5 },
+    ]);
+    // Answers without a numeric score (text, missing) are not answers: counting them as 0 would invent detractors.
+    expect(await s.kpis.nps({ from: 0, to: 100 }, ['nps'])).toEqual({ promoters: 2, passives: 1, detractors: 2 });
+    // b ordered before clicking only: not a conversion.
+    expect(await s.kpis.email({ from: 0, to: 100 })).toEqual({ sent: 3, opened: 2, clicked: 2, clickers: 2, converted: 1 });
+    const cells = await s.kpis.cohorts([{ from: 0, to: 100 }, { from: 100, to: 200 }, { from: 200, to: 300 }]);
+    expect(cells).toEqual([
+      { cohort: 0, offset: 0, customers: 2 },
+      { cohort: 0, offset: 1, customers: 1 },
+      { cohort: 0, offset: 2, customers: 1 },
+    ]);
+  });
+  withStorage('segment reads: event types and attribute keys for pick lists, most frequent first, from the newest sample', async (s) => {
+    expect(await s.segmentReads.vocabulary({ sample: 100, limit: 10 })).toEqual({ eventTypes: [], attributeKeys: [] });
+    const [a, b] = await s.customers.upsert([{ externalId: 'a', attributes: { plan: 'pro', city: 'Seoul' } }, { externalId: 'b', attributes: { plan: 'free' } }], 1);
+    const ev = (customerId: number, type: string) => ({ customerId, type, properties: {}, occurredAt: 1 });
+    await s.events.insert([ev(a!, 'old_type'), ev(a!, 'view'), ev(b!, 'view'), ev(b!, 'cart')], 1);
+    expect(await s.segmentReads.vocabulary({ sample: 100, limit: 10 })).toEqual({ eventTypes: ['view', 'cart', 'old_type'], attributeKeys: ['plan', 'city'] });
+    // Only the newest events and customers are read: the oldest event type falls out, then customer a's keys.
+    expect(await s.segmentReads.vocabulary({ sample: 3, limit: 10 })).toEqual({ eventTypes: ['view', 'cart'], attributeKeys: ['plan', 'city'] });
+    expect(await s.segmentReads.vocabulary({ sample: 1, limit: 1 })).toEqual({ eventTypes: ['cart'], attributeKeys: ['plan'] });
+  });
+  withStorage('segment sizes: recorded per refresh, read since a time oldest first, forgotten with the segment', async (s) => {
+    await s.segmentMembers.recordSize('vip', 5, 200);
+    await s.segmentMembers.recordSize('vip', 3, 100);
+    await s.segmentMembers.recordSize('vip', 7, 200);
+    await s.segmentMembers.recordSize('other', 1, 100);
+    expect(await s.segmentMembers.sizes('vip', 0)).toEqual([{ at: 100, size: 3 }, { at: 200, size: 7 }]);
+    expect(await s.segmentMembers.sizes('vip', 150)).toEqual([{ at: 200, size: 7 }]);
+    await s.segmentMembers.clear('vip');
+    expect(await s.segmentMembers.sizes('vip', 0)).toEqual([]);
+    expect(await s.segmentMembers.sizes('other', 0)).toEqual([{ at: 100, size: 1 }]);
+  });
 }

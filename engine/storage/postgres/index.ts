@@ -8,6 +8,7 @@ import { pgCustomers } from './customers.ts';
 import { createDb, type Db, type PgOptions } from './db.ts';
 import { pgEvents } from './events.ts';
 import { pgJourneys } from './journeys.ts';
+import { pgKpis } from './kpis.ts';
 import { pgJobLeases, type JobLeaseStore } from './job-leases.ts';
 import { pgSendLog, pgSuppressions } from './messaging.ts';
 import { pgModels } from './models.ts';
@@ -106,6 +107,7 @@ export async function openPostgres(url: string, opts: PgOptions = {}): Promise<P
     models: pgModels(db),
     segmentMembers: pgSegmentMembers(db),
     segmentReads: pgSegmentReads(db),
+    kpis: pgKpis(db),
     async close() {
       await listener.close();
       await db.pool.end();

@@ -72,7 +72,8 @@ export const orders = pgTable(
     quantity: int8('quantity').notNull().default(1),
     items: jsonb('items').notNull().$type<string[]>().default([]),
   },
-  (t) => [uniqueIndex('orders_order_id').on(t.orderId), index('orders_customer').on(t.customerId, t.orderedAt)],
+  // `amount` makes the customer index covering for the KPI aggregates (as in the SQLite schema).
+  (t) => [uniqueIndex('orders_order_id').on(t.orderId), index('orders_customer').on(t.customerId, t.orderedAt, t.amount)],
 );
 
 export const journeys = pgTable('journeys', {
@@ -221,6 +222,17 @@ export const segmentMembers = pgTable(
     changedAt: int8('changed_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.segment, t.customerId] })],
+);
+
+// Each saved segment's size at every full refresh: the Segments page's size over time.
+export const segmentSizes = pgTable(
+  'segment_sizes',
+  {
+    segment: text('segment').notNull(),
+    at: int8('at').notNull(),
+    size: int8('size').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.segment, t.at] })],
 );
 
 // Auth: builder users, their sessions and API keys. Secrets are never stored:

@@ -8,6 +8,7 @@ import { sqliteAuth } from './auth.ts';
 import { sqliteCustomers } from './customers.ts';
 import { sqliteEvents } from './events.ts';
 import { sqliteJourneys } from './journeys.ts';
+import { sqliteKpis } from './kpis.ts';
 import { sqliteSendLog, sqliteSuppressions } from './messaging.ts';
 import { sqliteModels } from './models.ts';
 import { sqliteOrders } from './orders.ts';
@@ -63,6 +64,7 @@ export function openSqlite(file: string): SqliteStorage {
     models: sqliteModels(db),
     segmentMembers: sqliteSegmentMembers(db),
     segmentReads: sqliteSegmentReads(db),
+    kpis: sqliteKpis(db),
     async close() {
       if (db.open) db.close();
     },
