@@ -20,7 +20,7 @@ export async function runApiBench(opts: { batchItems: number; singles: number })
   const storage = openSqlite(path.join(dir, 'bench.db'));
   const clock = new VirtualClock('2024-01-01T00:00:00Z');
   const config = loadConfig({ PORT: '0' });
-  const server = await startServer({ config, storage, clock, host: '127.0.0.1', logger: pino({ level: 'silent' }), builderDir: null, scheduler: false, limits: { ingestPerMinute: 1_000_000 } });
+  const server = await startServer({ config, storage, clock, host: '127.0.0.1', logger: pino({ level: 'silent' }), builderDir: null, scheduler: false, limits: { ingestPerSecond: 0 } });
   const { key } = await new AuthService(storage, clock).createApiKey('bench', 'track');
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   const post = async (url: string, body: unknown) => {

@@ -2,7 +2,7 @@
  * `npm run bench`: engine throughput next to the raw SQLite write ceiling
  * measured in the same run, plus the models benchmark when present, and a
  * PostgreSQL section (1, 2 and 4 worker processes next to the server's own ceiling).
- * Options: --quick (a tenth of the sizes), --batch=N (engine batch size).
+ * Options: --quick (a tenth of the sizes), --scale (large sizes for the steady-state sections), --batch=N (engine batch size).
  */
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -11,6 +11,8 @@ import { runEngineBench, type BenchRow } from './engine.bench.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+/** --scale: the large sizes of the steady-state sections (issue 17); the default run stays a few minutes. */
+const big = args.includes('--scale');
 const batchArg = args.find((a) => a.startsWith('--batch='));
 const scale = quick ? 0.1 : 1;
 
@@ -43,40 +45,56 @@ const ceiling = rows.find((r) => r.note === 'ceiling')?.rate ?? null;
 console.log();
 console.log(table(rows, ceiling));
 
+/** One section of the report: a failure is printed and fails the run, and the other sections still run. */
+async function section(name: string, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    console.error(`${name} bench failed: ${err instanceof Error ? err.stack : String(err)}`);
+    process.exitCode = 1;
+  }
+}
+
 const modelsFile = fileURLToPath(new URL('./models.bench.ts', import.meta.url));
 if (existsSync(modelsFile)) {
-  try {
+  await section('models', async () => {
     const mod = (await import(modelsFile)) as { runModelsBench?: () => Promise<BenchRow[]> | BenchRow[] };
     if (typeof mod.runModelsBench === 'function') {
       const modelRows = await mod.runModelsBench();
       console.log();
       console.log(table(modelRows, ceiling));
     }
-  } catch (err) {
-    console.error(`models bench failed: ${err instanceof Error ? err.stack : String(err)}`);
-    process.exitCode = 1;
-  }
+  });
 }
 
-try {
+await section('messaging', async () => {
   const { runMessagingBench } = await import('./messaging.bench.ts');
   console.log();
   console.log(table(await runMessagingBench({ renders: Math.round(50_000 * scale), emails: Math.round(2_000 * scale) }), null));
-} catch (err) {
-  console.error(`messaging bench failed: ${err instanceof Error ? err.stack : String(err)}`);
-  process.exitCode = 1;
-}
+});
 
-try {
+await section('api', async () => {
   const { runApiBench } = await import('./api.bench.ts');
   console.log();
   console.log(table(await runApiBench({ batchItems: Math.round(200_000 * scale), singles: Math.round(5_000 * scale) }), ceiling));
-} catch (err) {
-  console.error(`api bench failed: ${err instanceof Error ? err.stack : String(err)}`);
-  process.exitCode = 1;
-}
+});
 
-try {
+await section('timers', async () => {
+  const { runTimersBench } = await import('./timers.bench.ts');
+  // Default: 5 s of enrolment into a 5 s wait; --scale: 120 s into 100 s, so at 10,000/s about 1,000,000 runs wait at once.
+  const timers = await runTimersBench({ rates: [1_000, 10_000], windowS: big ? 120 : 5, delayS: big ? 100 : 5 });
+  console.log();
+  console.log(table(timers.rows, null));
+  for (const n of timers.notes) console.log(n);
+});
+
+await section('track clients', async () => {
+  const { runTrackClientsBench } = await import('./track-clients.bench.ts');
+  console.log();
+  console.log(table(await runTrackClientsBench({ requests: Math.round((big ? 100_000 : 5_000) * scale), clients: [8, 32] }), ceiling));
+});
+
+await section('postgres', async () => {
   const { runPostgresBench } = await import('./postgres.bench.ts');
   const pgRows = await runPostgresBench({ rawRows: Math.round(500_000 * scale), ingestEvents: Math.round(100_000 * scale), stepCustomers: Math.round(50_000 * scale) });
   if (pgRows) {
@@ -90,10 +108,7 @@ try {
       if (one) console.log(`${r.name}: ${(r.rate / one.rate).toFixed(2)}x one worker`);
     }
   }
-} catch (err) {
-  console.error(`postgres bench failed: ${err instanceof Error ? err.stack : String(err)}`);
-  process.exitCode = 1;
-}
+});
 
 console.log();
 const target = 100_000;

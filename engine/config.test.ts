@@ -35,3 +35,32 @@ describe('database configuration', () => {
     expect(() => loadConfig({ FORESIGHT_LEASE: 'soon' })).toThrow(/FORESIGHT_LEASE="soon": must be a duration/);
   });
 });
+
+describe('HTTP front door', () => {
+  it('listens on every interface at 500 ingestion requests per second per key by default', () => {
+    expect(loadConfig({})).toMatchObject({ host: '0.0.0.0', ingestRateLimit: 500 });
+  });
+
+  it('reads HOST/--host and FORESIGHT_INGEST_RATE_LIMIT/--ingest-rate-limit, 0 meaning unlimited', () => {
+    expect(loadConfig({ HOST: '127.0.0.1', FORESIGHT_INGEST_RATE_LIMIT: '0' })).toMatchObject({ host: '127.0.0.1', ingestRateLimit: 0 });
+    expect(loadConfig({ HOST: '127.0.0.1' }, { host: '::1', ingestRateLimit: '2000' })).toMatchObject({ host: '::1', ingestRateLimit: 2000 });
+  });
+
+  it('refuses a bad rate or host, naming the variable and the fix', () => {
+    expect(() => loadConfig({ FORESIGHT_INGEST_RATE_LIMIT: '-5' })).toThrow(/^FORESIGHT_INGEST_RATE_LIMIT="-5": must be 0 \(unlimited\) or more; set it to the ingestion requests per second/);
+    expect(() => loadConfig({}, { host: 'http://0.0.0.0' })).toThrow(/^--host="http:\/\/0.0.0.0": must be an address or host name of this machine; e.g. 127.0.0.1/);
+  });
+});
+
+describe('FORESIGHT_RETENTION', () => {
+  it('keeps 90 days by default; 0 keeps everything', () => {
+    expect(loadConfig({}).retentionMs).toBe(90 * 86_400_000);
+    expect(loadConfig({ FORESIGHT_RETENTION: '0' }).retentionMs).toBe(0);
+    expect(loadConfig({}, { retention: '52w' }).retentionMs).toBe(52 * 7 * 86_400_000);
+  });
+
+  it('refuses a non-duration, and an age shorter than a window that counts past deliveries', () => {
+    expect(() => loadConfig({ FORESIGHT_RETENTION: 'forever' })).toThrow(/^FORESIGHT_RETENTION="forever": must be a duration or 0; write a number and a unit, e.g. 90d/);
+    expect(() => loadConfig({ FORESIGHT_RETENTION: '3d' })).toThrow(/^FORESIGHT_RETENTION="3d": must be at least FORESIGHT_FREQUENCY_CAP_WINDOW \(7d\)/);
+  });
+});

@@ -4,6 +4,9 @@ import { ForesightError } from './core/errors.ts';
 import { senderProblem } from './messaging/sender.ts';
 import { DEFAULT_ALLOWED_LATENESS_MS } from './executor/event-time.ts';
 
+/** Ingestion requests per second per key: sized for a shop's peak with one event per request; bulk senders use /api/batch. */
+export const DEFAULT_INGEST_RATE_LIMIT = 500;
+
 /**
  * Process configuration: read from the environment, overridden by CLI flags.
  * Every invalid value fails fast with one message naming the variable and the fix,
@@ -17,6 +20,10 @@ export interface Config {
   /** How long a worker's claim on runs, events and deliveries lasts: after a crash, others take its work over after this. */
   leaseMs: number;
   port: number;
+  /** Interface the HTTP server listens on: 0.0.0.0 (all), or e.g. 127.0.0.1 behind a local reverse proxy. */
+  host: string;
+  /** Ingestion requests per second per API key without its own limit; 0: unlimited. */
+  ingestRateLimit: number;
   apiKey: string | undefined;
   plugins: string[];
   /** First admin of the builder, created on first start when no user exists. */
@@ -30,6 +37,8 @@ export interface Config {
   messaging: MessagingConfig;
   /** How long after it happened an event may arrive and still change journey runs (event time; engine/executor/event-time.ts). */
   allowedLatenessMs: number;
+  /** Ended runs' step history and deliveries, and processed events, older than this are removed (engine/jobs/retention.ts); 0 keeps all. */
+  retentionMs: number;
 }
 
 /** Email and webhook delivery settings: `builtinRegistry(config.messaging)`. */
@@ -76,6 +85,18 @@ const fields = {
   lease: { env: 'FORESIGHT_LEASE', flag: '--lease', schema: z.string().refine(isDuration, 'must be a duration'), fix: 'write a number and a unit longer than one batch takes, e.g. 60s' },
   statementTimeout: { env: 'FORESIGHT_DB_STATEMENT_TIMEOUT', flag: '--db-statement-timeout', schema: z.string().refine(isDuration, 'must be a duration'), fix: 'write a number and a unit, e.g. 30s' },
   port: { env: 'PORT', flag: '--port', schema: portSchema, fix: 'set it to a TCP port, e.g. 4000' },
+  host: {
+    env: 'HOST',
+    flag: '--host',
+    schema: z.string().regex(/^[\w.:-]+$/, 'must be an address or host name of this machine'),
+    fix: 'e.g. 127.0.0.1 to listen only locally (behind a reverse proxy), or 0.0.0.0 for every interface',
+  },
+  ingestRateLimit: {
+    env: 'FORESIGHT_INGEST_RATE_LIMIT',
+    flag: '--ingest-rate-limit',
+    schema: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 (unlimited) or more'),
+    fix: 'set it to the ingestion requests per second one API key may send, e.g. 500, or 0 for no limit',
+  },
   apiKey: {
     env: 'FORESIGHT_API_KEY',
     flag: '--api-key',
@@ -113,7 +134,16 @@ const fields = {
     schema: z.string().refine(isDuration, 'must be a duration'),
     fix: 'write a number and a unit, e.g. 30m, 24h or 3d: how long after it happened an event may arrive and still change journeys',
   },
+  retention: {
+    env: 'FORESIGHT_RETENTION',
+    flag: '--retention',
+    schema: z.string().refine((v) => v === '0' || isDuration(v), 'must be a duration or 0'),
+    fix: 'write a number and a unit, e.g. 90d or 52w, or 0 to keep everything',
+  },
 } as const;
+
+/** Ended runs' history, deliveries and processed events are kept this long by default. */
+export const DEFAULT_RETENTION = '90d';
 
 type Key = keyof typeof fields;
 
@@ -130,6 +160,8 @@ function check<K extends Key>(key: K, raw: string, fromFlag: boolean): z.output<
 export interface ConfigOverrides {
   db?: string;
   port?: string | number;
+  host?: string;
+  ingestRateLimit?: string | number;
   apiKey?: string;
   plugins?: string;
   adminEmail?: string;
@@ -147,6 +179,7 @@ export interface ConfigOverrides {
   rateMax?: string | number;
   rateWindow?: string;
   allowedLateness?: string;
+  retention?: string;
 }
 
 /** Resolves config from env (defaults applied) with CLI flag overrides on top. */
@@ -164,6 +197,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
   const statementTimeout = pick('statementTimeout', undefined);
   const lease = pick('lease', undefined);
   const port = pick('port', flags.port);
+  const host = pick('host', flags.host);
+  const ingestRateLimit = pick('ingestRateLimit', flags.ingestRateLimit);
   const apiKey = pick('apiKey', flags.apiKey);
   const plugins = pick('plugins', flags.plugins);
   const adminEmail = pick('adminEmail', flags.adminEmail);
@@ -172,6 +207,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
   const secureCookies = pick('secureCookies', flags.secureCookies === undefined ? undefined : String(flags.secureCookies));
   const trustProxy = pick('trustProxy', flags.trustProxy);
   const allowedLateness = pick('allowedLateness', flags.allowedLateness);
+  const retention = pick('retention', flags.retention);
+  const retentionText = retention ? check('retention', retention.raw, retention.fromFlag) : DEFAULT_RETENTION;
+  const messaging = messagingConfig((key, flag) => {
+    const p = pick(key, flag === undefined ? undefined : String(flag));
+    return p ? check(key, p.raw, p.fromFlag) : undefined;
+  }, flags, port ? check('port', port.raw, port.fromFlag) : 4000);
   return {
     db: db ? check('db', db.raw, db.fromFlag) : databaseUrl ? check('databaseUrl', databaseUrl.raw, false) : './foresight.db',
     pg: {
@@ -180,6 +221,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
     },
     leaseMs: lease ? parseDuration(check('lease', lease.raw, false)) : 60_000,
     port: port ? check('port', port.raw, port.fromFlag) : 4000,
+    host: host ? check('host', host.raw, host.fromFlag) : '0.0.0.0',
+    ingestRateLimit: ingestRateLimit ? check('ingestRateLimit', ingestRateLimit.raw, ingestRateLimit.fromFlag) : DEFAULT_INGEST_RATE_LIMIT,
     apiKey: apiKey ? check('apiKey', apiKey.raw, apiKey.fromFlag) : undefined,
     plugins: plugins
       ? check('plugins', plugins.raw, plugins.fromFlag)
@@ -192,12 +235,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
     logLevel: logLevel ? check('logLevel', logLevel.raw, logLevel.fromFlag) : 'info',
     secureCookies: secureCookies ? ['true', '1'].includes(check('secureCookies', secureCookies.raw, secureCookies.fromFlag)) : false,
     trustProxy: trustProxy ? proxySetting(check('trustProxy', trustProxy.raw, trustProxy.fromFlag)) : false,
-    messaging: messagingConfig((key, flag) => {
-      const p = pick(key, flag === undefined ? undefined : String(flag));
-      return p ? check(key, p.raw, p.fromFlag) : undefined;
-    }, flags, port ? check('port', port.raw, port.fromFlag) : 4000),
+    messaging,
+    retentionMs: retentionAge(retentionText, retention?.fromFlag ? fields.retention.flag : fields.retention.env, messaging),
     allowedLatenessMs: allowedLateness ? parseDuration(check('allowedLateness', allowedLateness.raw, allowedLateness.fromFlag)) : DEFAULT_ALLOWED_LATENESS_MS,
   };
+}
+
+/**
+ * The send rate limit and frequency cap count past deliveries: retention must not
+ * remove them while a window still looks at them.
+ */
+function retentionAge(text: string, where: string, messaging: MessagingConfig): number {
+  if (text === '0') return 0;
+  const ms = parseDuration(text);
+  for (const [name, window] of [['FORESIGHT_FREQUENCY_CAP_WINDOW', messaging.frequencyCap.window], ['FORESIGHT_SEND_RATE_WINDOW', messaging.sendRate.window]] as const) {
+    if (ms < parseDuration(window)) throw new ForesightError('invalid_config', `${where}=${JSON.stringify(text)}: must be at least ${name} (${window}), or deliveries it counts would be removed; ${fields.retention.fix}`, { field: where });
+  }
+  return ms;
 }
 
 /** "true"/"false" and hop counts become what express expects; anything else is a list of trusted addresses. */

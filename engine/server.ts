@@ -43,7 +43,7 @@ export interface ServerOptions {
   /** Default: the built-in nodes plus `config.plugins`. */
   registry?: NodeRegistry;
   logger?: Logger;
-  /** Interface to listen on (default all). */
+  /** Interface to listen on (default `config.host`). */
   host?: string;
   /** The built builder (default builder/dist); null serves no UI. */
   builderDir?: string | null;
@@ -98,7 +98,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     metrics,
     delivery: engine.breaker,
     secureCookies: config.secureCookies,
-    limits: { ...DEFAULT_LIMITS, ...opts.limits },
+    limits: { ...DEFAULT_LIMITS, ingestPerSecond: config.ingestRateLimit, ...opts.limits },
     tmpDir: tmpdir(),
     backtests: new BacktestJobs(storage, registry),
   };
@@ -108,11 +108,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const builderDir = opts.builderDir === undefined ? BUILDER_DIST : opts.builderDir;
   const { app, routes } = createApp(ctx, { state, trustProxy: config.trustProxy, builderDir: builderDir ?? undefined, publicRouters: { '/t': createTrackingRouter({ storage, clock, secret }) } });
 
+  const host = opts.host ?? config.host;
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, opts.host ?? '0.0.0.0', (err?: Error) => (err ? reject(err) : resolve(s)));
+    const s = app.listen(config.port, host, (err?: Error) => (err ? reject(err) : resolve(s)));
   });
   const { port } = server.address() as AddressInfo;
-  const url = `http://${opts.host && opts.host !== '0.0.0.0' ? opts.host : 'localhost'}:${port}`;
+  const url = `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host}:${port}`;
   // The configured public URL when there is one that can be right (port 0 means "any free port": only the real one works).
   const publicUrl = config.port === 0 ? url : config.messaging.publicUrl;
   const setupUrl = setupToken ? `${publicUrl}/setup?token=${setupToken}` : null;

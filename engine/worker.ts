@@ -6,6 +6,7 @@ import { SystemClock, type Clock } from './core/clock.ts';
 import { errorMessage } from './core/errors.ts';
 import { Engine } from './executor/engine.ts';
 import { registerNodeJobs } from './jobs/index.ts';
+import { registerRetentionJob } from './jobs/retention.ts';
 import { registerModelJobs } from './models/job.ts';
 import { createLogger } from './ops/logger.ts';
 import type { NodeRegistry } from './plugin/registry.ts';
@@ -31,7 +32,7 @@ const isPostgres = (s: Storage): s is PostgresStorage => s.dialect === 'postgres
  * On PostgreSQL, any number of these share the work: each recurring job's firing is claimed
  * by one of them, and a notification from the database wakes idle ones when work arrives.
  */
-export function createWorkerParts(opts: { storage: Storage; registry: NodeRegistry; clock: Clock; log: Logger; pollMs?: number; leaseMs?: number; allowedLatenessMs?: number; jobsOnClock?: boolean; /** FORESIGHT_WEBHOOK_ALLOW_PRIVATE: plugins' `ctx.services.http` may reach private addresses too. */ httpAllowPrivate?: boolean }): WorkerParts {
+export function createWorkerParts(opts: { storage: Storage; registry: NodeRegistry; clock: Clock; log: Logger; pollMs?: number; leaseMs?: number; allowedLatenessMs?: number; jobsOnClock?: boolean; retentionMs?: number; /** FORESIGHT_WEBHOOK_ALLOW_PRIVATE: plugins' `ctx.services.http` may reach private addresses too. */ httpAllowPrivate?: boolean }): WorkerParts {
   const { storage, registry, clock, log } = opts;
   const engine = new Engine({
     storage,
@@ -56,6 +57,7 @@ export function createWorkerParts(opts: { storage: Storage; registry: NodeRegist
   registerModelJobs(scheduler, { storage, clock, onReport: (r) => log.info({ customers: r.customers, moved: r.moved, woken: r.woken, skipped: r.skipped }, 'models scored') });
   // Segment entries (full refresh plus event-driven re-checks) feed trigger.segment; anniversaries feed trigger.date.
   registerNodeJobs(scheduler, { storage, clock, registry });
+  registerRetentionJob(scheduler, { storage, clock, maxAgeMs: opts.retentionMs ?? 0, onPruned: (r) => log.info(r, 'retention: old history removed') });
   let detach = () => {};
   return {
     engine,
@@ -114,7 +116,7 @@ export async function assemble(opts: Omit<WorkerOptions, 'handleSignals'>) {
   const ownStorage = !opts.storage;
   const storage = opts.storage ?? (await openStorage(config.db, { ...config.pg, onRetry: (m) => log.warn(m) }));
   const registry = opts.registry ?? (await cliRegistry(config));
-  const parts = createWorkerParts({ storage, registry, clock, log, pollMs: opts.pollMs, leaseMs: config.leaseMs, allowedLatenessMs: config.allowedLatenessMs, jobsOnClock: opts.jobsOnClock, httpAllowPrivate: config.messaging.webhookAllowPrivate });
+  const parts = createWorkerParts({ storage, registry, clock, log, pollMs: opts.pollMs, leaseMs: config.leaseMs, allowedLatenessMs: config.allowedLatenessMs, jobsOnClock: opts.jobsOnClock, retentionMs: config.retentionMs, httpAllowPrivate: config.messaging.webhookAllowPrivate });
   return { log, clock, storage, ownStorage, registry, parts };
 }
 

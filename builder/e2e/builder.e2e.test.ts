@@ -10,6 +10,7 @@ import { loadConfig } from '../../engine/config.ts';
 import { VirtualClock } from '../../engine/core/clock.ts';
 import { identifyCustomers, recordOrders, trackEvents } from '../../engine/ingest/ingest.ts';
 import { runScoringJob } from '../../engine/models/job.ts';
+import { SegmentService } from '../../engine/segments/index.ts';
 import { startServer, type RunningServer } from '../../engine/server.ts';
 import { openSqlite, type SqliteStorage } from '../../engine/storage/sqlite/index.ts';
 
@@ -298,5 +299,39 @@ describe('builder in Chromium', () => {
     expect(rfmTotal).toBeGreaterThan(0);
     await shot('10-insights');
     await shot('10-insights', { width: 1920, height: 1080 });
+  });
+  it('creates a segment visually and sees its live count', async () => {
+    await page.goto(`${server.url}/#/segments`);
+    await page.getByRole('heading', { name: 'Segments' }).waitFor();
+    await page.getByLabel('Segment name').fill('repeat-buyers');
+    await page.getByLabel('repeat', { exact: true }).check();
+    const expected = await new SegmentService(storage).count({ all: [{ lifecycle: ['repeat'] }] }, clock.now());
+    expect(expected).toBeGreaterThan(0);
+    const live = page.getByRole('status', { name: 'Live count' });
+    await expect.poll(() => live.textContent()).toMatch(new RegExp(`^${expected.toLocaleString('en-US')} customers? match now`));
+    await page.getByRole('button', { name: 'Save segment' }).click();
+    await page.waitForURL(/#\/segments\/repeat-buyers$/);
+    expect((await storage.segments.get('repeat-buyers'))!.definition).toEqual({ all: [{ lifecycle: ['repeat'] }] });
+    await page.getByRole('link', { name: 'repeat-buyers' }).waitFor();
+    await shot('11-segments');
+  });
+
+  it('finds a customer by email and opens the profile', async () => {
+    await page.goto(`${server.url}/#/customers`);
+    await page.getByLabel('Search customers').fill('c3@example');
+    await page.getByRole('link', { name: /c-3/ }).click();
+    await page.getByRole('heading', { name: 'c-3' }).waitFor();
+    await expect.poll(() => page.getByRole('region', { name: 'Recent events' }).textContent()).toMatch(/purchase/);
+    await shot('12-customer-profile');
+  });
+
+  it('reads the lifecycle KPIs of the demo shop', async () => {
+    await page.goto(`${server.url}/#/kpis`);
+    const aov = page.getByRole('article', { name: 'Average order value' });
+    await expect.poll(() => aov.locator('.kpi-value').textContent()).toMatch(/^\d[\d,]*\.\d\d$/);
+    expect(await aov.getAttribute('title')).toMatch(/revenue ÷ orders/);
+    await page.getByLabel('Split by').selectOption('lifecycle');
+    await page.getByRole('region', { name: 'Split' }).waitFor();
+    await shot('13-kpis', { width: 1920, height: 1080 });
   });
 });

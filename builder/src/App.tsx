@@ -4,6 +4,9 @@ import type { User } from './types.ts';
 import { SessionGate } from './pages/SessionGate.tsx';
 import { JourneyList } from './pages/JourneyList.tsx';
 import { Templates } from './pages/Templates.tsx';
+import { Segments } from './pages/Segments.tsx';
+import { Customers } from './pages/Customers.tsx';
+import { Kpis } from './pages/Kpis.tsx';
 import { Editor } from './canvas/Editor.tsx';
 
 // The charts library is only needed on the Insights page: load it there.
@@ -23,6 +26,9 @@ export function App() {
             <main className="page">
               {route.page === 'journeys' && <JourneyList />}
               {route.page === 'templates' && <Templates />}
+              {route.page === 'segments' && <Segments name={route.name} />}
+              {route.page === 'customers' && <Customers id={route.id} isAdmin={session.user.role === 'admin'} />}
+              {route.page === 'kpis' && <Kpis />}
               {route.page === 'insights' && (
                 <Suspense fallback={<p className="muted">Loading…</p>}>
                   <Insights />
@@ -51,6 +57,9 @@ function TopBar({ route, user, onSignOut }: { route: Route; user: User; onSignOu
       <nav className="tabs">
         {tab({ page: 'journeys' }, 'Journeys')}
         {tab({ page: 'templates' }, 'Templates')}
+        {tab({ page: 'segments' }, 'Segments')}
+        {tab({ page: 'customers' }, 'Customers')}
+        {tab({ page: 'kpis' }, 'KPIs')}
         {tab({ page: 'insights' }, 'Insights')}
       </nav>
       <div className="user">

@@ -18,6 +18,10 @@ describe('router', () => {
     expect(parseRoute('#/journeys/win%20back')).toEqual({ page: 'editor', id: 'win back' });
     expect(parseRoute('#/templates')).toEqual({ page: 'templates' });
     expect(parseRoute('')).toEqual({ page: 'journeys' });
+    expect(parseRoute('#/segments/at%20risk')).toEqual({ page: 'segments', name: 'at risk' });
+    expect(parseRoute('#/customers/c%2F1')).toEqual({ page: 'customers', id: 'c/1' });
+    expect(routeHref({ page: 'customers', id: 'c/1' })).toBe('#/customers/c%2F1');
+    expect(routeHref({ page: 'kpis' })).toBe('#/kpis');
     expect(routeHref({ page: 'editor', id: 'a/b' })).toBe('#/journeys/a%2Fb');
   });
 

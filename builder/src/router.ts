@@ -5,18 +5,26 @@ export type Route =
   | { page: 'journeys' }
   | { page: 'editor'; id: string }
   | { page: 'templates' }
-  | { page: 'insights' };
+  | { page: 'insights' }
+  | { page: 'segments'; name?: string }
+  | { page: 'customers'; id?: string }
+  | { page: 'kpis' };
 
 export function parseRoute(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  const parts = hash.replace(/^#\/?/, '').split('?')[0]!.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'journeys' && parts[1]) return { page: 'editor', id: parts[1] };
   if (parts[0] === 'templates') return { page: 'templates' };
   if (parts[0] === 'insights') return { page: 'insights' };
+  if (parts[0] === 'segments') return parts[1] ? { page: 'segments', name: parts[1] } : { page: 'segments' };
+  if (parts[0] === 'customers') return parts[1] ? { page: 'customers', id: parts[1] } : { page: 'customers' };
+  if (parts[0] === 'kpis') return { page: 'kpis' };
   return { page: 'journeys' };
 }
 
 export function routeHref(route: Route): string {
-  return route.page === 'editor' ? `#/journeys/${encodeURIComponent(route.id)}` : `#/${route.page}`;
+  if (route.page === 'editor') return `#/journeys/${encodeURIComponent(route.id)}`;
+  const sub = route.page === 'segments' ? route.name : route.page === 'customers' ? route.id : undefined;
+  return sub ? `#/${route.page}/${encodeURIComponent(sub)}` : `#/${route.page}`;
 }
 
 let leaveGuard: (() => string | null) | null = null;

@@ -7,7 +7,7 @@ import { digest, newToken, sameSecret } from './tokens.ts';
 /** Who made a request: a builder user (cookie session) or a holder of an API key. */
 export type Principal =
   | { kind: 'session'; user: PublicUser; csrfToken: string; tokenHash: string }
-  | { kind: 'key'; scope: ApiKeyScope; keyId: number | null };
+  | { kind: 'key'; scope: ApiKeyScope; keyId: number | null; rateLimit: number | null };
 
 export interface PublicUser {
   id: number;
@@ -17,6 +17,13 @@ export interface PublicUser {
 
 export const API_KEY_PREFIX = 'fsk_';
 const DEFAULT_SESSION_TTL = 7 * 86_400_000;
+/**
+ * How long a checked API key is trusted without asking storage again. It bounds
+ * both the last-use writes (one per key per minute, not one per request) and how
+ * long another API process may still accept a key revoked elsewhere; a key revoked
+ * through this process stops at once.
+ */
+export const API_KEY_CACHE_MS = 60_000;
 
 const publicUser = (u: UserRecord): PublicUser => ({ id: u.id, email: u.email, role: u.role });
 const normalEmail = (email: string) => email.trim().toLowerCase();
@@ -29,6 +36,8 @@ export class AuthService {
   private readonly sessionTtlMs: number;
   /** FORESIGHT_API_KEY: an admin key from the environment, for deployments that provision secrets that way. */
   private readonly envApiKey: string | undefined;
+  /** Checked keys by hash: the principal and when storage last confirmed it (and recorded its use). */
+  private readonly checkedKeys = new Map<string, { principal: Principal & { kind: 'key' }; checkedAt: number }>();
 
   constructor(
     private readonly storage: Storage,
@@ -91,17 +100,29 @@ export class AuthService {
   }
 
   /** Creates a key and returns it in clear text: the only time it is ever visible. */
-  async createApiKey(name: string, scope: ApiKeyScope): Promise<{ key: string; record: ApiKeyRecord }> {
+  /** `rateLimit`: ingestion requests per second; null (default) follows the server's setting, 0 means unlimited. */
+  async createApiKey(name: string, scope: ApiKeyScope, rateLimit: number | null = null): Promise<{ key: string; record: ApiKeyRecord }> {
     const key = `${API_KEY_PREFIX}${newToken()}`;
-    const record = await this.storage.auth.createApiKey({ name, prefix: key.slice(0, API_KEY_PREFIX.length + 6), keyHash: digest(key), scope }, this.now());
+    const record = await this.storage.auth.createApiKey({ name, prefix: key.slice(0, API_KEY_PREFIX.length + 6), keyHash: digest(key), scope, rateLimit }, this.now());
     return { key, record };
   }
 
   async apiKey(key: string): Promise<Principal | null> {
-    if (this.envApiKey && sameSecret(key, this.envApiKey)) return { kind: 'key', scope: 'admin', keyId: null };
+    if (this.envApiKey && sameSecret(key, this.envApiKey)) return { kind: 'key', scope: 'admin', keyId: null, rateLimit: null };
     if (!key.startsWith(API_KEY_PREFIX)) return null;
-    const rec = await this.storage.auth.useApiKey(digest(key), this.now());
-    return rec ? { kind: 'key', scope: rec.scope, keyId: rec.id } : null;
+    const keyHash = digest(key);
+    const now = this.now();
+    const cached = this.checkedKeys.get(keyHash);
+    if (cached && now - cached.checkedAt < API_KEY_CACHE_MS) return cached.principal;
+    // Unknown keys are not cached: the map holds only real keys, so guessing cannot grow it.
+    const rec = await this.storage.auth.useApiKey(keyHash, now);
+    if (!rec) {
+      this.checkedKeys.delete(keyHash);
+      return null;
+    }
+    const principal = { kind: 'key', scope: rec.scope, keyId: rec.id, rateLimit: rec.rateLimit } as const;
+    this.checkedKeys.set(keyHash, { principal, checkedAt: now });
+    return principal;
   }
 
   async listApiKeys(): Promise<ApiKeyRecord[]> {
@@ -109,6 +130,7 @@ export class AuthService {
   }
 
   async revokeApiKey(id: number): Promise<void> {
+    for (const [hash, c] of this.checkedKeys) if (c.principal.keyId === id) this.checkedKeys.delete(hash);
     if (!(await this.storage.auth.revokeApiKey(id, this.now()))) throw new ForesightError('not_found', `API key ${id} does not exist or is already revoked`, { field: 'id' });
   }
 }

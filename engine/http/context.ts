@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { FirstAdmin } from '../auth/bootstrap.ts';
 import type { AuthService } from '../auth/service.ts';
+import { DEFAULT_INGEST_RATE_LIMIT } from '../config.ts';
 import type { Clock } from '../core/clock.ts';
 import type { DeliveryBreaker } from '../executor/breaker.ts';
 import type { JourneyService } from '../journeys.ts';
@@ -10,8 +11,10 @@ import type { Storage } from '../storage/types.ts';
 import type { BacktestJobs } from './backtest-jobs.ts';
 
 export interface ApiLimits {
-  /** Ingestion requests per key (or IP) per minute. */
-  ingestPerMinute: number;
+  /** Ingestion requests per second per key (or IP) for keys without their own limit; 0: unlimited. */
+  ingestPerSecond: number;
+  /** The window those requests are counted over (one second; tests widen it so no window edge falls inside them). */
+  ingestWindowMs: number;
   /** Failed sign-ins per IP and account per 15 minutes. */
   loginPer15Minutes: number;
   /** Failed sign-ins per IP over all accounts per 15 minutes (a shared office IP, or one guessing many accounts). */
@@ -20,7 +23,7 @@ export interface ApiLimits {
   uploadBytes: number;
 }
 
-export const DEFAULT_LIMITS: ApiLimits = { ingestPerMinute: 1200, loginPer15Minutes: 10, loginPerIpPer15Minutes: 100, uploadBytes: 512 * 1024 * 1024 };
+export const DEFAULT_LIMITS: ApiLimits = { ingestPerSecond: DEFAULT_INGEST_RATE_LIMIT, ingestWindowMs: 1000, loginPer15Minutes: 10, loginPerIpPer15Minutes: 100, uploadBytes: 512 * 1024 * 1024 };
 
 /** What route modules need; assembled once by the server. */
 export interface ApiContext {

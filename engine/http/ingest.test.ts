@@ -162,15 +162,54 @@ describe('tracking API', () => {
 });
 
 describe('ingestion rate limit', () => {
-  it('answers 429 past the per-key limit', async () => {
-    const t = await startTestServer({ limits: { ingestPerMinute: 3 } });
+  // One request per second counted over 3 s windows: 3 requests per key per window, far from any window edge.
+  const limits = { ingestPerSecond: 1, ingestWindowMs: 3000 };
+  const track = (t: TestServer, headers: Record<string, string>) => t.call('POST', '/api/track', { json: { customerId: 'r', type: 'x' }, headers });
+  const keyWith = async (t: TestServer, admin: Record<string, string>, rateLimit: number | null) => {
+    const res = await t.call('POST', '/api/keys', { json: { name: `rate ${rateLimit}`, scope: 'track', rateLimit }, headers: admin });
+    expect(res.status).toBe(201);
+    return { authorization: `Bearer ${res.body.key}` };
+  };
+
+  it('answers 429 with Retry-After past the per-key limit; another key has its own budget', async () => {
+    const t = await startTestServer({ limits });
     try {
       const k = await t.key('track');
-      const statuses = [];
-      for (let i = 0; i < 4; i++) statuses.push((await t.call('POST', '/api/track', { json: { customerId: 'r', type: 'x' }, headers: k })).status);
-      expect(statuses).toEqual([202, 202, 202, 429]);
-      // Another key has its own budget.
-      expect((await t.call('POST', '/api/track', { json: { customerId: 'r', type: 'x' }, headers: await t.key('track') })).status).toBe(202);
+      const answers = [];
+      for (let i = 0; i < 4; i++) answers.push(await track(t, k));
+      expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 429]);
+      expect(Number(answers[3]!.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(answers[3]!.body.error.message).toMatch(/at most 1 per second for this key.*--rate-limit/);
+      expect((await track(t, await t.key('track'))).status).toBe(202);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("follows a key's own limit, and none for a trusted key (rateLimit 0)", async () => {
+    const t = await startTestServer({ limits });
+    try {
+      const admin = await t.login();
+      const trusted = await keyWith(t, admin, 0);
+      const busy = await keyWith(t, admin, 2);
+      const statuses = async (k: Record<string, string>, n: number) => {
+        const out = [];
+        for (let i = 0; i < n; i++) out.push((await track(t, k)).status);
+        return out;
+      };
+      expect(await statuses(trusted, 20)).toEqual(Array(20).fill(202));
+      expect(await statuses(busy, 7)).toEqual([...Array(6).fill(202), 429]);
+      expect((await t.call('GET', '/api/keys', { headers: admin })).body.keys.map((k: { rateLimit: number | null }) => k.rateLimit)).toEqual([0, 2]);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('refuses a negative key limit, naming the field', async () => {
+    const t = await startTestServer();
+    try {
+      const res = await t.call('POST', '/api/keys', { json: { name: 'x', scope: 'track', rateLimit: -1 }, headers: await t.login() });
+      expect([res.status, res.body.error.field]).toEqual([400, 'body.rateLimit']);
     } finally {
       await t.close();
     }

@@ -1,13 +1,26 @@
-import express, { type Request, type RequestHandler } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { principalOf } from './route-table.ts';
 import { sendError } from './errors.ts';
 
-/** Ingestion: per API key (or per IP for sessions), so one noisy site cannot starve the others. */
-export function ingestLimiter(perMinute: number): RequestHandler {
+/** Requests per second allowed to the caller: the key's own limit when it has one, else the server's; 0 is unlimited. */
+function rateOf(res: Response, perSecond: number): number {
+  const p = principalOf(res);
+  return p?.kind === 'key' && p.rateLimit !== null ? p.rateLimit : perSecond;
+}
+
+/**
+ * Ingestion: per API key (or per IP for sessions), so one noisy site cannot
+ * starve the others. `perSecond` is the default (FORESIGHT_INGEST_RATE_LIMIT,
+ * 0 = off); a key may carry its own, 0 for a trusted server-side key. Counted
+ * over `windowMs` (one second in service; tests widen it so no window edge
+ * falls inside them). Refusals carry `Retry-After`.
+ */
+export function ingestLimiter(perSecond: number, windowMs = 1000): RequestHandler {
   return rateLimit({
-    windowMs: 60_000,
-    limit: perMinute,
+    windowMs,
+    limit: (_req, res) => Math.max(1, Math.round((rateOf(res, perSecond) * windowMs) / 1000)),
+    skip: (_req, res) => rateOf(res, perSecond) === 0,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: (req, res) => {
@@ -15,7 +28,8 @@ export function ingestLimiter(perMinute: number): RequestHandler {
       if (p?.kind === 'key' && p.keyId !== null) return `key:${p.keyId}`;
       return `ip:${ipKeyGenerator(req.ip ?? '')}`;
     },
-    handler: (_req, res) => sendError(res, 429, 'rate_limited', `too many ingestion requests; at most ${perMinute} per minute per key; send items in /api/batch`, 'authorization'),
+    handler: (_req, res) =>
+      sendError(res, 429, 'rate_limited', `too many ingestion requests; at most ${rateOf(res, perSecond)} per second for this key; wait for Retry-After, send items in /api/batch, or give the key a higher limit (foresight apikey create --rate-limit)`, 'authorization'),
   });
 }
 

@@ -47,6 +47,17 @@ describe('refreshSegments', () => {
     expect(await h.storage.segmentMembers.list('big-spenders')).toEqual([{ segment: 'big-spenders', customerId: await h.customerId('bob'), member: true, entries: 2, changedAt: Date.parse('2024-02-01T00:00:00Z') }]);
   });
 
+  it('records the size of each segment at every full refresh, not at partial ones', async () => {
+    await refresh();
+    await h.orders([{ customerId: 'bob', orderId: 'b1', orderedAt: '2024-01-01T00:00:00Z', amount: 120 }]);
+    await h.advance('15m');
+    await refresh({ customerIds: [await h.customerId('bob')] });
+    await refresh();
+    const start = Date.parse('2024-01-01T00:00:00Z');
+    expect(await h.storage.segmentMembers.sizes('big-spenders', 0)).toEqual([{ at: start, size: 0 }, { at: start + 15 * 60_000, size: 1 }]);
+    expect(await h.storage.segmentMembers.sizes('germans', 0)).toEqual([{ at: start, size: 1 }, { at: start + 15 * 60_000, size: 1 }]);
+  });
+
   it('does not announce an entry twice when the membership write was lost', async () => {
     await refresh({ names: ['germans'] });
     // As if the process died after writing the events but before recording the membership.

@@ -32,6 +32,8 @@ export async function refreshSegments(storage: Storage, clock: Clock, opts: { na
       const def = parseDefinition(segment.definition);
       const current = opts.customerIds ? await membersAmong(service, def, opts.customerIds, now) : await allMembers(service, def, now);
       const r = await apply(storage, segment, current, now.getTime(), opts.customerIds ? new Set(opts.customerIds) : null);
+      // Only a full refresh knows the whole size.
+      if (!opts.customerIds) await storage.segmentMembers.recordSize(segment.name, current.size, now.getTime());
       result.entered += r.entered;
       result.left += r.left;
     } catch (err) {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isDuration } from '../core/duration.ts';
 import { FILTER_OPS, filterSchema, type Filter, type FilterOp } from '../core/filter.ts';
 import type { Problem } from '../graph/types.ts';
+import { labelProblem, type LabelKind } from './labels.ts';
 
 /**
  * A segment is a condition tree. Groups combine conditions (`all`, `any`,
@@ -94,12 +95,19 @@ function check(node: unknown, path: string, depth: number, out: Problem[]): void
     check(o.not, join('not'), depth + 1, out);
     return;
   }
+  const labelCheck = (k: LabelKind, labels: string[], field: (i: number) => string) =>
+    labels.forEach((l, i) => {
+      const message = labelProblem(k, l);
+      if (message) out.push({ field: field(i), message: `${field(i)}: ${message}` });
+    });
   const r = LEAVES[kind as keyof typeof LEAVES].safeParse(node);
   if (r.success) {
     const op = (node as { op?: string }).op;
     if (kind === 'attribute' && op !== 'exists' && op !== 'not_exists' && o.value === undefined) {
       out.push({ field: join('value'), message: `${join('value')}: give the value to compare the attribute with` });
     }
+    if (kind === 'score') labelCheck('score', [o.score as string], () => join('score'));
+    if (kind === 'lifecycle' || kind === 'valueTier' || kind === 'rfm') labelCheck(kind, o[kind] as string[], (i) => join(kind, i));
     return;
   }
   for (const issue of r.error.issues) {

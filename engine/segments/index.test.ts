@@ -162,6 +162,23 @@ describe('segment definitions', () => {
     expect(parseDefinition({ rfm: ['Lost'] })).toEqual({ rfm: ['Lost'] });
   });
 
+  it.each([
+    ['a lifecycle stage written with a space', { lifecycle: ['at risk'] }, 'definition.lifecycle.0', /"at risk" is not a lifecycle stage; use one of "prospect", "new", "repeat", "at-risk", "lapsed"/],
+    ['a value tier that does not exist', { all: [{ valueTier: ['high', 'vip'] }] }, 'definition.all.0.valueTier.1', /"vip" is not a value tier; use one of "high", "mid", "low"/],
+    ['an RFM segment misspelt', { rfm: ['Champion'] }, 'definition.rfm.0', /"Champion" is not an? RFM segment; use one of .*"Champions"/],
+    ['an unknown model score', { score: 'churn_risk', op: 'gt', value: 0.5 }, 'definition.score', /"churn_risk" is not a model score; use one of .*"churn"/],
+  ])('rejects %s, naming the field and the valid labels', async (_what, definition, field, message) => {
+    const [problem, ...rest] = await segments.save({ name: 'typo', definition }, now());
+    expect(rest).toEqual([]);
+    expect(problem!.field).toBe(field);
+    expect(problem!.message).toMatch(message);
+    expect(await h.storage.segments.get('typo')).toBeNull();
+  });
+
+  it('accepts every valid label, in any case', () => {
+    expect(parseDefinition({ all: [{ lifecycle: ['AT-RISK', 'new'] }, { valueTier: ['High'] }, { rfm: ["can't lose them"] }, { score: 'clv', op: 'gt', value: 1 }] })).toBeTruthy();
+  });
+
   it('saves only valid segments', async () => {
     expect(await segments.save({ name: 'shoe-fans', definition: { event: 'viewed_category', where: shoes } }, now())).toEqual([]);
     expect(await segments.save({ name: 'broken', definition: { all: 'x' } }, now())).toMatchObject([{ field: 'definition.all' }]);

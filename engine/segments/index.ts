@@ -11,6 +11,7 @@ import { evaluateSegment, type SegmentVerdict } from './evaluate.ts';
 export { COMPARE_OPS, ORDER_METRICS, definitionProblems, segmentDefinitionSchema, type CompareOp, type OrderMetric, type SegmentCondition } from './definition.ts';
 export { segmentNeeds, type SegmentNeeds } from './batch.ts';
 export { evaluateSegment, scoreLabel, type SegmentCheck, type SegmentSubject, type SegmentVerdict } from './evaluate.ts';
+export { LIFECYCLE_STAGES, RFM_SEGMENTS, SCORE_NAMES, SEGMENT_LABELS, VALUE_TIERS, labelProblem } from './labels.ts';
 
 /** Emitted by the segment refresh for a customer who entered a saved segment (properties `{ segment }`); `trigger.segment` enrolls on it. */
 export const SEGMENT_ENTERED = '$segment.entered';

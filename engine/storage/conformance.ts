@@ -477,6 +477,51 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await s.auth.useApiKey('kh', 9)).toBeNull();
   });
 
+  withStorage('auth: an API key keeps its own ingestion rate limit (null: default, 0: unlimited)', async (s) => {
+    const plain = await s.auth.createApiKey({ name: 'site', prefix: 'fsk_aa', keyHash: 'k1', scope: 'track' }, 1);
+    const trusted = await s.auth.createApiKey({ name: 'backend', prefix: 'fsk_bb', keyHash: 'k2', scope: 'track', rateLimit: 0 }, 1);
+    const busy = await s.auth.createApiKey({ name: 'shop', prefix: 'fsk_cc', keyHash: 'k3', scope: 'track', rateLimit: 2000 }, 1);
+    expect([plain.rateLimit, trusted.rateLimit, busy.rateLimit]).toEqual([null, 0, 2000]);
+    expect((await s.auth.useApiKey('k3', 2))!.rateLimit).toBe(2000);
+    expect((await s.auth.listApiKeys()).map((k) => k.rateLimit)).toEqual([null, 0, 2000]);
+  });
+
+  withStorage('retention: removes old history and settled deliveries of ended runs and old processed events, in bounded windows', async (s) => {
+    const first = await s.runs.reserveIds(3);
+    const [oldEnded, openRun, newEnded] = [first, first + 1, first + 2];
+    const ended = (id: number, at: number) => run(id, id, { status: 'completed', wakeAt: null, endedAt: at, endReason: 'completed' });
+    const step = (runId: number, at: number) => ({ runId, visit: 1, nodeId: 'a', at, kind: 'port', port: 'next' });
+    const mail = (runId: number, key: string) => ({ key, runId, journeyId: 'j', nodeId: 'a', customerId: runId, kind: 'email', payload: {} });
+    await s.runs.commit([unit({ inserts: [ended(oldEnded, 20), run(openRun, 2), ended(newEnded, 500)], history: [step(oldEnded, 10), step(openRun, 10), step(oldEnded, 20), step(newEnded, 500)], outbox: [mail(oldEnded, 'sent'), mail(oldEnded, 'pending'), mail(newEnded, 'new')] })], 20);
+    await s.runs.commit([unit({ withdrawn: [{ key: 'sent', reason: 'test' }] })], 21);
+    const events = await s.events.insert([10, 20, 30, 600].map((t, i) => ({ customerId: 1, type: 'x', properties: {}, occurredAt: t, idempotencyKey: `e${i}`, processed: i !== 1 })), 0);
+    expect(events.every((e) => e !== null)).toBe(true);
+
+    // Windows of two rows: the walk goes on until it reaches rows from `before` (100) on.
+    let after = 0;
+    const seen = { history: 0, deliveries: 0 };
+    for (let i = 0; i < 10; i++) {
+      const r = await s.retention.pruneHistory(100, after, 2);
+      seen.history += r.history;
+      seen.deliveries += r.deliveries;
+      if (r.next === null) break;
+      after = r.next;
+    }
+    expect(seen).toEqual({ history: 2, deliveries: 1 });
+    expect(await s.runs.history(oldEnded)).toEqual([]);
+    expect((await s.runs.history(openRun)).length).toBe(1);
+    expect((await s.runs.history(newEnded)).length).toBe(1);
+    expect(await s.outbox.get('sent')).toBeNull();
+    // A delivery not settled yet stays whatever its run's age; so do recent runs' ones.
+    expect(await s.outbox.get('pending')).toMatchObject({ status: 'pending' });
+    expect(await s.outbox.get('new')).not.toBeNull();
+    expect(await s.runs.get(oldEnded)).toMatchObject({ status: 'completed' });
+
+    // Events are stamped with their arrival (`now` of insert: 0 here), so all are old; the unprocessed one stays.
+    expect(await s.retention.pruneEvents(100, 0, 10)).toEqual({ events: 3, next: null });
+    expect(await s.events.unprocessedCount()).toBe(1);
+  });
+
   withStorage('ops: counts due open runs only', async (s) => {
     const id = await s.runs.reserveIds(3);
     await s.runs.commit([unit({ inserts: [run(id, 1, { wakeAt: 100 }), run(id + 1, 2, { wakeAt: 500 }), run(id + 2, 3, { wakeAt: 50, status: 'completed' })] })], 0);
@@ -555,5 +600,90 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await s.sends.countCapped(3, 0)).toBe(0);
     expect(await s.sends.countAll(1, 0)).toBe(3);
     expect(await s.sends.countAll(1, 12)).toBe(2);
+  });
+  withStorage('kpis: order facts of a period [from, to), whole and split by a stored label', async (s) => {
+    const [a, b, c, d] = await s.customers.upsert([{ externalId: 'a' }, { externalId: 'b' }, { externalId: 'c' }, { externalId: 'd' }], 0);
+    // a: before and twice in the period; b: before only; c: first in the period; d: only after it.
+    await s.orders.insert([
+      { customerId: a!, orderId: 'a1', orderedAt: 5, amount: 10 },
+      { customerId: a!, orderId: 'a2', orderedAt: 100, amount: 20 },
+      { customerId: a!, orderId: 'a3', orderedAt: 150, amount: 30 },
+      { customerId: b!, orderId: 'b1', orderedAt: 50, amount: 40 },
+      { customerId: c!, orderId: 'c1', orderedAt: 199, amount: 50 },
+      { customerId: d!, orderId: 'd1', orderedAt: 200, amount: 60 },
+    ]);
+    const range = { from: 100, to: 200 };
+    expect(await s.kpis.orders(range)).toEqual([
+      { group: 'all', customersAtStart: 2, newCustomers: 1, returningCustomers: 1, buyers: 2, repeatBuyers: 1, orders: 3, revenue: 100, lifetimeCustomers: 3, lifetimeRevenue: 150 },
+    ]);
+    expect(await s.kpis.orders({ from: 0, to: 1 })).toEqual([
+      { group: 'all', customersAtStart: 0, newCustomers: 0, returningCustomers: 0, buyers: 0, repeatBuyers: 0, orders: 0, revenue: 0, lifetimeCustomers: 0, lifetimeRevenue: 0 },
+    ]);
+    await s.scores.put([
+      { customerId: a!, model: 'value_tier', value: 9, data: { tier: 'high' }, modelVersion: 'v', scoredAt: 1 },
+      { customerId: c!, model: 'value_tier', value: 3, data: { tier: 'low' }, modelVersion: 'v', scoredAt: 1 },
+      { customerId: b!, model: 'clv', value: 4, data: {}, modelVersion: 'v', scoredAt: 1 },
+      { customerId: c!, model: 'clv', value: 8, data: {}, modelVersion: 'v', scoredAt: 1 },
+    ]);
+    const split = await s.kpis.orders(range, { model: 'value_tier', key: 'tier' });
+    expect(split.map((f) => [f.group, f.buyers, f.orders, f.revenue, f.customersAtStart])).toEqual([
+      ['high', 1, 2, 50, 1],
+      ['low', 1, 1, 50, 0],
+      ['unknown', 0, 0, 0, 1],
+    ]);
+    expect(await s.kpis.averageScore('clv')).toEqual({ customers: 2, average: 6 });
+    expect(await s.kpis.averageScore('nothing')).toEqual({ customers: 0, average: null });
+  });
+
+  withStorage('kpis: NPS answers, email funnel and the cohort table', async (s) => {
+    const [a, b] = await s.customers.upsert([{ externalId: 'a' }, { externalId: 'b' }], 0);
+    const ev = (customerId: number, type: string, occurredAt: number, properties: Record<string, unknown>) => ({ customerId, type, occurredAt, properties });
+    await s.events.insert(
+      [
+        ev(a!, 'nps', 10, { score: 10 }), ev(b!, 'nps', 11, { score: 9 }), ev(a!, 'nps', 12, { score: 7 }), ev(b!, 'nps', 13, { score: 6 }), ev(a!, 'nps', 14, { score: 0 }),
+        ev(a!, 'nps', 500, { score: 0 }), ev(a!, 'survey', 15, { score: 0 }), ev(a!, 'nps', 16, { score: 'ten' }), ev(b!, 'nps', 17, {}),
+        ev(a!, 'email_opened', 20, { message: 'm1' }), ev(b!, 'email_opened', 21, { message: 'm2' }),
+        ev(a!, 'email_clicked', 30, { message: 'm1' }), ev(a!, 'email_clicked', 31, { message: 'm1' }), ev(b!, 'email_clicked', 32, { message: 'm2' }),
+      ],
+      0,
+    );
+    for (const [key, at] of [['m1', 5], ['m2', 6], ['m3', 7], ['m4', 300]] as const) await s.sends.record({ key, customerId: a!, category: 'marketing', capped: true }, at);
+    await s.orders.insert([
+      { customerId: a!, orderId: 'o1', orderedAt: 40, amount: 5 },
+      { customerId: b!, orderId: 'o2', orderedAt: 25, amount: 5 },
+      { customerId: b!, orderId: 'o3', orderedAt: 150, amount: 5 },
+      { customerId: b!, orderId: 'o4', orderedAt: 250, amount: 5 },
+    ]);
+    // Answers without a numeric score (text, missing) are not answers: counting them as 0 would invent detractors.
+    expect(await s.kpis.nps({ from: 0, to: 100 }, ['nps'])).toEqual({ promoters: 2, passives: 1, detractors: 2 });
+    // b ordered before clicking only: not a conversion.
+    expect(await s.kpis.email({ from: 0, to: 100 })).toEqual({ sent: 3, opened: 2, clicked: 2, clickers: 2, converted: 1 });
+    const cells = await s.kpis.cohorts([{ from: 0, to: 100 }, { from: 100, to: 200 }, { from: 200, to: 300 }]);
+    expect(cells).toEqual([
+      { cohort: 0, offset: 0, customers: 2 },
+      { cohort: 0, offset: 1, customers: 1 },
+      { cohort: 0, offset: 2, customers: 1 },
+    ]);
+  });
+  withStorage('segment reads: event types and attribute keys for pick lists, most frequent first, from the newest sample', async (s) => {
+    expect(await s.segmentReads.vocabulary({ sample: 100, limit: 10 })).toEqual({ eventTypes: [], attributeKeys: [] });
+    const [a, b] = await s.customers.upsert([{ externalId: 'a', attributes: { plan: 'pro', city: 'Seoul' } }, { externalId: 'b', attributes: { plan: 'free' } }], 1);
+    const ev = (customerId: number, type: string) => ({ customerId, type, properties: {}, occurredAt: 1 });
+    await s.events.insert([ev(a!, 'old_type'), ev(a!, 'view'), ev(b!, 'view'), ev(b!, 'cart')], 1);
+    expect(await s.segmentReads.vocabulary({ sample: 100, limit: 10 })).toEqual({ eventTypes: ['view', 'cart', 'old_type'], attributeKeys: ['plan', 'city'] });
+    // Only the newest events and customers are read: the oldest event type falls out, then customer a's keys.
+    expect(await s.segmentReads.vocabulary({ sample: 3, limit: 10 })).toEqual({ eventTypes: ['view', 'cart'], attributeKeys: ['plan', 'city'] });
+    expect(await s.segmentReads.vocabulary({ sample: 1, limit: 1 })).toEqual({ eventTypes: ['cart'], attributeKeys: ['plan'] });
+  });
+  withStorage('segment sizes: recorded per refresh, read since a time oldest first, forgotten with the segment', async (s) => {
+    await s.segmentMembers.recordSize('vip', 5, 200);
+    await s.segmentMembers.recordSize('vip', 3, 100);
+    await s.segmentMembers.recordSize('vip', 7, 200);
+    await s.segmentMembers.recordSize('other', 1, 100);
+    expect(await s.segmentMembers.sizes('vip', 0)).toEqual([{ at: 100, size: 3 }, { at: 200, size: 7 }]);
+    expect(await s.segmentMembers.sizes('vip', 150)).toEqual([{ at: 200, size: 7 }]);
+    await s.segmentMembers.clear('vip');
+    expect(await s.segmentMembers.sizes('vip', 0)).toEqual([]);
+    expect(await s.segmentMembers.sizes('other', 0)).toEqual([{ at: 100, size: 1 }]);
   });
 }

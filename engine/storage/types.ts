@@ -399,6 +399,8 @@ export interface ApiKeyRecord {
   createdAt: number;
   lastUsedAt: number | null;
   revokedAt: number | null;
+  /** Ingestion requests per second; null: the server's default (FORESIGHT_INGEST_RATE_LIMIT); 0: unlimited, for trusted server-side keys. */
+  rateLimit: number | null;
 }
 
 export interface AuthStore {
@@ -416,12 +418,30 @@ export interface AuthStore {
   deleteSession(tokenHash: string): Promise<void>;
   /** Ends every session of a user (password change, removal). */
   deleteSessionsOf(userId: number): Promise<void>;
-  createApiKey(k: { name: string; prefix: string; keyHash: string; scope: ApiKeyScope }, now: number): Promise<ApiKeyRecord>;
+  createApiKey(k: { name: string; prefix: string; keyHash: string; scope: ApiKeyScope; rateLimit?: number | null }, now: number): Promise<ApiKeyRecord>;
   /** The key if it exists and is not revoked; records its use. */
   useApiKey(keyHash: string, now: number): Promise<ApiKeyRecord | null>;
   listApiKeys(): Promise<ApiKeyRecord[]>;
   /** False when no such key is active. */
   revokeApiKey(id: number, now: number): Promise<boolean>;
+}
+
+/**
+ * Retention (engine/jobs/retention.ts): what may go once it is older than the
+ * configured age. Each call is one small transaction over a window of at most
+ * `limit` rows in id order, so pruning never holds the database for long, and a
+ * crash between calls loses nothing that should stay. Counters (node_counters),
+ * runs themselves and open runs' data are never touched.
+ */
+export interface RetentionStore {
+  /**
+   * Looks at the step-history rows after id `afterId` (at most `limit`) and deletes those of runs that
+   * ended before `before`, with those runs' settled outbox entries (`sent`, `failed`, `skipped`).
+   * `next`: the id to continue after, or null once the window reached rows from `before` on (or the end).
+   */
+  pruneHistory(before: number, afterId: number, limit: number): Promise<{ history: number; deliveries: number; next: number | null }>;
+  /** The same walk over events: deletes processed ones received before `before`; unprocessed events stay. */
+  pruneEvents(before: number, afterId: number, limit: number): Promise<{ events: number; next: number | null }>;
 }
 
 /** Numbers for operations dashboards (/metrics). */
@@ -513,8 +533,12 @@ export interface SegmentMembershipStore {
   list(segment: string): Promise<SegmentMemberRecord[]>;
   /** Inserts or replaces rows (by segment and customer), in one transaction. */
   put(rows: SegmentMemberRecord[]): Promise<void>;
-  /** Forgets a segment's membership (when the segment is deleted). */
+  /** Forgets a segment's membership and size history (when the segment is deleted). */
   clear(segment: string): Promise<void>;
+  /** Records the segment's size at a full refresh (a second record at the same time replaces the first). */
+  recordSize(segment: string, size: number, at: number): Promise<void>;
+  /** The recorded sizes at or after `since`, oldest first. */
+  sizes(segment: string, since: number): Promise<{ at: number; size: number }[]>;
 }
 
 /** Bulk reads behind segment evaluation: one query per page of customers instead of several per customer. */
@@ -525,6 +549,73 @@ export interface SegmentReadStore {
   orders(customerIds: number[], until: number): Promise<OrderRecord[]>;
   /** The customers' stored scores of the given models. */
   scores(customerIds: number[], models: string[]): Promise<ScoreRecord[]>;
+  /**
+   * Event types and profile attribute keys for the segment builder's pick lists, most
+   * frequent first, read from the newest `sample` events and customers (cheap on any size).
+   */
+  vocabulary(opts: { sample: number; limit: number }): Promise<{ eventTypes: string[]; attributeKeys: string[] }>;
+}
+
+/** A half-open time range [from, to) in epoch ms. */
+export interface TimeRange {
+  from: number;
+  to: number;
+}
+
+/** Customer and order counts behind the lifecycle KPIs for one period, for the whole base or one group of a split. */
+export interface OrderFacts {
+  /** The group's label (`all` without a split; `unknown` for customers without the label). */
+  group: string;
+  /** Customers with an order before the period. */
+  customersAtStart: number;
+  /** Customers whose first order falls in the period. */
+  newCustomers: number;
+  /** Customers at start who ordered again in the period. */
+  returningCustomers: number;
+  /** Customers with an order in the period. */
+  buyers: number;
+  /** Buyers with two or more orders in the period. */
+  repeatBuyers: number;
+  orders: number;
+  revenue: number;
+  /** Customers with an order before the period's end, and all their revenue until then. */
+  lifetimeCustomers: number;
+  lifetimeRevenue: number;
+}
+
+export interface NpsFacts {
+  promoters: number;
+  passives: number;
+  detractors: number;
+}
+
+/** Email funnel of a period: messages sent, opened and clicked, and clickers who then ordered. */
+export interface EmailFacts {
+  sent: number;
+  opened: number;
+  clicked: number;
+  clickers: number;
+  /** Clickers with an order at or after their first click in the period. */
+  converted: number;
+}
+
+/**
+ * Aggregates for the KPI page, each one SQL aggregation (GROUP BY), never a
+ * scan of rows in memory, so they hold at a million orders.
+ */
+export interface KpiStore {
+  /** Order facts for the period; with `splitBy`, one row per label of that score model (e.g. `lifecycle` `stage`). */
+  orders(range: TimeRange, splitBy?: { model: string; key: string }): Promise<OrderFacts[]>;
+  /** NPS answers (0–10 in the `score` property) of the given event types in the period. */
+  nps(range: TimeRange, eventTypes: string[]): Promise<NpsFacts>;
+  email(range: TimeRange): Promise<EmailFacts>;
+  /** Mean stored value of one model's scores (e.g. predicted CLV), over the customers that have one. */
+  averageScore(model: string): Promise<{ customers: number; average: number | null }>;
+  /**
+   * Cohort table: customers by the bucket of their first order (`cohort`, index into
+   * `buckets`) and how many buckets later they ordered (`offset`, 0 = the cohort's size).
+   */
+  cohorts(buckets: TimeRange[]): Promise<{ cohort: number; offset: number; customers: number }[]>;
 }
 
 export interface Storage {
@@ -540,10 +631,12 @@ export interface Storage {
   auth: AuthStore;
   privacy: PrivacyStore;
   ops: OpsStore;
+  retention: RetentionStore;
   suppressions: SuppressionStore;
   sends: SendLogStore;
   models: ModelStore;
   segmentMembers: SegmentMembershipStore;
   segmentReads: SegmentReadStore;
+  kpis: KpiStore;
   close(): Promise<void>;
 }

@@ -8,7 +8,10 @@ const delay: NodeDescriptor = {
   label: 'Wait',
   category: 'timing',
   description: 'Waits.',
-  fields: [{ key: 'duration', label: 'Duration', kind: 'duration', required: true, default: '1d' }],
+  fields: [
+    { key: 'duration', label: 'Duration', kind: 'duration', required: true, default: '1d' },
+    { key: 'calendar', label: 'Keep the local time of day', kind: 'boolean', default: true },
+  ],
   ports: ['next'],
   dynamicPorts: false,
   waits: true,
@@ -69,6 +72,9 @@ describe('node helpers', () => {
   it('summarises set values, required fields first, with option labels', () => {
     expect(summarize(cond, { attribute: 'plan', op: 'eq', value: 'pro' })).toBe('plan · equals · pro');
     expect(summarize(delay, {})).toBe('1d');
+    // A switch at its default is not news; turned away from it, it is.
+    expect(summarize(delay, { duration: '2d', calendar: true })).toBe('2d');
+    expect(summarize(delay, { duration: '2d', calendar: false })).toBe('2d · Keep the local time of day: off');
     expect(summarize(undefined, {})).toBe('');
   });
 

@@ -75,7 +75,9 @@ function formatValue(field: Field, value: unknown): string | null {
   if (value === undefined || value === null || value === '') return null;
   switch (field.kind) {
     case 'boolean':
-      return value === true ? field.label : null;
+      // A switch left at its default says nothing about this node (wait.delay's "keep the local time").
+      if (value === (field.default ?? false)) return null;
+      return value === true ? field.label : `${field.label}: off`;
     case 'select':
       return field.options.find((o) => o.value === value)?.label ?? String(value);
     case 'multiselect':

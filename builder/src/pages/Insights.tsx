@@ -3,6 +3,11 @@ import { Bar, BarChart, CartesianGrid, Line, LineChart, ResponsiveContainer, Too
 import { get } from '../api.ts';
 import { errorText, fmtDate, fmtInt } from '../format.ts';
 import type { Insights as InsightsData } from '../types.ts';
+import { EvaluationCards } from './Evaluation.tsx';
+import { segmentLink } from './Segments.tsx';
+
+/** The customers of one RFM grid cell: the rfm score is stored as R·100 + F·10 + M. */
+export const rfmCellDefinition = (r: number, f: number) => ({ all: [{ score: 'rfm', op: 'gte', value: r * 100 + f * 10 + 1 }, { score: 'rfm', op: 'lte', value: r * 100 + f * 10 + 5 }] });
 
 interface HoldoutLike {
   auc: number;
@@ -16,7 +21,8 @@ export function findHoldouts(report: unknown, path: string[] = []): { name: stri
   if (!report || typeof report !== 'object') return [];
   const r = report as Record<string, unknown>;
   if (typeof r.auc === 'number' && Array.isArray(r.calibration)) return [{ name: path.filter((p) => p !== 'holdout').join(' ') || 'model', report: r as unknown as HoldoutLike }];
-  return Object.entries(r).flatMap(([k, v]) => findHoldouts(v, [...path, k]));
+  // The out-of-time check has its own cards (EvaluationCards).
+  return Object.entries(r).flatMap(([k, v]) => (k === 'evaluation' ? [] : findHoldouts(v, [...path, k])));
 }
 
 /** Why parts of a report are missing: every `reason`, `skipped` and `warnings` text in it. */
@@ -74,7 +80,17 @@ export function Insights() {
         <article className="card chart">
           <h2>Lifecycle stages</h2>
           {lifecycle.length ? (
-            <Bars data={lifecycle} x="stage" color={BAR} />
+            <>
+              <Bars data={lifecycle} x="stage" color={BAR} />
+              <p className="small">
+                Make a segment:{' '}
+                {lifecycle.map((l) => (
+                  <a key={l.stage} href={segmentLink({ lifecycle: [l.stage] })}>
+                    {l.stage}{' '}
+                  </a>
+                ))}
+              </p>
+            </>
           ) : (
             <p className="muted">No scores yet: the scoring job has not run.</p>
           )}
@@ -89,9 +105,9 @@ export function Insights() {
                 {[1, 2, 3, 4, 5].map((f) => {
                   const n = cell(r, f);
                   return (
-                    <span key={f} role="cell" className="rfm-cell" title={`R${r} F${f}: ${n}`} style={{ background: `rgba(79, 70, 229, ${0.06 + (0.84 * n) / rfmMax})`, color: n / rfmMax > 0.5 ? '#fff' : '#1e293b' }}>
+                    <a key={f} role="cell" className="rfm-cell" href={segmentLink(rfmCellDefinition(r, f))} title={`R${r} F${f}: ${n} — click to make a segment of them`} style={{ background: `rgba(79, 70, 229, ${0.06 + (0.84 * n) / rfmMax})`, color: n / rfmMax > 0.5 ? '#fff' : '#1e293b' }}>
                       {fmtInt(n)}
-                    </span>
+                    </a>
                   );
                 })}
               </div>
@@ -148,6 +164,7 @@ export function Insights() {
             </ResponsiveContainer>
           </article>
         ))}
+        <EvaluationCards report={data.modelReport} />
         {models.length === 0 && (
           <article className="card chart">
             <h2>Model report</h2>

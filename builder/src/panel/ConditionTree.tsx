@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { createContext, useContext, useId, useState } from 'react';
 import { post } from '../api.ts';
 import { errorText, fmtInt } from '../format.ts';
 
@@ -25,6 +25,18 @@ const FILTER = [...COMPARE, 'contains', 'exists', 'not_exists'];
 const OP_LABEL: Record<string, string> = { eq: '=', ne: '≠', gt: '>', gte: '≥', lt: '<', lte: '≤', contains: 'contains', exists: 'is set', not_exists: 'is not set' };
 const ORDER_METRICS = ['count', 'total', 'average', 'daysSinceLast'];
 
+/** The valid labels (GET /api/segments/labels): when provided, label conditions become pick lists instead of free text. */
+export interface SegmentLabels {
+  lifecycle: string[];
+  valueTier: string[];
+  rfm: string[];
+  score: string[];
+  /** Seen in the data: offered as suggestions, since new ones may arrive any time. */
+  eventTypes?: string[];
+  attributeKeys?: string[];
+}
+export const LabelsContext = createContext<SegmentLabels | null>(null);
+
 const kindOf = (c: Cond): string | undefined => ['all', 'any', 'not', ...LEAF_KINDS.map(([k]) => k)].find((k) => k in c);
 
 export function isConditionTree(v: unknown): v is Cond {
@@ -40,7 +52,8 @@ export function ConditionTree({ id, value, onChange }: { id: string; value: Cond
   );
 }
 
-function CondEditor({ value, onChange, onRemove, root }: { value: Cond; onChange: (v: Cond) => void; onRemove?: () => void; root?: boolean }) {
+/** The visual editor alone (the Segments page shows its own live count). */
+export function CondEditor({ value, onChange, onRemove, root }: { value: Cond; onChange: (v: Cond) => void; onRemove?: () => void; root?: boolean }) {
   const kind = kindOf(value);
   if (kind === 'all' || kind === 'any') {
     const items = (Array.isArray(value[kind]) ? value[kind] : []) as Cond[];
@@ -86,8 +99,20 @@ function CondEditor({ value, onChange, onRemove, root }: { value: Cond; onChange
 
 function Leaf({ value, kind, onChange, onRemove }: { value: Cond; kind: string; onChange: (v: Cond) => void; onRemove?: () => void }) {
   const set = (patch: Cond) => onChange({ ...value, ...patch });
+  const valid = useContext(LabelsContext);
+  const listId = useId();
+  const suggestions: Record<string, string[] | undefined> = { attribute: valid?.attributeKeys, event: valid?.eventTypes, lastEvent: valid?.eventTypes };
   const text = (key: string, label: string, placeholder = '') => (
-    <input aria-label={label} placeholder={placeholder || label} value={String(value[key] ?? '')} onChange={(e) => set({ [key]: e.target.value })} />
+    <>
+      <input aria-label={label} placeholder={placeholder || label} list={suggestions[key] ? `${listId}-${key}` : undefined} value={String(value[key] ?? '')} onChange={(e) => set({ [key]: e.target.value })} />
+      {suggestions[key] && (
+        <datalist id={`${listId}-${key}`}>
+          {suggestions[key].map((v) => (
+            <option key={v} value={v} />
+          ))}
+        </datalist>
+      )}
+    </>
   );
   const num = (key: string, label: string) => (
     <input aria-label={label} type="number" step="any" className="num-input" value={typeof value[key] === 'number' ? (value[key] as number) : ''} onChange={(e) => set({ [key]: e.target.value === '' ? undefined : Number(e.target.value) })} />
@@ -101,9 +126,22 @@ function Leaf({ value, kind, onChange, onRemove }: { value: Cond; kind: string; 
       ))}
     </select>
   );
-  const labels = (key: string) => (
-    <input aria-label="Values" placeholder="comma separated, e.g. new, repeat" value={Array.isArray(value[key]) ? (value[key] as string[]).join(', ') : ''} onChange={(e) => set({ [key]: e.target.value.split(',').map((s) => s.trim()).filter(Boolean) })} />
-  );
+  const labels = (key: 'lifecycle' | 'valueTier' | 'rfm') => {
+    const chosen = Array.isArray(value[key]) ? (value[key] as string[]) : [];
+    if (!valid) {
+      return <input aria-label="Values" placeholder="comma separated, e.g. new, repeat" value={chosen.join(', ')} onChange={(e) => set({ [key]: e.target.value.split(',').map((s) => s.trim()).filter(Boolean) })} />;
+    }
+    const toggle = (l: string) => set({ [key]: chosen.includes(l) ? chosen.filter((x) => x !== l) : [...chosen, l] });
+    return (
+      <fieldset className="ctree-labels" aria-label="Values">
+        {valid[key].map((l) => (
+          <label key={l} className="small">
+            <input type="checkbox" checked={chosen.includes(l)} onChange={() => toggle(l)} /> {l}
+          </label>
+        ))}
+      </fieldset>
+    );
+  };
   return (
     <div className="ctree-leaf">
       <div className="row tight">
@@ -159,7 +197,17 @@ function Leaf({ value, kind, onChange, onRemove }: { value: Cond; kind: string; 
         )}
         {kind === 'score' && (
           <>
-            {text('score', 'Model', 'purchase, churn, clv…')}
+            {valid ? (
+              <select aria-label="Model" value={String(value.score ?? '')} onChange={(e) => set({ score: e.target.value })}>
+                {valid.score.map((m) => (
+                  <option key={m} value={m}>
+                    {m}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              text('score', 'Model', 'purchase, churn, clv…')
+            )}
             {op(COMPARE)}
             {num('value', 'Score')}
           </>

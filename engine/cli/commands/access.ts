@@ -30,10 +30,13 @@ export function registerApiKeyCommand(program: Command): void {
     .command('create')
     .requiredOption('--name <name>', 'where the key is used, e.g. "shop website"')
     .option('--scope <scope>', 'track (ingestion only) or admin', 'track')
+    .option('--rate-limit <n>', "ingestion requests per second for this key; 0 or off: unlimited (a trusted server-side key); default: the server's FORESIGHT_INGEST_RATE_LIMIT")
     .option('--db <file>', DB_OPTION)
-    .action(async (opts: { name: string; scope: string; db?: string }) => {
+    .action(async (opts: { name: string; scope: string; rateLimit?: string; db?: string }) => {
       if (opts.scope !== 'track' && opts.scope !== 'admin') throw new ForesightError('invalid_input', `--scope: "${opts.scope}" is not a scope; use track or admin`, { field: '--scope' });
-      const { key, record } = await withAuth(opts.db, (a) => a.createApiKey(opts.name, opts.scope as 'track' | 'admin'));
+      const rate = opts.rateLimit === undefined ? null : opts.rateLimit === 'off' ? 0 : Number(opts.rateLimit);
+      if (rate !== null && !(Number.isInteger(rate) && rate >= 0)) throw new ForesightError('invalid_input', `--rate-limit: "${opts.rateLimit}" is not a rate; give requests per second, e.g. 1000, or off`, { field: '--rate-limit' });
+      const { key, record } = await withAuth(opts.db, (a) => a.createApiKey(opts.name, opts.scope as 'track' | 'admin', rate));
       console.error(`created key ${record.id} "${record.name}" (scope ${record.scope}); it is shown only now:`);
       console.log(key);
     });
@@ -42,7 +45,8 @@ export function registerApiKeyCommand(program: Command): void {
     .option('--db <file>', DB_OPTION)
     .action(async (opts: { db?: string }) => {
       for (const k of await withAuth(opts.db, (a) => a.listApiKeys())) {
-        console.log(`${k.id}\t${k.prefix}…\t${k.scope}\t${k.name}\t${k.revokedAt ? 'revoked' : 'active'}`);
+        const rate = k.rateLimit === null ? 'default rate' : k.rateLimit === 0 ? 'unlimited' : `${k.rateLimit}/s`;
+        console.log(`${k.id}\t${k.prefix}…\t${k.scope}\t${k.name}\t${rate}\t${k.revokedAt ? 'revoked' : 'active'}`);
       }
     });
   cmd

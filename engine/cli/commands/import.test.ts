@@ -89,9 +89,14 @@ describe('foresight customer, apikey, user', () => {
 
     const created = await cli(['apikey', 'create', '--name', 'site', '--scope', 'track']);
     expect(created.stdout.trim()).toMatch(/^fsk_\S+$/);
-    expect((await cli(['apikey', 'list'])).stdout).toMatch(/^1\tfsk_.*\ttrack\tsite\tactive$/m);
+    expect((await cli(['apikey', 'list'])).stdout).toMatch(/^1\tfsk_.*\ttrack\tsite\tdefault rate\tactive$/m);
     expect((await cli(['apikey', 'revoke', '1'])).code).toBe(0);
     expect((await cli(['apikey', 'list'])).stdout).toMatch(/\trevoked$/m);
+    // A trusted server-side key without limit, and one with its own.
+    expect((await cli(['apikey', 'create', '--name', 'backend', '--rate-limit', 'off'])).code).toBe(0);
+    expect((await cli(['apikey', 'create', '--name', 'busy', '--rate-limit', '2000'])).code).toBe(0);
+    expect((await cli(['apikey', 'list'])).stdout).toMatch(/^2\tfsk_.*\tbackend\tunlimited\tactive\n3\tfsk_.*\tbusy\t2000\/s\tactive$/m);
+    expect((await cli(['apikey', 'create', '--name', 'x', '--rate-limit', 'fast'])).stderr).toMatch(/--rate-limit: "fast" is not a rate; give requests per second, e.g. 1000, or off/);
 
     expect((await cli(['user', 'create', '--email', 'ops@example.com', '--role', 'admin'], 'a long enough password\n')).stdout).toContain('created admin ops@example.com');
     expect((await cli(['user', 'create', '--email', 'x@example.com'], 'short\n')).stderr).toMatch(/password: must be at least 10/);

@@ -81,7 +81,7 @@ export function customerRoutes(t: RouteTable, ctx: ApiContext): void {
     path: '/api/customers/:externalId',
     tag: 'privacy',
     summary: 'Erase the customer: personal data removed, anonymised counts kept, open journeys ended',
-    access: 'builder',
+    access: 'admin',
     handler: async ({ params }) => {
       const c = await find(params.externalId!);
       await storage.privacy.erase(c.id, now());
@@ -94,7 +94,7 @@ export function customerRoutes(t: RouteTable, ctx: ApiContext): void {
     path: '/api/customers/:externalId/export',
     tag: 'privacy',
     summary: 'Everything held on the customer, as JSON',
-    access: 'builder',
+    access: 'admin',
     handler: async ({ params, res }) => {
       const c = await find(params.externalId!);
       res.setHeader('Content-Disposition', `attachment; filename="customer-${encodeURIComponent(c.externalId)}.json"`);

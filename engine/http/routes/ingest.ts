@@ -34,7 +34,7 @@ export interface ItemRejection {
 
 export function ingestRoutes(t: RouteTable, ctx: ApiContext): void {
   const { storage, clock, metrics } = ctx;
-  const before = [ingestLimiter(ctx.limits.ingestPerMinute)];
+  const before = [ingestLimiter(ctx.limits.ingestPerSecond, ctx.limits.ingestWindowMs)];
   const count = (kind: string, accepted: number, duplicates: number, rejected: number) => {
     if (accepted) metrics.ingested.inc({ kind, outcome: 'accepted' }, accepted);
     if (duplicates) metrics.ingested.inc({ kind, outcome: 'duplicate' }, duplicates);

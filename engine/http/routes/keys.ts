@@ -4,11 +4,15 @@ import type { ApiKeyRecord } from '../../storage/types.ts';
 import type { ApiContext } from '../context.ts';
 import type { RouteTable } from '../route-table.ts';
 
-const keyBody = z.object({ name: z.string().trim().min(1, 'name the key after where it is used, e.g. "shop website"').max(100), scope: z.enum(['track', 'admin']) });
+const keyBody = z.object({
+  name: z.string().trim().min(1, 'name the key after where it is used, e.g. "shop website"').max(100),
+  scope: z.enum(['track', 'admin']),
+  rateLimit: z.number().int().min(0, "give requests per second, 0 for unlimited, or null for the server's default").nullable().optional(),
+});
 const idParam = z.string().regex(/^[1-9][0-9]{0,15}$/).transform(Number);
 
 /** A key as listed: never its hash. */
-const view = (k: ApiKeyRecord) => ({ id: k.id, name: k.name, prefix: k.prefix, scope: k.scope, createdAt: k.createdAt, lastUsedAt: k.lastUsedAt, revokedAt: k.revokedAt });
+const view = (k: ApiKeyRecord) => ({ id: k.id, name: k.name, prefix: k.prefix, scope: k.scope, rateLimit: k.rateLimit, createdAt: k.createdAt, lastUsedAt: k.lastUsedAt, revokedAt: k.revokedAt });
 
 export function keyRoutes(t: RouteTable, ctx: ApiContext): void {
   t.add({ method: 'get', path: '/api/keys', tag: 'auth', summary: 'List API keys (never the keys themselves)', access: 'admin', handler: async () => ({ keys: (await ctx.auth.listApiKeys()).map(view) }) });
@@ -21,7 +25,7 @@ export function keyRoutes(t: RouteTable, ctx: ApiContext): void {
     body: keyBody,
     status: 201,
     handler: async ({ body }) => {
-      const { key, record } = await ctx.auth.createApiKey(body.name, body.scope);
+      const { key, record } = await ctx.auth.createApiKey(body.name, body.scope, body.rateLimit ?? null);
       return { key, apiKey: view(record) };
     },
   });

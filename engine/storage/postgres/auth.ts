@@ -3,7 +3,7 @@ import type { Db } from './db.ts';
 
 const USER = 'id, email, password_hash AS "passwordHash", role, created_at AS "createdAt", updated_at AS "updatedAt"';
 const SESSION = 'token_hash AS "tokenHash", user_id AS "userId", csrf_token AS "csrfToken", created_at AS "createdAt", expires_at AS "expiresAt"';
-const KEY = 'id, name, prefix, key_hash AS "keyHash", scope, created_at AS "createdAt", last_used_at AS "lastUsedAt", revoked_at AS "revokedAt"';
+const KEY = 'id, name, prefix, key_hash AS "keyHash", scope, created_at AS "createdAt", last_used_at AS "lastUsedAt", revoked_at AS "revokedAt", rate_limit AS "rateLimit"';
 
 export function pgAuth(db: Db): AuthStore {
   const one = async <T>(text: string, params: unknown[]) => ((await db.query<T>(text, params))[0] ?? null) as T | null;
@@ -46,7 +46,7 @@ export function pgAuth(db: Db): AuthStore {
       await db.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
     },
     async createApiKey(k, now) {
-      return (await one<ApiKeyRecord>(`INSERT INTO api_keys (name, prefix, key_hash, scope, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING ${KEY}`, [k.name, k.prefix, k.keyHash, k.scope, now]))!;
+      return (await one<ApiKeyRecord>(`INSERT INTO api_keys (name, prefix, key_hash, scope, created_at, rate_limit) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${KEY}`, [k.name, k.prefix, k.keyHash, k.scope, now, k.rateLimit ?? null]))!;
     },
     async useApiKey(keyHash, now) {
       return one<ApiKeyRecord>(`UPDATE api_keys SET last_used_at = $2 WHERE key_hash = $1 AND revoked_at IS NULL RETURNING ${KEY}`, [keyHash, now]);

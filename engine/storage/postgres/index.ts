@@ -8,9 +8,11 @@ import { pgCustomers } from './customers.ts';
 import { createDb, type Db, type PgOptions } from './db.ts';
 import { pgEvents } from './events.ts';
 import { pgJourneys } from './journeys.ts';
+import { pgKpis } from './kpis.ts';
 import { pgJobLeases, type JobLeaseStore } from './job-leases.ts';
 import { pgSendLog, pgSuppressions } from './messaging.ts';
 import { pgModels } from './models.ts';
+import { pgRetention } from './retention.ts';
 import { pgOps } from './ops.ts';
 import { pgOrders } from './orders.ts';
 import { pgOutbox } from './outbox.ts';
@@ -99,11 +101,13 @@ export async function openPostgres(url: string, opts: PgOptions = {}): Promise<P
     auth: pgAuth(db),
     privacy: pgPrivacy(db),
     ops: pgOps(db),
+    retention: pgRetention(db),
     suppressions: pgSuppressions(db),
     sends: pgSendLog(db),
     models: pgModels(db),
     segmentMembers: pgSegmentMembers(db),
     segmentReads: pgSegmentReads(db),
+    kpis: pgKpis(db),
     async close() {
       await listener.close();
       await db.pool.end();

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, doublePrecision, index, jsonb, primaryKey, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, doublePrecision, index, integer, jsonb, primaryKey, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /**
  * The PostgreSQL twin of ../sqlite/schema.ts: the same tables, columns and indexes
@@ -72,7 +72,8 @@ export const orders = pgTable(
     quantity: int8('quantity').notNull().default(1),
     items: jsonb('items').notNull().$type<string[]>().default([]),
   },
-  (t) => [uniqueIndex('orders_order_id').on(t.orderId), index('orders_customer').on(t.customerId, t.orderedAt)],
+  // `amount` makes the customer index covering for the KPI aggregates (as in the SQLite schema).
+  (t) => [uniqueIndex('orders_order_id').on(t.orderId), index('orders_customer').on(t.customerId, t.orderedAt, t.amount)],
 );
 
 export const journeys = pgTable('journeys', {
@@ -166,6 +167,8 @@ export const outbox = pgTable(
     index('outbox_due').on(t.nextAttemptAt).where(sql`status = 'pending'`),
     index('outbox_customer').on(t.customerId, t.kind, t.createdAt),
     index('outbox_sending').on(t.customerId).where(sql`status = 'sending'`),
+    // Retention removes a run's settled deliveries with its history.
+    index('outbox_run').on(t.runId),
   ],
 );
 
@@ -221,6 +224,17 @@ export const segmentMembers = pgTable(
   (t) => [primaryKey({ columns: [t.segment, t.customerId] })],
 );
 
+// Each saved segment's size at every full refresh: the Segments page's size over time.
+export const segmentSizes = pgTable(
+  'segment_sizes',
+  {
+    segment: text('segment').notNull(),
+    at: int8('at').notNull(),
+    size: int8('size').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.segment, t.at] })],
+);
+
 // Auth: builder users, their sessions and API keys. Secrets are never stored:
 // passwords as scrypt hashes, session tokens and API keys as SHA-256 digests.
 
@@ -254,6 +268,8 @@ export const apiKeys = pgTable('api_keys', {
   createdAt: int8('created_at').notNull(),
   lastUsedAt: int8('last_used_at'),
   revokedAt: int8('revoked_at'),
+  /** Ingestion requests per second for this key; null: the server's default; 0: unlimited (a trusted server-side key). */
+  rateLimit: integer('rate_limit'),
 });
 
 // Messaging: addresses never to mail again, and the log frequency caps count.

@@ -21,7 +21,16 @@ export function pgSegmentMembers(db: Db): SegmentMembershipStore {
       );
     },
     async clear(segment) {
-      await db.query('DELETE FROM segment_members WHERE segment = $1', [segment]);
+      await db.tx(async (q) => {
+        await q('DELETE FROM segment_members WHERE segment = $1', [segment]);
+        await q('DELETE FROM segment_sizes WHERE segment = $1', [segment]);
+      });
+    },
+    async recordSize(segment, size, at) {
+      await db.query('INSERT INTO segment_sizes (segment, at, size) VALUES ($1, $2, $3) ON CONFLICT (segment, at) DO UPDATE SET size = excluded.size', [segment, at, size]);
+    },
+    async sizes(segment, since) {
+      return db.query<{ at: number; size: number }>('SELECT at, size FROM segment_sizes WHERE segment = $1 AND at >= $2 ORDER BY at', [segment, since]);
     },
   };
 }

@@ -5,6 +5,17 @@ import { SCORE } from './models.ts';
 
 export function pgSegmentReads(db: Db): SegmentReadStore {
   return {
+    async vocabulary({ sample, limit }) {
+      const types = await db.query<{ type: string }>(
+        'SELECT type FROM (SELECT type FROM events ORDER BY id DESC LIMIT $1) e GROUP BY type ORDER BY COUNT(*) DESC, type COLLATE "C" LIMIT $2',
+        [sample, limit],
+      );
+      const keys = await db.query<{ key: string }>(
+        'SELECT k AS key FROM (SELECT attributes FROM customers ORDER BY id DESC LIMIT $1) c, jsonb_object_keys(c.attributes) k GROUP BY k ORDER BY COUNT(*) DESC, k COLLATE "C" LIMIT $2',
+        [sample, limit],
+      );
+      return { eventTypes: types.map((r) => r.type), attributeKeys: keys.map((r) => r.key) };
+    },
     async events(customerIds, types, { since, until }) {
       if (!customerIds.length || !types.length) return [];
       const rows = await db.query(

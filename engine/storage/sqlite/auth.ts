@@ -41,7 +41,7 @@ export function sqliteAuth(d: BetterSQLite3Database): AuthStore {
       d.delete(sessions).where(eq(sessions.userId, userId)).run();
     },
     async createApiKey(k, now) {
-      return d.insert(apiKeys).values({ ...k, createdAt: now }).returning().get();
+      return d.insert(apiKeys).values({ ...k, rateLimit: k.rateLimit ?? null, createdAt: now }).returning().get();
     },
     async useApiKey(keyHash, now) {
       const row = d.update(apiKeys).set({ lastUsedAt: now }).where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt))).returning().get();

@@ -8,12 +8,14 @@ import { sqliteAuth } from './auth.ts';
 import { sqliteCustomers } from './customers.ts';
 import { sqliteEvents } from './events.ts';
 import { sqliteJourneys } from './journeys.ts';
+import { sqliteKpis } from './kpis.ts';
 import { sqliteSendLog, sqliteSuppressions } from './messaging.ts';
 import { sqliteModels } from './models.ts';
 import { sqliteOrders } from './orders.ts';
 import { sqliteOps } from './ops.ts';
 import { sqliteOutbox } from './outbox.ts';
 import { sqlitePrivacy } from './privacy.ts';
+import { sqliteRetention } from './retention.ts';
 import { sqliteRuns } from './runs.ts';
 import { sqliteScores, sqliteSegments } from './scores.ts';
 import { sqliteSegmentMembers } from './segment-members.ts';
@@ -56,11 +58,13 @@ export function openSqlite(file: string): SqliteStorage {
     auth: sqliteAuth(d),
     privacy: sqlitePrivacy(db),
     ops: sqliteOps(db),
+    retention: sqliteRetention(db),
     suppressions: sqliteSuppressions(db),
     sends: sqliteSendLog(db),
     models: sqliteModels(db),
     segmentMembers: sqliteSegmentMembers(db),
     segmentReads: sqliteSegmentReads(db),
+    kpis: sqliteKpis(db),
     async close() {
       if (db.open) db.close();
     },

@@ -15,7 +15,14 @@ export function sqliteSegmentMembers(db: Database): SegmentMembershipStore {
   const put = db.transaction((rows: SegmentMemberRecord[]) => {
     for (const r of rows) upsert.run(r.segment, r.customerId, r.member ? 1 : 0, r.entries, r.changedAt);
   });
-  const clear = db.prepare('DELETE FROM segment_members WHERE segment = ?');
+  const clearMembers = db.prepare('DELETE FROM segment_members WHERE segment = ?');
+  const clearSizes = db.prepare('DELETE FROM segment_sizes WHERE segment = ?');
+  const clear = db.transaction((segment: string) => {
+    clearMembers.run(segment);
+    clearSizes.run(segment);
+  });
+  const recordSize = db.prepare('INSERT INTO segment_sizes (segment, at, size) VALUES (?, ?, ?) ON CONFLICT (segment, at) DO UPDATE SET size = excluded.size');
+  const sizes = db.prepare('SELECT at, size FROM segment_sizes WHERE segment = ? AND at >= ? ORDER BY at');
   return {
     async list(segment) {
       return (list.all(segment) as Row[]).map(toMember);
@@ -24,7 +31,13 @@ export function sqliteSegmentMembers(db: Database): SegmentMembershipStore {
       put(rows);
     },
     async clear(segment) {
-      clear.run(segment);
+      clear(segment);
+    },
+    async recordSize(segment, size, at) {
+      recordSize.run(segment, at, size);
+    },
+    async sizes(segment, since) {
+      return sizes.all(segment, since) as { at: number; size: number }[];
     },
   };
 }

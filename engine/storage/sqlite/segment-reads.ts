@@ -13,7 +13,18 @@ export function sqliteSegmentReads(db: Database): SegmentReadStore {
   const scores = db.prepare(
     'SELECT customer_id, model, value, data, model_version, scored_at FROM scores WHERE customer_id IN (SELECT value FROM json_each(?)) AND model IN (SELECT value FROM json_each(?))',
   );
+  const eventTypes = db.prepare('SELECT type FROM (SELECT type FROM events ORDER BY id DESC LIMIT @sample) GROUP BY type ORDER BY COUNT(*) DESC, type LIMIT @limit');
+  // json_each lists an object's keys; PostgreSQL's jsonb_object_keys is the same idea.
+  const attributeKeys = db.prepare(
+    'SELECT j.key AS key FROM (SELECT attributes FROM customers ORDER BY id DESC LIMIT @sample) c, json_each(c.attributes) j GROUP BY j.key ORDER BY COUNT(*) DESC, j.key LIMIT @limit',
+  );
   return {
+    async vocabulary(opts) {
+      return {
+        eventTypes: (eventTypes.all(opts) as Row[]).map((r) => r.type as string),
+        attributeKeys: (attributeKeys.all(opts) as Row[]).map((r) => r.key as string),
+      };
+    },
     async events(customerIds, types, { since, until }) {
       if (!customerIds.length || !types.length) return [];
       return (events.all({ ids: JSON.stringify(customerIds), types: JSON.stringify(types), since: since ?? Number.MIN_SAFE_INTEGER, until }) as Row[]).map(toEvent);

@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pino from 'pino';
+import { AuthService } from '../engine/auth/service.ts';
+import { loadConfig } from '../engine/config.ts';
+import { SystemClock } from '../engine/core/clock.ts';
+import { JourneyService } from '../engine/journeys.ts';
+import { startServer } from '../engine/server.ts';
+import { openSqlite } from '../engine/storage/sqlite/index.ts';
+import { builtinRegistry } from '../nodes/index.ts';
+import type { BenchRow } from './engine.bench.ts';
+
+/** The 4-node journey peers are compared on: an event starts it, two decisions, an exit. */
+const journey = {
+  id: 'four',
+  name: 'Four nodes',
+  settings: { reentry: 'always' },
+  nodes: [
+    { id: 'signup', type: 'trigger.event', config: { event: 'signup' } },
+    { id: 'pro', type: 'condition.attribute', config: { attribute: 'plan', op: 'eq', value: 'pro' } },
+    { id: 'ab', type: 'split.ab', config: { variants: [{ name: 'a', weight: 1 }, { name: 'b', weight: 1 }] } },
+    { id: 'done', type: 'flow.exit', config: {} },
+  ],
+  edges: [
+    { id: 'e1', source: 'signup', sourceHandle: 'next', target: 'pro' },
+    { id: 'e2', source: 'pro', sourceHandle: 'yes', target: 'ab' },
+    { id: 'e3', source: 'pro', sourceHandle: 'no', target: 'ab' },
+    { id: 'e4', source: 'ab', sourceHandle: 'a', target: 'done' },
+    { id: 'e5', source: 'ab', sourceHandle: 'b', target: 'done' },
+  ],
+};
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+
+/**
+ * `/api/track`, one event per request, from `clients` concurrent keep-alive
+ * clients on ONE API key (a trusted key: rate limit 0), against a serve
+ * process with its engine loop on the real clock. Every event starts the
+ * 4-node journey; "journeys/s" counts runs from the first request until the
+ * last run has completed.
+ */
+export async function runTrackClientsBench(opts: { requests: number; clients: number[] }): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const clients of opts.clients) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'foresight-trackbench-'));
+    const storage = openSqlite(path.join(dir, 'bench.db'));
+    const clock = new SystemClock();
+    const registry = builtinRegistry();
+    await new JourneyService(storage, registry, clock).deploy(journey);
+    const server = await startServer({ config: loadConfig({ PORT: '0', HOST: '127.0.0.1' }), storage, clock, registry, logger: pino({ level: 'silent' }), builderDir: null });
+    const { key } = await new AuthService(storage, clock).createApiKey('bench', 'track', 0);
+    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+    const latencies: number[] = [];
+    let next = 0;
+    try {
+      const start = performance.now();
+      await Promise.all(
+        Array.from({ length: clients }, async () => {
+          for (let i = next++; i < opts.requests; i = next++) {
+            const t = performance.now();
+            const res = await fetch(`${server.url}/api/track`, { method: 'POST', headers, body: JSON.stringify({ customerId: `c${i}`, type: 'signup' }) });
+            await res.arrayBuffer();
+            if (res.status !== 202) throw new Error(`/api/track: ${res.status}`);
+            latencies.push(performance.now() - t);
+          }
+        }),
+      );
+      const sent = (performance.now() - start) / 1000;
+      while (((await storage.runs.countByStatus('four')).completed ?? 0) < opts.requests) await sleep(5);
+      const finished = (performance.now() - start) / 1000;
+      latencies.sort((a, b) => a - b);
+      const lat = `p50 ${quantile(latencies, 0.5).toFixed(1)} ms, p99 ${quantile(latencies, 0.99).toFixed(1)} ms`;
+      rows.push({ name: `HTTP /api/track, ${clients} keep-alive clients, one key`, count: opts.requests, unit: 'events', seconds: sent, rate: opts.requests / sent, note: lat });
+      rows.push({ name: `  4-node journeys completed (${clients} clients)`, count: opts.requests, unit: 'journeys', seconds: finished, rate: opts.requests / finished });
+    } finally {
+      await server.close();
+      await storage.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return rows;
+}
