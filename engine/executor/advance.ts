@@ -125,7 +125,12 @@ export async function advanceRun(w: WorkingRun, j: CompiledJourney, entry: Entry
       run.wakeAt = spec.until ? spec.until.getTime() : null;
       run.waitEvent = spec.event?.type ?? null;
       // A node asked again that waits on keeps its wait's start: an awaited event dated since then still counts.
-      run.wait = { since: steps === 0 && waitedSince !== undefined ? waitedSince : at, ...(spec.event ? { event: spec.event } : {}), ...(spec.timeoutPort ? { timeoutPort: spec.timeoutPort } : {}) };
+      run.wait = {
+        since: steps === 0 && waitedSince !== undefined ? waitedSince : at,
+        ...(spec.until ? { until: spec.until.getTime() } : {}),
+        ...(spec.event ? { event: spec.event } : {}),
+        ...(spec.timeoutPort ? { timeoutPort: spec.timeoutPort } : {}),
+      };
       unit.history.push({
         runId: run.id,
         visit: run.visit,

@@ -348,7 +348,7 @@ export class Engine {
     const wait = run.wait;
     const awaited = wait?.event;
     if (run.status !== 'waiting' || !awaited || awaited.type !== e.type || wait.resumePort) return undefined;
-    if (!duringWait(e.occurredAt, wait.since, run.wakeAt)) return undefined;
+    if (!duringWait(e.occurredAt, wait.since, wait.until ?? run.wakeAt)) return undefined;
     return matchesAll(subject, awaited.where as Filter[] | undefined) ? awaited : undefined;
   }
 

@@ -264,6 +264,19 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect((await s.runs.claimDue({ now: 1100, owner: 'me', leaseMs: 1000, limit: 1 })).map((r) => r.id)).toEqual([id]);
   });
 
+  withStorage('an `always` entry is granted in the unit that ends the customer\'s open run (the order that ends one run starts the next)', async (s) => {
+    const id = await s.runs.reserveIds(3);
+    await s.runs.commit([unit({ inserts: [run(id, 7, { enteredAt: 10 })], entries: [{ journeyId: 'j', customerId: 7, runId: id, at: 10, minGapMs: 0 }] })], 10);
+    const ending = { run: run(id, 7, { enteredAt: 10, status: 'completed', wakeAt: null, visit: 2 }), expect: { nodeId: 'a', visit: 1 } };
+    const next = unit({ updates: [ending], inserts: [run(id + 1, 7, { enteredAt: 20 })], entries: [{ journeyId: 'j', customerId: 7, runId: id + 1, at: 20, minGapMs: 0 }] });
+    expect((await s.runs.commit([next], 20)).failed).toEqual([]);
+    expect((await s.runs.get(id))!.status).toBe('completed');
+    expect((await s.runs.get(id + 1))!.status).toBe('waiting');
+    // A unit that leaves the open run open still cannot enter again.
+    const still = unit({ inserts: [run(id + 2, 7, { enteredAt: 30 })], entries: [{ journeyId: 'j', customerId: 7, runId: id + 2, at: 30, minGapMs: 0 }] });
+    expect((await s.runs.commit([still], 30)).failed).toEqual([0]);
+  });
+
   withStorage('outbox: a unit withdraws pending entries with a reason, never one already being sent', async (s) => {
     const entry = (key: string, customerId: number) => ({ key, runId: customerId, journeyId: 'j', nodeId: 'n', customerId, kind: 'email', payload: {} });
     await s.runs.commit([unit({ outbox: [entry('k1', 1)] })], 0);

@@ -85,6 +85,11 @@ export interface JourneyVersionRecord {
 export interface StoredWait {
   /** When the wait began. */
   since: number;
+  /**
+   * When the wait ends on its own (event time). Kept apart from the run's `wakeAt`, which a
+   * re-plan (a moved prediction) sets to now: an awaited event still counts up to this instant.
+   */
+  until?: number;
   event?: { type: string; where?: unknown[]; port: string };
   timeoutPort?: string;
   /** Set when the awaited event arrived while the journey was paused: leave through it on resume. */

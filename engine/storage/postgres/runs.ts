@@ -1,5 +1,6 @@
 import { applyProfileChange } from '../../core/profile.ts';
 import { toHistory, toRun } from '../sqlite/rows.ts';
+import { closedBy } from '../sqlite/runs.ts';
 import type { CounterDelta, RunRecord, RunStore, StepUnit } from '../types.ts';
 import { columns, type Db, type Query } from './db.ts';
 
@@ -60,7 +61,7 @@ function passing(units: StepUnit[], current: Map<number, { node: string; visit: 
 const CLAIM_ENTRY = `INSERT INTO entry_locks (journey_id, customer_id, entered_at, run_id) VALUES ($1, $2, $3, $4)
   ON CONFLICT (journey_id, customer_id) DO UPDATE SET entered_at = excluded.entered_at, run_id = excluded.run_id
   WHERE $5::int8 IS NOT NULL AND entry_locks.entered_at + $5::int8 <= excluded.entered_at
-    AND NOT EXISTS (SELECT 1 FROM runs WHERE runs.id = entry_locks.run_id AND runs.status IN ('active', 'waiting'))
+    AND NOT EXISTS (SELECT 1 FROM runs WHERE runs.id = entry_locks.run_id AND runs.status IN ('active', 'waiting') AND NOT (runs.id = ANY($6::int8[])))
   RETURNING 1`;
 
 /** Takes each passing unit's entry claims in a savepoint: a refused one rolls back the unit's others and fails the unit. */
@@ -77,7 +78,7 @@ async function claimEntries(q: Query, units: StepUnit[], passed: { ok: StepUnit[
     await q('SAVEPOINT entry_claims');
     let granted = true;
     for (const c of claims) {
-      if (!(await q(CLAIM_ENTRY, [c.journeyId, c.customerId, c.at, c.runId, c.minGapMs])).length) {
+      if (!(await q(CLAIM_ENTRY, [c.journeyId, c.customerId, c.at, c.runId, c.minGapMs, closedBy(u)])).length) {
         granted = false;
         break;
       }

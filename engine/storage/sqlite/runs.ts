@@ -13,6 +13,14 @@ interface Bulk {
   events: number[];
 }
 
+/**
+ * Runs this unit ends (its compare-and-set is checked first): their open entry no longer holds
+ * the lock, so an `always` journey re-enters on the order that ended the previous run.
+ */
+export function closedBy(u: StepUnit): number[] {
+  return u.updates.filter((x) => x.run.status !== 'active' && x.run.status !== 'waiting').map((x) => x.run.id);
+}
+
 export function sqliteRuns(db: Database): RunStore {
   const reserve = db.prepare(
     `INSERT INTO id_sequences (name, next) VALUES ('runs', 1 + ?) ON CONFLICT (name) DO UPDATE SET next = next + ? RETURNING next`,
@@ -47,16 +55,17 @@ export function sqliteRuns(db: Database): RunStore {
     `INSERT INTO entry_locks (journey_id, customer_id, entered_at, run_id) VALUES (@journeyId, @customerId, @at, @runId)
      ON CONFLICT (journey_id, customer_id) DO UPDATE SET entered_at = excluded.entered_at, run_id = excluded.run_id
      WHERE @minGapMs IS NOT NULL AND entry_locks.entered_at + @minGapMs <= excluded.entered_at
-       AND NOT EXISTS (SELECT 1 FROM runs WHERE runs.id = entry_locks.run_id AND runs.status IN ('active', 'waiting'))`,
+       AND NOT EXISTS (SELECT 1 FROM runs WHERE runs.id = entry_locks.run_id AND runs.status IN ('active', 'waiting')
+         AND runs.id NOT IN (SELECT value FROM json_each(@closing)))`,
   );
   const REFUSED = new Error('entry refused');
   // Nested in the commit transaction, this is a savepoint: a refused second claim undoes the first.
-  const claimAll = db.transaction((claims: EntryClaim[]) => {
-    for (const c of claims) if (claimEntry.run(c).changes !== 1) throw REFUSED;
+  const claimAll = db.transaction((claims: EntryClaim[], closing: string) => {
+    for (const c of claims) if (claimEntry.run({ ...c, closing }).changes !== 1) throw REFUSED;
   });
-  const claimEntries = (claims: EntryClaim[]): boolean => {
+  const claimEntries = (claims: EntryClaim[], closing: string): boolean => {
     try {
-      claimAll(claims);
+      claimAll(claims, closing);
       return true;
     } catch (err) {
       if (err === REFUSED) return false;
@@ -103,7 +112,7 @@ export function sqliteRuns(db: Database): RunStore {
       const row = casProbe.get(run.id) as [string, number] | undefined;
       if (!row || row[0] !== expect.nodeId || row[1] !== expect.visit) return false;
     }
-    if (claims.length && !claimEntries(claims)) return false;
+    if (claims.length && !claimEntries(claims, JSON.stringify(closedBy(u)))) return false;
     if (first && !writeRun(first)) return false;
     for (const m of more) writeRun(m);
     for (const r of u.inserts) {
