@@ -51,7 +51,7 @@ describe('readInstant / parseInstant', () => {
     for (const server of SERVER_ZONES) expect(await underTz(server, () => readInstant(input)?.toISOString())).toBe(expected);
   });
 
-  it.each([['2024-02-30'], ['garbage 2024'], ['2024'], ['10:00'], ['2024-05-01T25:00'], ['May 1, 2024'], ['1714557600000'], [1.5], [Number.NaN], [null], [true], [new Date(Number.NaN)]])(
+  it.each([['2024-02-30'], ['garbage 2024'], ['2024'], ['10:00'], ['2024-05-01T25:00'], ['May 1, 2024'], ['1714557600000'], ['2024-02-08T10:00:00+99:99'], ['2024-02-08T10:00:00+25:00'], ['2024-02-08T10:00:00-05:75'], [1.5], [Number.NaN], [null], [true], [new Date(Number.NaN)]])(
     'rejects %j',
     (input) => {
       expect(readInstant(input)).toBeNull();

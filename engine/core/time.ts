@@ -78,7 +78,8 @@ export const INSTANT_FORMS =
   'use ISO 8601 (2024-05-01, 2024-05-01T10:00:00Z or 2024-05-01T12:00:00+02:00; a time without an offset is UTC) or epoch milliseconds';
 
 // Dates and date-times only: luxon's ISO reader also takes a bare time ("10:00", read as today) or a bare year.
-const ISO_SHAPE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+// Offsets as real zones have them: at most ±14:00, minutes below 60 (luxon alone takes +99:99).
+const ISO_SHAPE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-](?:0\d|1[0-4])(?::?[0-5]\d)?)?)?$/i;
 
 // The range of a JS Date.
 const MAX_MS = 8.64e15;
