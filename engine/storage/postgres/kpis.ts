@@ -1,4 +1,4 @@
-import { FACTS, toFacts } from '../sqlite/kpis.ts';
+import { cohortSql, FACTS, toFacts } from '../sqlite/kpis.ts';
 import type { KpiStore, TimeRange } from '../types.ts';
 import type { Db } from './db.ts';
 
@@ -64,14 +64,7 @@ export function pgKpis(db: Db): KpiStore {
       if (!buckets.length) return [];
       const values = buckets.map((_, i) => `($${i * 3 + 1}::int8, $${i * 3 + 2}::int8, $${i * 3 + 3}::int8)`).join(', ');
       const rows = await db.query<Row>(
-        `WITH m(i, s, e) AS (VALUES ${values}),
-           f AS (SELECT customer_id, MIN(ordered_at) AS first_at FROM orders GROUP BY customer_id),
-           coh AS (SELECT f.customer_id, m.i AS cohort FROM f JOIN m ON f.first_at >= m.s AND f.first_at < m.e),
-           act AS (SELECT DISTINCT o.customer_id, m.i AS bucket FROM coh JOIN orders o ON o.customer_id = coh.customer_id
-                   JOIN m ON o.ordered_at >= m.s AND o.ordered_at < m.e)
-         SELECT coh.cohort AS cohort, act.bucket - coh.cohort AS "offset", COUNT(*) AS customers
-         FROM coh JOIN act ON act.customer_id = coh.customer_id AND act.bucket >= coh.cohort
-         GROUP BY coh.cohort, act.bucket ORDER BY coh.cohort, act.bucket`,
+        cohortSql(values),
         buckets.flatMap((b, i) => [i, b.from, b.to]),
       );
       return rows.map((r) => ({ cohort: n(r.cohort), offset: n(r.offset), customers: n(r.customers) }));

@@ -42,6 +42,19 @@ export const toFacts = (r: Row): OrderFacts => ({
   lifetimeRevenue: Number(r.lifetime_revenue),
 });
 
+/**
+ * Retention by cohort: each customer's first-order bucket, and the later buckets they ordered in.
+ * `values` is the buckets as an inline `(i, from, to)` table; VALUES in a CTE reads the same in PostgreSQL.
+ */
+export const cohortSql = (values: string) => `WITH m(i, s, e) AS (VALUES ${values}),
+  f AS (SELECT customer_id, MIN(ordered_at) AS first_at FROM orders GROUP BY customer_id),
+  coh AS (SELECT f.customer_id, m.i AS cohort FROM f JOIN m ON f.first_at >= m.s AND f.first_at < m.e),
+  act AS (SELECT DISTINCT o.customer_id, m.i AS bucket FROM coh JOIN orders o ON o.customer_id = coh.customer_id
+          JOIN m ON o.ordered_at >= m.s AND o.ordered_at < m.e)
+SELECT coh.cohort AS cohort, act.bucket - coh.cohort AS "offset", COUNT(*) AS customers
+FROM coh JOIN act ON act.customer_id = coh.customer_id AND act.bucket >= coh.cohort
+GROUP BY coh.cohort, act.bucket ORDER BY coh.cohort, act.bucket`;
+
 export function sqliteKpis(db: Database): KpiStore {
   const whole = db.prepare(`WITH c AS (${PER_CUSTOMER}) SELECT 'all' AS grp, ${FACTS} FROM c`);
   const split = db.prepare(
@@ -93,18 +106,10 @@ export function sqliteKpis(db: Database): KpiStore {
     },
     async cohorts(buckets) {
       if (!buckets.length) return [];
-      // The buckets as an inline table: VALUES in a CTE reads the same in PostgreSQL.
       const values = buckets.map(() => '(?, ?, ?)').join(', ');
       const rows = db
         .prepare(
-          `WITH m(i, s, e) AS (VALUES ${values}),
-             f AS (SELECT customer_id, MIN(ordered_at) AS first_at FROM orders GROUP BY customer_id),
-             coh AS (SELECT f.customer_id, m.i AS cohort FROM f JOIN m ON f.first_at >= m.s AND f.first_at < m.e),
-             act AS (SELECT DISTINCT o.customer_id, m.i AS bucket FROM coh JOIN orders o ON o.customer_id = coh.customer_id
-                     JOIN m ON o.ordered_at >= m.s AND o.ordered_at < m.e)
-           SELECT coh.cohort AS cohort, act.bucket - coh.cohort AS "offset", COUNT(*) AS customers
-           FROM coh JOIN act ON act.customer_id = coh.customer_id AND act.bucket >= coh.cohort
-           GROUP BY coh.cohort, act.bucket ORDER BY coh.cohort, act.bucket`,
+          cohortSql(values),
         )
         .all(buckets.flatMap((b, i) => [i, b.from, b.to])) as Row[];
       return rows.map((r) => ({ cohort: Number(r.cohort), offset: Number(r.offset), customers: Number(r.customers) }));
