@@ -108,18 +108,20 @@ export class JourneyService {
   }
 
   /** Per-node numbers: entered, per port, waiting now, conversions. Summed over versions. */
-  async stats(id: string): Promise<{ nodes: Record<string, { entered: number; ports: Record<string, number>; waiting: number; converted: Record<string, number> }>; enrolled: number; converted: number; exited: number; statuses: Record<string, number> }> {
+  async stats(id: string): Promise<{ nodes: Record<string, { entered: number; ports: Record<string, number>; waiting: number; converted: Record<string, number> }>; enrolled: number; converted: number; exited: number; heldOut: number; statuses: Record<string, number> }> {
     await this.require(id);
     const nodes: Record<string, { entered: number; ports: Record<string, number>; waiting: number; converted: Record<string, number> }> = {};
     const slot = (nodeId: string) => (nodes[nodeId] ??= { entered: 0, ports: {}, waiting: 0, converted: {} });
     let enrolled = 0;
     let converted = 0;
     let exited = 0;
+    let heldOut = 0;
     for (const c of await this.storage.runs.counters(id)) {
       if (c.nodeId === '$journey') {
         if (c.key === 'enrolled') enrolled += c.count;
         else if (c.key === 'converted') converted += c.count;
         else if (c.key === 'exited') exited += c.count;
+        else if (c.key === 'heldOut') heldOut += c.count;
         continue;
       }
       const s = slot(c.nodeId);
@@ -128,7 +130,7 @@ export class JourneyService {
       else if (c.key.startsWith('converted:')) s.converted[c.key.slice(10)] = (s.converted[c.key.slice(10)] ?? 0) + c.count;
     }
     for (const w of await this.storage.runs.waitingByNode(id)) slot(w.nodeId).waiting = w.count;
-    return { nodes, enrolled, converted, exited, statuses: await this.storage.runs.countByStatus(id) };
+    return { nodes, enrolled, converted, exited, heldOut, statuses: await this.storage.runs.countByStatus(id) };
   }
 
   private async require(id: string): Promise<JourneyRecord> {

@@ -8,12 +8,16 @@ export const eventMatchSchema = z.object({
   where: z.array(filterSchema).optional(),
 });
 
+const HOLDOUT_FIX = 'give a percentage from 0 to 50, e.g. 10 keeps 10 % of customers out of the journey to measure its lift';
+
 export const settingsSchema = z.object({
   /** once: a customer enters at most once; always: again after each run ends; after: again once `after` has passed since the last entry. */
   reentry: z.enum(['once', 'always', 'after']).default('once'),
   reentryAfter: durationSchema.optional(),
   goal: eventMatchSchema.extend({ within: durationSchema.optional() }).optional(),
   exitOn: z.array(eventMatchSchema).default([]),
+  /** Percentage of customers (0–50, deterministic per customer) who enter, are recorded and leave at once: the control group of the lift report. */
+  holdout: z.number({ error: HOLDOUT_FIX }).min(0, HOLDOUT_FIX).max(50, HOLDOUT_FIX).optional(),
 });
 
 export const graphNodeSchema = z.object({

@@ -29,6 +29,8 @@ export interface EmailPayload {
   /** Transactional mail is exempt from the frequency cap. */
   transactional: boolean;
   from?: string;
+  /** Held out of this message by the node's holdout: never sent, recorded as skipped (`holdout`). */
+  holdout?: boolean;
 }
 
 function missingSettings(o: MailOptions): string[] {
@@ -49,6 +51,7 @@ function messageId(key: string, from: string): string {
  */
 export function createEmailEffect(options: MailOptions): EffectHandler {
   return async (item: OutboxItem, ctx: EffectContext): Promise<EffectOutcome> => {
+    if ((item.payload as unknown as EmailPayload).holdout) return { status: 'skipped', reason: 'holdout' };
     const missing = missingSettings(options);
     if (missing.length) return { status: 'failed', reason: `email is not configured: set ${missing.join(', ')}` };
     const { transport, publicUrl, secret } = options as Required<Pick<MailOptions, 'transport' | 'publicUrl' | 'secret' | 'from'>>;

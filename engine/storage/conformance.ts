@@ -648,6 +648,45 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await s.kpis.averageScore('nothing')).toEqual({ customers: 0, average: null });
   });
 
+  withStorage('lift: each customer once from their first exposure, held out or not, with revenue after it inside the window', async (s) => {
+    const [a, b, c, d] = await s.customers.upsert([{ externalId: 'a' }, { externalId: 'b' }, { externalId: 'c' }, { externalId: 'd' }], 0);
+    const ids = await s.runs.reserveIds(5);
+    // a: treated, entered at 100 and again at 400 (counts once, from 100); b: held out; c: treated, entered after `asOf`.
+    // d: held out in another journey only.
+    await s.runs.commit(
+      [
+        unit({ inserts: [run(ids, a!, { enteredAt: 100, status: 'completed', endReason: 'end of path' }), run(ids + 1, a!, { enteredAt: 400 })] }),
+        unit({ inserts: [run(ids + 2, b!, { enteredAt: 200, status: 'exited', endReason: 'holdout' })] }),
+        unit({ inserts: [run(ids + 3, c!, { enteredAt: 900 })] }),
+        unit({ inserts: [run(ids + 4, d!, { journeyId: 'other', enteredAt: 100, status: 'exited', endReason: 'holdout' })] }),
+      ],
+      0,
+    );
+    await s.orders.insert([
+      { customerId: a!, orderId: 'a0', orderedAt: 100, amount: 1 }, // at entry, not after it
+      { customerId: a!, orderId: 'a1', orderedAt: 150, amount: 10 },
+      { customerId: a!, orderId: 'a2', orderedAt: 300, amount: 20 }, // inside 100 + 200
+      { customerId: a!, orderId: 'a3', orderedAt: 301, amount: 40 }, // after the window
+      { customerId: b!, orderId: 'b1', orderedAt: 250, amount: 5.5 },
+      { customerId: b!, orderId: 'b2', orderedAt: 390, amount: 7 }, // inside the window, after asOf
+    ]);
+    expect(await s.lift.journeyExposures('j', 200, 380)).toEqual([
+      { customerId: a!, start: 100, heldOut: false, revenue: 30 },
+      { customerId: b!, start: 200, heldOut: true, revenue: 5.5 },
+    ]);
+    // No window: every order after the start up to asOf.
+    expect((await s.lift.journeyExposures('j', null, 1000)).map((e) => [e.customerId, e.revenue])).toEqual([[a!, 70], [b!, 12.5], [c!, 0]]);
+    expect(await s.lift.journeyExposures('none', 200, 1000)).toEqual([]);
+
+    const entry = (key: string, customerId: number, nodeId: string, payload: Record<string, unknown>) => ({ key, runId: ids, journeyId: 'j', nodeId, customerId, kind: 'email', payload });
+    await s.runs.commit([unit({ outbox: [entry('m1', a!, 'mail', { subject: 's' }), entry('m2', b!, 'mail', { subject: 's', holdout: true }), entry('m3', c!, 'other', {})] })], 120);
+    await s.runs.commit([unit({ outbox: [entry('m4', a!, 'mail', { subject: 's', holdout: true })] })], 500);
+    expect(await s.lift.messageExposures('j', 'mail', 200, 1000)).toEqual([
+      { customerId: a!, start: 120, heldOut: false, revenue: 70 },
+      { customerId: b!, start: 120, heldOut: true, revenue: 5.5 },
+    ]);
+  });
+
   withStorage('kpis: NPS answers, email funnel and the cohort table', async (s) => {
     const [a, b] = await s.customers.upsert([{ externalId: 'a' }, { externalId: 'b' }], 0);
     const ev = (customerId: number, type: string, occurredAt: number, properties: Record<string, unknown>) => ({ customerId, type, occurredAt, properties });

@@ -623,6 +623,29 @@ export interface KpiStore {
   cohorts(buckets: TimeRange[]): Promise<{ cohort: number; offset: number; customers: number }[]>;
 }
 
+/** One customer's first exposure to a journey or a message, and their revenue after it within the window. */
+export interface LiftExposure {
+  customerId: number;
+  /** When the customer entered the journey, or the message was queued (journey time). */
+  start: number;
+  /** Kept out as a control: the run ended for `holdout`, or the message carried `holdout: true`. */
+  heldOut: boolean;
+  /** Sum of the customer's orders after `start`, within `start + windowMs` and not after `asOf`. */
+  revenue: number;
+}
+
+/**
+ * Exposures behind the lift report, one row per customer. `windowMs` null: no window, every
+ * order up to `asOf` counts. Goal conversions are read separately (events.processedSince),
+ * since goal filters are matched in code.
+ */
+export interface LiftStore {
+  /** Each customer's first run of the journey entered by `asOf`. */
+  journeyExposures(journeyId: string, windowMs: number | null, asOf: number): Promise<LiftExposure[]>;
+  /** Each customer's first outbox entry from the journey's node queued by `asOf`. */
+  messageExposures(journeyId: string, nodeId: string, windowMs: number | null, asOf: number): Promise<LiftExposure[]>;
+}
+
 export interface Storage {
   readonly dialect: 'sqlite' | 'postgres';
   customers: CustomerStore;
@@ -643,5 +666,6 @@ export interface Storage {
   segmentMembers: SegmentMembershipStore;
   segmentReads: SegmentReadStore;
   kpis: KpiStore;
+  lift: LiftStore;
   close(): Promise<void>;
 }

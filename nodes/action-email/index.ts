@@ -1,4 +1,5 @@
 import { defineNode } from '../../engine/plugin/define-node.ts';
+import { hashUnit } from '../../engine/core/hash.ts';
 import { templateProblems } from '../../engine/messaging/render.ts';
 import type { EmailPayload } from '../../engine/messaging/send.ts';
 import { senderProblem } from '../../engine/messaging/sender.ts';
@@ -10,7 +11,17 @@ import { senderProblem } from '../../engine/messaging/sender.ts';
  * recorded as skipped with the reason. The config is the outbox payload:
  * templates are rendered at delivery, with the customer's data as it is then.
  */
-export const actionEmail = defineNode<EmailPayload>({
+type Config = Omit<EmailPayload, 'holdout'> & { holdout?: number };
+
+/**
+ * The customer's draw for this message's holdout, in [0, 100): hashed from journey, node and
+ * customer, so the same customer is held out of this message on every visit and worker.
+ */
+export function messageHoldoutDraw(journeyId: string, nodeId: string, externalId: string): number {
+  return hashUnit(`${journeyId}:${nodeId}:holdout:${externalId}`) * 100;
+}
+
+export const actionEmail = defineNode<Config>({
   type: 'action.email',
   version: 1,
   label: 'Send email',
@@ -31,6 +42,16 @@ export const actionEmail = defineNode<EmailPayload>({
     { key: 'category', label: 'Category', kind: 'text', default: 'marketing', pattern: '^[a-z0-9_-]+$', help: 'Groups mails in reports, e.g. winback, newsletter, receipt.' },
     { key: 'transactional', label: 'Transactional', kind: 'boolean', default: false, help: 'Exempt from the frequency cap (receipts, password resets). Consent and unsubscribe still apply.' },
     { key: 'from', label: 'From', kind: 'text', help: 'Overrides FORESIGHT_MAIL_FROM, e.g. "Shop <news@shop.example>".' },
+    {
+      key: 'holdout',
+      label: 'Holdout (%)',
+      kind: 'number',
+      min: 0,
+      max: 50,
+      step: 1,
+      default: 0,
+      help: 'Skip this one message for this share of customers (0–50, the same customers every time) and compare their conversions and revenue with those who got it. The journey goes on for them as for everyone.',
+    },
   ],
   ports: ['next'],
   validate: (config) => {
@@ -40,9 +61,12 @@ export const actionEmail = defineNode<EmailPayload>({
   },
   run(ctx) {
     const c = ctx.config;
-    const payload: EmailPayload = { subject: c.subject, html: c.html, text: c.text, category: c.category, transactional: c.transactional, from: c.from };
+    // A held-out message is still queued, marked, so delivery records it as skipped (`holdout`) and the lift report finds it.
+    const draw = c.holdout ? messageHoldoutDraw(ctx.run.journeyId, ctx.node.id, ctx.customer.externalId) : null;
+    const heldOut = draw !== null && draw < c.holdout!;
+    const payload: EmailPayload = { subject: c.subject, html: c.html, text: c.text, category: c.category, transactional: c.transactional, from: c.from, ...(heldOut ? { holdout: true } : {}) };
     const key = ctx.services.enqueue('email', payload as unknown as Record<string, unknown>);
-    return { next: 'next', trace: { message: key, category: c.category } };
+    return { next: 'next', trace: { message: key, category: c.category, ...(heldOut ? { heldOut: true, holdout: c.holdout, draw } : {}) } };
   },
 });
 

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { ForesightError } from '../../core/errors.ts';
 import type { JourneyRecord } from '../../storage/types.ts';
 import { abReport } from '../../../nodes/split-ab/stats.ts';
+import type { JourneyGraph } from '../../graph/types.ts';
+import { journeyLift } from '../../stats/journey-lift.ts';
 import { assertMaySet } from '../admin-only.ts';
 import { freeJourneyId } from '../journey-ids.ts';
 import type { ApiContext } from '../context.ts';
@@ -12,6 +14,9 @@ export const graphSchema = z.record(z.string(), z.unknown()).describe('Journey d
 const createBody = z.object({ name: z.string().trim().min(1, 'give the journey a name').max(200), graph: graphSchema.optional() });
 const draftBody = z.object({ graph: graphSchema });
 const validateBody = z.object({ graph: graphSchema.optional() });
+const statsQuery = z.object({
+  mde: z.coerce.number().gt(0, 'mde: give the minimum detectable effect as a share of the held-out rate, e.g. 0.1 for 10 %').max(1, 'mde: at most 1 (100 %)').optional(),
+});
 
 export const journeyView = (j: JourneyRecord) => ({ id: j.id, name: j.name, status: j.status, liveVersion: j.liveVersion, draft: j.draft, updatedAt: j.updatedAt });
 const problemsOf = (problems: { message: string; nodeId?: string; edgeId?: string; field?: string }[]) => problems.map((p) => ({ ...p, code: 'invalid_journey' }));
@@ -150,9 +155,10 @@ export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
     method: 'get',
     path: '/api/journeys/:id/stats',
     tag: 'journeys',
-    summary: 'Per-node counts (entered, waiting, per port), conversions and A/B reports',
+    summary: 'Per-node counts (entered, waiting, per port), conversions, A/B reports and the lift report (`?mde=0.1`)',
     access: 'builder',
-    handler: async ({ params }) => {
+    query: statsQuery,
+    handler: async ({ params, query }) => {
       const j = await require(params.id!);
       const s = await journeys.stats(j.id);
       const nodes = Object.fromEntries(Object.entries(s.nodes).map(([id, n]) => [id, { entered: n.entered, waiting: n.waiting, ports: n.ports }]));
@@ -164,7 +170,8 @@ export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
         const control = typeof n.config?.control === 'string' && n.config.control ? n.config.control : undefined;
         ab[n.id] = abReport(s.nodes[n.id], { variants, control });
       }
-      return { nodes, converted: s.converted, entered: s.enrolled, exited: s.exited, statuses: s.statuses, ab };
+      const lift = graph ? await journeyLift(storage, graph as JourneyGraph, ctx.clock.now().getTime(), { mde: query.mde }) : null;
+      return { nodes, converted: s.converted, entered: s.enrolled, exited: s.exited, heldOut: s.heldOut, statuses: s.statuses, ab, lift };
     },
   });
 }

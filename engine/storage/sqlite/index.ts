@@ -9,6 +9,7 @@ import { sqliteCustomers } from './customers.ts';
 import { sqliteEvents } from './events.ts';
 import { sqliteJourneys } from './journeys.ts';
 import { sqliteKpis } from './kpis.ts';
+import { sqliteLift } from './lift.ts';
 import { sqliteSendLog, sqliteSuppressions } from './messaging.ts';
 import { sqliteModels } from './models.ts';
 import { sqliteOrders } from './orders.ts';
@@ -65,6 +66,7 @@ export function openSqlite(file: string): SqliteStorage {
     segmentMembers: sqliteSegmentMembers(db),
     segmentReads: sqliteSegmentReads(db),
     kpis: sqliteKpis(db),
+    lift: sqliteLift(db),
     async close() {
       if (db.open) db.close();
     },
