@@ -81,6 +81,29 @@ export class JourneyService {
     return { version };
   }
 
+  /**
+   * Publishes the live version changed by `edit` as the next version (a declared A/B winner, say),
+   * whatever the draft holds, and applies the same edit to the draft when it can, so the next
+   * publish keeps it. Runs in flight stay on their version, as with every publish.
+   */
+  async publishEdit(id: string, edit: (graph: JourneyGraph) => JourneyGraph): Promise<{ version: number }> {
+    const j = await this.require(id);
+    const live = j.liveVersion === null ? null : await this.storage.journeys.version(id, j.liveVersion);
+    if (!live) throw new ForesightError('invalid_state', `journey "${id}" has no published version; publish it first`, { field: 'status' });
+    const v = await this.validate(edit(live.graph as JourneyGraph));
+    if (!v.ok || !v.graph) throw new ForesightError('invalid_journey', `journey "${id}" cannot be published:\n${v.problems.map((p) => `  - ${p.message}`).join('\n')}`, { details: v.problems });
+    const graph = v.graph;
+    const version = await this.storage.journeys.publish(id, (n) => ({ ...graph, version: n }), this.clock.now().getTime());
+    let draft: JourneyGraph | null = null;
+    try {
+      draft = edit(j.draft as JourneyGraph);
+    } catch {
+      // The draft no longer has what the edit needs (e.g. the node was removed): it stays as the marketer left it.
+    }
+    if (draft) await this.saveDraft(draft);
+    return { version };
+  }
+
   /** Saves the document as draft and publishes it: the one-step path for files and templates. */
   async deploy(doc: unknown): Promise<{ id: string; version: number }> {
     const v = await this.validate(doc);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ForesightError } from '../../core/errors.ts';
 import type { JourneyRecord } from '../../storage/types.ts';
 import { abReport } from '../../../nodes/split-ab/stats.ts';
+import { withWinner } from '../../../nodes/split-ab/winner.ts';
 import type { JourneyGraph } from '../../graph/types.ts';
 import { journeyLift } from '../../stats/journey-lift.ts';
 import { assertMaySet } from '../admin-only.ts';
@@ -14,6 +15,7 @@ export const graphSchema = z.record(z.string(), z.unknown()).describe('Journey d
 const createBody = z.object({ name: z.string().trim().min(1, 'give the journey a name').max(200), graph: graphSchema.optional() });
 const draftBody = z.object({ graph: graphSchema });
 const validateBody = z.object({ graph: graphSchema.optional() });
+const winnerBody = z.object({ node: z.string().min(1, 'name the split.ab node'), variant: z.string().min(1, 'name the winning variant') });
 const statsQuery = z.object({
   mde: z.coerce.number().gt(0, 'mde: give the minimum detectable effect as a share of the held-out rate, e.g. 0.1 for 10 %').max(1, 'mde: at most 1 (100 %)').optional(),
 });
@@ -150,6 +152,15 @@ export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
       const versions = await storage.journeys.versions(params.id!);
       return { versions: versions.sort((a, b) => b.version - a.version).map((v) => ({ version: v.version, publishedAt: v.publishedAt, graph: v.graph })) };
     },
+  });
+  t.add({
+    method: 'post',
+    path: '/api/journeys/:id/declare-winner',
+    tag: 'journeys',
+    summary: 'Declare an A/B winner: publishes a new version that routes everyone at the split to that variant',
+    access: 'builder',
+    body: winnerBody,
+    handler: async ({ params, body }) => journeys.publishEdit((await require(params.id!)).id, (g) => withWinner(g, body.node, body.variant)),
   });
   t.add({
     method: 'get',
