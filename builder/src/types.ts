@@ -7,6 +7,7 @@ export type { Filter } from '../../engine/core/filter.ts';
 export type { JourneyGraph, GraphNode, GraphEdge, JourneySettings } from '../../engine/graph/types.ts';
 export type { VariantStats } from '../../nodes/split-ab/stats.ts';
 import type { VariantStats } from '../../nodes/split-ab/stats.ts';
+import type { JourneyLift } from '../../engine/stats/journey-lift.ts';
 
 export type JourneyStatus = 'draft' | 'live' | 'paused' | 'archived';
 
@@ -58,6 +59,9 @@ export interface JourneyStats {
   entered?: number;
   converted: number;
   ab?: Record<string, VariantStats[]>;
+  /** Customers held out of the journey (settings.holdout). */
+  heldOut?: number;
+  lift?: JourneyLift | null;
 }
 
 export interface BacktestResult {

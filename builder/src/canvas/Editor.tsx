@@ -336,6 +336,19 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
     }
   };
 
+  // The server publishes the winner and edits its draft; the canvas takes the same change so autosave keeps it.
+  const declareWinner = async (nodeId: string, variant: string) => {
+    try {
+      const r = await post<{ version: number }>(`/api/journeys/${jid}/declare-winner`, { node: nodeId, variant });
+      setConfig(nodeId, 'winner', variant);
+      setConfig(nodeId, 'autoAllocate', false);
+      setJourney((await get<{ journey: JourneyDetail }>(`/api/journeys/${jid}`)).journey);
+      notify('ok', `Published version ${r.version}: everyone at "${nodeId}" now gets variant "${variant}".`);
+    } catch (e) {
+      notify('error', errorText(e));
+    }
+  };
+
   const focusNode = (nodeId: string) => {
     setNodes((ns) => ns.map((n) => ({ ...n, selected: n.id === nodeId })));
     setTab('settings');
@@ -514,6 +527,8 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
                 converted={(overlay === 'backtest' ? backtest?.converted : stats?.converted) ?? 0}
                 ab={overlay === 'live' ? (stats?.ab ?? {}) : {}}
                 source={counts ? (overlay as 'live' | 'backtest') : null}
+                lift={overlay === 'live' ? stats?.lift : null}
+                onDeclareWinner={overlay === 'live' ? declareWinner : undefined}
               />
             )}
             {tab === 'trace' && <TracePanel journeyId={journey.id} onTrace={onTrace} />}

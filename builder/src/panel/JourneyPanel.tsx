@@ -8,6 +8,7 @@ interface Settings {
   reentryAfter?: string;
   goal?: { event: string; within?: string };
   exitOn?: { event: string }[];
+  holdout?: number;
 }
 
 // Journey settings use the same field kinds as nodes, so one form renderer serves both.
@@ -28,6 +29,15 @@ const FIELDS: Field[] = [
   { key: 'goalEvent', label: 'Goal event', kind: 'text', placeholder: 'e.g. purchase', help: 'A customer who does this converts and leaves the journey.' },
   { key: 'goalWithin', label: 'Goal counts within', kind: 'duration' },
   { key: 'exitOn', label: 'Exit when the customer does', kind: 'stringList', help: 'Event types, one per line, e.g. unsubscribe.' },
+  {
+    key: 'holdout',
+    label: 'Holdout (%)',
+    kind: 'number',
+    min: 0,
+    max: 50,
+    step: 1,
+    help: 'Keep this share of customers (0–50 %, the same ones every time) out of the journey and compare their goal and revenue with the others: the lift report in Numbers.',
+  },
 ];
 
 function read(meta: JourneyMeta, key: string): unknown {

@@ -2,6 +2,8 @@ import { fmtInt, fmtPct } from '../format.ts';
 import type { JEdge, JNode } from '../canvas/graph.ts';
 import type { NodeCounts, NodeDescriptor, VariantStats } from '../types.ts';
 import { ABTable } from './ABTable.tsx';
+import { LiftReport } from './LiftReport.tsx';
+import type { JourneyLift } from '../../../engine/stats/journey-lift.ts';
 
 /** Nodes in the order customers meet them: breadth-first from the triggers. */
 export function flowOrder(nodes: readonly JNode[], edges: readonly JEdge[], descriptors: Map<string, NodeDescriptor>): JNode[] {
@@ -55,6 +57,9 @@ export function Performance(props: {
   converted: number;
   ab: Record<string, VariantStats[]>;
   source: 'live' | 'backtest' | null;
+  /** The live lift report (journey and message holdouts); null without a holdout. */
+  lift?: JourneyLift | null;
+  onDeclareWinner?: (nodeId: string, variant: string) => void;
 }) {
   const { counts, converted } = props;
   if (!counts) return <div className="panel-body"><p className="muted">No numbers yet. Publish the journey to see live numbers, or run a backtest on stored history.</p></div>;
@@ -86,10 +91,11 @@ export function Performance(props: {
         <h3>Funnel</h3>
         <Funnel steps={steps} />
       </section>
+      {props.lift && <LiftReport lift={props.lift} />}
       {Object.entries(props.ab).map(([nodeId, rows]) => (
         <section className="panel-section" key={nodeId}>
           <h3>A/B: {nodeId}</h3>
-          <ABTable rows={rows} />
+          <ABTable rows={rows} onDeclareWinner={props.onDeclareWinner && ((variant) => props.onDeclareWinner!(nodeId, variant))} />
         </section>
       ))}
     </div>
