@@ -19,8 +19,8 @@ describe('LiftReport', () => {
     expect(within(groups).getByText('Treated').closest('tr')!.textContent).toBe('Treated1,00020.0%12.00');
     expect(within(groups).getByText('Held out').closest('tr')!.textContent).toBe('Held out50015.0%10.00');
     const lift = within(section).getByRole('table', { name: 'Lift with 95% intervals' });
-    expect(within(lift).getByText('Conversion').closest('tr')!.textContent).toBe('Conversion+5.0%1.0% … 9.0%+33.3%4.6% … 70.0%significant');
-    expect(within(lift).getByText('Revenue / customer').closest('tr')!.textContent).toBe('Revenue / customer+2.000.19 … 3.81+20.0%-0.1% … 40.1%significant');
+    expect(within(lift).getByText('Conversion').closest('tr')!.textContent).toBe('Conversionsignificant+5.0%1.0% … 9.0%+33.3%4.6% … 70.0%');
+    expect(within(lift).getByText('Revenue / customer').closest('tr')!.textContent).toBe('Revenue / customersignificant+2.000.19 … 3.81+20.0%-0.1% … 40.1%');
     expect(section.textContent).toContain('Incremental revenue: 2,000.00');
     expect(section.textContent).toContain('About 19,434 more customers needed to detect a 10% relative change');
     expect(screen.getByText(/Conversion: purchase within 7d of entry/)).toBeTruthy();

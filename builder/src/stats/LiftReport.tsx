@@ -6,16 +6,22 @@ const money = (x: number | null | undefined) => (x === null || x === undefined |
 const signed = (text: string, x: number) => `${x >= 0 ? '+' : ''}${text}`;
 const range = (ci: [number, number] | null, f: (x: number) => string) => (ci ? `${f(ci[0])} … ${f(ci[1])}` : '–');
 
-/** One lift row: the absolute difference and the relative one, each with its 95 % interval. */
+/** One lift row: the absolute difference and the relative one, each over its 95 % interval (stacked: the side panel is narrow). */
 function LiftRow({ label, e, f }: { label: string; e: Estimate; f: (x: number) => string }) {
   return (
     <tr>
-      <td>{label}</td>
-      <td className={`num ${e.absolute >= 0 ? 'pos' : 'neg'}`}>{signed(f(e.absolute), e.absolute)}</td>
-      <td className="num small">{range(e.absoluteCi95, f)}</td>
-      <td className="num">{e.relative === null ? '–' : signed(fmtPct(e.relative), e.relative)}</td>
-      <td className="num small">{range(e.relativeCi95, (x) => fmtPct(x))}</td>
-      <td>{e.significant ? <span className="badge small">significant</span> : <span className="muted small">not yet</span>}</td>
+      <td>
+        {label}
+        {e.significant ? <span className="badge small">significant</span> : <span className="muted small"> not yet significant</span>}
+      </td>
+      <td className={`num ${e.absolute >= 0 ? 'pos' : 'neg'}`}>
+        {signed(f(e.absolute), e.absolute)}
+        <div className="muted small">{range(e.absoluteCi95, f)}</div>
+      </td>
+      <td className="num">
+        {e.relative === null ? '–' : signed(fmtPct(e.relative), e.relative)}
+        <div className="muted small">{range(e.relativeCi95, (x) => fmtPct(x))}</div>
+      </td>
     </tr>
   );
 }
@@ -32,7 +38,7 @@ export function LiftTable({ title, report }: { title: string; report: Report }) 
             <th>Group</th>
             <th className="num">Customers</th>
             <th className="num">Conv.</th>
-            <th className="num">Revenue / customer</th>
+            <th className="num">Rev. / cust.</th>
           </tr>
         </thead>
         <tbody>
@@ -61,12 +67,9 @@ export function LiftTable({ title, report }: { title: string; report: Report }) 
         <table className="table compact" aria-label="Lift with 95% intervals">
           <thead>
             <tr>
-              <th>Lift</th>
+              <th>Lift (95% CI)</th>
               <th className="num">Absolute</th>
-              <th className="num">95% CI</th>
               <th className="num">Relative</th>
-              <th className="num">95% CI</th>
-              <th />
             </tr>
           </thead>
           <tbody>
