@@ -528,6 +528,7 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
                 ab={overlay === 'live' ? (stats?.ab ?? {}) : {}}
                 source={counts ? (overlay as 'live' | 'backtest') : null}
                 lift={overlay === 'live' ? stats?.lift : null}
+                heldOut={overlay === 'live' ? stats?.heldOut : 0}
                 onDeclareWinner={overlay === 'live' ? declareWinner : undefined}
               />
             )}

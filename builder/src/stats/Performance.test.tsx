@@ -44,6 +44,13 @@ describe('Performance', () => {
     expect(rows[1]).toEqual(['b', '1,000', '13.0%', '+30.0%', '0.2% … 5.8%', '98%']);
   });
 
+  it('with a holdout, shows the held-out customers and reads conversion over the treated ones', () => {
+    const counts = { start: { entered: 1000, waiting: 0, ports: { next: 800 } } };
+    render(<Performance nodes={[n('start', 'trigger.event')]} edges={[]} descriptors={descriptors} counts={counts} converted={80} ab={{}} source="live" heldOut={200} />);
+    expect(screen.getByText('held out').closest('.kpi')!.textContent).toBe('200held out');
+    expect(screen.getByText('80').closest('.kpi')!.textContent).toBe('80converted · 10.0% of treated');
+  });
+
   it('explains where numbers come from before there are any', () => {
     render(<Performance nodes={nodes} edges={edges} descriptors={descriptors} counts={null} converted={0} ab={{}} source={null} />);
     expect(screen.getByText(/Publish the journey to see live numbers/)).toBeTruthy();

@@ -59,6 +59,8 @@ export function Performance(props: {
   source: 'live' | 'backtest' | null;
   /** The live lift report (journey and message holdouts); null without a holdout. */
   lift?: JourneyLift | null;
+  /** Customers held out of the journey: they entered but never ran, so conversion is read over the others. */
+  heldOut?: number;
   onDeclareWinner?: (nodeId: string, variant: string) => void;
 }) {
   const { counts, converted } = props;
@@ -68,6 +70,8 @@ export function Performance(props: {
   const entered = steps[0]?.count ?? 0;
   steps.push({ id: '$converted', label: 'Converted', count: converted });
   const waiting = Object.values(counts).reduce((s, c) => s + (c.waiting ?? 0), 0);
+  const heldOut = props.heldOut ?? 0;
+  const treated = entered - heldOut;
   return (
     <div className="panel-body">
       <div className="panel-head">
@@ -82,9 +86,18 @@ export function Performance(props: {
           <span className="kpi-value">{fmtInt(waiting)}</span>
           <span className="kpi-label">waiting now</span>
         </div>
+        {heldOut > 0 && (
+          <div className="kpi">
+            <span className="kpi-value">{fmtInt(heldOut)}</span>
+            <span className="kpi-label">held out</span>
+          </div>
+        )}
         <div className="kpi">
           <span className="kpi-value">{fmtInt(converted)}</span>
-          <span className="kpi-label">converted · {fmtPct(entered ? converted / entered : null)}</span>
+          <span className="kpi-label">
+            converted · {fmtPct(treated ? converted / treated : null)}
+            {heldOut > 0 && ' of treated'}
+          </span>
         </div>
       </div>
       <section className="panel-section">
