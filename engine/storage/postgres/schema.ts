@@ -169,6 +169,8 @@ export const outbox = pgTable(
     index('outbox_sending').on(t.customerId).where(sql`status = 'sending'`),
     // Retention removes a run's settled deliveries with its history.
     index('outbox_run').on(t.runId),
+    // A message's lift report reads its entries per customer (engine/storage/*/lift.ts).
+    index('outbox_journey_node').on(t.journeyId, t.nodeId, t.customerId, t.createdAt),
   ],
 );
 

@@ -179,6 +179,8 @@ export const outbox = sqliteTable(
     index('outbox_in_flight').on(t.leaseExpires).where(sql`status IN ('claimed', 'sending')`),
     // Retention removes a run's settled deliveries with its history.
     index('outbox_run').on(t.runId),
+    // A message's lift report reads its entries per customer (engine/storage/*/lift.ts).
+    index('outbox_journey_node').on(t.journeyId, t.nodeId, t.customerId, t.createdAt),
   ],
 );
 
