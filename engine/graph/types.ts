@@ -14,6 +14,13 @@ export const settingsSchema = z.object({
   reentryAfter: durationSchema.optional(),
   goal: eventMatchSchema.extend({ within: durationSchema.optional() }).optional(),
   exitOn: z.array(eventMatchSchema).default([]),
+  /** Cross-journey arbitration: when the message budget cannot take every journey's mail, higher wins (default 0). */
+  priority: z
+    .number({ error: 'priority must be a whole number, e.g. 5 (higher wins; default 0)' })
+    .int('priority must be a whole number, e.g. 5 (higher wins; default 0)')
+    .min(-1000, 'priority must be between -1000 and 1000')
+    .max(1000, 'priority must be between -1000 and 1000')
+    .optional(),
 });
 
 export const graphNodeSchema = z.object({

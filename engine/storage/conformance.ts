@@ -613,6 +613,10 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await s.sends.countCapped(3, 0)).toBe(0);
     expect(await s.sends.countAll(1, 0)).toBe(3);
     expect(await s.sends.countAll(1, 12)).toBe(2);
+    // The budget's next free slot is read from these times: oldest first, capped only, once per key.
+    expect(await s.sends.cappedSentAt(1, 0)).toEqual([10, 20]);
+    expect(await s.sends.cappedSentAt(1, 15)).toEqual([20]);
+    expect(await s.sends.cappedSentAt(3, 0)).toEqual([]);
   });
   withStorage('kpis: order facts of a period [from, to), whole and split by a stored label', async (s) => {
     const [a, b, c, d] = await s.customers.upsert([{ externalId: 'a' }, { externalId: 'b' }, { externalId: 'c' }, { externalId: 'd' }], 0);

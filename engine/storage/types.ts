@@ -491,6 +491,8 @@ export interface SendLogStore {
   record(send: { key: string; customerId: number; category: string; capped: boolean }, at: number): Promise<void>;
   /** Capped (non-exempt) sends to the customer at or after `since`. */
   countCapped(customerId: number, since: number): Promise<number>;
+  /** When each capped send to the customer at or after `since` went, oldest first (when a message budget frees up). */
+  cappedSentAt(customerId: number, since: number): Promise<number[]>;
   /** Every send to the customer at or after `since`, capped or not (the per-customer send rate limit). */
   countAll(customerId: number, since: number): Promise<number>;
 }

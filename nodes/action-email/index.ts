@@ -31,16 +31,34 @@ export const actionEmail = defineNode<EmailPayload>({
     { key: 'category', label: 'Category', kind: 'text', default: 'marketing', pattern: '^[a-z0-9_-]+$', help: 'Groups mails in reports, e.g. winback, newsletter, receipt.' },
     { key: 'transactional', label: 'Transactional', kind: 'boolean', default: false, help: 'Exempt from the frequency cap (receipts, password resets). Consent and unsubscribe still apply.' },
     { key: 'from', label: 'From', kind: 'text', help: 'Overrides FORESIGHT_MAIL_FROM, e.g. "Shop <news@shop.example>".' },
+    {
+      key: 'overBudget',
+      label: 'When the message budget is spent',
+      kind: 'select',
+      options: [
+        { value: 'skip', label: 'Skip this email' },
+        { value: 'defer', label: 'Send it when the budget allows' },
+      ],
+      default: 'skip',
+      help: 'With FORESIGHT_MESSAGE_BUDGET, journeys with a higher priority get the budget first; this says what happens to this email when it loses.',
+    },
+    { key: 'sendFromHour', label: 'Deferred: not before (hour)', kind: 'number', integer: true, min: 0, max: 23, default: 8, help: "A deferred email goes out only from this local hour (customer's time zone, UTC when unknown)." },
+    { key: 'sendUntilHour', label: 'Deferred: not after (hour)', kind: 'number', integer: true, min: 1, max: 24, default: 21, help: 'A deferred email goes out only before this local hour: the rest of the day is quiet hours.' },
   ],
   ports: ['next'],
   validate: (config) => {
     const problems = templateProblems(config);
     const from = config.from ? senderProblem(config.from) : null;
-    return from ? [...problems, { field: 'from', message: `from: ${from}` }] : problems;
+    if (from) problems.push({ field: 'from', message: `from: ${from}` });
+    if (config.overBudget === 'defer' && config.sendFromHour === config.sendUntilHour) {
+      problems.push({ field: 'sendUntilHour', message: 'Deferred: not after (hour): must differ from "not before" (8 to 8 leaves no time to send; for any hour use 0 to 24)' });
+    }
+    return problems;
   },
   run(ctx) {
     const c = ctx.config;
     const payload: EmailPayload = { subject: c.subject, html: c.html, text: c.text, category: c.category, transactional: c.transactional, from: c.from };
+    if (c.overBudget === 'defer') Object.assign(payload, { overBudget: c.overBudget, sendFromHour: c.sendFromHour, sendUntilHour: c.sendUntilHour });
     const key = ctx.services.enqueue('email', payload as unknown as Record<string, unknown>);
     return { next: 'next', trace: { message: key, category: c.category } };
   },
