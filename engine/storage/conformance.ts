@@ -242,6 +242,53 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await enter(id + 15, 6, 301, null)).toBe(true);
   });
 
+  withStorage('run moves: waiting runs go to the new version in one go, with the visit bumped, a history row, and leased runs left alone', async (s) => {
+    await s.journeys.saveDraft({ id: 'j', name: 'J', draft: {} }, 0);
+    const id = await s.runs.reserveIds(6);
+    const wait = { since: 0, until: 1000, timeoutPort: 'next' };
+    await s.runs.commit(
+      [
+        unit({
+          inserts: [
+            run(id, 1, { wait }),
+            run(id + 1, 2, { wait }),
+            run(id + 2, 3, { wait, wakeAt: 10 }), // due: a worker leases it below
+            run(id + 3, 4, { nodeId: 'b' }),
+            run(id + 4, 5, { status: 'completed', wakeAt: null, endedAt: 5 }),
+            run(id + 5, 6, { nodeId: 'c', waitEvent: 'click', wait: { since: 0, event: { type: 'click', port: 'yes' } } }),
+          ],
+        }),
+      ],
+      0,
+    );
+    expect(await s.runMoves.waiting('j', 1)).toEqual([
+      { nodeId: 'a', count: 3 },
+      { nodeId: 'b', count: 1 },
+      { nodeId: 'c', count: 1 },
+    ]);
+    expect((await s.runs.claimDue({ now: 50, owner: 'w', leaseMs: 1000, limit: 10 })).map((r) => r.id)).toEqual([id + 2]);
+    const moves = [
+      { from: 'a', to: 'a2', replan: false },
+      { from: 'b', to: 'exit', replan: false },
+      { from: 'c', to: 'c', replan: true },
+    ];
+    expect(await s.runMoves.apply({ journeyId: 'j', from: 1, to: 2, moves }, 60)).toEqual({ moved: 3, exited: 1, busy: 1 });
+    // Kept: the absolute due time and the wait.
+    expect(await s.runs.get(id)).toMatchObject({ version: 2, nodeId: 'a2', visit: 2, status: 'waiting', wakeAt: 1000, wait });
+    expect(await s.runs.get(id + 3)).toMatchObject({ version: 1, status: 'exited', endReason: 'migration', endedAt: 60, wakeAt: null });
+    // Re-planned: woken now without its old wait, so the new node plans it again.
+    expect(await s.runs.get(id + 5)).toMatchObject({ version: 2, nodeId: 'c', visit: 2, wakeAt: 60, waitEvent: null, wait: null });
+    expect(await s.runs.get(id + 2)).toMatchObject({ version: 1, nodeId: 'a', visit: 1 });
+    expect(await s.runs.get(id + 4)).toMatchObject({ version: 1, status: 'completed', visit: 1 });
+    expect((await s.runs.history(id)).at(-1)).toMatchObject({ kind: 'migrate', visit: 2, nodeId: 'a2', at: 60, detail: { fromVersion: 1, toVersion: 2, from: 'a', to: 'a2', replan: false } });
+    // A worker that read run `id` before the move writes nothing: its compare-and-set fails.
+    expect(await s.runs.commit([unit({ updates: [{ run: run(id, 1, { status: 'completed' }), expect: { nodeId: 'a', visit: 1 } }] })], 70)).toEqual({ failed: [0] });
+    // Once its lease expired, the leased run moves too, and nothing is moved twice.
+    expect(await s.runMoves.apply({ journeyId: 'j', from: 1, to: 2, moves }, 2000)).toEqual({ moved: 1, exited: 0, busy: 0 });
+    expect(await s.runs.get(id + 2)).toMatchObject({ version: 2, nodeId: 'a2', visit: 2 });
+    expect(await s.runMoves.waiting('j', 1)).toEqual([]);
+  });
+
   withStorage('claims due runs once per lease, skipping frozen journeys', async (s) => {
     await s.journeys.saveDraft({ id: 'j', name: 'J', draft: {} }, 0);
     await s.journeys.saveDraft({ id: 'p', name: 'P', draft: {} }, 0);

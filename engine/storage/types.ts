@@ -625,8 +625,33 @@ export interface KpiStore {
   cohorts(buckets: TimeRange[]): Promise<{ cohort: number; offset: number; customers: number }[]>;
 }
 
+/**
+ * Where the waiting runs at one node of the old version go: `to` a node of the new version
+ * (`replan`: the run's wait is planned again by that node, woken now; otherwise it keeps its
+ * wake time and wait), or `exit` (the run ends as `exited`, reason `migration`).
+ */
+export interface RunMove {
+  from: string;
+  to: string | 'exit';
+  replan: boolean;
+}
+
+/** Moving waiting runs of a journey onto a newer version (POST /api/journeys/:id/migrate). */
+export interface RunMoveStore {
+  /** Waiting runs of the journey version per node. */
+  waiting(journeyId: string, version: number): Promise<{ nodeId: string; count: number }[]>;
+  /**
+   * One transaction over every move: each waiting run of `journeyId` v`from` at a move's node
+   * goes where the move says, with its visit bumped (the executor's compare-and-set token, so a
+   * worker that read the run before writes nothing), and a `migrate` history row. A run a worker
+   * holds right now (an unexpired lease) is left as it is and counted in `busy`: ask again.
+   */
+  apply(m: { journeyId: string; from: number; to: number; moves: RunMove[] }, now: number): Promise<{ moved: number; exited: number; busy: number }>;
+}
+
 export interface Storage {
   readonly dialect: 'sqlite' | 'postgres';
+  runMoves: RunMoveStore;
   customers: CustomerStore;
   events: EventStore;
   orders: OrderStore;

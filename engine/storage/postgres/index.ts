@@ -17,6 +17,7 @@ import { pgOps } from './ops.ts';
 import { pgOrders } from './orders.ts';
 import { pgOutbox } from './outbox.ts';
 import { pgPrivacy } from './privacy.ts';
+import { pgRunMoves } from './run-moves.ts';
 import { pgRuns } from './runs.ts';
 import { pgScores, pgSegments } from './scores.ts';
 import { pgSegmentMembers } from './segment-members.ts';
@@ -108,6 +109,7 @@ export async function openPostgres(url: string, opts: PgOptions = {}): Promise<P
     segmentMembers: pgSegmentMembers(db),
     segmentReads: pgSegmentReads(db),
     kpis: pgKpis(db),
+    runMoves: pgRunMoves(db),
     async close() {
       await listener.close();
       await db.pool.end();
