@@ -8,6 +8,7 @@ interface Settings {
   reentryAfter?: string;
   goal?: { event: string; within?: string };
   exitOn?: { event: string }[];
+  priority?: number;
 }
 
 // Journey settings use the same field kinds as nodes, so one form renderer serves both.
@@ -28,6 +29,15 @@ const FIELDS: Field[] = [
   { key: 'goalEvent', label: 'Goal event', kind: 'text', placeholder: 'e.g. purchase', help: 'A customer who does this converts and leaves the journey.' },
   { key: 'goalWithin', label: 'Goal counts within', kind: 'duration' },
   { key: 'exitOn', label: 'Exit when the customer does', kind: 'stringList', help: 'Event types, one per line, e.g. unsubscribe.' },
+  {
+    key: 'priority',
+    label: 'Priority',
+    kind: 'number',
+    integer: true,
+    min: -1000,
+    max: 1000,
+    help: 'With a shared message budget, the journey with the higher priority gets the email when several compete for one customer (default 0).',
+  },
 ];
 
 function read(meta: JourneyMeta, key: string): unknown {
