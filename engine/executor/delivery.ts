@@ -126,7 +126,7 @@ export class Delivery {
       case 'skipped':
         return { key, status: 'skipped', error: outcome.reason };
       case 'deferred':
-        return { key, status: 'pending', error: outcome.reason, nextAttemptAt: outcome.until.getTime() };
+        return { key, status: 'pending', error: outcome.reason, nextAttemptAt: outcome.until.getTime(), notAnAttempt: true };
       case 'blocked':
         // Not this message's fault: hold it for when delivery resumes.
         return { key, status: 'pending', error: `held, delivery paused: ${outcome.reason}`, nextAttemptAt: now };

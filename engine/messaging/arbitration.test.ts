@@ -50,7 +50,7 @@ async function setup(opts: { order: number[]; cap?: { max: number; window: strin
 async function deliveries(w: World) {
   const id = await w.h.customerId('ann');
   const entries = await w.h.storage.outbox.list({ customerId: id });
-  return Object.fromEntries(entries.map((e) => [e.journeyId, { status: e.status, reason: e.lastError, nextAttemptAt: new Date(e.nextAttemptAt).toISOString() }]));
+  return Object.fromEntries(entries.map((e) => [e.journeyId, { status: e.status, reason: e.lastError, attempts: e.attempts, nextAttemptAt: new Date(e.nextAttemptAt).toISOString() }]));
 }
 
 describe('cross-journey arbitration under a shared message budget', () => {
@@ -95,6 +95,8 @@ describe('cross-journey arbitration under a shared message budget', () => {
       status: 'pending',
       reason: 'budget 2/7d: lost to "VIP" (priority 5), "Win-back" (priority 3); deferred to 2024-03-08T17:00:00.000Z',
       nextAttemptAt: '2024-03-08T17:00:00.000Z',
+      // A deferral is no delivery attempt: the SMTP retries it may need later are all still there.
+      attempts: 0,
     });
     await w.h.advance('7d');
     expect(w.smtp.mails).toHaveLength(2);

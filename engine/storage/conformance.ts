@@ -358,6 +358,14 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await s.outbox.countSent(2, ['email'], 0)).toBe(1);
   });
 
+  withStorage('outbox: a start settled as no attempt (deferred by policy) gives its attempt back', async (s) => {
+    await s.runs.commit([unit({ outbox: [{ key: 'd', runId: 1, journeyId: 'j', nodeId: 'n', customerId: 1, kind: 'email', payload: {} }] })], 0);
+    await s.outbox.claim({ now: 10, owner: 'w', leaseMs: 100, limit: 10 });
+    expect(await s.outbox.settle([], 11, { owner: 'w', leaseMs: 100, keys: ['d'] })).toEqual(['d']);
+    await s.outbox.settle([{ key: 'd', status: 'pending', error: 'budget', nextAttemptAt: 500, notAnAttempt: true }], 12);
+    expect(await s.outbox.get('d')).toMatchObject({ status: 'pending', attempts: 0, nextAttemptAt: 500, lastError: 'budget' });
+  });
+
   withStorage('outbox: a worker whose claim expired and passed to another cannot start the entry (no double send)', async (s) => {
     await s.runs.commit([unit({ outbox: [{ key: 'k', runId: 1, journeyId: 'j', nodeId: 'n', customerId: 1, kind: 'email', payload: {} }] })], 0);
     await s.outbox.claim({ now: 10, owner: 'slow', leaseMs: 100, limit: 10 });

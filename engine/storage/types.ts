@@ -156,6 +156,8 @@ export interface OutboxResult {
   error?: string | null;
   detail?: Record<string, unknown> | null;
   nextAttemptAt?: number;
+  /** The start did not count as a delivery attempt (deferred by policy): `attempts` goes back down, so retries stay intact. */
+  notAnAttempt?: boolean;
 }
 
 /** What `recover` did: leases of stopped workers returned or settled, entries of archived journeys cancelled. */
