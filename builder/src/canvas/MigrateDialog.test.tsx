@@ -1,14 +1,10 @@
 // @vitest-environment happy-dom
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { get, post, put, setCsrfToken } from '../api.ts';
+import { get, post, put } from '../api.ts';
+import { startRealServer } from '../testing/real-server.ts';
 import { MigrateDialog, moveText } from './MigrateDialog.tsx';
 
-const ADMIN = { email: 'admin@example.com', password: 'correct horse battery' };
 const graph = (waitId: string) => ({
   nodes: [
     { id: 'trigger', type: 'trigger.event', config: { event: 'signup' } },
@@ -21,25 +17,9 @@ const graph = (waitId: string) => ({
   ],
 });
 
-// The real server (`foresight serve` on a temporary SQLite file, its engine loop on) in a child process.
-let child: ChildProcess;
-let dir: string;
+let server: Awaited<ReturnType<typeof startRealServer>>;
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'foresight-migrate-dialog-'));
-  const bin = path.resolve(import.meta.dirname, '../../../bin/foresight.js');
-  child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--db', path.join(dir, 'd.db')], { env: { ...process.env, FORESIGHT_ADMIN_EMAIL: ADMIN.email, FORESIGHT_ADMIN_PASSWORD: ADMIN.password } });
-  const base = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += String(d);
-      const m = /foresight listening on (http:\/\/\S+?)"/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on('exit', () => reject(new Error(`server exited:\n${out}`)));
-  });
-  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(base);
-  const { csrfToken } = await post<{ csrfToken: string }>('/api/auth/login', ADMIN);
-  setCsrfToken(csrfToken);
+  server = await startRealServer();
   await post('/api/journeys', { name: 'Signup', graph: graph('wait-old') });
   await post('/api/journeys/signup/publish');
   await post('/api/batch', { batch: ['a', 'b'].map((customerId) => ({ kind: 'track', customerId, type: 'signup' })) });
@@ -52,10 +32,7 @@ beforeAll(async () => {
   await put('/api/journeys/signup/draft', { graph: { ...graph('wait'), name: 'Signup' } });
   await post('/api/journeys/signup/publish');
 }, 60_000);
-afterAll(() => {
-  child.kill('SIGTERM');
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => server.stop());
 afterEach(cleanup);
 
 describe('MigrateDialog', () => {
