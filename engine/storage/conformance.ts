@@ -251,7 +251,7 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
         unit({
           inserts: [
             run(id, 1, { wait }),
-            run(id + 1, 2, { wait }),
+            run(id + 1, 2, { wait, state: { $timedOut: { nodeId: 'old' }, plan: 'pro' } }),
             run(id + 2, 3, { wait, wakeAt: 10 }), // due: a worker leases it below
             run(id + 3, 4, { nodeId: 'b' }),
             run(id + 4, 5, { status: 'completed', wakeAt: null, endedAt: 5 }),
@@ -275,6 +275,8 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await s.runMoves.apply({ journeyId: 'j', from: 1, to: 2, moves }, 60)).toEqual({ moved: 3, exited: 1, busy: 1 });
     // Kept: the absolute due time and the wait.
     expect(await s.runs.get(id)).toMatchObject({ version: 2, nodeId: 'a2', visit: 2, status: 'waiting', wakeAt: 1000, wait });
+    // A timeout taken in the old version is forgotten: a late event cannot take the run back into the old graph.
+    expect((await s.runs.get(id + 1))!.state).toEqual({ plan: 'pro' });
     expect(await s.runs.get(id + 3)).toMatchObject({ version: 1, status: 'exited', endReason: 'migration', endedAt: 60, wakeAt: null });
     // Re-planned: woken now without its old wait, so the new node plans it again.
     expect(await s.runs.get(id + 5)).toMatchObject({ version: 2, nodeId: 'c', visit: 2, wakeAt: 60, waitEvent: null, wait: null });

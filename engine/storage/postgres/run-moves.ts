@@ -1,3 +1,4 @@
+import { TIMED_OUT_KEY } from '../../core/run-events.ts';
 import { kindOf, MOVE_SETS, moveDetail } from '../sqlite/run-moves.ts';
 import type { RunMoveStore } from '../types.ts';
 import type { Db } from './db.ts';
@@ -22,7 +23,7 @@ export function pgRunMoves(db: Db): RunMoveStore {
           // a run the worker moved first is no longer here and is left alone.
           const rows = await q<{ id: number; visit: number; node_id: string }>(
             `UPDATE runs SET version = CASE WHEN $5::text IS NULL THEN version ELSE $3::int8 END, node_id = COALESCE($5::text, node_id), visit = visit + 1,
-               updated_at = $6, lease_owner = NULL, lease_expires = NULL${MOVE_SETS[kindOf(move)].replaceAll('@now', '$6')}
+               state = state - '${TIMED_OUT_KEY}', updated_at = $6, lease_owner = NULL, lease_expires = NULL${MOVE_SETS[kindOf(move)].replaceAll('@now', '$6')}
              WHERE ${WHERE} AND (lease_expires IS NULL OR lease_expires <= $6) RETURNING id, visit, node_id`,
             params,
           );

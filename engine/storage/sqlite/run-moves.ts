@@ -1,5 +1,9 @@
 import type { Database } from 'better-sqlite3';
+import { TIMED_OUT_KEY } from '../../core/run-events.ts';
 import type { RunMoveStore, RunMove } from '../types.ts';
+
+// A timeout the run took in the old version can no longer be corrected by a late event (that
+// would take it back to a node of the old graph): a move forgets it.
 
 /** What each kind of move writes besides the common part (version, node, visit, lease). */
 export const MOVE_SETS = {
@@ -22,7 +26,7 @@ export function sqliteRunMoves(db: Database): RunMoveStore {
       kind,
       db.prepare(
         `UPDATE runs SET version = CASE WHEN @target IS NULL THEN version ELSE @to END, node_id = COALESCE(@target, node_id), visit = visit + 1,
-           updated_at = @now, lease_owner = NULL, lease_expires = NULL${set}
+           state = json_remove(state, '$."${TIMED_OUT_KEY}"'), updated_at = @now, lease_owner = NULL, lease_expires = NULL${set}
          WHERE ${WHERE} RETURNING id, visit, node_id`,
       ),
     ]),
