@@ -21,6 +21,8 @@ export const settingsSchema = z.object({
     .min(-1000, 'priority must be between -1000 and 1000')
     .max(1000, 'priority must be between -1000 and 1000')
     .optional(),
+  /** Among equal priorities, the message worth most wins: predicted CLV × this model's score (e.g. "purchase"). */
+  valueModel: z.string().regex(/^[a-z0-9_]+$/, 'valueModel names a stored score, e.g. "purchase" or "engagement"').optional(),
 });
 
 export const graphNodeSchema = z.object({

@@ -115,6 +115,25 @@ describe('cross-journey arbitration under a shared message budget', () => {
     expect(d.news).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/^(budget 2\/7d: lost to "VIP" \(priority 5\)|frequency cap: 1 marketing emails)/) });
   });
 
+  it('among equal priorities the message worth most wins: predicted CLV × the score of the journey\'s value model', async () => {
+    const w = await mailWorld({ start: '2024-03-01T15:00:00Z', mail: { messageBudget: { max: 1, window: '7d' } } });
+    worlds.push(w);
+    await w.h.identify([{ customerId: 'ann', email: 'ann@example.com' }]);
+    const ann = await w.h.customerId('ann');
+    const score = (model: string, value: number) => ({ customerId: ann, model, value, data: {}, modelVersion: 't', scoredAt: 0 });
+    await w.h.storage.scores.put([score('clv', 200), score('purchase', 0.1), score('churn', 0.6)]);
+    // Upsell is deployed first and would go first; Save is worth 200 × 0.6 = 120 against 200 × 0.1 = 20.
+    await w.h.journeys.deploy({ ...competing({ id: 'upsell', name: 'Upsell', priority: 2 }), settings: { priority: 2, valueModel: 'purchase' } });
+    await w.h.journeys.deploy({ ...competing({ id: 'save', name: 'Save', priority: 2 }), settings: { priority: 2, valueModel: 'churn' } });
+    await w.h.track([{ customerId: 'ann', type: 'sale' }]);
+    expect(w.smtp.mails.map((m) => m.subject)).toEqual(['Save']);
+    // Before Save went the reason names it; after, the budget is simply spent (delivery order decides which, never who is mailed).
+    expect((await deliveries(w)).upsell).toMatchObject({
+      status: 'skipped',
+      reason: expect.stringMatching(/^budget 1\/7d: (lost to "Save" \(priority 2, expected value 120\.00\)|1 marketing emails already sent in the last 7d)$/),
+    });
+  });
+
   it('a journey whose settings.priority is not a whole number is refused, naming the field', async () => {
     const w = await setup({ order: [] });
     await expect(w.h.journeys.deploy({ ...competing(JOURNEYS[0]!), settings: { priority: 'high' } })).rejects.toThrow(/settings\.priority.*whole number/);

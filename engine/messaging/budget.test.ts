@@ -32,6 +32,16 @@ describe('arbitrate: who gets the message budget', () => {
     expect(arbitrate('c', [a, b, c], one, [], NOW)).toMatchObject({ send: false, reason: 'budget 1/1d: lost to "B" (priority 1)' });
   });
 
+  it('among equal priorities gives the place to the higher expected value (CLV × model score), and says so', () => {
+    const upsell = { ...news, key: 'up', journeyName: 'Upsell', value: 20, createdAt: NOW - 9 };
+    const save = { ...news, key: 'save', journeyName: 'Save', value: 120 };
+    const one = { max: 1, window: '7d', sentAt: [] };
+    expect(arbitrate('save', [upsell, save, news], one, [], NOW)).toEqual({ send: true });
+    expect(arbitrate('up', [upsell, save, news], one, [], NOW)).toMatchObject({ send: false, reason: 'budget 1/7d: lost to "Save" (priority 1, expected value 120.00)' });
+    // Priority still comes first.
+    expect(arbitrate('vip', [vip, save], one, [], NOW)).toEqual({ send: true });
+  });
+
   it('with the budget already spent, names the sends and frees a place when the oldest leaves the window', () => {
     const v = arbitrate('vip', [vip], budget([NOW - 6 * DAY, NOW - DAY]), [], NOW);
     expect(v).toEqual({ send: false, reason: 'budget 2/7d: 2 marketing emails already sent in the last 7d', freeAt: NOW + DAY });

@@ -16,15 +16,22 @@ export interface Contender {
   key: string;
   journeyName: string;
   priority: number;
+  /** Expected value (predicted CLV × the journey's `valueModel` score), when the journey names a model and both scores exist. */
+  value?: number;
   createdAt: number;
 }
 
 export type BudgetVerdict = { send: true } | { send: false; reason: string; freeAt: number };
 
-/** Higher priority first; among equals the older message, then the key, so every worker ranks alike. */
+/** Higher priority first; among equals the higher expected value (none counts as lowest), the older message, then the key, so every worker ranks alike. */
 export function rankContenders(contenders: Contender[]): Contender[] {
-  return [...contenders].sort((a, b) => b.priority - a.priority || a.createdAt - b.createdAt || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const value = (c: Contender) => c.value ?? -Infinity;
+  return [...contenders].sort(
+    (a, b) => b.priority - a.priority || (value(a) === value(b) ? 0 : value(b) > value(a) ? 1 : -1) || a.createdAt - b.createdAt || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+  );
 }
+
+const describe = (w: Contender) => `"${w.journeyName}" (priority ${w.priority}${w.value === undefined ? '' : `, expected value ${w.value.toFixed(2)}`})`;
 
 /** A limit on marketing emails per customer (the budget, the frequency cap) with the customer's capped sends inside its window. */
 export interface Limit extends MessageBudget {
@@ -56,21 +63,22 @@ export function arbitrate(key: string, contenders: Contender[], budget: Limit, o
   );
   const label = `budget ${budget.max}/${budget.window}`;
   const reason = winners.length
-    ? `${label}: lost to ${winners.map((w) => `"${w.journeyName}" (priority ${w.priority})`).join(', ')}`
+    ? `${label}: lost to ${winners.map(describe).join(', ')}`
     : `${label}: ${budget.sentAt.length} marketing emails already sent in the last ${budget.window}`;
   return { send: false, reason, freeAt };
 }
 
-/** What the budget needs to know of a journey: its name and priority (live version), and whether its mail is held. */
-type JourneyRank = { name: string; priority: number; held: boolean };
+/** What the budget needs to know of a journey: its name, priority and value model (live version), and whether its mail is held. */
+type JourneyRank = { name: string; priority: number; valueModel?: string; held: boolean };
 
 async function journeyRank(storage: Storage, id: string): Promise<JourneyRank> {
   const j = await storage.journeys.get(id);
   if (!j) return { name: id, priority: 0, held: true };
   const live = j.liveVersion === null ? null : await storage.journeys.version(id, j.liveVersion);
-  const settings = (live?.graph as { settings?: { priority?: unknown } } | undefined)?.settings;
+  const settings = (live?.graph as { settings?: { priority?: unknown; valueModel?: unknown } } | undefined)?.settings;
   const priority = typeof settings?.priority === 'number' ? settings.priority : 0;
-  return { name: j.name, priority, held: j.status === 'paused' || j.status === 'archived' };
+  const valueModel = typeof settings?.valueModel === 'string' ? settings.valueModel : undefined;
+  return { name: j.name, priority, valueModel, held: j.status === 'paused' || j.status === 'archived' };
 }
 
 const IN_PLAY = ['pending', 'claimed', 'sending'] as const;
@@ -82,9 +90,19 @@ async function contenders(storage: Storage, item: OutboxItem, now: number): Prom
   if (!due.some((e) => e.key === item.key)) due.push({ ...(item as OutboxRecord), createdAt: now });
   const ranks = new Map<string, JourneyRank>();
   for (const id of new Set(due.map((e) => e.journeyId))) ranks.set(id, await journeyRank(storage, id));
+  const scores = [...ranks.values()].some((r) => r.valueModel) ? new Map((await storage.scores.forCustomer(item.customerId)).map((s) => [s.model, s.value])) : new Map<string, number | null>();
+  const valueOf = (r: JourneyRank) => {
+    const clv = scores.get('clv');
+    const p = r.valueModel ? scores.get(r.valueModel) : undefined;
+    return typeof clv === 'number' && typeof p === 'number' ? clv * p : undefined;
+  };
   return due
     .filter((e) => e.key === item.key || !ranks.get(e.journeyId)!.held)
-    .map((e) => ({ key: e.key, journeyName: ranks.get(e.journeyId)!.name, priority: ranks.get(e.journeyId)!.priority, createdAt: e.createdAt }));
+    .map((e) => {
+      const r = ranks.get(e.journeyId)!;
+      const value = valueOf(r);
+      return { key: e.key, journeyName: r.name, priority: r.priority, ...(value === undefined ? {} : { value }), createdAt: e.createdAt };
+    });
 }
 
 /** The email node's choice for a message that loses: skip it, or defer it to the next free place outside quiet hours. */
