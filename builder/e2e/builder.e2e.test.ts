@@ -381,3 +381,51 @@ describe('builder in Chromium: incremental lift', () => {
     await shot('14-lift-report');
   });
 });
+
+describe('moving waiting customers to a new version', () => {
+  it('publishes a new version of a live journey and migrates its waiting customers through the dialog', async () => {
+    // Loaded here so this block leaves the shared imports above alone.
+    const { JourneyService } = await import('../../engine/journeys.ts');
+    const { builtinRegistry } = await import('../../nodes/index.ts');
+    const journeys = new JourneyService(storage, builtinRegistry(), clock);
+    const doc = (waitId: string) => ({
+      id: 'reminder',
+      name: 'Reminder',
+      nodes: [
+        { id: 't', type: 'trigger.event', config: { event: 'cart_add' }, position: { x: 80, y: 120 } },
+        { id: waitId, type: 'wait.delay', config: { duration: '3d' }, position: { x: 340, y: 240 } },
+        { id: 'x', type: 'flow.exit', config: { reason: 'done' }, position: { x: 600, y: 360 } },
+      ],
+      edges: [
+        { id: 'e1', source: 't', sourceHandle: 'next', target: waitId },
+        { id: 'e2', source: waitId, sourceHandle: 'next', target: 'x' },
+      ],
+    });
+    await journeys.deploy(doc('wait-old'));
+    await trackEvents(storage, clock, ['c-1', 'c-2', 'c-3'].map((customerId) => ({ customerId, type: 'cart_add' })));
+    await server.engine.runUntilIdle();
+    expect(await storage.runMoves.waiting('reminder', 1)).toEqual([{ nodeId: 'wait-old', count: 3 }]);
+    // The marketer's edit: the wait is replaced by one with a new id (same settings).
+    await journeys.saveDraft(doc('wait'));
+
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${server.url}/#/journeys/reminder`);
+    await node('wait').waitFor();
+    await page.getByRole('button', { name: 'Publish' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Move waiting customers' });
+    await dialog.waitFor();
+    await expect.poll(() => dialog.getByTestId('runs-wait-old').textContent()).toBe('3');
+    // Removed node: it starts on "stay"; choose the new wait.
+    await dialog.getByLabel('Target for wait-old').selectOption('wait');
+    await expect.poll(() => dialog.locator('tr[data-node="wait-old"]').textContent()).toMatch(/move to "wait" in v2, same due time/);
+    await shot('14-migrate-dialog');
+    await dialog.getByRole('button', { name: 'Move 3 customers' }).click();
+    await page.getByRole('status').getByText('Moved 3 customers to v2').waitFor();
+    const runs = await Promise.all(['c-1', 'c-2', 'c-3'].map(async (c) => (await storage.runs.forCustomer((await storage.customers.byExternalId(c))!.id)).find((r) => r.journeyId === 'reminder')));
+    expect(runs.map((r) => [r?.version, r?.nodeId, r?.status])).toEqual([
+      [2, 'wait', 'waiting'],
+      [2, 'wait', 'waiting'],
+      [2, 'wait', 'waiting'],
+    ]);
+  });
+});

@@ -18,6 +18,15 @@ export const settingsSchema = z.object({
   exitOn: z.array(eventMatchSchema).default([]),
   /** Percentage of customers (0–50, deterministic per customer) who enter, are recorded and leave at once: the control group of the lift report. */
   holdout: z.number({ error: HOLDOUT_FIX }).min(0, HOLDOUT_FIX).max(50, HOLDOUT_FIX).optional(),
+  /** Cross-journey arbitration: when the message budget cannot take every journey's mail, higher wins (default 0). */
+  priority: z
+    .number({ error: 'priority must be a whole number, e.g. 5 (higher wins; default 0)' })
+    .int('priority must be a whole number, e.g. 5 (higher wins; default 0)')
+    .min(-1000, 'priority must be between -1000 and 1000')
+    .max(1000, 'priority must be between -1000 and 1000')
+    .optional(),
+  /** Among equal priorities, the message worth most wins: predicted CLV × this model's score (e.g. "purchase"). */
+  valueModel: z.string().regex(/^[a-z0-9_]+$/, 'valueModel names a stored score, e.g. "purchase" or "engagement"').optional(),
 });
 
 export const graphNodeSchema = z.object({

@@ -15,6 +15,7 @@ import { customerRoutes } from './routes/customers.ts';
 import { docRoutes } from './routes/docs.ts';
 import { importRoutes } from './routes/import.ts';
 import { ingestRoutes } from './routes/ingest.ts';
+import { migrateRoutes } from './routes/migrate.ts';
 import { journeyRoutes } from './routes/journeys.ts';
 import { kpiRoutes } from './routes/kpis.ts';
 import { keyRoutes } from './routes/keys.ts';
@@ -52,6 +53,7 @@ export function apiRoutes(ctx: ApiContext, state: { draining: boolean }, version
   suppressionRoutes(t, ctx);
   outboxRoutes(t, ctx);
   journeyRoutes(t, ctx);
+  migrateRoutes(t, ctx);
   backtestRoutes(t, ctx);
   segmentRoutes(t, ctx);
   segmentPageRoutes(t, ctx);

@@ -242,6 +242,55 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await enter(id + 15, 6, 301, null)).toBe(true);
   });
 
+  withStorage('run moves: waiting runs go to the new version in one go, with the visit bumped, a history row, and leased runs left alone', async (s) => {
+    await s.journeys.saveDraft({ id: 'j', name: 'J', draft: {} }, 0);
+    const id = await s.runs.reserveIds(6);
+    const wait = { since: 0, until: 1000, timeoutPort: 'next' };
+    await s.runs.commit(
+      [
+        unit({
+          inserts: [
+            run(id, 1, { wait }),
+            run(id + 1, 2, { wait, state: { $timedOut: { nodeId: 'old' }, plan: 'pro' } }),
+            run(id + 2, 3, { wait, wakeAt: 10 }), // due: a worker leases it below
+            run(id + 3, 4, { nodeId: 'b' }),
+            run(id + 4, 5, { status: 'completed', wakeAt: null, endedAt: 5 }),
+            run(id + 5, 6, { nodeId: 'c', waitEvent: 'click', wait: { since: 0, event: { type: 'click', port: 'yes' } } }),
+          ],
+        }),
+      ],
+      0,
+    );
+    expect(await s.runMoves.waiting('j', 1)).toEqual([
+      { nodeId: 'a', count: 3 },
+      { nodeId: 'b', count: 1 },
+      { nodeId: 'c', count: 1 },
+    ]);
+    expect((await s.runs.claimDue({ now: 50, owner: 'w', leaseMs: 1000, limit: 10 })).map((r) => r.id)).toEqual([id + 2]);
+    const moves = [
+      { from: 'a', to: 'a2', replan: false },
+      { from: 'b', to: 'exit', replan: false },
+      { from: 'c', to: 'c', replan: true },
+    ];
+    expect(await s.runMoves.apply({ journeyId: 'j', from: 1, to: 2, moves }, 60)).toEqual({ moved: 3, exited: 1, busy: 1 });
+    // Kept: the absolute due time and the wait.
+    expect(await s.runs.get(id)).toMatchObject({ version: 2, nodeId: 'a2', visit: 2, status: 'waiting', wakeAt: 1000, wait });
+    // A timeout taken in the old version is forgotten: a late event cannot take the run back into the old graph.
+    expect((await s.runs.get(id + 1))!.state).toEqual({ plan: 'pro' });
+    expect(await s.runs.get(id + 3)).toMatchObject({ version: 1, status: 'exited', endReason: 'migration', endedAt: 60, wakeAt: null });
+    // Re-planned: woken now without its old wait, so the new node plans it again.
+    expect(await s.runs.get(id + 5)).toMatchObject({ version: 2, nodeId: 'c', visit: 2, wakeAt: 60, waitEvent: null, wait: null });
+    expect(await s.runs.get(id + 2)).toMatchObject({ version: 1, nodeId: 'a', visit: 1 });
+    expect(await s.runs.get(id + 4)).toMatchObject({ version: 1, status: 'completed', visit: 1 });
+    expect((await s.runs.history(id)).at(-1)).toMatchObject({ kind: 'migrate', visit: 2, nodeId: 'a2', at: 60, detail: { fromVersion: 1, toVersion: 2, from: 'a', to: 'a2', replan: false } });
+    // A worker that read run `id` before the move writes nothing: its compare-and-set fails.
+    expect(await s.runs.commit([unit({ updates: [{ run: run(id, 1, { status: 'completed' }), expect: { nodeId: 'a', visit: 1 } }] })], 70)).toEqual({ failed: [0] });
+    // Once its lease expired, the leased run moves too, and nothing is moved twice.
+    expect(await s.runMoves.apply({ journeyId: 'j', from: 1, to: 2, moves }, 2000)).toEqual({ moved: 1, exited: 0, busy: 0 });
+    expect(await s.runs.get(id + 2)).toMatchObject({ version: 2, nodeId: 'a2', visit: 2 });
+    expect(await s.runMoves.waiting('j', 1)).toEqual([]);
+  });
+
   withStorage('claims due runs once per lease, skipping frozen journeys', async (s) => {
     await s.journeys.saveDraft({ id: 'j', name: 'J', draft: {} }, 0);
     await s.journeys.saveDraft({ id: 'p', name: 'P', draft: {} }, 0);
@@ -309,6 +358,14 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect((await s.outbox.claim({ now: 1000, owner: 'w', leaseMs: 100, limit: 10 })).map((o) => o.key)).toEqual(['k3']);
     expect(await s.outbox.countSent(1, ['email'], 0)).toBe(1);
     expect(await s.outbox.countSent(2, ['email'], 0)).toBe(1);
+  });
+
+  withStorage('outbox: a start settled as no attempt (deferred by policy) gives its attempt back', async (s) => {
+    await s.runs.commit([unit({ outbox: [{ key: 'd', runId: 1, journeyId: 'j', nodeId: 'n', customerId: 1, kind: 'email', payload: {} }] })], 0);
+    await s.outbox.claim({ now: 10, owner: 'w', leaseMs: 100, limit: 10 });
+    expect(await s.outbox.settle([], 11, { owner: 'w', leaseMs: 100, keys: ['d'] })).toEqual(['d']);
+    await s.outbox.settle([{ key: 'd', status: 'pending', error: 'budget', nextAttemptAt: 500, notAnAttempt: true }], 12);
+    expect(await s.outbox.get('d')).toMatchObject({ status: 'pending', attempts: 0, nextAttemptAt: 500, lastError: 'budget' });
   });
 
   withStorage('outbox: a worker whose claim expired and passed to another cannot start the entry (no double send)', async (s) => {
@@ -613,6 +670,10 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await s.sends.countCapped(3, 0)).toBe(0);
     expect(await s.sends.countAll(1, 0)).toBe(3);
     expect(await s.sends.countAll(1, 12)).toBe(2);
+    // The budget's next free slot is read from these times: oldest first, capped only, once per key.
+    expect(await s.sends.cappedSentAt(1, 0)).toEqual([10, 20]);
+    expect(await s.sends.cappedSentAt(1, 15)).toEqual([20]);
+    expect(await s.sends.cappedSentAt(3, 0)).toEqual([]);
   });
   withStorage('kpis: order facts of a period [from, to), whole and split by a stored label', async (s) => {
     const [a, b, c, d] = await s.customers.upsert([{ externalId: 'a' }, { externalId: 'b' }, { externalId: 'c' }, { externalId: 'd' }], 0);

@@ -156,6 +156,8 @@ export interface OutboxResult {
   error?: string | null;
   detail?: Record<string, unknown> | null;
   nextAttemptAt?: number;
+  /** The start did not count as a delivery attempt (deferred by policy): `attempts` goes back down, so retries stay intact. */
+  notAnAttempt?: boolean;
 }
 
 /** What `recover` did: leases of stopped workers returned or settled, entries of archived journeys cancelled. */
@@ -491,6 +493,8 @@ export interface SendLogStore {
   record(send: { key: string; customerId: number; category: string; capped: boolean }, at: number): Promise<void>;
   /** Capped (non-exempt) sends to the customer at or after `since`. */
   countCapped(customerId: number, since: number): Promise<number>;
+  /** When each capped send to the customer at or after `since` went, oldest first (when a message budget frees up). */
+  cappedSentAt(customerId: number, since: number): Promise<number[]>;
   /** Every send to the customer at or after `since`, capped or not (the per-customer send rate limit). */
   countAll(customerId: number, since: number): Promise<number>;
 }
@@ -646,8 +650,33 @@ export interface LiftStore {
   messageExposures(journeyId: string, nodeId: string, windowMs: number | null, asOf: number): Promise<LiftExposure[]>;
 }
 
+/**
+ * Where the waiting runs at one node of the old version go: `to` a node of the new version
+ * (`replan`: the run's wait is planned again by that node, woken now; otherwise it keeps its
+ * wake time and wait), or `exit` (the run ends as `exited`, reason `migration`).
+ */
+export interface RunMove {
+  from: string;
+  to: string | 'exit';
+  replan: boolean;
+}
+
+/** Moving waiting runs of a journey onto a newer version (POST /api/journeys/:id/migrate). */
+export interface RunMoveStore {
+  /** Waiting runs of the journey version per node. */
+  waiting(journeyId: string, version: number): Promise<{ nodeId: string; count: number }[]>;
+  /**
+   * One transaction over every move: each waiting run of `journeyId` v`from` at a move's node
+   * goes where the move says, with its visit bumped (the executor's compare-and-set token, so a
+   * worker that read the run before writes nothing), and a `migrate` history row. A run a worker
+   * holds right now (an unexpired lease) is left as it is and counted in `busy`: ask again.
+   */
+  apply(m: { journeyId: string; from: number; to: number; moves: RunMove[] }, now: number): Promise<{ moved: number; exited: number; busy: number }>;
+}
+
 export interface Storage {
   readonly dialect: 'sqlite' | 'postgres';
+  runMoves: RunMoveStore;
   customers: CustomerStore;
   events: EventStore;
   orders: OrderStore;

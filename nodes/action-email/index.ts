@@ -52,12 +52,29 @@ export const actionEmail = defineNode<Config>({
       default: 0,
       help: 'Skip this one message for this share of customers (0–50, the same customers every time) and compare their conversions and revenue with those who got it. The journey goes on for them as for everyone.',
     },
+    {
+      key: 'overBudget',
+      label: 'When the message budget is spent',
+      kind: 'select',
+      options: [
+        { value: 'skip', label: 'Skip this email' },
+        { value: 'defer', label: 'Send it when the budget allows' },
+      ],
+      default: 'skip',
+      help: 'With FORESIGHT_MESSAGE_BUDGET, journeys with a higher priority get the budget first; this says what happens to this email when it loses.',
+    },
+    { key: 'sendFromHour', label: 'Deferred: not before (hour)', kind: 'number', integer: true, min: 0, max: 23, default: 8, help: "A deferred email goes out only from this local hour (customer's time zone, UTC when unknown)." },
+    { key: 'sendUntilHour', label: 'Deferred: not after (hour)', kind: 'number', integer: true, min: 1, max: 24, default: 21, help: 'A deferred email goes out only before this local hour: the rest of the day is quiet hours.' },
   ],
   ports: ['next'],
   validate: (config) => {
     const problems = templateProblems(config);
     const from = config.from ? senderProblem(config.from) : null;
-    return from ? [...problems, { field: 'from', message: `from: ${from}` }] : problems;
+    if (from) problems.push({ field: 'from', message: `from: ${from}` });
+    if (config.overBudget === 'defer' && config.sendFromHour === config.sendUntilHour) {
+      problems.push({ field: 'sendUntilHour', message: 'Deferred: not after (hour): must differ from "not before" (8 to 8 leaves no time to send; for any hour use 0 to 24)' });
+    }
+    return problems;
   },
   run(ctx) {
     const c = ctx.config;
@@ -65,6 +82,7 @@ export const actionEmail = defineNode<Config>({
     const draw = c.holdout ? messageHoldoutDraw(ctx.run.journeyId, ctx.node.id, ctx.customer.externalId) : null;
     const heldOut = draw !== null && draw < c.holdout!;
     const payload: EmailPayload = { subject: c.subject, html: c.html, text: c.text, category: c.category, transactional: c.transactional, from: c.from, ...(heldOut ? { holdout: true } : {}) };
+    if (c.overBudget === 'defer') Object.assign(payload, { overBudget: c.overBudget, sendFromHour: c.sendFromHour, sendUntilHour: c.sendUntilHour });
     const key = ctx.services.enqueue('email', payload as unknown as Record<string, unknown>);
     return { next: 'next', trace: { message: key, category: c.category, ...(heldOut ? { heldOut: true, holdout: c.holdout, draw } : {}) } };
   },

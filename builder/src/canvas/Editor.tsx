@@ -25,6 +25,7 @@ import { Performance } from '../stats/Performance.tsx';
 import { TracePanel } from '../trace/TracePanel.tsx';
 import { StatusBadge } from '../pages/JourneyList.tsx';
 import { BacktestDialog } from './BacktestDialog.tsx';
+import { MigrateDialog } from './MigrateDialog.tsx';
 import { VersionsDialog } from './VersionsDialog.tsx';
 import { CanvasContext, type CanvasInfo } from './context.ts';
 import { autoLayout, initialViewport, needsLayout, cloneSubgraph, defaultConfig, docToFlow, edgeId, flowToDoc, nextNodeId, problemText, type JEdge, type JNode, type JourneyMeta } from './graph.ts';
@@ -107,7 +108,7 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
   const [trace, setTrace] = useState<CustomerRun | null>(null);
   const [tab, setTab] = useState<Tab>('settings');
   const [toast, setToast] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
-  const [dialog, setDialog] = useState<'backtest' | 'versions' | 'shortcuts' | 'problems' | null>(null);
+  const [dialog, setDialog] = useState<'backtest' | 'versions' | 'shortcuts' | 'problems' | 'migrate' | null>(null);
   const flow = useReactFlow<JNode, JEdge>();
   const history = useHistory<Snapshot>();
   const clipboard = useRef<{ nodes: JNode[]; edges: JEdge[] } | null>(null);
@@ -327,6 +328,8 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
       const { journey: fresh } = await get<{ journey: JourneyDetail }>(`/api/journeys/${jid}`);
       setJourney(fresh);
       notify('ok', action === 'publish' ? `Published version ${r.version ?? fresh.liveVersion}. Customers already in the journey stay on their version.` : action === 'pause' ? 'Journey paused: nobody new enters.' : 'Journey resumed.');
+      // A new version of a journey with customers inside: offer to move them (the dialog closes itself when nobody waits).
+      if (action === 'publish' && (fresh.liveVersion ?? 0) > 1) setDialog('migrate');
     } catch (e) {
       if (e instanceof ApiError && e.problems.length) {
         setProblems(e.problems);
@@ -577,6 +580,16 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
               restore(openOnCanvas(v.graph, journey, descriptors));
               setDialog(null);
               notify('ok', `Version ${v.version} is on the canvas as the draft; publish to make it live.`);
+            }}
+          />
+        )}
+        {dialog === 'migrate' && (
+          <MigrateDialog
+            journeyId={journey.id}
+            onClose={() => setDialog(null)}
+            onDone={(text) => {
+              setDialog(null);
+              notify('ok', text);
             }}
           />
         )}

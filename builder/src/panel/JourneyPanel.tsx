@@ -9,6 +9,7 @@ interface Settings {
   goal?: { event: string; within?: string };
   exitOn?: { event: string }[];
   holdout?: number;
+  priority?: number;
 }
 
 // Journey settings use the same field kinds as nodes, so one form renderer serves both.
@@ -37,6 +38,15 @@ const FIELDS: Field[] = [
     max: 50,
     step: 1,
     help: 'Keep this share of customers (0–50 %, the same ones every time) out of the journey and compare their goal and revenue with the others: the lift report in Numbers.',
+  },
+  {
+    key: 'priority',
+    label: 'Priority',
+    kind: 'number',
+    integer: true,
+    min: -1000,
+    max: 1000,
+    help: 'With a shared message budget, the journey with the higher priority gets the email when several compete for one customer (default 0).',
   },
 ];
 

@@ -18,6 +18,7 @@ import { pgOps } from './ops.ts';
 import { pgOrders } from './orders.ts';
 import { pgOutbox } from './outbox.ts';
 import { pgPrivacy } from './privacy.ts';
+import { pgRunMoves } from './run-moves.ts';
 import { pgRuns } from './runs.ts';
 import { pgScores, pgSegments } from './scores.ts';
 import { pgSegmentMembers } from './segment-members.ts';
@@ -110,6 +111,7 @@ export async function openPostgres(url: string, opts: PgOptions = {}): Promise<P
     segmentReads: pgSegmentReads(db),
     kpis: pgKpis(db),
     lift: pgLift(db),
+    runMoves: pgRunMoves(db),
     async close() {
       await listener.close();
       await db.pool.end();

@@ -17,6 +17,7 @@ import { sqliteOps } from './ops.ts';
 import { sqliteOutbox } from './outbox.ts';
 import { sqlitePrivacy } from './privacy.ts';
 import { sqliteRetention } from './retention.ts';
+import { sqliteRunMoves } from './run-moves.ts';
 import { sqliteRuns } from './runs.ts';
 import { sqliteScores, sqliteSegments } from './scores.ts';
 import { sqliteSegmentMembers } from './segment-members.ts';
@@ -67,6 +68,7 @@ export function openSqlite(file: string): SqliteStorage {
     segmentReads: sqliteSegmentReads(db),
     kpis: sqliteKpis(db),
     lift: sqliteLift(db),
+    runMoves: sqliteRunMoves(db),
     async close() {
       if (db.open) db.close();
     },
