@@ -9,6 +9,7 @@ import { createDb, type Db, type PgOptions } from './db.ts';
 import { pgEvents } from './events.ts';
 import { pgJourneys } from './journeys.ts';
 import { pgKpis } from './kpis.ts';
+import { pgAnalytics } from './analytics.ts';
 import { pgJobLeases, type JobLeaseStore } from './job-leases.ts';
 import { pgSendLog, pgSuppressions } from './messaging.ts';
 import { pgModels } from './models.ts';
@@ -108,6 +109,7 @@ export async function openPostgres(url: string, opts: PgOptions = {}): Promise<P
     segmentMembers: pgSegmentMembers(db),
     segmentReads: pgSegmentReads(db),
     kpis: pgKpis(db),
+    analytics: pgAnalytics(db),
     async close() {
       await listener.close();
       await db.pool.end();

@@ -8,6 +8,7 @@ const STATEMENTS = [
   `UPDATE events SET properties = '{}', idempotency_key = NULL WHERE customer_id = $1`,
   `UPDATE orders SET items = '[]' WHERE customer_id = $1`,
   `UPDATE outbox SET ${ERASED_OUTBOX}, updated_at = $2 WHERE customer_id = $1`,
+  `UPDATE message_archive SET detail = NULL, last_error = NULL WHERE customer_id = $1`,
   `UPDATE run_history SET detail = NULL WHERE run_id IN (SELECT id FROM runs WHERE customer_id = $1)`,
   `UPDATE runs SET status = 'exited', end_reason = 'erased', ended_at = $2, wake_at = NULL, wait_event = NULL, updated_at = $2 WHERE customer_id = $1 AND status IN ('active', 'waiting')`,
   `UPDATE runs SET state = '{}', wait = NULL, error = NULL WHERE customer_id = $1`,

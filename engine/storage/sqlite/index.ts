@@ -8,6 +8,7 @@ import { sqliteAuth } from './auth.ts';
 import { sqliteCustomers } from './customers.ts';
 import { sqliteEvents } from './events.ts';
 import { sqliteJourneys } from './journeys.ts';
+import { sqliteAnalytics } from './analytics.ts';
 import { sqliteKpis } from './kpis.ts';
 import { sqliteSendLog, sqliteSuppressions } from './messaging.ts';
 import { sqliteModels } from './models.ts';
@@ -65,6 +66,7 @@ export function openSqlite(file: string): SqliteStorage {
     segmentMembers: sqliteSegmentMembers(db),
     segmentReads: sqliteSegmentReads(db),
     kpis: sqliteKpis(db),
+    analytics: sqliteAnalytics(db),
     async close() {
       if (db.open) db.close();
     },

@@ -13,6 +13,7 @@ export function sqlitePrivacy(db: Database): PrivacyStore {
     `UPDATE events SET properties = '{}', idempotency_key = NULL WHERE customer_id = @id`,
     `UPDATE orders SET items = '[]' WHERE customer_id = @id`,
     `UPDATE outbox SET ${ERASED_OUTBOX}, updated_at = @now WHERE customer_id = @id`,
+    `UPDATE message_archive SET detail = NULL, last_error = NULL WHERE customer_id = @id`,
     `UPDATE run_history SET detail = NULL WHERE run_id IN (SELECT id FROM runs WHERE customer_id = @id)`,
     // Open runs end here: nothing may be sent to someone who asked to be forgotten.
     `UPDATE runs SET status = 'exited', end_reason = 'erased', ended_at = @now, wake_at = NULL, wait_event = NULL, updated_at = @now WHERE customer_id = @id AND status IN ('active', 'waiting')`,
