@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { ForesightError } from '../../core/errors.ts';
 import type { JourneyRecord } from '../../storage/types.ts';
 import { abReport } from '../../../nodes/split-ab/stats.ts';
+import { abWithRevenue } from '../../analytics/ab-revenue.ts';
+import { attributionWindow, journeyMessageStats } from '../../analytics/messages.ts';
+import { parseDuration } from '../../core/duration.ts';
 import { assertMaySet } from '../admin-only.ts';
 import { freeJourneyId } from '../journey-ids.ts';
 import type { ApiContext } from '../context.ts';
@@ -150,7 +153,7 @@ export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
     method: 'get',
     path: '/api/journeys/:id/stats',
     tag: 'journeys',
-    summary: 'Per-node counts (entered, waiting, per port), conversions and A/B reports',
+    summary: 'Per-node counts (entered, waiting, per port), conversions, message analytics (deliveries, engagement, attributed revenue) and A/B reports',
     access: 'builder',
     handler: async ({ params }) => {
       const j = await require(params.id!);
@@ -162,9 +165,9 @@ export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
         if (n.type !== 'split.ab') continue;
         const variants = Array.isArray(n.config?.variants) ? (n.config.variants as { name: string }[]).map((v) => v.name) : undefined;
         const control = typeof n.config?.control === 'string' && n.config.control ? n.config.control : undefined;
-        ab[n.id] = abReport(s.nodes[n.id], { variants, control });
+        ab[n.id] = await abWithRevenue(storage, j.id, n.id, abReport(s.nodes[n.id], { variants, control }), parseDuration(attributionWindow(graph), 'settings.goal.within'));
       }
-      return { nodes, converted: s.converted, entered: s.enrolled, exited: s.exited, statuses: s.statuses, ab };
+      return { nodes, converted: s.converted, entered: s.enrolled, exited: s.exited, statuses: s.statuses, ab, messages: await journeyMessageStats(storage, j.id, graph) };
     },
   });
 }
