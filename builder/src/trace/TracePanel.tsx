@@ -97,7 +97,9 @@ export function TracePanel({ journeyId, onTrace, title = (id) => id }: { journey
                 {run.history.map((s, i) => (
                   <li key={i} className="step">
                     <div className="row between">
-                      <b>{title(s.nodeId)}</b>
+                      <span>
+                        <b>{title(s.nodeId)}</b> <code className="muted small">{s.nodeId}</code>
+                      </span>
                       <span className="muted small">{fmtDate(s.at)}</span>
                     </div>
                     <div className="small">
