@@ -345,15 +345,12 @@ describe('message analytics in Chromium (real SMTP sink)', () => {
 
   beforeAll(async () => {
     const { startTestSmtp } = await import('../../engine/messaging/test-smtp.ts');
-    const { createServer } = await import('node:net');
+    const { freePort } = await import('../../engine/http/test-server.ts');
     const { JourneyService } = await import('../../engine/journeys.ts');
     const { builtinRegistry } = await import('../../nodes/index.ts');
     smtp = await startTestSmtp();
     // The public URL in the mails' tracking links must name the port before the server starts.
-    const probe = createServer();
-    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-    const port = (probe.address() as { port: number }).port;
-    await new Promise((r) => probe.close(r));
+    const port = await freePort();
     mailDir = mkdtempSync(path.join(tmpdir(), 'foresight-e2e-mail-'));
     mailStorage = openSqlite(path.join(mailDir, 'mail.db'));
     const config = loadConfig({

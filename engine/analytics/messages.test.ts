@@ -1,21 +1,11 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pruneExpired } from '../jobs/retention.ts';
-import { startTestSmtp, type TestSmtp } from '../messaging/test-smtp.ts';
-import { startTestServer, type TestServer } from '../http/test-server.ts';
+import type { TestSmtp } from '../messaging/test-smtp.ts';
+import { startMailTestServer, type TestServer } from '../http/test-server.ts';
 import { errorKind, skipReason } from './messages.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-
-/** A port free right now: the public URL in mail links must be known before the server starts. */
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 const journey = {
   settings: { reentry: 'always', goal: { event: 'purchase', within: '3d' } },
@@ -34,19 +24,7 @@ let smtp: TestSmtp;
 let s: TestServer;
 let h: Record<string, string>;
 beforeAll(async () => {
-  smtp = await startTestSmtp();
-  const port = await freePort();
-  s = await startTestServer({
-    env: {
-      PORT: String(port),
-      FORESIGHT_SMTP_URL: smtp.url,
-      FORESIGHT_MAIL_FROM: 'Shop <news@shop.example>',
-      FORESIGHT_PUBLIC_URL: `http://127.0.0.1:${port}`,
-      FORESIGHT_SECRET: 'analytics-test-secret-0123456789abcdef',
-      FORESIGHT_FREQUENCY_CAP_MAX: '1',
-      FORESIGHT_FREQUENCY_CAP_WINDOW: '7d',
-    },
-  });
+  ({ server: s, smtp } = await startMailTestServer({ FORESIGHT_FREQUENCY_CAP_MAX: '1', FORESIGHT_FREQUENCY_CAP_WINDOW: '7d' }));
   h = await s.key('admin');
 });
 afterAll(async () => {
