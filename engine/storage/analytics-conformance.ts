@@ -114,6 +114,13 @@ export function analyticsConformance(name: string, open: () => Promise<{ storage
     expect(erased.entries.map((e) => [e.key, e.address, e.subject])).toEqual([['k5', null, null], ['k1', null, null]]);
   });
 
+  withStorage('erasing a customer keeps when their messages went, so sends per day and attributed revenue stay', async (s) => {
+    const { a } = await fixture(s);
+    const before = await s.analytics.messages('j', { attributionMs: 10_000 });
+    await s.privacy.erase(a, 300 * DAY);
+    expect(await s.analytics.messages('j', { attributionMs: 10_000 })).toEqual(before);
+  });
+
   withStorage('A/B variants: customers and their orders within the window after entry', async (s) => {
     await fixture(s);
     expect(await s.analytics.variantRevenue('j', '$branch:ab', 10_000)).toEqual([
