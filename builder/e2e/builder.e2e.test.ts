@@ -359,7 +359,21 @@ describe('message analytics in Chromium (real SMTP sink)', () => {
       FORESIGHT_FREQUENCY_CAP_MAX: '1', FORESIGHT_FREQUENCY_CAP_WINDOW: '7d',
     });
     mailServer = await startServer({ config, storage: mailStorage, clock, host: '127.0.0.1', logger: pino({ level: 'silent' }), builderDir: path.join(dir, 'dist'), scheduler: false });
-    await new JourneyService(mailStorage, builtinRegistry(), clock).saveDraft({
+    const service = new JourneyService(mailStorage, builtinRegistry(), clock);
+    await service.saveDraft({
+      id: 'subject-test', name: 'Subject test', settings: { reentry: 'once', exitOn: [], goal: { event: 'purchase', within: '7d' } },
+      nodes: [
+        { id: 't', type: 'trigger.event', typeVersion: 1, config: { event: 'browse' }, position: { x: 0, y: 0 } },
+        { id: 'ab', type: 'split.ab', typeVersion: 1, name: 'Subject line test', config: { variants: [{ name: 'question-subject', weight: 50 }, { name: 'discount-in-subject', weight: 50 }] }, position: { x: 320, y: 0 } },
+        { id: 'x', type: 'flow.exit', typeVersion: 1, config: {}, position: { x: 640, y: 0 } },
+      ],
+      edges: [
+        { id: 'e1', source: 't', sourceHandle: 'next', target: 'ab' },
+        { id: 'e2', source: 'ab', sourceHandle: 'question-subject', target: 'x' },
+        { id: 'e3', source: 'ab', sourceHandle: 'discount-in-subject', target: 'x' },
+      ],
+    });
+    await service.saveDraft({
       id: 'welcome', name: 'Welcome', settings: { reentry: 'always', exitOn: [], goal: { event: 'purchase', within: '3d' } },
       nodes: [
         { id: 't', type: 'trigger.event', typeVersion: 1, config: { event: 'signup' }, position: { x: 0, y: 0 } },
@@ -430,5 +444,33 @@ describe('message analytics in Chromium (real SMTP sink)', () => {
     expect(await log.getByRole('list', { name: 'Deliveries' }).textContent()).toContain('frequency cap: 1 marketing emails in the last 7d (max 1)');
     await log.scrollIntoViewIfNeeded();
     await shot('16-delivery-log', { width: 1440, height: 900 });
+  });
+
+  it('fits the A/B panel at 1440 px and says "not enough data" with a handful of customers, with revenue per variant', async () => {
+    await page.goto(`${mailServer.url}/#/journeys/subject-test`);
+    await node('ab').waitFor();
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('status').getByText('Published version 1').waitFor();
+    const people = Array.from({ length: 6 }, (_, i) => `ab-${i}`);
+    await identifyCustomers(mailStorage, clock, people.map((customerId) => ({ customerId })));
+    await trackEvents(mailStorage, clock, people.map((customerId) => ({ customerId, type: 'browse' })));
+    await recordOrders(mailStorage, clock, [{ customerId: 'ab-0', orderId: 'ab-o1', orderedAt: clock.now().toISOString(), amount: 30 }]);
+    await mailServer.engine.runUntilIdle();
+
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.getByRole('tab', { name: 'Numbers' }).click();
+    const table = page.getByRole('table', { name: 'Experiment results' });
+    await expect.poll(() => table.locator('tbody tr').count(), { timeout: 12_000 }).toBe(2);
+    await expect.poll(async () => Number((await table.locator('tbody').textContent())!.match(/(\d+) customers/g)!.reduce((n, t) => n + Number(t.split(' ')[0]), 0)), { timeout: 12_000 }).toBe(6);
+    expect(await table.locator('tbody tr').nth(1).locator('td').last().textContent()).toBe('not enough data');
+    expect(await table.textContent()).not.toContain('P(beat)');
+    expect(await table.textContent()).toContain('30.00');
+    // Nothing clipped: the table ends inside the side panel.
+    const side = (await page.locator('.side').boundingBox())!;
+    const box = (await table.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(side.x + side.width);
+    expect(await page.locator('.side .panel-body').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    await table.scrollIntoViewIfNeeded();
+    await shot('17-ab-panel', { width: 1440, height: 900 });
   });
 });
