@@ -36,9 +36,17 @@ export function ABTable({ rows }: { rows: VariantRow[] }) {
               {r.revenue === undefined ? '–' : fmtMoney(r.revenue)}
               {r.revenuePerCustomer !== undefined && r.revenuePerCustomer !== null && <div className="muted small">{fmtMoney(r.revenuePerCustomer)} each</div>}
             </td>
-            <td className="num">{r.isControl ? '–' : r.enoughData === false ? <span className="muted small" title="Too few customers or conversions in this variant and control to compare them yet">
+            <td className="num">
+              {r.isControl ? (
+                '–'
+              ) : r.enoughData === false ? (
+                <span className="muted small" title="Too few customers or conversions in this variant and control to compare them yet">
                   not enough data
-                </span> : <Comparison r={r} />}</td>
+                </span>
+              ) : (
+                <Comparison r={r} />
+              )}
+            </td>
           </tr>
         ))}
       </tbody>
