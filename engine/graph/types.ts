@@ -33,6 +33,8 @@ export const graphNodeSchema = z.object({
   id: z.string().min(1),
   type: z.string().min(1),
   typeVersion: z.number().int().positive().default(1),
+  /** The marketer's name for the node ("Day 3: how-to"), shown instead of the type's title. */
+  name: z.string().trim().max(80, 'keep node names to 80 characters').optional(),
   config: z.record(z.string(), z.unknown()).default({}),
   position: z.object({ x: z.number(), y: z.number() }).optional(),
 });

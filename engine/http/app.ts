@@ -12,6 +12,7 @@ import { authRoutes } from './routes/auth.ts';
 import { backtestRoutes } from './routes/backtests.ts';
 import { customerProfileRoutes } from './routes/customer-profile.ts';
 import { customerRoutes } from './routes/customers.ts';
+import { deliveryRoutes } from './routes/deliveries.ts';
 import { docRoutes } from './routes/docs.ts';
 import { importRoutes } from './routes/import.ts';
 import { ingestRoutes } from './routes/ingest.ts';
@@ -52,6 +53,7 @@ export function apiRoutes(ctx: ApiContext, state: { draining: boolean }, version
   customerProfileRoutes(t, ctx);
   suppressionRoutes(t, ctx);
   outboxRoutes(t, ctx);
+  deliveryRoutes(t, ctx);
   journeyRoutes(t, ctx);
   migrateRoutes(t, ctx);
   backtestRoutes(t, ctx);

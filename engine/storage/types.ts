@@ -444,6 +444,7 @@ export interface RetentionStore {
   /**
    * Looks at the step-history rows after id `afterId` (at most `limit`) and deletes those of runs that
    * ended before `before`, with those runs' settled outbox entries (`sent`, `failed`, `skipped`).
+   * Settled entries move to the message archive first (without payload), so message analytics stay exact.
    * `next`: the id to continue after, or null once the window reached rows from `before` on (or the end).
    */
   pruneHistory(before: number, afterId: number, limit: number): Promise<{ history: number; deliveries: number; next: number | null }>;
@@ -674,6 +675,73 @@ export interface RunMoveStore {
   apply(m: { journeyId: string; from: number; to: number; moves: RunMove[] }, now: number): Promise<{ moved: number; exited: number; busy: number }>;
 }
 
+/** Engagement the tracking links record, once per message (see engine/messaging/tracking-router.ts). */
+export type EngagementType = 'opened' | 'clicked' | 'unsubscribed';
+
+/**
+ * What a journey's message analytics are computed from, each part one SQL aggregation over its
+ * outbox entries (live ones and those retention archived) and engagement rows. Days are UTC days,
+ * as the epoch ms of their start.
+ */
+export interface MessageFacts {
+  /** Entries per node, kind, status and error (null where none). */
+  outcomes: { nodeId: string; kind: string; status: OutboxStatus; error: string | null; count: number }[];
+  /** Distinct customers with a sent message, per node. */
+  recipients: { nodeId: string; customers: number }[];
+  /** Sent messages per node and day (the day it was sent). */
+  sends: { nodeId: string; day: number; count: number }[];
+  /** Messages opened / clicked / unsubscribed from, per node (each message counted once per type). */
+  engagement: { nodeId: string; type: EngagementType; count: number }[];
+  /**
+   * Orders attributed per node and day of the order: each order goes to the journey's last message
+   * sent to its customer at or before it, when it came less than `attributionMs` after that send.
+   */
+  attributed: { nodeId: string; day: number; orders: number; revenue: number }[];
+}
+
+/** One line of a delivery log: a message, its recipient and what became of it. */
+export interface DeliveryLogEntry {
+  key: string;
+  journeyId: string;
+  nodeId: string;
+  customerId: number;
+  externalId: string;
+  /** Where it went (the address the send recorded), else the customer's current address. */
+  address: string | null;
+  kind: string;
+  status: OutboxStatus;
+  error: string | null;
+  attempts: number;
+  subject: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface DeliveryLogFilter {
+  journeyId?: string;
+  customerId?: number;
+  status?: OutboxStatus;
+  /** Part of the customer's or recipient's email address, or the customer's exact external id. */
+  search?: string;
+  limit: number;
+  offset: number;
+}
+
+/** Message analytics and the delivery log: reads that stay exact after retention prunes (see RetentionStore). */
+export interface AnalyticsStore {
+  /** Records one open / click / unsubscribe of a message; false when that message already had one of that type. */
+  recordEngagement(e: { key: string; type: EngagementType; journeyId: string; nodeId: string; customerId: number }, at: number): Promise<boolean>;
+  messages(journeyId: string, opts: { attributionMs: number }): Promise<MessageFacts>;
+  /** Newest first; `total` counts every entry matching the filter. */
+  deliveries(filter: DeliveryLogFilter): Promise<{ total: number; entries: DeliveryLogEntry[] }>;
+  /**
+   * Per variant of an A/B split: customers whose run took that port (the value of `stateKey` in the
+   * run's state, where the executor records a split's choice), and their orders (count and revenue)
+   * placed from the run's entry until `windowMs` after it.
+   */
+  variantRevenue(journeyId: string, stateKey: string, windowMs: number): Promise<{ variant: string; customers: number; orders: number; revenue: number }[]>;
+}
+
 export interface Storage {
   readonly dialect: 'sqlite' | 'postgres';
   runMoves: RunMoveStore;
@@ -696,5 +764,6 @@ export interface Storage {
   segmentReads: SegmentReadStore;
   kpis: KpiStore;
   lift: LiftStore;
+  analytics: AnalyticsStore;
   close(): Promise<void>;
 }

@@ -28,7 +28,7 @@ import { BacktestDialog } from './BacktestDialog.tsx';
 import { MigrateDialog } from './MigrateDialog.tsx';
 import { VersionsDialog } from './VersionsDialog.tsx';
 import { CanvasContext, type CanvasInfo } from './context.ts';
-import { autoLayout, initialViewport, needsLayout, cloneSubgraph, defaultConfig, docToFlow, edgeId, flowToDoc, nextNodeId, problemText, type JEdge, type JNode, type JourneyMeta } from './graph.ts';
+import { autoLayout, initialViewport, needsLayout, cloneSubgraph, defaultConfig, docToFlow, edgeId, flowToDoc, nextNodeId, nodeTitle, problemText, type JEdge, type JNode, type JourneyMeta } from './graph.ts';
 import { useHistory } from './history.ts';
 import { nodeTypes } from './JourneyNode.tsx';
 import { useShortcuts, SHORTCUTS } from './shortcuts.ts';
@@ -260,6 +260,14 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
     [history, setNodes, snapshot],
   );
 
+  const setName = useCallback(
+    (nodeId: string, name: string) => {
+      history.record(snapshot(), `name:${nodeId}`);
+      setNodes((ns) => ns.map((n) => (n.id === nodeId ? { ...n, data: { ...n.data, name: name || undefined } } : n)));
+    },
+    [history, setNodes, snapshot],
+  );
+
   // A readable view of the whole journey (or of its start, when it is long).
   const showAll = useCallback(() => {
     const el = document.querySelector('.canvas');
@@ -372,8 +380,15 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
     return { nodes: new Set([...trace.history.map((s) => s.nodeId), ...(trace.nodeId ? [trace.nodeId] : [])]), steps, current: trace.status === 'waiting' || trace.status === 'active' ? trace.nodeId : null };
   }, [trace]);
   const info: CanvasInfo = useMemo(
-    () => ({ descriptors: descriptorMap, ports, problems: problemMap, counts, countsLabel: counts ? (overlay as 'live' | 'backtest') : null, trace: traced }),
-    [descriptorMap, ports, problemMap, counts, overlay, traced],
+    () => ({ descriptors: descriptorMap, ports, problems: problemMap, counts, countsLabel: counts ? (overlay as 'live' | 'backtest') : null, messages: overlay === 'live' ? stats?.messages?.nodes : null, trace: traced }),
+    [descriptorMap, ports, problemMap, counts, overlay, traced, stats],
+  );
+  const titleOf = useCallback(
+    (id: string) => {
+      const n = nodes.find((x) => x.id === id);
+      return n ? nodeTitle(n.data, descriptorMap.get(n.data.type)) : id;
+    },
+    [nodes, descriptorMap],
   );
   const shownEdges = useMemo(
     () =>
@@ -509,6 +524,7 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
                   problems={problemMap.get(single.id) ?? []}
                   ab={stats?.ab?.[single.id]}
                   onConfig={(k, v) => setConfig(single.id, k, v)}
+                  onName={(v) => setName(single.id, v)}
                   onDelete={deleteSelected}
                 />
               ) : (
@@ -533,9 +549,11 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
                 lift={overlay === 'live' ? stats?.lift : null}
                 heldOut={overlay === 'live' ? stats?.heldOut : 0}
                 onDeclareWinner={overlay === 'live' ? declareWinner : undefined}
+                messages={overlay === 'live' ? stats?.messages : null}
+                journeyId={journey.id}
               />
             )}
-            {tab === 'trace' && <TracePanel journeyId={journey.id} onTrace={onTrace} />}
+            {tab === 'trace' && <TracePanel journeyId={journey.id} onTrace={onTrace} title={titleOf} />}
           </aside>
         </div>
         {dialog === 'problems' && (

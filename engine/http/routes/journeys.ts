@@ -5,6 +5,9 @@ import { abReport } from '../../../nodes/split-ab/stats.ts';
 import { withWinner } from '../../../nodes/split-ab/winner.ts';
 import type { JourneyGraph } from '../../graph/types.ts';
 import { journeyLift } from '../../stats/journey-lift.ts';
+import { abWithRevenue } from '../../analytics/ab-revenue.ts';
+import { attributionWindow, journeyMessageStats } from '../../analytics/messages.ts';
+import { parseDuration } from '../../core/duration.ts';
 import { assertMaySet } from '../admin-only.ts';
 import { freeJourneyId } from '../journey-ids.ts';
 import type { ApiContext } from '../context.ts';
@@ -166,7 +169,7 @@ export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
     method: 'get',
     path: '/api/journeys/:id/stats',
     tag: 'journeys',
-    summary: 'Per-node counts (entered, waiting, per port), conversions, A/B reports and the lift report (`?mde=0.1`)',
+    summary: 'Per-node counts (entered, waiting, per port), conversions, message analytics (deliveries, engagement, attributed revenue), A/B reports and the lift report (`?mde=0.1`)',
     access: 'builder',
     query: statsQuery,
     handler: async ({ params, query }) => {
@@ -179,10 +182,10 @@ export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
         if (n.type !== 'split.ab') continue;
         const variants = Array.isArray(n.config?.variants) ? (n.config.variants as { name: string }[]).map((v) => v.name) : undefined;
         const control = typeof n.config?.control === 'string' && n.config.control ? n.config.control : undefined;
-        ab[n.id] = abReport(s.nodes[n.id], { variants, control });
+        ab[n.id] = await abWithRevenue(storage, j.id, n.id, abReport(s.nodes[n.id], { variants, control }), parseDuration(attributionWindow(graph), 'settings.goal.within'));
       }
       const lift = graph ? await journeyLift(storage, graph as JourneyGraph, ctx.clock.now().getTime(), { mde: query.mde }) : null;
-      return { nodes, converted: s.converted, entered: s.enrolled, exited: s.exited, heldOut: s.heldOut, statuses: s.statuses, ab, lift };
+      return { nodes, converted: s.converted, entered: s.enrolled, exited: s.exited, heldOut: s.heldOut, statuses: s.statuses, ab, lift, messages: await journeyMessageStats(storage, j.id, graph) };
     },
   });
 }

@@ -10,6 +10,7 @@ import { pgEvents } from './events.ts';
 import { pgJourneys } from './journeys.ts';
 import { pgKpis } from './kpis.ts';
 import { pgLift } from './lift.ts';
+import { pgAnalytics } from './analytics.ts';
 import { pgJobLeases, type JobLeaseStore } from './job-leases.ts';
 import { pgSendLog, pgSuppressions } from './messaging.ts';
 import { pgModels } from './models.ts';
@@ -112,6 +113,7 @@ export async function openPostgres(url: string, opts: PgOptions = {}): Promise<P
     kpis: pgKpis(db),
     lift: pgLift(db),
     runMoves: pgRunMoves(db),
+    analytics: pgAnalytics(db),
     async close() {
       await listener.close();
       await db.pool.end();

@@ -8,6 +8,7 @@ import { sqliteAuth } from './auth.ts';
 import { sqliteCustomers } from './customers.ts';
 import { sqliteEvents } from './events.ts';
 import { sqliteJourneys } from './journeys.ts';
+import { sqliteAnalytics } from './analytics.ts';
 import { sqliteKpis } from './kpis.ts';
 import { sqliteLift } from './lift.ts';
 import { sqliteSendLog, sqliteSuppressions } from './messaging.ts';
@@ -69,6 +70,7 @@ export function openSqlite(file: string): SqliteStorage {
     kpis: sqliteKpis(db),
     lift: sqliteLift(db),
     runMoves: sqliteRunMoves(db),
+    analytics: sqliteAnalytics(db),
     async close() {
       if (db.open) db.close();
     },
