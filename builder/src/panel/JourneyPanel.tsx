@@ -10,6 +10,7 @@ interface Settings {
   exitOn?: { event: string }[];
   holdout?: number;
   priority?: number;
+  valueModel?: string;
 }
 
 // Journey settings use the same field kinds as nodes, so one form renderer serves both.
@@ -48,6 +49,14 @@ const FIELDS: Field[] = [
     max: 1000,
     help: 'With a shared message budget, the journey with the higher priority gets the email when several compete for one customer (default 0).',
   },
+  {
+    key: 'valueModel',
+    label: 'Value model',
+    kind: 'text',
+    pattern: '^[a-z0-9_]+$',
+    placeholder: 'e.g. purchase',
+    help: 'Among equal priorities, the email worth most wins: predicted CLV × this model\'s score (purchase, churn, engagement).',
+  },
 ];
 
 function read(meta: JourneyMeta, key: string): unknown {
@@ -76,7 +85,7 @@ function write(meta: JourneyMeta, key: string, value: unknown): JourneyMeta {
     else s.goal = goal as Settings['goal'];
   } else if (key === 'exitOn') {
     s.exitOn = ((value as string[] | undefined) ?? []).filter(Boolean).map((event) => ({ event }));
-  } else if (value === undefined) delete s[key];
+  } else if (value === undefined || value === '') delete s[key]; // a cleared text box unsets the setting
   else s[key] = value;
   return { ...meta, settings: s };
 }
