@@ -101,6 +101,10 @@ describe('message analytics through the whole server (real SMTP sink, tracking l
     const after = (await s.call('GET', `/api/journeys/${id}/stats`, { headers: h })).body;
     expect(after.messages).toEqual(stats.messages);
     expect((await s.call('GET', `/api/journeys/${id}/deliveries?search=bob`, { headers: h })).body.entries).toEqual(bob.entries);
+    // A customer's export still lists what was sent to them, archived or not.
+    const exported = (await s.call('GET', '/api/customers/bob/export', { headers: h })).body;
+    expect(exported.messages).toEqual([]);
+    expect(exported.deliveries).toEqual(bob.entries);
   });
 });
 

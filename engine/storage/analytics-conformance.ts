@@ -86,6 +86,9 @@ export function analyticsConformance(name: string, open: () => Promise<{ storage
     const page = await s.analytics.deliveries({ journeyId: 'j', limit: 2, offset: 0 });
     expect(page.total).toBe(6);
     expect(page.entries.map((e) => e.key)).toEqual(['wh', 'k5']);
+    // A webhook went to no address; a pending email shows where it will go.
+    expect(page.entries[0]!.address).toBeNull();
+    expect((await s.analytics.deliveries({ journeyId: 'j', status: 'pending', limit: 10, offset: 0 })).entries[0]).toMatchObject({ key: 'k4', address: 'cy@x.io' });
     expect(page.entries[1]).toMatchObject({ nodeId: 'day3', externalId: 'ann', address: 'ann@x.io', subject: 'Day 3', status: 'sent', updatedAt: 1800 });
     // Equal times go by key, newest first: the page after the fourth entry holds the last two.
     expect((await s.analytics.deliveries({ journeyId: 'j', limit: 2, offset: 4 })).entries.map((e) => e.key)).toEqual(['k1', 'k4']);

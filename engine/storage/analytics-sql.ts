@@ -74,7 +74,7 @@ export function deliveryLogQuery(d: AnalyticsDialect, f: DeliveryLogFilter): { p
   const from = `FROM (${messagesOf(inner.length ? inner.join(' AND ') : '1 = 1')}) m JOIN customers c ON c.id = m.customer_id ${outer.length ? `WHERE ${outer.join(' AND ')}` : ''}`;
   const total = `SELECT COUNT(*) AS n ${from}`;
   const n = params.length;
-  const page = `SELECT m.key, m.journey_id, m.node_id, m.customer_id, c.external_id, COALESCE(${to}, c.email) AS address, m.kind, m.status, m.last_error, m.attempts,
+  const page = `SELECT m.key, m.journey_id, m.node_id, m.customer_id, c.external_id, COALESCE(${to}, CASE WHEN m.kind = 'email' THEN c.email END) AS address, m.kind, m.status, m.last_error, m.attempts,
       ${d.jsonText('m.detail', 'subject')} AS subject, m.created_at, m.updated_at
     ${from} ORDER BY m.updated_at DESC, m.key DESC LIMIT $${n + 1} OFFSET $${n + 2}`;
   return { page, total, params, pageParams: [...params, f.limit, f.offset] };

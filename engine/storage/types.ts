@@ -706,7 +706,7 @@ export interface DeliveryLogEntry {
   nodeId: string;
   customerId: number;
   externalId: string;
-  /** Where it went (the address the send recorded), else the customer's current address. */
+  /** Where it went (the address the send recorded), else for an email the customer's current address; null for other kinds. */
   address: string | null;
   kind: string;
   status: OutboxStatus;

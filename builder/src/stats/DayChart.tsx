@@ -16,7 +16,7 @@ export function DayChart({ points, label }: { points: DayPoint[]; label: string 
   const maxSent = Math.max(1, ...points.map((p) => p.sent));
   const maxConv = Math.max(1, ...points.map((p) => p.conversions));
   const step = W / days.length;
-  const bar = Math.max(1, step * 0.7);
+  const bar = Math.min(24, Math.max(1, step * 0.7));
   return (
     <figure className="day-chart">
       <svg viewBox={`0 0 ${W} ${H}`} width="100%" height={H} role="img" aria-label={label}>
