@@ -57,7 +57,9 @@ export const actionEmail = defineNode<Config>({
   validate: (config) => {
     const problems = templateProblems(config);
     const from = config.from ? senderProblem(config.from) : null;
-    return from ? [...problems, { field: 'from', message: `from: ${from}` }] : problems;
+    if (from) problems.push({ field: 'from', message: `from: ${from}` });
+    if (config.transactional && config.holdout) problems.push({ field: 'holdout', message: 'Holdout (%): a transactional message (a receipt, a password reset) must reach everyone; set the holdout to 0 or untick Transactional' });
+    return problems;
   },
   run(ctx) {
     const c = ctx.config;
