@@ -377,8 +377,9 @@ describe('builder in Chromium: incremental lift', () => {
     await report.getByRole('table', { name: 'Lift with 95% intervals' }).waitFor();
     expect(await report.textContent()).toMatch(/Incremental revenue: -?[\d,]+\.\d\d/);
     expect(await report.textContent()).toMatch(/more customers needed to detect a 10% relative change|Enough customers to detect/);
-    await report.scrollIntoViewIfNeeded();
-    await shot('14-lift-report');
+    // Tall enough for the whole Numbers panel, lift report included.
+    await shot('14-lift-report', { width: 1280, height: 1500 });
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 });
 

@@ -157,4 +157,8 @@ describe('holdout settings are validated', () => {
     const v = validateJourney(journey({}, { holdout: 80 }), registry);
     expect(v.problems).toContainEqual(expect.objectContaining({ nodeId: 'hello', field: 'holdout', message: 'node "hello" (action.email): Holdout (%): must be at most 50' }));
   });
+  it('refuses a holdout on a transactional message, which must reach everyone', () => {
+    const v = validateJourney(journey({}, { holdout: 10, transactional: true }), registry);
+    expect(v.problems).toContainEqual(expect.objectContaining({ nodeId: 'hello', field: 'holdout', message: expect.stringContaining('a transactional message (a receipt, a password reset) must reach everyone') }));
+  });
 });

@@ -74,6 +74,7 @@ export const actionEmail = defineNode<Config>({
     if (config.overBudget === 'defer' && config.sendFromHour === config.sendUntilHour) {
       problems.push({ field: 'sendUntilHour', message: 'Deferred: not after (hour): must differ from "not before" (8 to 8 leaves no time to send; for any hour use 0 to 24)' });
     }
+    if (config.transactional && config.holdout) problems.push({ field: 'holdout', message: 'Holdout (%): a transactional message (a receipt, a password reset) must reach everyone; set the holdout to 0 or untick Transactional' });
     return problems;
   },
   run(ctx) {
