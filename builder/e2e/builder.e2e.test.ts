@@ -194,7 +194,8 @@ describe('builder in Chromium', () => {
     await dialog.getByLabel('From').fill(day(daysAgo(45)));
     await dialog.getByLabel('To').fill(day(daysAgo(20)));
     await dialog.getByRole('button', { name: 'Run backtest' }).click();
-    await dialog.getByTestId('backtest-result').waitFor();
+    // The replay takes 8–14 s on a quiet machine, longer on a loaded one; the progress bar shows meanwhile.
+    await dialog.getByTestId('backtest-result').waitFor({ timeout: 90_000 });
     expect(await dialog.getByTestId('backtest-result').textContent()).toContain('12would enter');
     await shot('05-backtest-dialog');
     await dialog.getByRole('button', { name: 'Show on canvas' }).click();
