@@ -81,7 +81,7 @@ export interface RunningServer {
 export function listeningText(bound: AddressInfo, url: string): string {
   const every = bound.address === '0.0.0.0' || bound.address === '::';
   const where = `${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
-  return every ? `foresight listening on ${where} (every ${bound.address === '::' ? 'IPv4 and IPv6' : 'IPv4'} interface); open ${url}` : `foresight listening on ${url}`;
+  return `foresight listening on ${where}${every ? ` (every ${bound.address === '::' ? 'IPv4 and IPv6' : 'IPv4'} interface)` : ''}; open ${url}`;
 }
 
 /**
@@ -131,7 +131,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const publicUrl = config.port === 0 ? url : config.messaging.publicUrl;
   const setupUrl = setupToken ? `${publicUrl}/setup?token=${setupToken}` : null;
   if (opts.scheduler !== false) worker.start();
-  log.info({ port, db: ownStorage ? redact(config.db) : undefined, worker: opts.scheduler !== false, builder: builderDir && existsSync(builderDir) ? builderDir : null }, listeningText(server.address() as AddressInfo, url));
+  log.info({ port, url, db: ownStorage ? redact(config.db) : undefined, worker: opts.scheduler !== false, builder: builderDir && existsSync(builderDir) ? builderDir : null }, listeningText(server.address() as AddressInfo, url));
 
   let closing: Promise<void> | null = null;
   const close = () =>

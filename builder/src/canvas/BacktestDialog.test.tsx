@@ -30,7 +30,7 @@ beforeAll(async () => {
     let out = '';
     child.stdout!.on('data', (d) => {
       out += String(d);
-      const m = /foresight listening on (http:\/\/\S+?)"/.exec(out);
+      const m = /foresight listening on .*?; open (http:\/\/\S+?)"/.exec(out);
       if (m) resolve(m[1]!);
     });
     child.on('exit', () => reject(new Error(`server exited:\n${out}`)));
