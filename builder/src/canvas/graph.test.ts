@@ -156,6 +156,18 @@ describe('layout for the first view', () => {
     expect(needsLayout(laid, edges)).toBe(false);
   });
 
+  it('keeps the branches of a split side by side, cutting rows only where the journey runs through one step', () => {
+    const ids = ['trigger', 'split', 'a1', 'a2', 'a3', 'b1', 'b2', 'b3'];
+    const links = [['trigger', 'split'], ['split', 'a1'], ['a1', 'a2'], ['a2', 'a3'], ['split', 'b1'], ['b1', 'b2'], ['b2', 'b3']];
+    const { nodes, edges } = docToFlow({ nodes: ids.map((id) => ({ id, type: 'wait.delay', config: {} })), edges: links.map(([source, target], i) => ({ id: `e${i}`, source, sourceHandle: 'next', target })) }, { id: 'j', name: '' });
+    const at = new Map(autoLayout(nodes, edges).map((n) => [n.id, n.position]));
+    for (const branch of ['a', 'b']) {
+      expect(at.get(`${branch}2`)!.x).toBeGreaterThan(at.get(`${branch}1`)!.x);
+      expect(at.get(`${branch}3`)!.x).toBeGreaterThan(at.get(`${branch}2`)!.x);
+    }
+    expect(at.get('a3')!.x).toBe(at.get('b3')!.x);
+  });
+
   it('opens an 11-step series whole at a readable zoom in the canvas of a 1440×900 screen', () => {
     const { nodes, edges } = chain(11);
     const laid = autoLayout(nodes, edges);

@@ -138,8 +138,8 @@ const ROW_GAP = 56;
 
 /**
  * Left-to-right layered layout (dagre), keeping each node's measured size. A journey wider than
- * `wrapWidth` is cut between steps into rows read like text (the next row starts under the first),
- * so a long series stays readable on one screen instead of shrinking to a strip.
+ * `wrapWidth` is cut into rows read like text (the next row starts under the first) where it runs
+ * through a single step, so a long series stays readable on one screen instead of shrinking to a strip.
  */
 export function autoLayout(nodes: readonly JNode[], edges: readonly JEdge[], portCount: (n: JNode) => number = () => 1, wrapWidth = WRAP_WIDTH): JNode[] {
   const g = new dagre.graphlib.Graph();
@@ -160,15 +160,20 @@ export function autoLayout(nodes: readonly JNode[], edges: readonly JEdge[], por
 
 type Box = { x: number; y: number; width: number; height: number };
 
-/** Rows of whole layers (boxes sharing a column start), each at most `width` wide, stacked top to bottom: the offset for each box. */
+/**
+ * Rows of whole layers (boxes sharing a column start), each at most `width` wide unless a split's
+ * branches need more, stacked top to bottom: the offset for each box.
+ */
 function wrapRows(boxes: readonly Box[], width: number): (b: Box) => { x: number; y: number } {
   const columns = [...new Set(boxes.map((b) => b.x))].sort((a, b) => a - b);
   const rowOf = new Map<number, number>();
   const rows: { left: number; top: number; bottom: number }[] = [];
   for (const x of columns) {
-    const right = Math.max(...boxes.filter((b) => b.x === x).map((b) => b.x + b.width));
+    const layer = boxes.filter((b) => b.x === x);
+    const right = Math.max(...layer.map((b) => b.x + b.width));
     const row = rows.at(-1);
-    if (row && right - row.left <= width) rowOf.set(x, rows.length - 1);
+    // A new row starts only at a layer of one step, so the branches of a split stay side by side in one row.
+    if (row && (right - row.left <= width || layer.length > 1)) rowOf.set(x, rows.length - 1);
     else {
       rows.push({ left: x, top: Infinity, bottom: -Infinity });
       rowOf.set(x, rows.length - 1);
