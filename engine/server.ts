@@ -72,6 +72,19 @@ export interface RunningServer {
 }
 
 /**
+ * The start-up line: the address actually bound (every interface is not "localhost": the server is
+ * reachable from other machines), and the URL to open on this one.
+ *
+ * @example listeningText({ address: '0.0.0.0', port: 4000, family: 'IPv4' }, 'http://localhost:4000')
+ * // 'foresight listening on 0.0.0.0:4000 (every IPv4 interface); open http://localhost:4000'
+ */
+export function listeningText(bound: AddressInfo, url: string): string {
+  const every = bound.address === '0.0.0.0' || bound.address === '::';
+  const where = `${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
+  return `foresight listening on ${where}${every ? ` (every ${bound.address === '::' ? 'IPv4 and IPv6' : 'IPv4'} interface)` : ''}; open ${url}`;
+}
+
+/**
  * The composition root: storage, node registry, engine (with the default
  * providers), scheduler and jobs, the express app (API, `/t` tracking links,
  * builder), logs, metrics and graceful shutdown, in one process.
@@ -118,7 +131,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const publicUrl = config.port === 0 ? url : config.messaging.publicUrl;
   const setupUrl = setupToken ? `${publicUrl}/setup?token=${setupToken}` : null;
   if (opts.scheduler !== false) worker.start();
-  log.info({ port, db: ownStorage ? redact(config.db) : undefined, worker: opts.scheduler !== false, builder: builderDir && existsSync(builderDir) ? builderDir : null }, `foresight listening on ${url}`);
+  log.info({ port, url, db: ownStorage ? redact(config.db) : undefined, worker: opts.scheduler !== false, builder: builderDir && existsSync(builderDir) ? builderDir : null }, listeningText(server.address() as AddressInfo, url));
 
   let closing: Promise<void> | null = null;
   const close = () =>

@@ -51,6 +51,8 @@ export function createWorkerParts(opts: { storage: Storage; registry: NodeRegist
     jobClock: opts.jobsOnClock ? clock : undefined,
     pollMs: opts.pollMs ?? (pg ? 1000 : undefined),
     onError: (err, where) => log.error({ err, where }, `scheduler: ${where}: ${errorMessage(err)}`),
+    // A busy process (a large import, a backtest) delays cron's timer: the job runs at its next firing, nothing is wrong.
+    onNotice: (message, job) => log.debug({ job }, `scheduler: job ${job}: ${message}`),
     // Real time: cron fires on the wall clock, and the lease row is shared across hosts.
     claimJob: pg ? (name, slot) => pg.jobLeases.claim(name, slot, engine.workerId, Date.now()) : undefined,
   });

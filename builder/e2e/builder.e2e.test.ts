@@ -194,7 +194,8 @@ describe('builder in Chromium', () => {
     await dialog.getByLabel('From').fill(day(daysAgo(45)));
     await dialog.getByLabel('To').fill(day(daysAgo(20)));
     await dialog.getByRole('button', { name: 'Run backtest' }).click();
-    await dialog.getByTestId('backtest-result').waitFor();
+    // The replay takes 8–14 s on a quiet machine, longer on a loaded one; the progress bar shows meanwhile.
+    await dialog.getByTestId('backtest-result').waitFor({ timeout: 90_000 });
     expect(await dialog.getByTestId('backtest-result').textContent()).toContain('12would enter');
     await shot('05-backtest-dialog');
     await dialog.getByRole('button', { name: 'Show on canvas' }).click();
@@ -567,5 +568,46 @@ describe('message analytics in Chromium (real SMTP sink)', () => {
     expect(await page.locator('.side .panel-body').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
     await table.scrollIntoViewIfNeeded();
     await shot('17-ab-panel', { width: 1440, height: 900 });
+  });
+});
+
+describe('first views fit the journey (issue 16)', () => {
+  /** The zoom React Flow shows in `scope` (from the viewport's transform) and how many nodes lie wholly inside its pane. */
+  async function view(scope: string) {
+    const transform = (await page.locator(`${scope} .react-flow__viewport`).getAttribute('style')) ?? '';
+    const zoom = Number(/scale\(([\d.]+)\)/.exec(transform)?.[1]);
+    const pane = (await page.locator(`${scope} .react-flow`).boundingBox())!;
+    const boxes = await page.locator(`${scope} .jnode`).evaluateAll((ns) => ns.map((n) => n.getBoundingClientRect().toJSON() as DOMRect));
+    const inside = boxes.filter((b) => b.left >= pane.x - 1 && b.right <= pane.x + pane.width + 1 && b.top >= pane.y - 1 && b.bottom <= pane.y + pane.height + 1);
+    return { zoom, nodes: boxes.length, inside: inside.length };
+  }
+
+  it('template preview shows every node, at 1440 and 1920 px', async () => {
+    for (const size of [{ width: 1440, height: 900 }, { width: 1920, height: 1080 }]) {
+      await page.setViewportSize(size);
+      for (const id of ['welcome-series', 'nps-follow-up']) {
+        await page.goto(`${server.url}/#/templates`);
+        await page.locator(`.template[data-template="${id}"]`).getByRole('button', { name: 'Preview' }).click();
+        const preview = page.getByRole('dialog', { name: /Preview of/ });
+        await preview.locator('.jnode').first().waitFor();
+        // Every node of the template drawn and wholly inside the preview (it opened at 2× on the trigger alone).
+        await expect.poll(async () => (await view('.modal')).inside, { timeout: 5000 }).toBe((await view('.modal')).nodes);
+        expect((await view('.modal')).nodes).toBeGreaterThan(10);
+        await shot(`14-template-preview-${id}`, size);
+        await preview.getByRole('button', { name: 'Close' }).click();
+      }
+    }
+  });
+
+  it('first canvas view shows every node at ≥ 0.8 zoom at 1440×900', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${server.url}/#/templates`);
+    await page.locator('.template[data-template="welcome-series"]').getByRole('button', { name: 'Use template' }).click();
+    await page.locator('.editor .jnode').first().waitFor();
+    await expect.poll(async () => (await view('.editor')).zoom, { timeout: 5000 }).toBeGreaterThanOrEqual(0.8);
+    const v = await view('.editor');
+    expect(v.nodes).toBe(11);
+    expect(v.inside).toBe(11);
+    await shot('15-first-canvas-view', { width: 1440, height: 900 });
   });
 });

@@ -93,6 +93,8 @@ export interface BacktestJob {
 export interface CustomerSummary {
   id: string;
   email: string | null;
+  /** IANA zone; times in the customer's trace are shown in it. */
+  timezone?: string | null;
   attributes?: Record<string, unknown>;
 }
 

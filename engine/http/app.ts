@@ -8,6 +8,7 @@ import type { ApiContext } from './context.ts';
 import { errorHandler, notFound } from './errors.ts';
 import { RouteTable } from './route-table.ts';
 import { setupPage } from './setup-page.ts';
+import { builderMissingPage } from './builder-missing.ts';
 import { authRoutes } from './routes/auth.ts';
 import { backtestRoutes } from './routes/backtests.ts';
 import { customerProfileRoutes } from './routes/customer-profile.ts';
@@ -86,7 +87,6 @@ export function createApp(ctx: ApiContext, opts: AppOptions = {}): { app: expres
       logger: ctx.log,
       autoLogging: { ignore: (req) => req.url === '/healthz' },
       ...requestLogOptions,
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     }),
   );
   app.use((req, res, next) => {
@@ -112,7 +112,7 @@ export function createApp(ctx: ApiContext, opts: AppOptions = {}): { app: expres
     app.use(express.static(builder, { index: 'index.html', maxAge: '1h' }));
     // Client-side routes (e.g. /journeys/abc) load the app, which routes itself.
     app.get('/{*splat}', (_req, res) => res.sendFile(path.join(path.resolve(builder), 'index.html')));
-  }
+  } else if (builder) app.use(builderMissingPage());
   app.use(notFound);
   app.use(errorHandler(ctx.log));
   return { app, routes };

@@ -114,4 +114,19 @@ describe('builder and shutdown', () => {
     }
     await expect(fetch(`${t.base}/healthz`)).rejects.toThrow();
   });
+
+  it('answers / with a page that says how to build the builder when builder/dist is missing', async () => {
+    const t = await startTestServer({ builderDir: path.join(s.dir, 'never-built') });
+    try {
+      const root = await fetch(`${t.base}/`);
+      expect(root.headers.get('content-type')).toMatch(/^text\/html/);
+      const page = await root.text();
+      expect(page).toContain('npm run build');
+      expect(page).not.toContain('no route');
+      // The API is unaffected.
+      expect((await t.call('GET', '/api/nope')).body.error.code).toBe('not_found');
+    } finally {
+      await t.close();
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars';
 import { ForesightError, errorMessage } from '../core/errors.ts';
+import { templateError } from '../plugin/template.ts';
 import { DATE_ONLY, readInstant } from '../core/time.ts';
 
 export interface EmailTemplates {
@@ -85,14 +86,6 @@ hb.registerHelper('default', (...args: unknown[]) => {
   return params[0] === undefined || params[0] === null || params[0] === '' ? params[1] : params[0];
 });
 
-function syntaxError(source: string): string | null {
-  try {
-    hb.parse(source);
-    return null;
-  } catch (err) {
-    return errorMessage(err);
-  }
-}
 
 type Template = (context: unknown) => string;
 const cache = new Map<string, Template>();
@@ -103,7 +96,7 @@ function compiled(field: keyof EmailTemplates, source: string, escape: boolean):
   let t = cache.get(cacheKey);
   if (!t) {
     // Handlebars compiles lazily; parse first so a syntax error is reported here, named by field.
-    const problem = syntaxError(source);
+    const problem = templateError(source);
     if (problem) throw new ForesightError('invalid_template', `${field}: ${problem}`, { field });
     t = hb.compile(source, { noEscape: !escape, strict: false });
     if (cache.size >= CACHE_LIMIT) cache.clear();
@@ -117,7 +110,7 @@ export function templateProblems(templates: Partial<EmailTemplates>): { field: s
   const problems: { field: string; message: string }[] = [];
   for (const field of ['subject', 'html', 'text'] as const) {
     const source = templates[field];
-    const problem = source ? syntaxError(source) : null;
+    const problem = source ? templateError(source) : null;
     if (problem) problems.push({ field, message: `${field}: ${problem}` });
   }
   return problems;

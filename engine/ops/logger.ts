@@ -1,15 +1,30 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino, { type Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
 
-/** JSON lines on stdout; secrets are redacted wherever they appear in a logged request. */
-export function createLogger(opts: { level?: string; destination?: pino.DestinationStream } = {}): Logger {
+/**
+ * How log lines are written: one readable line each (pino-pretty) for a person at a terminal,
+ * JSON lines for anything else (a file, a pipe, a log shipper), which must stay machine-readable.
+ *
+ * @example logFormat(true)  // 'pretty'
+ * @example logFormat(false) // 'json'
+ */
+export function logFormat(stdoutIsTty: boolean): 'pretty' | 'json' {
+  return stdoutIsTty ? 'pretty' : 'json';
+}
+
+/** Log lines on stdout (readable on a terminal, JSON otherwise); secrets are redacted wherever they appear in a logged request. */
+export function createLogger(opts: { level?: string; destination?: pino.DestinationStream; stdoutIsTty?: boolean } = {}): Logger {
+  // In-process and synchronous, so the last lines before an exit are not lost (a transport thread could drop them).
+  const pretty = () => pinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service', singleLine: true, sync: true });
+  const destination = opts.destination ?? (logFormat(opts.stdoutIsTty ?? Boolean(process.stdout.isTTY)) === 'pretty' ? pretty() : undefined);
   return pino(
     {
       level: opts.level ?? 'info',
       base: { service: 'foresight' },
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'password', '*.password'], censor: '[redacted]' },
     },
-    opts.destination,
+    destination,
   );
 }
 
@@ -51,4 +66,6 @@ export const requestLogOptions = {
   },
   customSuccessObject: (req: IncomingMessage, _res: ServerResponse, val: object) => ({ ...val, url: loggedUrl(req as LoggedRequest) }),
   customErrorObject: (req: IncomingMessage, _res: ServerResponse, _err: Error, val: object) => ({ ...val, url: loggedUrl(req as LoggedRequest) }),
+  // One line per request is noise at `info` (the builder polls every few seconds); server errors stay errors.
+  customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) => (err || res.statusCode >= 500 ? ('error' as const) : ('debug' as const)),
 };

@@ -67,3 +67,25 @@ describe('Scheduler', () => {
     s.schedule('refit', '0 3 * * *', () => {});
   });
 });
+
+describe('Scheduler and node-cron notices', () => {
+  it('hands a missed firing to onNotice instead of printing a console warning', async () => {
+    const notices: string[] = [];
+    const printed: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => void printed.push(args.join(' '));
+    try {
+      s = new Scheduler({ engine: fakeEngine([]).engine, clock: new VirtualClock(0), pollMs: 10_000, onNotice: (m, job) => void notices.push(`${job}: ${m}`) });
+      s.schedule('every-second', '* * * * * *', () => {});
+      s.start();
+      // Hold the event loop past node-cron's 1 s tolerance, as a busy process does.
+      const until = Date.now() + 2500;
+      while (Date.now() < until);
+      await expect.poll(() => notices.length, { timeout: 5000 }).toBeGreaterThan(0);
+    } finally {
+      console.warn = warn;
+    }
+    expect(notices[0]).toMatch(/^every-second: missed execution/);
+    expect(printed.filter((p) => p.includes('NODE-CRON'))).toEqual([]);
+  });
+});

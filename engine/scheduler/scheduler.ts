@@ -11,6 +11,12 @@ export interface SchedulerOptions {
   /** Where tick and job failures go; the loop keeps running after them. */
   onError?: (err: unknown, where: string) => void;
   /**
+   * node-cron's own notices about a job (a firing missed because the process was busy, one
+   * skipped because the previous run was still going). Not failures: the job runs at its next
+   * firing. Default: dropped (node-cron would print them to the console as red warnings).
+   */
+  onNotice?: (message: string, job: string) => void;
+  /**
    * Read the jobs' cron schedules on this clock instead of the wall clock: the
    * demo's shop time runs thousands of times faster, and its nightly scoring or
    * 15-minute segment refresh must keep to shop time. Checked every `pollMs`.
@@ -48,6 +54,7 @@ export class Scheduler {
   readonly clock: Clock;
   private readonly pollMs: number;
   private readonly onError: (err: unknown, where: string) => void;
+  private readonly onNotice: (message: string, job: string) => void;
   private readonly claimJob: SchedulerOptions['claimJob'];
   private readonly jobs = new Map<string, ScheduledTask>();
   private running = false;
@@ -62,6 +69,7 @@ export class Scheduler {
     this.clock = opts.clock;
     this.pollMs = opts.pollMs ?? 200;
     this.onError = opts.onError ?? ((err, where) => console.error(`scheduler: ${where}: ${errorMessage(err)}`));
+    this.onNotice = opts.onNotice ?? (() => {});
     this.claimJob = opts.claimJob;
     this.jobClock = opts.jobClock;
   }
@@ -153,7 +161,16 @@ export class Scheduler {
           this.onError(err, `job ${name}`);
         }
       },
-      { name, noOverlap: true },
+      {
+        name,
+        noOverlap: true,
+        logger: {
+          info: () => {},
+          debug: () => {},
+          warn: (message) => this.onNotice(message, name),
+          error: (message, err) => this.onError(err ?? message, `job ${name}`),
+        },
+      },
     );
     this.jobs.set(name, task);
     if (this.jobClock) {

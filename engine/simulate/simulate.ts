@@ -40,6 +40,8 @@ export interface SimulateOptions {
   scores?: SimulatedScore[];
   /** How often the scheduled jobs run in virtual time (durations); see {@link JobIntervals}. */
   jobs?: JobIntervals;
+  /** Called as replayed rows are done (rows done, rows in the period). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /**
@@ -126,6 +128,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulationReport>
     segments: opts.segments,
     scores: opts.scores,
     jobs: opts.jobs,
+    onProgress: opts.onProgress,
   });
   return { ...replayed, skipped };
 }

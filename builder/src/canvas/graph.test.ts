@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeDescriptor } from '../types.ts';
-import { autoLayout, cloneSubgraph, defaultConfig, docToFlow, flowToDoc, initialViewport, needsLayout, nextNodeId, nodeTitle, problemText, summarize } from './graph.ts';
+import { autoLayout, cloneSubgraph, defaultConfig, docToFlow, flowToDoc, initialViewport, needsLayout, nextNodeId, NODE_WIDTH, nodeTitle, problemText, summarize, WRAP_WIDTH } from './graph.ts';
 
 const delay: NodeDescriptor = {
   type: 'wait.delay',
@@ -140,9 +140,62 @@ describe('initial viewport', () => {
     expect(v.zoom).toBe(1);
     expect(v.x).toBe(100);
   });
-  it('shows the start of a long journey at a readable zoom', () => {
+  it('shows the start of a long journey at a readable zoom (0.8), its left edge at the padding', () => {
     const v = initialViewport({ x: 100, y: 0, width: 4000, height: 300 }, 800, 600);
-    expect(v.zoom).toBe(0.5);
-    expect(v.x).toBe(48 - 50);
+    expect(v.zoom).toBe(0.8);
+    expect(v.x).toBe(32 - 100 * 0.8);
+  });
+  it('shows the top of a tall journey, not its middle, when it does not fit readably', () => {
+    const v = initialViewport({ x: 0, y: 40, width: 600, height: 3000 }, 800, 600);
+    expect(v).toEqual({ x: 32, y: 32 - 40 * 0.8, zoom: 0.8 });
+  });
+});
+
+describe('layout for the first view', () => {
+  const chain = (n: number) => {
+    const nodes = Array.from({ length: n }, (_, i) => ({ id: `s${i}`, type: 'wait.delay', config: {} }));
+    const edges = nodes.slice(1).map((t, i) => ({ id: `e${i}`, source: `s${i}`, sourceHandle: 'next', target: t.id }));
+    return docToFlow({ nodes, edges }, { id: 'j', name: '' });
+  };
+
+  it('wraps a long series into rows read like text, each at most WRAP_WIDTH wide', () => {
+    const { nodes, edges } = chain(11);
+    const laid = autoLayout(nodes, edges);
+    const at = new Map(laid.map((n) => [n.id, n.position]));
+    const rows = [...new Set(laid.map((n) => n.position.y))].sort((a, b) => a - b);
+    expect(rows).toHaveLength(4);
+    for (const y of rows) {
+      const xs = laid.filter((n) => n.position.y === y).map((n) => n.position.x);
+      expect(Math.max(...xs) + NODE_WIDTH - Math.min(...xs)).toBeLessThanOrEqual(WRAP_WIDTH);
+    }
+    // Reading order: left to right within a row, the next row starts again at the left, below.
+    expect(at.get('s1')!.x).toBeGreaterThan(at.get('s0')!.x);
+    expect(at.get('s3')).toEqual({ x: at.get('s0')!.x, y: rows[1] });
+    expect(needsLayout(laid, edges)).toBe(false);
+  });
+
+  it('keeps the branches of a split side by side, cutting rows only where the journey runs through one step', () => {
+    const ids = ['trigger', 'split', 'a1', 'a2', 'a3', 'b1', 'b2', 'b3'];
+    const links = [['trigger', 'split'], ['split', 'a1'], ['a1', 'a2'], ['a2', 'a3'], ['split', 'b1'], ['b1', 'b2'], ['b2', 'b3']];
+    const { nodes, edges } = docToFlow({ nodes: ids.map((id) => ({ id, type: 'wait.delay', config: {} })), edges: links.map(([source, target], i) => ({ id: `e${i}`, source, sourceHandle: 'next', target })) }, { id: 'j', name: '' });
+    const at = new Map(autoLayout(nodes, edges).map((n) => [n.id, n.position]));
+    for (const branch of ['a', 'b']) {
+      expect(at.get(`${branch}2`)!.x).toBeGreaterThan(at.get(`${branch}1`)!.x);
+      expect(at.get(`${branch}3`)!.x).toBeGreaterThan(at.get(`${branch}2`)!.x);
+    }
+    expect(at.get('a3')!.x).toBe(at.get('b3')!.x);
+  });
+
+  it('opens an 11-step series whole at a readable zoom in the canvas of a 1440×900 screen', () => {
+    const { nodes, edges } = chain(11);
+    const laid = autoLayout(nodes, edges);
+    const bounds = { x: Math.min(...laid.map((n) => n.position.x)), y: Math.min(...laid.map((n) => n.position.y)), width: 0, height: 0 };
+    bounds.width = Math.max(...laid.map((n) => n.position.x + NODE_WIDTH)) - bounds.x;
+    bounds.height = Math.max(...laid.map((n) => n.position.y + 124)) - bounds.y;
+    // 1440 − palette 240 − side panel 340 = 860 px wide; 900 − the editor bar ≈ 847 px high.
+    const v = initialViewport(bounds, 860, 847);
+    expect(v.zoom).toBeGreaterThanOrEqual(0.8);
+    expect(v.x + bounds.x * v.zoom).toBeGreaterThanOrEqual(0);
+    expect(v.x + (bounds.x + bounds.width) * v.zoom).toBeLessThanOrEqual(860);
   });
 });

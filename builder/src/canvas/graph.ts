@@ -133,18 +133,73 @@ export function needsLayout(nodes: readonly JNode[], edges: readonly JEdge[], po
   return overlap || backwards * 2 > edges.length;
 }
 
-/** Left-to-right layered layout (dagre), keeping each node's measured size. */
-export function autoLayout(nodes: readonly JNode[], edges: readonly JEdge[], portCount: (n: JNode) => number = () => 1): JNode[] {
+/**
+ * Widest a laid-out journey gets before it wraps into another row (flow px): three steps side by
+ * side, which fit at the readable zoom (0.8) in the canvas of a 1440-px screen (860 px between the
+ * palette and the side panel).
+ */
+export const WRAP_WIDTH = 3 * NODE_WIDTH + 2 * 60 + 40;
+const ROW_GAP = 56;
+
+/**
+ * Left-to-right layered layout (dagre), keeping each node's measured size. A journey wider than
+ * `wrapWidth` is cut into rows read like text (the next row starts under the first) where it runs
+ * through a single step, so a long series stays readable on one screen instead of shrinking to a strip.
+ */
+export function autoLayout(nodes: readonly JNode[], edges: readonly JEdge[], portCount: (n: JNode) => number = () => 1, wrapWidth = WRAP_WIDTH): JNode[] {
   const g = new dagre.graphlib.Graph();
   g.setGraph({ rankdir: 'LR', nodesep: 32, ranksep: 60, marginx: 20, marginy: 20 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const n of nodes) g.setNode(n.id, sizeOf(n, portCount));
   for (const e of edges) if (g.hasNode(e.source) && g.hasNode(e.target)) g.setEdge(e.source, e.target);
   dagre.layout(g);
+  const boxes = new Map(nodes.flatMap((n) => (g.hasNode(n.id) ? [[n.id, g.node(n.id)] as const] : [])).map(([id, p]) => [id, { x: p.x - p.width / 2, y: p.y - p.height / 2, width: p.width, height: p.height }]));
+  const shift = wrapRows([...boxes.values()], wrapWidth);
   return nodes.map((n) => {
-    const p = g.node(n.id);
-    return p ? { ...n, position: { x: p.x - p.width / 2, y: p.y - p.height / 2 } } : n;
+    const b = boxes.get(n.id);
+    if (!b) return n;
+    const d = shift(b);
+    return { ...n, position: { x: b.x + d.x, y: b.y + d.y } };
   });
+}
+
+type Box = { x: number; y: number; width: number; height: number };
+
+/**
+ * Rows of whole layers (boxes sharing a column start), each at most `width` wide unless a split's
+ * branches need more, stacked top to bottom: the offset for each box.
+ */
+function wrapRows(boxes: readonly Box[], width: number): (b: Box) => { x: number; y: number } {
+  const columns = [...new Set(boxes.map((b) => b.x))].sort((a, b) => a - b);
+  const rowOf = new Map<number, number>();
+  const rows: { left: number; top: number; bottom: number }[] = [];
+  for (const x of columns) {
+    const layer = boxes.filter((b) => b.x === x);
+    const right = Math.max(...layer.map((b) => b.x + b.width));
+    const row = rows.at(-1);
+    // A new row starts only at a layer of one step, so the branches of a split stay side by side in one row.
+    if (row && (right - row.left <= width || layer.length > 1)) rowOf.set(x, rows.length - 1);
+    else {
+      rows.push({ left: x, top: Infinity, bottom: -Infinity });
+      rowOf.set(x, rows.length - 1);
+    }
+  }
+  for (const b of boxes) {
+    const row = rows[rowOf.get(b.x)!]!;
+    row.top = Math.min(row.top, b.y);
+    row.bottom = Math.max(row.bottom, b.y + b.height);
+  }
+  const dy: number[] = [];
+  let y = rows[0]?.top ?? 0;
+  for (const row of rows) {
+    dy.push(y - row.top);
+    y += row.bottom - row.top + ROW_GAP;
+  }
+  const left = rows[0]?.left ?? 0;
+  return (b) => {
+    const i = rowOf.get(b.x)!;
+    return { x: left - rows[i]!.left, y: dy[i]! };
+  };
 }
 
 /** Copies of the given nodes (and the edges among them) with fresh ids, shifted by `offset`. */
@@ -172,14 +227,25 @@ export function problemText(message: string): string {
   return message.replace(/^node "[^"]*"(?: \([^)]*\))?: /, '');
 }
 
-const READABLE_ZOOM = 0.5;
+/** The smallest zoom at which node text stays readable (13 px type shows at about 10 px). */
+export const READABLE_ZOOM = 0.8;
 
-/** Fits the bounds when that keeps nodes readable; otherwise shows the left (entry) end at a readable zoom. */
-export function initialViewport(b: { x: number; y: number; width: number; height: number }, width: number, height: number) {
-  const pad = 48;
-  const fit = Math.min(1, (width - 2 * pad) / Math.max(1, b.width), (height - 2 * pad) / Math.max(1, b.height));
-  const zoom = Math.max(fit, READABLE_ZOOM);
-  const x = fit >= READABLE_ZOOM ? (width - b.width * zoom) / 2 - b.x * zoom : pad - b.x * zoom;
-  const y = (height - b.height * zoom) / 2 - b.y * zoom;
-  return { x, y, zoom };
+/** The viewport that centres `b` in a `width` × `height` pane at the largest zoom within [minZoom, maxZoom] that fits it (with `pad` around). */
+export function fitBounds(b: Box, width: number, height: number, { pad = 32, minZoom = 0.1, maxZoom = 1 } = {}) {
+  const fit = Math.min((width - 2 * pad) / Math.max(1, b.width), (height - 2 * pad) / Math.max(1, b.height));
+  const zoom = Math.min(maxZoom, Math.max(minZoom, fit));
+  return { x: (width - b.width * zoom) / 2 - b.x * zoom, y: (height - b.height * zoom) / 2 - b.y * zoom, zoom };
+}
+
+/**
+ * The first view of a journey: all of it, centred, when that is readable (zoom ≥ 0.8, at most
+ * 1:1); otherwise its start (the top-left, where the trigger is) at the readable zoom.
+ */
+export function initialViewport(b: Box, width: number, height: number) {
+  const pad = 32;
+  const whole = fitBounds(b, width, height, { pad, minZoom: 0, maxZoom: 1 });
+  if (whole.zoom >= READABLE_ZOOM) return whole;
+  const zoom = READABLE_ZOOM;
+  const y = b.height * zoom > height - 2 * pad ? pad - b.y * zoom : (height - b.height * zoom) / 2 - b.y * zoom;
+  return { x: pad - b.x * zoom, y, zoom };
 }

@@ -3,6 +3,7 @@ import { api, get } from '../api.ts';
 import { DeliveryLog } from '../stats/DeliveryLog.tsx';
 import { errorText, fmtDate } from '../format.ts';
 import { navigate } from '../router.ts';
+import { fmtTime, fmtValue, groupSteps } from '../trace/steps.ts';
 import type { CustomerRun } from '../types.ts';
 
 interface Customer {
@@ -126,12 +127,18 @@ export function CustomerProfile({
               </button>
               {trace?.id === j.runId && (
                 <ol className="small" aria-label={`Decision trace of run ${j.runId}`}>
-                  {trace.history.map((h, i) => (
-                    <li key={i}>
-                      {fmtDate(h.at)} <code>{h.nodeId}</code> {h.kind}
-                      {h.port ? ` → ${h.port}` : ''} {h.detail ? <span className="muted">{JSON.stringify(h.detail)}</span> : null}
-                    </li>
-                  ))}
+                  {groupSteps(trace.history).map((h, i) =>
+                    h.kind === 'replanned' ? (
+                      <li key={i}>
+                        <code>{h.nodeId}</code> replanned {h.count}× between {fmtTime(h.from, c.timezone)} and {fmtTime(h.to, c.timezone)}
+                      </li>
+                    ) : (
+                      <li key={i}>
+                        {fmtTime(h.step.at, c.timezone)} <code>{h.step.nodeId}</code> {h.step.kind}
+                        {h.step.port ? ` → ${h.step.port}` : ''} {h.step.detail ? <span className="muted">{fmtValue(h.step.detail, c.timezone)}</span> : null}
+                      </li>
+                    ),
+                  )}
                 </ol>
               )}
             </li>

@@ -2,11 +2,15 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { get, post } from '../api.ts';
 import { errorText, fmtDate, fmtInt, fmtPct } from '../format.ts';
 import { navigate } from '../router.ts';
+import { usePolling } from '../usePolling.ts';
 import type { JourneySummary } from '../types.ts';
 
 export function StatusBadge({ status }: { status: string }) {
   return <span className={`badge status-${status}`}>{status}</span>;
 }
+
+/** How often the list refreshes its numbers while it is on screen. */
+export const LIST_EVERY_MS = 5000;
 
 export function JourneyList() {
   const [journeys, setJourneys] = useState<JourneySummary[] | null>(null);
@@ -22,6 +26,7 @@ export function JourneyList() {
     );
   }, []);
   useEffect(load, [load]);
+  usePolling(load, LIST_EVERY_MS);
 
   const act = async (fn: () => Promise<unknown>) => {
     setError('');

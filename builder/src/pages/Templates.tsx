@@ -1,11 +1,11 @@
-import { useEffect, useState } from 'react';
-import { ReactFlow, ReactFlowProvider } from '@xyflow/react';
+import { useEffect, useMemo, useState } from 'react';
+import { ReactFlow, ReactFlowProvider, useReactFlow, useStore } from '@xyflow/react';
 import { get, post } from '../api.ts';
 import { errorText } from '../format.ts';
 import { navigate } from '../router.ts';
 import type { LifecycleTemplate, NodeDescriptor } from '../types.ts';
 import { CanvasContext } from '../canvas/context.ts';
-import { autoLayout, docToFlow } from '../canvas/graph.ts';
+import { autoLayout, docToFlow, fitBounds } from '../canvas/graph.ts';
 import { nodeTypes } from '../canvas/JourneyNode.tsx';
 
 /** The lifecycle templates with a read-only preview of each journey; import makes an editable draft. */
@@ -72,7 +72,7 @@ export function Templates() {
       )}
       {open && (
         <div className="modal-backdrop" onClick={() => setOpen(null)}>
-          <div className="modal wide" role="dialog" aria-label={`Preview of ${open.name}`} onClick={(e) => e.stopPropagation()}>
+          <div className="modal wide template-preview" role="dialog" aria-label={`Preview of ${open.name}`} onClick={(e) => e.stopPropagation()}>
             <div className="row between">
               <div>
                 <h2>{open.name}</h2>
@@ -96,16 +96,37 @@ export function Templates() {
 }
 
 function TemplateCanvas({ template, descriptors }: { template: LifecycleTemplate; descriptors: NodeDescriptor[] }) {
-  const byType = new Map(descriptors.map((d) => [d.type, d]));
-  const flow = docToFlow(template.journey, { id: template.id, name: template.name });
-  const nodes = autoLayout(flow.nodes, flow.edges, (n) => byType.get(n.data.type)?.ports.length ?? 1);
+  const byType = useMemo(() => new Map(descriptors.map((d) => [d.type, d])), [descriptors]);
+  // Laid out once per template, and once more when the node types arrive (ports change heights).
+  const flow = useMemo(() => {
+    const f = docToFlow(template.journey, { id: template.id, name: template.name });
+    return { edges: f.edges, nodes: autoLayout(f.nodes, f.edges, (n) => byType.get(n.data.type)?.ports.length ?? 1) };
+  }, [template, byType]);
   return (
     <div className="mini-canvas">
       <CanvasContext.Provider value={{ descriptors: byType, ports: {}, problems: new Map(), counts: null, countsLabel: null, trace: null }}>
         <ReactFlowProvider>
-          <ReactFlow nodes={nodes} edges={flow.edges} nodeTypes={nodeTypes} fitView nodesDraggable={false} nodesConnectable={false} elementsSelectable={false} proOptions={{ hideAttribution: true }} />
+          <ReactFlow nodes={flow.nodes} edges={flow.edges} nodeTypes={nodeTypes} minZoom={0.1} nodesDraggable={false} nodesConnectable={false} elementsSelectable={false} proOptions={{ hideAttribution: true }}>
+            <FitWhole ids={flow.nodes.map((n) => n.id)} />
+          </ReactFlow>
         </ReactFlowProvider>
       </CanvasContext.Provider>
     </div>
   );
+}
+
+/**
+ * Fits the whole journey into the preview, never enlarged past 1:1: as soon as the pane has a size,
+ * and again as React Flow measures the nodes (the `fitView` prop fitted the first node alone, at 2×).
+ */
+function FitWhole({ ids }: { ids: string[] }) {
+  const flow = useReactFlow();
+  const width = useStore((s) => s.width);
+  const height = useStore((s) => s.height);
+  const measured = useStore((s) => [...s.nodeLookup.values()].filter((n) => n.measured.width).length);
+  useEffect(() => {
+    // By id, so the bounds use the measured sizes React Flow keeps (the layout's nodes carry estimates).
+    if (width && height) void flow.setViewport(fitBounds(flow.getNodesBounds(ids), width, height, { pad: 24, minZoom: 0.1, maxZoom: 1 }));
+  }, [width, height, measured, ids.join(), flow]); // eslint-disable-line react-hooks/exhaustive-deps
+  return null;
 }

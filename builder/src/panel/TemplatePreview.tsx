@@ -7,8 +7,8 @@ const SLOTS: Slot[] = ['subject', 'html', 'text'];
 
 /**
  * Live Handlebars preview for a sample (or a chosen) customer. The preview endpoint renders an
- * email's subject, html and text together; sibling template fields with those keys fill their
- * slots, and any other template field is previewed as text.
+ * email's subject, html and text together; this field fills its slot (an HTML body also shows the
+ * subject), and any other template field is previewed as text.
  */
 export function TemplatePreview({ fieldKey, template, siblings }: { fieldKey: string; template: string; siblings: Record<string, unknown> }) {
   const [open, setOpen] = useState(false);
@@ -16,8 +16,11 @@ export function TemplatePreview({ fieldKey, template, siblings }: { fieldKey: st
   const [out, setOut] = useState<Record<Slot, string> | null>(null);
   const [error, setError] = useState('');
   const slot: Slot = (SLOTS as string[]).includes(fieldKey) ? (fieldKey as Slot) : 'text';
+  // Only this field's template (and the subject above an HTML body): a broken sibling template is
+  // reported at its own field, not again in every preview of the node.
+  const shown = (s: Slot) => s === slot || (slot === 'html' && s === 'subject');
   const body = JSON.stringify({
-    ...Object.fromEntries(SLOTS.map((s) => [s, typeof siblings[s] === 'string' ? siblings[s] : ''])),
+    ...Object.fromEntries(SLOTS.map((s) => [s, shown(s) && typeof siblings[s] === 'string' ? siblings[s] : ''])),
     [slot]: template,
     ...(customerId.trim() ? { customerId: customerId.trim() } : {}),
   });

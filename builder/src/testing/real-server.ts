@@ -19,7 +19,7 @@ export async function startRealServer(): Promise<{ base: string; stop: () => voi
     let out = '';
     child.stdout!.on('data', (d) => {
       out += String(d);
-      const m = /foresight listening on (http:\/\/\S+?)"/.exec(out);
+      const m = /foresight listening on .*?; open (http:\/\/\S+?)"/.exec(out);
       if (m) resolve(m[1]!);
     });
     child.on('exit', () => reject(new Error(`server exited:\n${out}`)));

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { get } from '../api.ts';
-import { errorText, fmtDate } from '../format.ts';
+import { errorText } from '../format.ts';
+import { TraceSteps } from './TraceSteps.tsx';
 import type { CustomerRun, CustomerSummary } from '../types.ts';
 
 /** "Why did this customer do that?": find a customer, pick a run of this journey, read each step's inputs. */
@@ -93,37 +94,7 @@ export function TracePanel({ journeyId, onTrace, title = (id) => id }: { journey
                 Version {run.version} · <span className={`badge status-${run.status}`}>{run.status}</span>
                 {run.nodeId && <> · now at <code>{run.nodeId}</code></>}
               </p>
-              <ol className="steps" aria-label="Trace steps">
-                {run.history.map((s, i) => (
-                  <li key={i} className="step">
-                    <div className="row between">
-                      <span>
-                        <b>{title(s.nodeId)}</b> <code className="muted small">{s.nodeId}</code>
-                      </span>
-                      <span className="muted small">{fmtDate(s.at)}</span>
-                    </div>
-                    <div className="small">
-                      {s.kind}
-                      {s.port && (
-                        <>
-                          {' '}
-                          → <span className="badge small port">{s.port}</span>
-                        </>
-                      )}
-                    </div>
-                    {s.detail && Object.keys(s.detail).length > 0 && (
-                      <dl className="detail">
-                        {Object.entries(s.detail).map(([k, v]) => (
-                          <div key={k}>
-                            <dt>{k}</dt>
-                            <dd>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd>
-                          </div>
-                        ))}
-                      </dl>
-                    )}
-                  </li>
-                ))}
-              </ol>
+              <TraceSteps history={run.history} zone={customer.timezone} title={title} />
             </>
           )}
         </section>

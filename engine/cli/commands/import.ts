@@ -1,11 +1,11 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { SystemClock } from '../../core/clock.ts';
 import { ForesightError } from '../../core/errors.ts';
 import { formatRowError } from '../../ingest/csv.ts';
 import { IMPORT_KINDS, importCsv, type ImportKind, type ImportSummary } from '../../ingest/import.ts';
+import { progressBar } from '../progress.ts';
 import { cliStorage, DB_OPTION } from '../context.ts';
 
 /** Lines in a file, counted in a streaming pass, for the progress bar's total. */
@@ -32,19 +32,19 @@ export function registerImportCommand(program: Command): void {
         throw new ForesightError('file_unreadable', `csv: cannot read "${file}"`, { field: 'csv' });
       });
       const storage = await cliStorage({ db: opts.db });
-      // A bar only for a person watching; logs and pipes get the summary alone.
-      const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: `${kind} [{bar}] {percentage}% | line {value}/{total}`, stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
+      const bar = progressBar(kind);
       try {
-        bar?.start(await countLines(file), 0);
-        const summary = await importCsv(storage, new SystemClock(), kind as ImportKind, file, { onProgress: (line) => bar?.update(line) });
-        bar?.update(bar.getTotal());
-        bar?.stop();
+        const lines = await countLines(file);
+        bar.update(0, lines);
+        const summary = await importCsv(storage, new SystemClock(), kind as ImportKind, file, { onProgress: (line) => bar.update(line, lines) });
+        bar.update(lines, lines);
+        bar.stop();
         for (const e of summary.rejected) console.error(formatRowError(e));
         console.log(formatSummary(summary));
         // 1 = ran fine but found problems (as `journey validate`): scripts can tell a partial import.
         if (summary.rejected.length) process.exitCode = 1;
       } finally {
-        bar?.stop();
+        bar.stop();
         await storage.close();
       }
     });

@@ -33,6 +33,8 @@ describe('foresight serve', () => {
     const listening = out.split('\n').map((l) => (l.startsWith('{') ? (JSON.parse(l) as { msg: string; port?: number; level: number }) : null)).find((l) => l?.msg.startsWith('foresight listening'));
     // Read after exit: pino's stdout writes may trail the console line.
     expect(listening, out).toMatchObject({ level: 30, port: expect.any(Number) });
+    // The address really bound (every interface by default), not "localhost", and the URL to open here.
+    expect(listening!.msg).toMatch(/^foresight listening on 0\.0\.0\.0:\d+ \(every IPv4 interface\); open http:\/\/localhost:\d+$/);
     expect(out).toContain('"msg":"foresight stopped"');
   });
 });

@@ -4,6 +4,7 @@ import { ForesightError } from '../../core/errors.ts';
 import { formatRowError } from '../../ingest/csv.ts';
 import { simulate, type SimulatedSegment, type SimulationReport } from '../../simulate/simulate.ts';
 import { cliConfig, cliRegistry, parseCliDate, readJsonFile } from '../context.ts';
+import { progressBar } from '../progress.ts';
 
 interface Opts {
   journey: string;
@@ -34,6 +35,7 @@ export function registerSimulateCommand(program: Command): void {
       const registry = await cliRegistry(cliConfig());
       const journey = await readJsonFile(opts.journey, 'journey');
       const segments = opts.segments ? parseSegments(await readJsonFile(opts.segments, 'segments')) : [];
+      const bar = progressBar('replay');
       const report = await simulate({
         journey,
         registry,
@@ -44,7 +46,8 @@ export function registerSimulateCommand(program: Command): void {
         from,
         to,
         onRowError: (e) => console.error(formatRowError(e)),
-      });
+        onProgress: (done, total) => bar.update(done, total),
+      }).finally(() => bar.stop());
       for (const [file, n] of Object.entries(report.skipped)) if (n > 0) console.error(`${file}: skipped ${n} bad row${n === 1 ? '' : 's'}`);
       // Said even with --json: a journey that reads scores enrolls nobody without them.
       if (report.scoring.skipped) console.error(`warning: the journey reads model scores, but the models could not be fitted (${report.scoring.skipped}); give --orders with purchase history`);
