@@ -381,4 +381,33 @@ describe('builder in Chromium: incremental lift', () => {
     await shot('14-lift-report', { width: 1280, height: 1500 });
     await page.setViewportSize({ width: 1280, height: 800 });
   });
+
+  it('declares an A/B winner from the Numbers tab: a new version sends everyone to it', async () => {
+    const graph = {
+      id: 'lift-ab',
+      name: 'Lift A/B',
+      settings: { reentry: 'once', goal: { event: 'purchase', within: '7d' }, exitOn: [] },
+      nodes: [
+        { id: 'start', type: 'trigger.event', config: { event: 'ab_signup' }, position: { x: 80, y: 120 } },
+        { id: 'offer', type: 'split.ab', config: { variants: [{ name: 'a', weight: 50 }, { name: 'b', weight: 50 }] }, position: { x: 80, y: 320 } },
+      ],
+      edges: [{ id: 'e1', source: 'start', sourceHandle: 'next', target: 'offer' }],
+    };
+    await storage.journeys.saveDraft({ id: graph.id, name: graph.name, draft: graph }, clock.now().getTime());
+    await page.goto(`${server.url}/#/journeys/${graph.id}`);
+    await page.locator('.jnode').first().waitFor();
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('status').getByText('Published version 1').waitFor();
+    await trackEvents(storage, clock, Array.from({ length: 20 }, (_, i) => ({ customerId: `ab-${i}`, type: 'ab_signup' })));
+    await server.engine.runUntilIdle();
+
+    await page.getByRole('tab', { name: 'Numbers' }).click();
+    await page.getByRole('button', { name: 'Declare b the winner' }).click({ timeout: 15_000 });
+    await page.getByRole('status').getByText('Published version 2').waitFor();
+    expect(((await storage.journeys.version(graph.id, 2))!.graph as typeof graph).nodes[1]!.config).toMatchObject({ winner: 'b' });
+    await trackEvents(storage, clock, Array.from({ length: 10 }, (_, i) => ({ customerId: `ab-late-${i}`, type: 'ab_signup' })));
+    await server.engine.runUntilIdle();
+    const ports = (await storage.runs.counters(graph.id)).filter((c) => c.version === 2 && c.nodeId === 'offer' && c.key.startsWith('port:'));
+    expect(ports).toEqual([{ version: 2, nodeId: 'offer', key: 'port:b', count: 10 }]);
+  });
 });
