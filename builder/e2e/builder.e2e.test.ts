@@ -338,27 +338,33 @@ describe('builder in Chromium', () => {
 });
 
 describe('builder in Chromium: incremental lift', () => {
-  it('sets a holdout in the journey panel, publishes, and reads the lift report in the Numbers tab', async () => {
+  /** A journey `event` → `next` (goal: a purchase within 7 days), saved as a draft and opened in the editor. */
+  async function openDraft(id: string, event: string, next: { id: string; type: string; config: Record<string, unknown> }) {
     const graph = {
-      id: 'lift-welcome',
-      name: 'Lift welcome',
-      settings: { reentry: 'once', goal: { event: 'purchase', within: '7d' }, exitOn: [] },
+      id,
+      name: id,
+      settings: { reentry: 'once', goal: { event: 'purchase', within: '7d' }, exitOn: [] } as Record<string, unknown>,
       nodes: [
-        { id: 'start', type: 'trigger.event', config: { event: 'lift_signup' }, position: { x: 80, y: 120 } },
-        { id: 'pause', type: 'wait.delay', config: { duration: '1d' }, position: { x: 80, y: 320 } },
+        { id: 'start', type: 'trigger.event', config: { event } as Record<string, unknown>, position: { x: 80, y: 120 } },
+        { ...next, position: { x: 80, y: 320 } },
       ],
-      edges: [{ id: 'e1', source: 'start', sourceHandle: 'next', target: 'pause' }],
+      edges: [{ id: 'e1', source: 'start', sourceHandle: 'next', target: next.id }],
     };
-    await storage.journeys.saveDraft({ id: graph.id, name: graph.name, draft: graph }, clock.now().getTime());
-    await page.goto(`${server.url}/#/journeys/${graph.id}`);
+    await storage.journeys.saveDraft({ id, name: id, draft: graph }, clock.now().getTime());
+    await page.goto(`${server.url}/#/journeys/${id}`);
     await page.locator('.jnode').first().waitFor();
+    return graph;
+  }
+
+  it('sets a holdout in the journey panel, publishes, and reads the lift report in the Numbers tab', async () => {
+    const graph = await openDraft('lift-welcome', 'lift_signup', { id: 'pause', type: 'wait.delay', config: { duration: '1d' } });
     await page.getByRole('tab', { name: 'Journey' }).click();
     await page.getByLabel('Holdout (%)').fill('30');
     await page.keyboard.press('Control+s');
     await page.locator('[data-save-state="saved"]').waitFor();
     await page.getByRole('button', { name: 'Publish' }).click();
     await page.getByRole('status').getByText('Published version 1').waitFor();
-    expect(((await storage.journeys.version(graph.id, 1))!.graph as typeof graph & { settings: { holdout?: number } }).settings.holdout).toBe(30);
+    expect(((await storage.journeys.version(graph.id, 1))!.graph as typeof graph).settings.holdout).toBe(30);
 
     // 300 sign-ups; a minute later every third of them buys, whichever group they are in.
     const ids = Array.from({ length: 300 }, (_, i) => `lift-${i}`);
@@ -381,6 +387,23 @@ describe('builder in Chromium: incremental lift', () => {
     // Tall enough for the whole Numbers panel, lift report included.
     await shot('14-lift-report', { width: 1280, height: 1500 });
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('declares an A/B winner from the Numbers tab: a new version sends everyone to it', async () => {
+    const graph = await openDraft('lift-ab', 'ab_signup', { id: 'offer', type: 'split.ab', config: { variants: [{ name: 'a', weight: 50 }, { name: 'b', weight: 50 }] } });
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('status').getByText('Published version 1').waitFor();
+    await trackEvents(storage, clock, Array.from({ length: 20 }, (_, i) => ({ customerId: `ab-${i}`, type: 'ab_signup' })));
+    await server.engine.runUntilIdle();
+
+    await page.getByRole('tab', { name: 'Numbers' }).click();
+    await page.getByRole('button', { name: 'Declare b the winner' }).click({ timeout: 15_000 });
+    await page.getByRole('status').getByText('Published version 2').waitFor();
+    expect(((await storage.journeys.version(graph.id, 2))!.graph as typeof graph).nodes[1]!.config).toMatchObject({ winner: 'b' });
+    await trackEvents(storage, clock, Array.from({ length: 10 }, (_, i) => ({ customerId: `ab-late-${i}`, type: 'ab_signup' })));
+    await server.engine.runUntilIdle();
+    const ports = (await storage.runs.counters(graph.id)).filter((c) => c.version === 2 && c.nodeId === 'offer' && c.key.startsWith('port:'));
+    expect(ports).toEqual([{ version: 2, nodeId: 'offer', key: 'port:b', count: 10 }]);
   });
 });
 
