@@ -447,6 +447,11 @@ export interface RetentionStore {
   pruneHistory(before: number, afterId: number, limit: number): Promise<{ history: number; deliveries: number; next: number | null }>;
   /** The same walk over events: deletes processed ones received before `before`; unprocessed events stay. */
   pruneEvents(before: number, afterId: number, limit: number): Promise<{ events: number; next: number | null }>;
+  /**
+   * The same walk over the send log (in the order sends were recorded): deletes sends from before `before`,
+   * first adding them to per-minute counts in the same transaction, so the KPI page's "sent" stays exact.
+   */
+  pruneSends(before: number, afterSeq: number, limit: number): Promise<{ sends: number; next: number | null }>;
 }
 
 /** Numbers for operations dashboards (/metrics). */
