@@ -254,6 +254,15 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect((await s.runs.claimDue({ now: 1200, owner: 'b', leaseMs: 1000, limit: 10 })).map((r) => r.id)).toEqual([id]);
   });
 
+  withStorage('runs: nextWakeAfter is the earliest wake time of an open run after now', async (s) => {
+    const id = await s.runs.reserveIds(4);
+    await s.runs.commit([unit({ inserts: [run(id, 1, { wakeAt: 100 }), run(id + 1, 2, { wakeAt: 5000 }), run(id + 2, 3, { wakeAt: 300 }), run(id + 3, 4, { wakeAt: 200, status: 'completed' })] })], 0);
+    expect(await s.runs.nextWakeAfter(0)).toBe(100);
+    // A run already due is the claim's business, not the sleep's; an ended one never wakes.
+    expect(await s.runs.nextWakeAfter(100)).toBe(300);
+    expect(await s.runs.nextWakeAfter(5000)).toBeNull();
+  });
+
   withStorage('runs: nextWakeAt is when a run can be claimed, after another worker\'s lease on it', async (s) => {
     const id = await s.runs.reserveIds(2);
     await s.runs.commit([unit({ inserts: [run(id, 1, { wakeAt: 100 }), run(id + 1, 2, { wakeAt: 5000 })] })], 0);

@@ -305,6 +305,11 @@ export interface RunStore {
    * its wake time, or its lease expiry when another worker holds it longer.
    */
   nextWakeAt(): Promise<number | null>;
+  /**
+   * The earliest wake time later than `now` of any open run, read from the due index alone (cheap with a
+   * million waiting): the engine loop sleeps until then instead of a whole poll interval.
+   */
+  nextWakeAfter(now: number): Promise<number | null>;
   /** Wake waiting runs at the given nodes now (e.g. when a prediction moved). */
   wakeWaitingAt(journeyNodes: { journeyId: string; nodeId: string }[], now: number): Promise<number>;
   counters(journeyId: string): Promise<{ version: number; nodeId: string; key: string; count: number }[]>;

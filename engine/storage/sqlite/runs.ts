@@ -91,6 +91,10 @@ export function sqliteRuns(db: Database): RunStore {
      ) RETURNING *`,
   );
 
+  // Same WHERE as the runs_due partial index, so this is one index seek.
+  const nextWake = db
+    .prepare(`SELECT wake_at FROM runs WHERE status IN ('active', 'waiting') AND wake_at IS NOT NULL AND wake_at > ? ORDER BY wake_at LIMIT 1`)
+    .pluck();
   const withdrawOutbox = db.prepare(`UPDATE outbox SET status = 'skipped', last_error = ?, updated_at = ? WHERE key = ? AND status IN ('pending', 'claimed')`);
 
   const json = (v: unknown) => (v ? JSON.stringify(v) : null);
@@ -187,6 +191,9 @@ export function sqliteRuns(db: Database): RunStore {
         .prepare(`SELECT MIN(MAX(wake_at, COALESCE(lease_expires, wake_at))) FROM runs WHERE status IN ('active', 'waiting') AND wake_at IS NOT NULL AND journey_id NOT IN ${FROZEN}`)
         .pluck()
         .get() ?? null) as number | null;
+    },
+    async nextWakeAfter(now) {
+      return (nextWake.get(now) ?? null) as number | null;
     },
     async wakeWaitingAt(journeyNodes, now) {
       const stmt = db.prepare(`UPDATE runs SET wake_at = ? WHERE journey_id = ? AND node_id = ? AND status = 'waiting'`);
