@@ -81,8 +81,12 @@ await section('api', async () => {
 
 await section('timers', async () => {
   const { runTimersBench } = await import('./timers.bench.ts');
-  // Default: 5 s of enrolment into a 5 s wait; --scale: 120 s into 100 s, so at 10,000/s about 1,000,000 runs wait at once.
-  const timers = await runTimersBench({ rates: [1_000, 10_000], windowS: big ? 120 : 5, delayS: big ? 100 : 5 });
+  // Timers come due at each rate in turn while the rest wait; --scale: 1,000,000 waiting (default about 160,000).
+  const timers = await runTimersBench(
+    big
+      ? { segments: [1_000, 10_000, 20_000, 40_000].map((rate) => ({ rate, seconds: 10 })), parked: 290_000 }
+      : { segments: [1_000, 5_000, 10_000, 20_000].map((rate) => ({ rate, seconds: 3 })), parked: Math.round(50_000 * scale) },
+  );
   console.log();
   console.log(table(timers.rows, null));
   for (const n of timers.notes) console.log(n);
