@@ -92,6 +92,15 @@ await section('timers', async () => {
   for (const n of timers.notes) console.log(n);
 });
 
+await section('storage', async () => {
+  const { runStorageBench } = await import('./storage.bench.ts');
+  // A steady shop: customers enter and complete the 5-node journey every day; retention (2 days here) from the middle on.
+  const storage = await runStorageBench({ perDay: Math.round((big ? 200_000 : 20_000) * scale), days: 6, retentionDays: 2 });
+  console.log();
+  console.log(table(storage.rows, null));
+  for (const n of storage.notes) console.log(n);
+});
+
 await section('track clients', async () => {
   const { runTrackClientsBench } = await import('./track-clients.bench.ts');
   console.log();

@@ -1,0 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { rawCeiling, stepsBench } from './engine.bench.ts';
+const dir = mkdtempSync(path.join(tmpdir(), 's2steps-'));
+const n = Number(process.argv[2] ?? 30000);
+const raw = rawCeiling(dir, 300_000);
+const rows = await stepsBench(dir, n, 5000, () => {});
+for (const r of rows) console.log(r.name, Math.round(r.rate), (r.rate / raw.rate).toFixed(3));
+console.log('raw', Math.round(raw.rate));
+rmSync(dir, { recursive: true, force: true });
