@@ -18,18 +18,23 @@ const scale = quick ? 0.1 : 1;
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-function table(rows: BenchRow[], ceiling: number | null): string {
-  const head = ['benchmark', 'count', 'seconds', 'rate/s', 'ratio to raw', 'note'];
+/** The ceiling row's rates, wall clock and per CPU second (see BenchRow.cpuRate). */
+type Ceiling = { rate: number; cpuRate?: number } | null;
+
+function table(rows: BenchRow[], ceiling: Ceiling): string {
+  const head = ['benchmark', 'count', 'seconds', 'rate/s', 'ratio to raw', 'per CPU-s', 'CPU ratio', 'note'];
   const body = rows.map((r) => [
     r.name,
     `${fmt(r.count)} ${r.unit}`,
     fmt(r.seconds, 2),
     fmt(r.rate),
-    ceiling ? `${(r.rate / ceiling).toFixed(3)} (${((r.rate / ceiling) * 100).toFixed(1)}%)` : '',
+    ceiling ? `${(r.rate / ceiling.rate).toFixed(3)} (${((r.rate / ceiling.rate) * 100).toFixed(1)}%)` : '',
+    r.cpuRate ? fmt(r.cpuRate) : '',
+    r.cpuRate && ceiling?.cpuRate ? (r.cpuRate / ceiling.cpuRate).toFixed(3) : '',
     r.note ?? '',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const right = [false, true, true, true, true, false];
+  const right = [false, true, true, true, true, true, true, false];
   const line = (cells: string[]) => cells.map((c, i) => (right[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
@@ -41,7 +46,7 @@ const rows = await runEngineBench({
   stepCustomers: Math.round(100_000 * scale),
   ...(batchArg ? { batchSize: Number(batchArg.slice('--batch='.length)) } : {}),
 });
-const ceiling = rows.find((r) => r.note === 'ceiling')?.rate ?? null;
+const ceiling: Ceiling = rows.find((r) => r.note === 'ceiling') ?? null;
 console.log();
 console.log(table(rows, ceiling));
 
@@ -112,7 +117,7 @@ await section('postgres', async () => {
   const pgRows = await runPostgresBench({ rawRows: Math.round(500_000 * scale), ingestEvents: Math.round(100_000 * scale), stepCustomers: Math.round(50_000 * scale) });
   if (pgRows) {
     // Ratios here are to PostgreSQL's own multi-row ceiling, measured in this run on this machine.
-    const pgCeiling = pgRows.find((r) => r.name.startsWith('raw postgres multi-row'))?.rate ?? null;
+    const pgCeiling = pgRows.find((r) => r.name.startsWith('raw postgres multi-row')) ?? null;
     console.log();
     console.log('PostgreSQL (one server on this machine; workers are separate processes)');
     console.log(table(pgRows, pgCeiling));
