@@ -64,6 +64,8 @@ export function sqliteRuns(db: Database): RunStore {
     for (const c of claims) if (claimEntry.run({ ...c, closing }).changes !== 1) throw REFUSED;
   });
   const claimEntries = (claims: EntryClaim[], closing: string): boolean => {
+    // One claim (the usual unit) has nothing to undo when refused: no savepoint for it.
+    if (claims.length === 1) return claimEntry.run({ ...claims[0]!, closing }).changes === 1;
     try {
       claimAll(claims, closing);
       return true;
