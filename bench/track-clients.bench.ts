@@ -67,12 +67,16 @@ export async function runTrackClientsBench(opts: { requests: number; clients: nu
     const server = await startServer({ config: loadConfig({ PORT: '0', HOST: '127.0.0.1' }), storage, clock, registry, logger: pino({ level: 'silent' }), builderDir: null });
     const { key } = await new AuthService(storage, clock).createApiKey('bench', 'track', 0);
     try {
+      const cpu0 = process.cpuUsage();
       const c = await runClients(server.url, key, opts.requests, clients);
       while (((await storage.runs.countByStatus('four')).completed ?? 0) < opts.requests) await sleep(20);
       const finished = (Date.now() - c.startedAt) / 1000;
+      // The server's CPU for the requests and their journeys (the clients' is their own process's).
+      const cpu = process.cpuUsage(cpu0);
+      const cpuRate = opts.requests / ((cpu.user + cpu.system) / 1e6);
       const lat = `p50 ${c.p50.toFixed(1)} ms, p99 ${c.p99.toFixed(1)} ms`;
-      rows.push({ name: `HTTP /api/track, ${clients} keep-alive clients, one key`, count: opts.requests, unit: 'events', seconds: c.seconds, rate: opts.requests / c.seconds, note: `${lat}; clients in a child process` });
-      rows.push({ name: `  4-node journeys completed (${clients} clients)`, count: opts.requests, unit: 'journeys', seconds: finished, rate: opts.requests / finished });
+      rows.push({ name: `HTTP /api/track, ${clients} keep-alive clients, one key`, count: opts.requests, unit: 'events', seconds: c.seconds, rate: opts.requests / c.seconds, cpuRate, note: `${lat}; clients in a child process; per CPU-s: of the server, journeys included` });
+      rows.push({ name: `  4-node journeys completed (${clients} clients)`, count: opts.requests, unit: 'journeys', seconds: finished, rate: opts.requests / finished, cpuRate });
     } finally {
       await server.close();
       await storage.close();
