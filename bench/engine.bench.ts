@@ -23,6 +23,11 @@ export interface BenchRow {
   seconds: number;
   /** count / seconds */
   rate: number;
+  /**
+   * count / CPU seconds this process spent on it: on a machine shared with other work the
+   * wall-clock rate swings with the load, the rate per CPU second much less.
+   */
+  cpuRate?: number;
   note?: string;
 }
 
@@ -38,15 +43,28 @@ export interface BenchOptions {
 
 const START = Date.parse('2024-01-01T00:00:00Z');
 
-function row(name: string, count: number, unit: string, ms: number, note?: string): BenchRow {
-  const seconds = ms / 1000;
-  return { name, count, unit, seconds, rate: count / seconds, ...(note ? { note } : {}) };
+function row(name: string, count: number, unit: string, t: { ms: number; cpuMs: number }, note?: string): BenchRow {
+  const seconds = t.ms / 1000;
+  return { name, count, unit, seconds, rate: count / seconds, cpuRate: count / (t.cpuMs / 1000), ...(note ? { note } : {}) };
 }
 
-async function timed<T>(fn: () => Promise<T> | T): Promise<{ ms: number; value: T }> {
+const cpuMs = (since?: NodeJS.CpuUsage) => {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1000;
+};
+
+async function timed<T>(fn: () => Promise<T> | T): Promise<{ ms: number; cpuMs: number; value: T }> {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const value = await fn();
-  return { ms: performance.now() - t0, value };
+  return { ms: performance.now() - t0, cpuMs: cpuMs(c0), value };
+}
+
+function timedSync(fn: () => void): { ms: number; cpuMs: number } {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  fn();
+  return { ms: performance.now() - t0, cpuMs: cpuMs(c0) };
 }
 
 /** (a) Raw better-sqlite3: N prepared INSERTs in one transaction, WAL + synchronous=NORMAL. */
@@ -56,13 +74,13 @@ export function rawCeiling(dir: string, n: number): BenchRow {
   db.pragma('synchronous = NORMAL');
   db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL, type TEXT NOT NULL, properties TEXT NOT NULL, at INTEGER NOT NULL)');
   const insert = db.prepare('INSERT INTO t (customer_id, type, properties, at) VALUES (?, ?, ?, ?)');
-  const t0 = performance.now();
-  db.transaction(() => {
-    for (let i = 0; i < n; i++) insert.run(i % 100_000, 'signup', '{}', START + i);
-  })();
-  const ms = performance.now() - t0;
+  const t = timedSync(() =>
+    db.transaction(() => {
+      for (let i = 0; i < n; i++) insert.run(i % 100_000, 'signup', '{}', START + i);
+    })(),
+  );
   db.close();
-  return row('raw sqlite INSERT (1 txn)', n, 'rows', ms, 'ceiling');
+  return row('raw sqlite INSERT (1 txn)', n, 'rows', t, 'ceiling');
 }
 
 const exitJourney = {
@@ -144,9 +162,9 @@ export async function ingestBench(dir: string, events: number, batch: number, ba
     if (enrolled !== events) throw new Error(`expected ${events} enrolments, got ${enrolled}`);
     log(`ingest: processed (enrolling) in ${enroll.ms.toFixed(0)} ms`);
     return [
-      row(`trackEvents (batches of ${batch})`, events, 'events', track.ms),
-      row('processEvents, no journey', events, 'events', idle.ms),
-      row('processEvents, enrolling', events, 'events', enroll.ms, `${engine.stats.steps - before.steps} steps`),
+      row(`trackEvents (batches of ${batch})`, events, 'events', track),
+      row('processEvents, no journey', events, 'events', idle),
+      row('processEvents, enrolling', events, 'events', enroll, `${engine.stats.steps - before.steps} steps`),
     ];
   } finally {
     await storage.close();
@@ -172,9 +190,9 @@ export async function stepsBench(dir: string, customers: number, batchSize: numb
     const done = (await storage.runs.countByStatus('bench-steps')).completed ?? 0;
     if (done !== customers) throw new Error(`expected ${customers} completed runs, got ${done}`);
     return [
-      row('node steps: enroll phase', enrollSteps, 'steps', enroll.ms, `${customers} runs`),
-      row('node steps: wake phase', wakeSteps, 'steps', wake.ms),
-      row('node steps: overall', enrollSteps + wakeSteps, 'steps', enroll.ms + wake.ms),
+      row('node steps: enroll phase', enrollSteps, 'steps', enroll, `${customers} runs`),
+      row('node steps: wake phase', wakeSteps, 'steps', wake),
+      row('node steps: overall', enrollSteps + wakeSteps, 'steps', { ms: enroll.ms + wake.ms, cpuMs: enroll.cpuMs + wake.cpuMs }),
     ];
   } finally {
     await storage.close();

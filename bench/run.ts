@@ -18,18 +18,23 @@ const scale = quick ? 0.1 : 1;
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-function table(rows: BenchRow[], ceiling: number | null): string {
-  const head = ['benchmark', 'count', 'seconds', 'rate/s', 'ratio to raw', 'note'];
+/** The ceiling row's rates, wall clock and per CPU second (see BenchRow.cpuRate). */
+type Ceiling = { rate: number; cpuRate?: number } | null;
+
+function table(rows: BenchRow[], ceiling: Ceiling): string {
+  const head = ['benchmark', 'count', 'seconds', 'rate/s', 'ratio to raw', 'per CPU-s', 'CPU ratio', 'note'];
   const body = rows.map((r) => [
     r.name,
     `${fmt(r.count)} ${r.unit}`,
     fmt(r.seconds, 2),
     fmt(r.rate),
-    ceiling ? `${(r.rate / ceiling).toFixed(3)} (${((r.rate / ceiling) * 100).toFixed(1)}%)` : '',
+    ceiling ? `${(r.rate / ceiling.rate).toFixed(3)} (${((r.rate / ceiling.rate) * 100).toFixed(1)}%)` : '',
+    r.cpuRate ? fmt(r.cpuRate) : '',
+    r.cpuRate && ceiling?.cpuRate ? (r.cpuRate / ceiling.cpuRate).toFixed(3) : '',
     r.note ?? '',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const right = [false, true, true, true, true, false];
+  const right = [false, true, true, true, true, true, true, false];
   const line = (cells: string[]) => cells.map((c, i) => (right[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
@@ -41,7 +46,7 @@ const rows = await runEngineBench({
   stepCustomers: Math.round(100_000 * scale),
   ...(batchArg ? { batchSize: Number(batchArg.slice('--batch='.length)) } : {}),
 });
-const ceiling = rows.find((r) => r.note === 'ceiling')?.rate ?? null;
+const ceiling: Ceiling = rows.find((r) => r.note === 'ceiling') ?? null;
 console.log();
 console.log(table(rows, ceiling));
 
@@ -81,11 +86,24 @@ await section('api', async () => {
 
 await section('timers', async () => {
   const { runTimersBench } = await import('./timers.bench.ts');
-  // Default: 5 s of enrolment into a 5 s wait; --scale: 120 s into 100 s, so at 10,000/s about 1,000,000 runs wait at once.
-  const timers = await runTimersBench({ rates: [1_000, 10_000], windowS: big ? 120 : 5, delayS: big ? 100 : 5 });
+  // Timers come due at each rate in turn while the rest wait; --scale: 1,000,000 waiting (default about 105,000).
+  const timers = await runTimersBench(
+    big
+      ? { segments: [1_000, 10_000, 20_000, 40_000].map((rate) => ({ rate, seconds: 10 })), parked: 290_000 }
+      : { segments: [1_000, 2_500, 5_000, 10_000].map((rate) => ({ rate, seconds: 3 })), parked: Math.round(50_000 * scale) },
+  );
   console.log();
   console.log(table(timers.rows, null));
   for (const n of timers.notes) console.log(n);
+});
+
+await section('storage', async () => {
+  const { runStorageBench } = await import('./storage.bench.ts');
+  // A steady shop: customers enter and complete the 5-node journey every day; retention (2 days here) from the middle on.
+  const storage = await runStorageBench({ perDay: Math.round((big ? 200_000 : 20_000) * scale), days: 6, retentionDays: 2 });
+  console.log();
+  console.log(table(storage.rows, null));
+  for (const n of storage.notes) console.log(n);
 });
 
 await section('track clients', async () => {
@@ -99,7 +117,7 @@ await section('postgres', async () => {
   const pgRows = await runPostgresBench({ rawRows: Math.round(500_000 * scale), ingestEvents: Math.round(100_000 * scale), stepCustomers: Math.round(50_000 * scale) });
   if (pgRows) {
     // Ratios here are to PostgreSQL's own multi-row ceiling, measured in this run on this machine.
-    const pgCeiling = pgRows.find((r) => r.name.startsWith('raw postgres multi-row'))?.rate ?? null;
+    const pgCeiling = pgRows.find((r) => r.name.startsWith('raw postgres multi-row')) ?? null;
     console.log();
     console.log('PostgreSQL (one server on this machine; workers are separate processes)');
     console.log(table(pgRows, pgCeiling));

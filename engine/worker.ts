@@ -55,6 +55,7 @@ export function createWorkerParts(opts: { storage: Storage; registry: NodeRegist
     onNotice: (message, job) => log.debug({ job }, `scheduler: job ${job}: ${message}`),
     // Real time: cron fires on the wall clock, and the lease row is shared across hosts.
     claimJob: pg ? (name, slot) => pg.jobLeases.claim(name, slot, engine.workerId, Date.now()) : undefined,
+    nextWakeAfter: (now) => storage.runs.nextWakeAfter(now),
   });
   registerModelJobs(scheduler, { storage, clock, onReport: (r) => log.info({ customers: r.customers, moved: r.moved, woken: r.woken, skipped: r.skipped }, 'models scored') });
   // Segment entries (full refresh plus event-driven re-checks) feed trigger.segment; anniversaries feed trigger.date.

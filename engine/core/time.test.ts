@@ -33,6 +33,7 @@ describe('addLocalDays', () => {
     ['Europe/Berlin', 'a week over the October change', '2026-10-20T08:00:00Z', 7, '2026-10-27T09:00:00.000Z'],
     ['Australia/Lord_Howe', '30-minute change', '2026-10-03T09:00:00Z', 1, '2026-10-04T08:30:00.000Z'],
     ['UTC', 'no change', '2026-03-07T14:00:00Z', 3, '2026-03-10T14:00:00.000Z'],
+    ['UTC', 'over a leap day', '2024-02-28T23:30:00Z', 2, '2024-03-01T23:30:00.000Z'],
   ])('%s, %s: keeps the local time', (zone, _label, from, days, expected) => {
     expect(addLocalDays(new Date(from), days, zone).toISOString()).toBe(expected);
   });

@@ -1,4 +1,4 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime, IANAZone, Info } from 'luxon';
 import { ForesightError } from './errors.ts';
 
 /**
@@ -66,8 +66,22 @@ export function localToInstant(t: WallTime, zone: string): Date {
  * @example addLocalDays(new Date('2026-03-07T14:00:00Z'), 1, 'America/New_York').toISOString() // => '2026-03-08T13:00:00.000Z'
  */
 export function addLocalDays(at: Date, days: number, zone: string): Date {
+  // A zone without daylight saving (UTC, most customers with no zone) has 24-hour days; luxon's
+  // calendar walk costs more than the rest of a step, so it is kept for zones that need it.
+  if (isFixedOffset(zone)) return new Date(at.getTime() + days * 86_400_000);
   const d = DateTime.fromMillis(at.getTime(), { zone }).plus({ days });
   return localToInstant({ year: d.year, month: d.month, day: d.day, hour: d.hour, minute: d.minute, second: d.second, millisecond: d.millisecond }, zone);
+}
+
+const fixedOffset = new Map<string, boolean>();
+/** Whether a zone's offset never changes (luxon's `isUniversal`), remembered per zone name. */
+function isFixedOffset(zone: string): boolean {
+  let fixed = fixedOffset.get(zone);
+  if (fixed === undefined) {
+    fixed = Info.normalizeZone(zone)?.isUniversal ?? false;
+    fixedOffset.set(zone, fixed);
+  }
+  return fixed;
 }
 
 /** A calendar date without a time (`2026-11-01`): a day, not an instant. */

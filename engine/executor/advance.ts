@@ -77,7 +77,8 @@ export async function advanceRun(w: WorkingRun, j: CompiledJourney, entry: Entry
         random: seededRandom(`${run.id}:${node.id}:${run.visit}`),
         services: step,
       };
-      const who = `node "${node.id}" (${node.type}, plugin ${node.plugin})`;
+      // Named only when something goes wrong: building it per step is measurable.
+      const who = () => `node "${node.id}" (${node.type}, plugin ${node.plugin})`;
       // A failed call leaves nothing behind: messages it queued and profile changes it made are dropped.
       const written = { outbox: unit.outbox.length, profiles: unit.profiles.length, attributes: services.customer.attributes };
       const failCall = (message: string) => {
@@ -88,15 +89,15 @@ export async function advanceRun(w: WorkingRun, j: CompiledJourney, entry: Entry
       };
       let returned: unknown;
       try {
-        returned = await withDeadline(() => node.def.run(ctx), node.timeoutMs, `${who} run`);
+        returned = await withDeadline(() => node.def.run(ctx), node.timeoutMs, () => `${who()} run`);
       } catch (err) {
-        return failCall(err instanceof ForesightError && err.code === 'deadline_exceeded' ? err.message : `${who} threw: ${errorMessage(err)}`);
+        return failCall(err instanceof ForesightError && err.code === 'deadline_exceeded' ? err.message : `${who()} threw: ${errorMessage(err)}`);
       } finally {
         step.close();
       }
       services.position = { ...services.position, runId: 0 };
       const problem = resultProblem(returned, now);
-      if (problem) return failCall(`${who} ${problem}`);
+      if (problem) return failCall(`${who()} ${problem}`);
       result = returned as NodeResult;
     }
     event = undefined;

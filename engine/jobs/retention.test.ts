@@ -77,7 +77,7 @@ describe('retention', () => {
     expect(await historyOf('new', 5)).toEqual(waitingHistory);
     expect(await t.storage.events.unprocessedCount()).toBe(1);
     // Nothing more is old enough: a second pass removes nothing.
-    expect(await pruneExpired(t.storage, t.clock, NINETY_DAYS)).toEqual({ history: 0, deliveries: 0, events: 0 });
+    expect(await pruneExpired(t.storage, t.clock, NINETY_DAYS)).toEqual({ history: 0, deliveries: 0, events: 0, sends: 0 });
   });
 
   it('a prune killed mid-way (SIGKILL) loses nothing that should stay, and the next one finishes the job', async () => {

@@ -12,14 +12,15 @@ export interface PruneResult {
   history: number;
   deliveries: number;
   events: number;
+  sends: number;
 }
 
 /**
  * Removes what is older than `maxAgeMs` (journey time, `clock`): the step history
- * and settled deliveries of runs that ended before then, and processed events
- * received before then. The builder's numbers come from counters kept at each
- * step and from the runs themselves, neither of which is touched, so they stay
- * exact. One small transaction per window, and the event loop gets a turn
+ * and settled deliveries of runs that ended before then, processed events
+ * received before then, and the send log's entries (counted per minute first).
+ * The builder's numbers come from counters kept at each step, from the runs
+ * themselves and from those per-minute counts, so they stay exact. One small transaction per window, and the event loop gets a turn
  * between windows, so the engine keeps stepping while this runs.
  */
 export async function pruneExpired(
@@ -30,7 +31,7 @@ export async function pruneExpired(
 ): Promise<PruneResult> {
   const batch = opts.batch ?? RETENTION_BATCH;
   const before = clock.now().getTime() - maxAgeMs;
-  const done: PruneResult = { history: 0, deliveries: 0, events: 0 };
+  const done: PruneResult = { history: 0, deliveries: 0, events: 0, sends: 0 };
   const between = async () => {
     await opts.onWindow?.(done);
     await yieldToLoop();
@@ -44,6 +45,11 @@ export async function pruneExpired(
   for (let after: number | null = 0; after !== null; await between()) {
     const r = await storage.retention.pruneEvents(before, after, batch);
     done.events += r.events;
+    after = r.next;
+  }
+  for (let after: number | null = 0; after !== null; await between()) {
+    const r = await storage.retention.pruneSends(before, after, batch);
+    done.sends += r.sends;
     after = r.next;
   }
   return done;

@@ -27,6 +27,12 @@ export interface SchedulerOptions {
    * scheduled time, epoch ms) for this process; false means another worker has it.
    */
   claimJob?: (name: string, slot: number) => Promise<boolean>;
+  /**
+   * The earliest wake time of a waiting run after `now` (epoch ms on `clock`): an idle
+   * event-and-timer loop sleeps until then when that is sooner than `pollMs`, so timers
+   * fire on time instead of up to a whole poll late.
+   */
+  nextWakeAfter?: (now: number) => Promise<number | null>;
 }
 
 /** Minutes of clock time checked for due jobs in one poll at most: enough for any daily schedule. */
@@ -56,6 +62,7 @@ export class Scheduler {
   private readonly onError: (err: unknown, where: string) => void;
   private readonly onNotice: (message: string, job: string) => void;
   private readonly claimJob: SchedulerOptions['claimJob'];
+  private readonly nextWakeAfter: SchedulerOptions['nextWakeAfter'];
   private readonly jobs = new Map<string, ScheduledTask>();
   private running = false;
   private loops: Promise<void>[] = [];
@@ -71,6 +78,7 @@ export class Scheduler {
     this.onError = opts.onError ?? ((err, where) => console.error(`scheduler: ${where}: ${errorMessage(err)}`));
     this.onNotice = opts.onNotice ?? (() => {});
     this.claimJob = opts.claimJob;
+    this.nextWakeAfter = opts.nextWakeAfter;
     this.jobClock = opts.jobClock;
   }
 
@@ -92,8 +100,8 @@ export class Scheduler {
     this.engine.stopping = false;
     const e = this.engine;
     this.loops = [
-      this.run('tick', async () => (await e.processEvents()) + (await e.processDue())),
-      this.run('delivery', () => e.dispatchOutbox()),
+      this.run('tick', async () => (await e.processEvents()) + (await e.processDue()), () => this.untilNextWake()),
+      this.run('delivery', () => e.dispatchOutbox(), async () => this.pollMs),
     ];
     if (this.jobClock) this.jobTimer = setInterval(() => void this.runDueJobs(), this.pollMs);
     else for (const job of this.jobs.values()) void job.start();
@@ -120,23 +128,32 @@ export class Scheduler {
     await Promise.all(runs);
   }
 
-  private async run(where: string, pass: () => Promise<number>): Promise<void> {
+  /** How long the idle tick loop may sleep: until the next timer, at most `pollMs` (events arrive unannounced). */
+  private async untilNextWake(): Promise<number> {
+    if (!this.nextWakeAfter) return this.pollMs;
+    const now = this.clock.now().getTime();
+    const next = await this.nextWakeAfter(now);
+    return next === null ? this.pollMs : Math.min(this.pollMs, next - now);
+  }
+
+  private async run(where: string, pass: () => Promise<number>, idleMs: () => Promise<number>): Promise<void> {
     while (this.running) {
       let work = 0;
       try {
         work = await pass();
+        if (work === 0 && this.running) await this.sleep(await idleMs());
       } catch (err) {
         // A failed batch is retried after its lease expires; back off instead of hot-looping.
         this.onError(err, where);
+        if (this.running) await this.sleep(this.pollMs);
       }
-      if (work === 0 && this.running) await this.sleep();
     }
   }
 
-  private sleep(): Promise<void> {
+  private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const slot = {
-        timer: setTimeout(() => slot.wake(), this.pollMs),
+        timer: setTimeout(() => slot.wake(), ms),
         wake: () => {
           this.sleeping.delete(slot);
           resolve();

@@ -303,6 +303,15 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect((await s.runs.claimDue({ now: 1200, owner: 'b', leaseMs: 1000, limit: 10 })).map((r) => r.id)).toEqual([id]);
   });
 
+  withStorage('runs: nextWakeAfter is the earliest wake time of an open run after now', async (s) => {
+    const id = await s.runs.reserveIds(4);
+    await s.runs.commit([unit({ inserts: [run(id, 1, { wakeAt: 100 }), run(id + 1, 2, { wakeAt: 5000 }), run(id + 2, 3, { wakeAt: 300 }), run(id + 3, 4, { wakeAt: 200, status: 'completed' })] })], 0);
+    expect(await s.runs.nextWakeAfter(0)).toBe(100);
+    // A run already due is the claim's business, not the sleep's; an ended one never wakes.
+    expect(await s.runs.nextWakeAfter(100)).toBe(300);
+    expect(await s.runs.nextWakeAfter(5000)).toBeNull();
+  });
+
   withStorage('runs: nextWakeAt is when a run can be claimed, after another worker\'s lease on it', async (s) => {
     const id = await s.runs.reserveIds(2);
     await s.runs.commit([unit({ inserts: [run(id, 1, { wakeAt: 100 }), run(id + 1, 2, { wakeAt: 5000 })] })], 0);
@@ -590,6 +599,33 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     // Events are stamped with their arrival (`now` of insert: 0 here), so all are old; the unprocessed one stays.
     expect(await s.retention.pruneEvents(100, 0, 10)).toEqual({ events: 3, next: null });
     expect(await s.events.unprocessedCount()).toBe(1);
+  });
+
+  withStorage('retention: old sends leave the send log as per-minute counts, so the emails-sent KPI keeps its value', async (s) => {
+    const MIN = 60_000;
+    const [a] = await s.customers.upsert([{ externalId: 'a' }], 0);
+    const times = [5, 10, MIN + 1, MIN + 2, 2 * MIN, 10 * MIN, 10 * MIN + 5];
+    for (const [i, at] of times.entries()) await s.sends.record({ key: `m${i}`, customerId: a!, category: 'marketing', capped: true }, at);
+    const ranges = [{ from: 0, to: MIN }, { from: MIN, to: 2 * MIN }, { from: 0, to: 3 * MIN }, { from: 0, to: 20 * MIN }, { from: 3 * MIN, to: 20 * MIN }];
+    const sent = async () => Promise.all(ranges.map(async (r) => (await s.kpis.email(r)).sent));
+    expect(await sent()).toEqual([2, 2, 5, 7, 2]);
+
+    // Windows of two: the walk stops at the first window reaching sends from `before` on.
+    let after = 0;
+    let pruned = 0;
+    for (let i = 0; i < 10; i++) {
+      const r = await s.retention.pruneSends(3 * MIN, after, 2);
+      pruned += r.sends;
+      if (r.next === null) break;
+      after = r.next;
+    }
+    expect(pruned).toBe(5);
+    expect(await sent()).toEqual([2, 2, 5, 7, 2]);
+    // The caps still see what is recent, and nothing that was pruned.
+    expect(await s.sends.countAll(a!, 0)).toBe(2);
+    // A second pass over the same sends counts nothing twice.
+    expect(await s.retention.pruneSends(3 * MIN, 0, 10)).toEqual({ sends: 0, next: null });
+    expect(await sent()).toEqual([2, 2, 5, 7, 2]);
   });
 
   withStorage('ops: counts due open runs only', async (s) => {

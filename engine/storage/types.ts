@@ -307,6 +307,11 @@ export interface RunStore {
    * its wake time, or its lease expiry when another worker holds it longer.
    */
   nextWakeAt(): Promise<number | null>;
+  /**
+   * The earliest wake time later than `now` of any open run, read from the due index alone (cheap with a
+   * million waiting): the engine loop sleeps until then instead of a whole poll interval.
+   */
+  nextWakeAfter(now: number): Promise<number | null>;
   /** Wake waiting runs at the given nodes now (e.g. when a prediction moved). */
   wakeWaitingAt(journeyNodes: { journeyId: string; nodeId: string }[], now: number): Promise<number>;
   counters(journeyId: string): Promise<{ version: number; nodeId: string; key: string; count: number }[]>;
@@ -450,6 +455,11 @@ export interface RetentionStore {
   pruneHistory(before: number, afterId: number, limit: number): Promise<{ history: number; deliveries: number; next: number | null }>;
   /** The same walk over events: deletes processed ones received before `before`; unprocessed events stay. */
   pruneEvents(before: number, afterId: number, limit: number): Promise<{ events: number; next: number | null }>;
+  /**
+   * The same walk over the send log (in the order sends were recorded): deletes sends from before `before`,
+   * first adding them to per-minute counts in the same transaction, so the KPI page's "sent" stays exact.
+   */
+  pruneSends(before: number, afterSeq: number, limit: number): Promise<{ sends: number; next: number | null }>;
 }
 
 /** Numbers for operations dashboards (/metrics). */

@@ -47,7 +47,8 @@ export function pgKpis(db: Db): KpiStore {
         `WITH t AS (SELECT customer_id, type, occurred_at, properties->>'message' AS message FROM events
                     WHERE type IN ('email_opened', 'email_clicked') AND occurred_at >= $1 AND occurred_at < $2),
            k AS (SELECT customer_id, MIN(occurred_at) AS first_click FROM t WHERE type = 'email_clicked' GROUP BY customer_id)
-         SELECT (SELECT COUNT(*) FROM email_sends WHERE sent_at >= $1 AND sent_at < $2) AS sent,
+         SELECT (SELECT COUNT(*) FROM email_sends WHERE sent_at >= $1 AND sent_at < $2)
+              + (SELECT COALESCE(SUM(sent), 0) FROM email_sends_pruned WHERE minute >= $1 AND minute < $2) AS sent,
                 (SELECT COUNT(DISTINCT message) FROM t WHERE type = 'email_opened') AS opened,
                 (SELECT COUNT(DISTINCT message) FROM t WHERE type = 'email_clicked') AS clicked,
                 (SELECT COUNT(*) FROM k) AS clickers,

@@ -1,5 +1,5 @@
 import { archiveSettled } from '../analytics-sql.ts';
-import { nextAfter, SETTLED } from '../retention-window.ts';
+import { MINUTE, nextAfter, SETTLED } from '../retention-window.ts';
 import type { RetentionStore } from '../types.ts';
 import type { Db } from './db.ts';
 
@@ -28,6 +28,21 @@ export function pgRetention(db: Db): RetentionStore {
         const gone = rows.filter((r) => r.processed === 1 && r.at < before).map((r) => r.id);
         const events = gone.length ? (await q<{ n: number }>('WITH d AS (DELETE FROM events WHERE id = ANY($1::int8[]) RETURNING 1) SELECT COUNT(*) AS n FROM d', [gone]))[0]!.n : 0;
         return { events, next: nextAfter(rows, limit, before) };
+      });
+    },
+    pruneSends(before, afterSeq, limit) {
+      return db.tx(async (q) => {
+        const rows = await q<{ id: number; at: number }>('SELECT seq AS id, sent_at AS at FROM email_sends WHERE seq > $1 ORDER BY seq LIMIT $2', [afterSeq, limit]);
+        const gone = rows.filter((r) => r.at < before).map((r) => r.id);
+        if (!gone.length) return { sends: 0, next: nextAfter(rows, limit, before) };
+        await q(
+          `INSERT INTO email_sends_pruned (minute, sent)
+           SELECT sent_at - sent_at % ${MINUTE}, COUNT(*) FROM email_sends WHERE seq = ANY($1::int8[]) GROUP BY 1
+           ON CONFLICT (minute) DO UPDATE SET sent = email_sends_pruned.sent + excluded.sent`,
+          [gone],
+        );
+        const [d] = await q<{ n: number }>('WITH d AS (DELETE FROM email_sends WHERE seq = ANY($1::int8[]) RETURNING 1) SELECT COUNT(*) AS n FROM d', [gone]);
+        return { sends: d!.n, next: nextAfter(rows, limit, before) };
       });
     },
   };

@@ -297,6 +297,12 @@ export const emailSends = pgTable(
   (t) => [index('email_sends_customer').on(t.customerId, t.sentAt)],
 );
 
+/** Sends the retention job removed from email_sends, counted per minute (its start, ms) so the KPI page's "sent" stays exact. */
+export const emailSendsPruned = pgTable('email_sends_pruned', {
+  minute: int8('minute').primaryKey(),
+  sent: int8('sent').notNull(),
+});
+
 // Predictive models: one row per scoring run (parameters, holdout AUC, calibration) for the insights page.
 
 export const modelReports = pgTable('model_reports', {

@@ -72,7 +72,11 @@ export function sqliteKpis(db: Database): KpiStore {
             SUM(CASE WHEN score >= 0 AND score < 7 THEN 1 ELSE 0 END) AS detractors
      FROM a`,
   );
-  const sent = db.prepare('SELECT COUNT(*) AS n FROM email_sends WHERE sent_at >= @from AND sent_at < @to');
+  // Sends the retention job removed live on as per-minute counts.
+  const sent = db.prepare(
+    `SELECT (SELECT COUNT(*) FROM email_sends WHERE sent_at >= @from AND sent_at < @to)
+          + (SELECT COALESCE(SUM(sent), 0) FROM email_sends_pruned WHERE minute >= @from AND minute < @to) AS n`,
+  );
   const funnel = db.prepare(
     `WITH t AS (SELECT customer_id, type, occurred_at, json_extract(properties, '$.message') AS message FROM events
                 WHERE type IN ('email_opened', 'email_clicked') AND occurred_at >= @from AND occurred_at < @to),

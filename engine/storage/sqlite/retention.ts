@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { archiveSettled } from '../analytics-sql.ts';
-import { nextAfter, SETTLED } from '../retention-window.ts';
+import { MINUTE, nextAfter, SETTLED } from '../retention-window.ts';
 import type { RetentionStore } from '../types.ts';
 
 export function sqliteRetention(db: Database): RetentionStore {
@@ -13,6 +13,14 @@ export function sqliteRetention(db: Database): RetentionStore {
   const deleteDeliveries = db.prepare(`DELETE FROM outbox WHERE run_id IN (SELECT value FROM json_each(?)) AND status IN ${SETTLED}`);
   const eventWindow = db.prepare('SELECT id, received_at AS at, processed FROM events WHERE id > ? ORDER BY id LIMIT ?');
   const deleteEvents = db.prepare('DELETE FROM events WHERE id IN (SELECT value FROM json_each(?))');
+  // The send log is keyed by text; its rowid is the order sends were recorded in.
+  const sendWindow = db.prepare('SELECT rowid AS id, sent_at AS at FROM email_sends WHERE rowid > ? ORDER BY rowid LIMIT ?');
+  const countSends = db.prepare(
+    `INSERT INTO email_sends_pruned (minute, sent)
+     SELECT sent_at - sent_at % ${MINUTE}, COUNT(*) FROM email_sends WHERE rowid IN (SELECT value FROM json_each(?)) GROUP BY 1
+     ON CONFLICT (minute) DO UPDATE SET sent = sent + excluded.sent`,
+  );
+  const deleteSends = db.prepare('DELETE FROM email_sends WHERE rowid IN (SELECT value FROM json_each(?))');
 
   const pruneHistory = db.transaction((before: number, afterId: number, limit: number) => {
     const rows = historyWindow.all(afterId, limit) as { id: number; at: number; runId: number; endedAt: number | null }[];
@@ -28,12 +36,21 @@ export function sqliteRetention(db: Database): RetentionStore {
     const gone = rows.filter((r) => r.processed === 1 && r.at < before).map((r) => r.id);
     return { events: gone.length ? deleteEvents.run(JSON.stringify(gone)).changes : 0, next: nextAfter(rows, limit, before) };
   });
+  const pruneSends = db.transaction((before: number, afterSeq: number, limit: number) => {
+    const rows = sendWindow.all(afterSeq, limit) as { id: number; at: number }[];
+    const gone = JSON.stringify(rows.filter((r) => r.at < before).map((r) => r.id));
+    countSends.run(gone);
+    return { sends: deleteSends.run(gone).changes, next: nextAfter(rows, limit, before) };
+  });
   return {
     async pruneHistory(before, afterId, limit) {
       return pruneHistory(before, afterId, limit);
     },
     async pruneEvents(before, afterId, limit) {
       return pruneEvents(before, afterId, limit);
+    },
+    async pruneSends(before, afterSeq, limit) {
+      return pruneSends(before, afterSeq, limit);
     },
   };
 }

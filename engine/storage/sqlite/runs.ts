@@ -64,6 +64,8 @@ export function sqliteRuns(db: Database): RunStore {
     for (const c of claims) if (claimEntry.run({ ...c, closing }).changes !== 1) throw REFUSED;
   });
   const claimEntries = (claims: EntryClaim[], closing: string): boolean => {
+    // One claim (the usual unit) has nothing to undo when refused: no savepoint for it.
+    if (claims.length === 1) return claimEntry.run({ ...claims[0]!, closing }).changes === 1;
     try {
       claimAll(claims, closing);
       return true;
@@ -91,6 +93,10 @@ export function sqliteRuns(db: Database): RunStore {
      ) RETURNING *`,
   );
 
+  // Same WHERE as the runs_due partial index, so this is one index seek.
+  const nextWake = db
+    .prepare(`SELECT wake_at FROM runs WHERE status IN ('active', 'waiting') AND wake_at IS NOT NULL AND wake_at > ? ORDER BY wake_at LIMIT 1`)
+    .pluck();
   const withdrawOutbox = db.prepare(`UPDATE outbox SET status = 'skipped', last_error = ?, updated_at = ? WHERE key = ? AND status IN ('pending', 'claimed')`);
 
   const json = (v: unknown) => (v ? JSON.stringify(v) : null);
@@ -187,6 +193,9 @@ export function sqliteRuns(db: Database): RunStore {
         .prepare(`SELECT MIN(MAX(wake_at, COALESCE(lease_expires, wake_at))) FROM runs WHERE status IN ('active', 'waiting') AND wake_at IS NOT NULL AND journey_id NOT IN ${FROZEN}`)
         .pluck()
         .get() ?? null) as number | null;
+    },
+    async nextWakeAfter(now) {
+      return (nextWake.get(now) ?? null) as number | null;
     },
     async wakeWaitingAt(journeyNodes, now) {
       const stmt = db.prepare(`UPDATE runs SET wake_at = ? WHERE journey_id = ? AND node_id = ? AND status = 'waiting'`);

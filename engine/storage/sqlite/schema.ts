@@ -305,6 +305,12 @@ export const emailSends = sqliteTable(
   (t) => [index('email_sends_customer').on(t.customerId, t.sentAt)],
 );
 
+/** Sends the retention job removed from email_sends, counted per minute (its start, ms) so the KPI page's "sent" stays exact. */
+export const emailSendsPruned = sqliteTable('email_sends_pruned', {
+  minute: integer('minute').primaryKey(),
+  sent: integer('sent').notNull(),
+});
+
 // Predictive models: one row per scoring run (parameters, holdout AUC, calibration) for the insights page.
 
 export const modelReports = sqliteTable('model_reports', {
