@@ -7,6 +7,7 @@ import type { Storage, StepUnit } from '../storage/types.ts';
 import { applyProfileChange } from '../core/profile.ts';
 import { medianGapPrediction } from './predictions.ts';
 import { defaultHttpService, type HttpService } from '../net/http.ts';
+import { renderText } from '../messaging/render.ts';
 
 /**
  * Providers the engine can be given to answer richer questions. The core
@@ -43,6 +44,7 @@ export class CustomerServices implements NodeServices {
   position: StepPosition = { runId: 0, journeyId: '', nodeId: '', visit: 0, enqueued: 0 };
 
   readonly http: HttpService;
+  readonly render = renderText;
 
   constructor(
     private readonly storage: Storage,

@@ -98,7 +98,7 @@ type Template = (context: unknown) => string;
 const cache = new Map<string, Template>();
 const CACHE_LIMIT = 1000;
 
-function compiled(field: keyof EmailTemplates, source: string, escape: boolean): Template {
+function compiled(field: string, source: string, escape: boolean): Template {
   const cacheKey = `${escape ? 'h' : 't'}:${source}`;
   let t = cache.get(cacheKey);
   if (!t) {
@@ -112,15 +112,20 @@ function compiled(field: keyof EmailTemplates, source: string, escape: boolean):
   return t;
 }
 
-/** Syntax problems in an email's templates, as `{ field, message }` (empty when all parse). */
-export function templateProblems(templates: Partial<EmailTemplates>): { field: string; message: string }[] {
-  const problems: { field: string; message: string }[] = [];
-  for (const field of ['subject', 'html', 'text'] as const) {
-    const source = templates[field];
-    const problem = source ? syntaxError(source) : null;
-    if (problem) problems.push({ field, message: `${field}: ${problem}` });
-  }
-  return problems;
+/** A Handlebars template's parse error on one line (where, then what was expected), or null when it parses. */
+export function templateError(template: string): string | null {
+  const lines = syntaxError(template)?.split('\n');
+  // Handlebars puts the source and a caret between the position and the reason.
+  return lines ? (lines.length > 2 ? `${lines[0]} ${lines.at(-1)}` : lines.join(' ')) : null;
+}
+
+/**
+ * Renders a Handlebars template as plain text (no HTML escaping: SMS, chat,
+ * webhooks) with the helpers emails have: date, money, plural, default.
+ * Nodes reach it as `ctx.services.render`, so a plugin carries no Handlebars of its own.
+ */
+export function renderText(template: string, data: Record<string, unknown>): string {
+  return compiled('template', template, false)(data);
 }
 
 /**

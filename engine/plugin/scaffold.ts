@@ -30,7 +30,7 @@ export function scaffoldPlugin(name: string): Record<string, string> {
       null,
       2,
     )}\n`,
-    'index.ts': `import { defineNode, definePlugin, renderText, templateError, type EffectHandler } from 'foresight/plugin';
+    'index.ts': `import { defineNode, definePlugin, type EffectHandler } from 'foresight/plugin';
 
 interface Config {
   url: string;
@@ -49,12 +49,9 @@ export const message = defineNode<Config>({
     { key: 'text', label: 'Message', kind: 'template', required: true, help: 'Handlebars: customer.* (profile attributes), customer.id.' },
   ],
   ports: ['next'],
-  validate: (c) => {
-    const error = templateError(c.text ?? '');
-    return error ? [{ field: 'text', message: \`Message: \${error}\` }] : [];
-  },
   run(ctx) {
-    const text = renderText(ctx.config.text, { customer: { ...ctx.customer.attributes, id: ctx.customer.externalId } });
+    // The engine checks the template when the journey is validated and renders it with its helpers.
+    const text = ctx.services.render(ctx.config.text, { customer: { ...ctx.customer.attributes, id: ctx.customer.externalId } });
     const key = ctx.services.enqueue('${ns}', { url: ctx.config.url, text });
     return { next: 'next', trace: { queued: key } };
   },

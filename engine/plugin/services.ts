@@ -45,6 +45,12 @@ export interface NodeServices {
   segment(name: string): Promise<SegmentVerdict>;
   /** Outside HTTP with a timeout, retries and the private-address guard. In `simulate` and `backtest` mode, think twice before calling live APIs. */
   http: HttpService;
+  /**
+   * Renders a Handlebars template as plain text (no HTML escaping) with the engine's helpers
+   * (date, money, plural, default), e.g. `render(ctx.config.text, { customer: ctx.customer.attributes })`.
+   * Declare the setting as a `template` field and its syntax is checked when the journey is validated.
+   */
+  render(template: string, data: Record<string, unknown>): string;
 }
 
 /** One queued side effect, as its effect handler receives it; `key` is stable across retries (use it to deduplicate). */

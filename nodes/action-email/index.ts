@@ -1,5 +1,4 @@
 import { defineNode } from '../../engine/plugin/define-node.ts';
-import { templateProblems } from '../../engine/messaging/render.ts';
 import type { EmailPayload } from '../../engine/messaging/send.ts';
 import { senderProblem } from '../../engine/messaging/sender.ts';
 
@@ -33,10 +32,10 @@ export const actionEmail = defineNode<EmailPayload>({
     { key: 'from', label: 'From', kind: 'text', help: 'Overrides FORESIGHT_MAIL_FROM, e.g. "Shop <news@shop.example>".' },
   ],
   ports: ['next'],
+  // Template syntax is checked with the fields (kind: 'template').
   validate: (config) => {
-    const problems = templateProblems(config);
     const from = config.from ? senderProblem(config.from) : null;
-    return from ? [...problems, { field: 'from', message: `from: ${from}` }] : problems;
+    return from ? [{ field: 'from', message: `from: ${from}` }] : [];
   },
   run(ctx) {
     const c = ctx.config;
