@@ -81,11 +81,21 @@ export interface EffectContext {
   now: Date;
   /** The entry's customer; null once erased. */
   customer: CustomerProfile | null;
-  /** Delivery-time checks (suppressions, frequency caps, fresh scores) read the store. */
-  storage: Storage;
   /** Outside HTTP with a timeout, retries and the private-address guard. */
   http: HttpService;
 }
 
 /** Delivers one outbox entry. Return `retry` for transient failures; the dispatcher backs off. */
 export type EffectHandler = (item: OutboxItem, ctx: EffectContext) => Promise<EffectOutcome>;
+
+/**
+ * What the engine's own effects are given: also the store, for delivery-time checks
+ * (suppressions, frequency caps, fresh scores). Not part of `foresight/plugin`: a
+ * plugin's effect gets no database handle to depend on.
+ */
+export interface EngineEffectContext extends EffectContext {
+  storage: Storage;
+}
+
+/** A built-in effect handler; every plugin {@link EffectHandler} is one too. */
+export type EngineEffectHandler = (item: OutboxItem, ctx: EngineEffectContext) => Promise<EffectOutcome>;
