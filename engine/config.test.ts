@@ -86,3 +86,16 @@ describe('secrets in configuration errors', () => {
     expect(url).not.toContain('p4ssw0rd');
   });
 });
+
+describe('FORESIGHT_MESSAGE_BUDGET', () => {
+  it('is off by default and reads a count and a window', () => {
+    expect(loadConfig({}).messaging.messageBudget).toBeNull();
+    expect(loadConfig({ FORESIGHT_MESSAGE_BUDGET: '2/7d' }).messaging.messageBudget).toEqual({ max: 2, window: '7d' });
+  });
+
+  it('refuses a malformed budget, naming the variable and the fix, and keeps retention at least its window', () => {
+    expect(() => loadConfig({ FORESIGHT_MESSAGE_BUDGET: '2 per week' })).toThrow(/^FORESIGHT_MESSAGE_BUDGET="2 per week": must be a count and a window; write .* e\.g\. 2\/7d/);
+    expect(() => loadConfig({ FORESIGHT_MESSAGE_BUDGET: '0/7d' })).toThrow(/^FORESIGHT_MESSAGE_BUDGET="0\/7d": must be a count and a window/);
+    expect(() => loadConfig({ FORESIGHT_MESSAGE_BUDGET: '2/30d', FORESIGHT_RETENTION: '14d' })).toThrow(/^FORESIGHT_RETENTION="14d": must be at least FORESIGHT_MESSAGE_BUDGET \(30d\)/);
+  });
+});

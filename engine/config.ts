@@ -56,6 +56,8 @@ export interface MessagingConfig {
   frequencyCap: { max: number; window: string };
   /** Max emails of any kind per customer within a window: the backstop against a looping journey. */
   sendRate: { max: number; window: string };
+  /** Shared message budget per customer per window across journeys, arbitrated by journey priority; null: no budget. */
+  messageBudget: { max: number; window: string } | null;
 }
 
 const portSchema = z.coerce
@@ -127,6 +129,12 @@ const fields = {
   capMax: { env: 'FORESIGHT_FREQUENCY_CAP_MAX', flag: '--frequency-cap-max', schema: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1'), fix: 'set it to the most marketing emails one customer may get per window, e.g. 5' },
   capWindow: { env: 'FORESIGHT_FREQUENCY_CAP_WINDOW', flag: '--frequency-cap-window', schema: z.string().refine(isDuration, 'must be a duration'), fix: 'write a number and a unit, e.g. 24h or 7d' },
   rateMax: { env: 'FORESIGHT_SEND_RATE_MAX', flag: '--send-rate-max', schema: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1'), fix: 'set it to the most emails of any kind one customer may get per window, e.g. 20' },
+  messageBudget: {
+    env: 'FORESIGHT_MESSAGE_BUDGET',
+    flag: '--message-budget',
+    schema: z.string().refine((v) => /^[1-9]\d*\/\S+$/.test(v) && isDuration(v.slice(v.indexOf('/') + 1)), 'must be a count and a window'),
+    fix: 'write the most marketing emails per customer, a slash and a window, e.g. 2/7d; journeys with a higher settings.priority win the budget',
+  },
   rateWindow: { env: 'FORESIGHT_SEND_RATE_WINDOW', flag: '--send-rate-window', schema: z.string().refine(isDuration, 'must be a duration'), fix: 'write a number and a unit, e.g. 1h' },
   allowedLateness: {
     env: 'FORESIGHT_ALLOWED_LATENESS',
@@ -187,6 +195,7 @@ export interface ConfigOverrides {
   capWindow?: string;
   rateMax?: string | number;
   rateWindow?: string;
+  messageBudget?: string;
   allowedLateness?: string;
   retention?: string;
 }
@@ -257,10 +266,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
 function retentionAge(text: string, where: string, messaging: MessagingConfig): number {
   if (text === '0') return 0;
   const ms = parseDuration(text);
-  for (const [name, window] of [['FORESIGHT_FREQUENCY_CAP_WINDOW', messaging.frequencyCap.window], ['FORESIGHT_SEND_RATE_WINDOW', messaging.sendRate.window]] as const) {
+  const windows: [string, string][] = [['FORESIGHT_FREQUENCY_CAP_WINDOW', messaging.frequencyCap.window], ['FORESIGHT_SEND_RATE_WINDOW', messaging.sendRate.window]];
+  if (messaging.messageBudget) windows.push(['FORESIGHT_MESSAGE_BUDGET', messaging.messageBudget.window]);
+  for (const [name, window] of windows) {
     if (ms < parseDuration(window)) throw new ForesightError('invalid_config', `${where}=${JSON.stringify(text)}: must be at least ${name} (${window}), or deliveries it counts would be removed; ${fields.retention.fix}`, { field: where });
   }
   return ms;
+}
+
+/** `2/7d` → at most 2 marketing emails per customer per 7 days (already checked by its schema). */
+function budgetSetting(text: string | undefined): MessagingConfig['messageBudget'] {
+  if (!text) return null;
+  const [max, window] = text.split('/') as [string, string];
+  return { max: Number(max), window };
 }
 
 /** "true"/"false" and hop counts become what express expects; anything else is a list of trusted addresses. */
@@ -287,5 +305,6 @@ function messagingConfig(read: Read, flags: ConfigOverrides, port: number): Mess
     webhookAllowPrivate: allowPrivate === 'true' || allowPrivate === '1',
     frequencyCap: { max: read('capMax', flags.capMax) ?? 5, window: read('capWindow', flags.capWindow) ?? '7d' },
     sendRate: { max: read('rateMax', flags.rateMax) ?? 20, window: read('rateWindow', flags.rateWindow) ?? '1h' },
+    messageBudget: budgetSetting(read('messageBudget', flags.messageBudget)),
   };
 }

@@ -81,6 +81,29 @@ export class JourneyService {
     return { version };
   }
 
+  /**
+   * Publishes the live version changed by `edit` as the next version (a declared A/B winner, say),
+   * whatever the draft holds, and applies the same edit to the draft when it can, so the next
+   * publish keeps it. Runs in flight stay on their version, as with every publish.
+   */
+  async publishEdit(id: string, edit: (graph: JourneyGraph) => JourneyGraph): Promise<{ version: number }> {
+    const j = await this.require(id);
+    const live = j.liveVersion === null ? null : await this.storage.journeys.version(id, j.liveVersion);
+    if (!live) throw new ForesightError('invalid_state', `journey "${id}" has no published version; publish it first`, { field: 'status' });
+    const v = await this.validate(edit(live.graph as JourneyGraph));
+    if (!v.ok || !v.graph) throw new ForesightError('invalid_journey', `journey "${id}" cannot be published:\n${v.problems.map((p) => `  - ${p.message}`).join('\n')}`, { details: v.problems });
+    const graph = v.graph;
+    const version = await this.storage.journeys.publish(id, (n) => ({ ...graph, version: n }), this.clock.now().getTime());
+    let draft: JourneyGraph | null = null;
+    try {
+      draft = edit(j.draft as JourneyGraph);
+    } catch {
+      // The draft no longer has what the edit needs (e.g. the node was removed): it stays as the marketer left it.
+    }
+    if (draft) await this.saveDraft(draft);
+    return { version };
+  }
+
   /** Saves the document as draft and publishes it: the one-step path for files and templates. */
   async deploy(doc: unknown): Promise<{ id: string; version: number }> {
     const v = await this.validate(doc);
@@ -108,18 +131,20 @@ export class JourneyService {
   }
 
   /** Per-node numbers: entered, per port, waiting now, conversions. Summed over versions. */
-  async stats(id: string): Promise<{ nodes: Record<string, { entered: number; ports: Record<string, number>; waiting: number; converted: Record<string, number> }>; enrolled: number; converted: number; exited: number; statuses: Record<string, number> }> {
+  async stats(id: string): Promise<{ nodes: Record<string, { entered: number; ports: Record<string, number>; waiting: number; converted: Record<string, number> }>; enrolled: number; converted: number; exited: number; heldOut: number; statuses: Record<string, number> }> {
     await this.require(id);
     const nodes: Record<string, { entered: number; ports: Record<string, number>; waiting: number; converted: Record<string, number> }> = {};
     const slot = (nodeId: string) => (nodes[nodeId] ??= { entered: 0, ports: {}, waiting: 0, converted: {} });
     let enrolled = 0;
     let converted = 0;
     let exited = 0;
+    let heldOut = 0;
     for (const c of await this.storage.runs.counters(id)) {
       if (c.nodeId === '$journey') {
         if (c.key === 'enrolled') enrolled += c.count;
         else if (c.key === 'converted') converted += c.count;
         else if (c.key === 'exited') exited += c.count;
+        else if (c.key === 'heldOut') heldOut += c.count;
         continue;
       }
       const s = slot(c.nodeId);
@@ -128,7 +153,7 @@ export class JourneyService {
       else if (c.key.startsWith('converted:')) s.converted[c.key.slice(10)] = (s.converted[c.key.slice(10)] ?? 0) + c.count;
     }
     for (const w of await this.storage.runs.waitingByNode(id)) slot(w.nodeId).waiting = w.count;
-    return { nodes, enrolled, converted, exited, statuses: await this.storage.runs.countByStatus(id) };
+    return { nodes, enrolled, converted, exited, heldOut, statuses: await this.storage.runs.countByStatus(id) };
   }
 
   private async require(id: string): Promise<JourneyRecord> {

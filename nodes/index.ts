@@ -41,7 +41,7 @@ export function builtinRegistry(options: BuiltinOptions = {}): NodeRegistry {
   const transport = options.mailTransport ?? (options.smtpUrl ? smtpTransport(options.smtpUrl) : undefined);
   r.registerEffect(
     'email',
-    createEmailEffect({ transport, from: options.mailFrom, publicUrl: options.publicUrl, secret: options.secret, frequencyCap: options.frequencyCap ?? null, sendRate: options.sendRate ?? null }),
+    createEmailEffect({ transport, from: options.mailFrom, publicUrl: options.publicUrl, secret: options.secret, frequencyCap: options.frequencyCap ?? null, sendRate: options.sendRate ?? null, messageBudget: options.messageBudget ?? null }),
   );
   r.registerEffect('webhook', createWebhookEffect({ secret: options.secret, allowPrivate: options.webhookAllowPrivate }));
   return r;

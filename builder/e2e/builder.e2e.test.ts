@@ -335,3 +335,237 @@ describe('builder in Chromium', () => {
     await shot('13-kpis', { width: 1920, height: 1080 });
   });
 });
+
+describe('builder in Chromium: incremental lift', () => {
+  it('sets a holdout in the journey panel, publishes, and reads the lift report in the Numbers tab', async () => {
+    const graph = {
+      id: 'lift-welcome',
+      name: 'Lift welcome',
+      settings: { reentry: 'once', goal: { event: 'purchase', within: '7d' }, exitOn: [] },
+      nodes: [
+        { id: 'start', type: 'trigger.event', config: { event: 'lift_signup' }, position: { x: 80, y: 120 } },
+        { id: 'pause', type: 'wait.delay', config: { duration: '1d' }, position: { x: 80, y: 320 } },
+      ],
+      edges: [{ id: 'e1', source: 'start', sourceHandle: 'next', target: 'pause' }],
+    };
+    await storage.journeys.saveDraft({ id: graph.id, name: graph.name, draft: graph }, clock.now().getTime());
+    await page.goto(`${server.url}/#/journeys/${graph.id}`);
+    await page.locator('.jnode').first().waitFor();
+    await page.getByRole('tab', { name: 'Journey' }).click();
+    await page.getByLabel('Holdout (%)').fill('30');
+    await page.keyboard.press('Control+s');
+    await page.locator('[data-save-state="saved"]').waitFor();
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('status').getByText('Published version 1').waitFor();
+    expect(((await storage.journeys.version(graph.id, 1))!.graph as typeof graph & { settings: { holdout?: number } }).settings.holdout).toBe(30);
+
+    // 300 sign-ups; a minute later every third of them buys, whichever group they are in.
+    const ids = Array.from({ length: 300 }, (_, i) => `lift-${i}`);
+    await trackEvents(storage, clock, ids.map((id) => ({ customerId: id, type: 'lift_signup' })));
+    await server.engine.runUntilIdle();
+    clock.advance(60_000);
+    await recordOrders(storage, clock, ids.filter((_, i) => i % 3 === 0).map((id) => ({ customerId: id, orderId: `lift-o-${id}`, orderedAt: clock.now().toISOString(), amount: 25 })));
+    await server.engine.runUntilIdle();
+
+    await page.getByRole('tab', { name: 'Numbers' }).click();
+    const report = page.getByRole('region', { name: 'Lift: journey' });
+    const groups = report.getByRole('table', { name: 'Treated and held out' });
+    await expect.poll(() => groups.locator('tbody tr').allTextContents(), { timeout: 15_000 }).toHaveLength(2);
+    const held = (await storage.runs.countByStatus(graph.id)).exited ?? 0;
+    expect(held).toBeGreaterThan(50);
+    await expect.poll(() => groups.getByText('Held out').locator('xpath=..').textContent(), { timeout: 15_000 }).toContain(`Held out${held}`);
+    await report.getByRole('table', { name: 'Lift with 95% intervals' }).waitFor();
+    expect(await report.textContent()).toMatch(/Incremental revenue: -?[\d,]+\.\d\d/);
+    expect(await report.textContent()).toMatch(/more customers needed to detect a 10% relative change|Enough customers to detect/);
+    // Tall enough for the whole Numbers panel, lift report included.
+    await shot('14-lift-report', { width: 1280, height: 1500 });
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+});
+
+describe('moving waiting customers to a new version', () => {
+  it('publishes a new version of a live journey and migrates its waiting customers through the dialog', async () => {
+    // Loaded here so this block leaves the shared imports above alone.
+    const { JourneyService } = await import('../../engine/journeys.ts');
+    const { builtinRegistry } = await import('../../nodes/index.ts');
+    const journeys = new JourneyService(storage, builtinRegistry(), clock);
+    const doc = (waitId: string) => ({
+      id: 'reminder',
+      name: 'Reminder',
+      nodes: [
+        { id: 't', type: 'trigger.event', config: { event: 'cart_add' }, position: { x: 80, y: 120 } },
+        { id: waitId, type: 'wait.delay', config: { duration: '3d' }, position: { x: 340, y: 240 } },
+        { id: 'x', type: 'flow.exit', config: { reason: 'done' }, position: { x: 600, y: 360 } },
+      ],
+      edges: [
+        { id: 'e1', source: 't', sourceHandle: 'next', target: waitId },
+        { id: 'e2', source: waitId, sourceHandle: 'next', target: 'x' },
+      ],
+    });
+    await journeys.deploy(doc('wait-old'));
+    await trackEvents(storage, clock, ['c-1', 'c-2', 'c-3'].map((customerId) => ({ customerId, type: 'cart_add' })));
+    await server.engine.runUntilIdle();
+    expect(await storage.runMoves.waiting('reminder', 1)).toEqual([{ nodeId: 'wait-old', count: 3 }]);
+    // The marketer's edit: the wait is replaced by one with a new id (same settings).
+    await journeys.saveDraft(doc('wait'));
+
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${server.url}/#/journeys/reminder`);
+    await node('wait').waitFor();
+    await page.getByRole('button', { name: 'Publish' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Move waiting customers' });
+    await dialog.waitFor();
+    await expect.poll(() => dialog.getByTestId('runs-wait-old').textContent()).toBe('3');
+    // Removed node: it starts on "stay"; choose the new wait.
+    await dialog.getByLabel('Target for wait-old').selectOption('wait');
+    await expect.poll(() => dialog.locator('tr[data-node="wait-old"]').textContent()).toMatch(/move to "wait" in v2, same due time/);
+    await shot('14-migrate-dialog');
+    await dialog.getByRole('button', { name: 'Move 3 customers' }).click();
+    await page.getByRole('status').getByText('Moved 3 customers to v2').waitFor();
+    const runs = await Promise.all(['c-1', 'c-2', 'c-3'].map(async (c) => (await storage.runs.forCustomer((await storage.customers.byExternalId(c))!.id)).find((r) => r.journeyId === 'reminder')));
+    expect(runs.map((r) => [r?.version, r?.nodeId, r?.status])).toEqual([
+      [2, 'wait', 'waiting'],
+      [2, 'wait', 'waiting'],
+      [2, 'wait', 'waiting'],
+    ]);
+  });
+});
+
+describe('message analytics in Chromium (real SMTP sink)', () => {
+  // A second server, configured with a real SMTP sink and a frequency cap of one marketing email a week.
+  let mailDir: string;
+  let mailStorage: SqliteStorage;
+  let mailServer: RunningServer;
+  let smtp: Awaited<ReturnType<typeof import('../../engine/messaging/test-smtp.ts').startTestSmtp>>;
+
+  beforeAll(async () => {
+    const { startTestSmtp } = await import('../../engine/messaging/test-smtp.ts');
+    const { freePort } = await import('../../engine/http/test-server.ts');
+    const { JourneyService } = await import('../../engine/journeys.ts');
+    const { builtinRegistry } = await import('../../nodes/index.ts');
+    smtp = await startTestSmtp();
+    // The public URL in the mails' tracking links must name the port before the server starts.
+    const port = await freePort();
+    mailDir = mkdtempSync(path.join(tmpdir(), 'foresight-e2e-mail-'));
+    mailStorage = openSqlite(path.join(mailDir, 'mail.db'));
+    const config = loadConfig({
+      FORESIGHT_ADMIN_EMAIL: ADMIN.email, FORESIGHT_ADMIN_PASSWORD: ADMIN.password, PORT: String(port), FORESIGHT_LOG_LEVEL: 'silent',
+      FORESIGHT_SMTP_URL: smtp.url, FORESIGHT_MAIL_FROM: 'Shop <news@shop.example>', FORESIGHT_PUBLIC_URL: `http://127.0.0.1:${port}`, FORESIGHT_SECRET: 'e2e-analytics-secret-0123456789abcdef',
+      FORESIGHT_FREQUENCY_CAP_MAX: '1', FORESIGHT_FREQUENCY_CAP_WINDOW: '7d',
+    });
+    mailServer = await startServer({ config, storage: mailStorage, clock, host: '127.0.0.1', logger: pino({ level: 'silent' }), builderDir: path.join(dir, 'dist'), scheduler: false });
+    const service = new JourneyService(mailStorage, builtinRegistry(), clock);
+    await service.saveDraft({
+      id: 'subject-test', name: 'Subject test', settings: { reentry: 'once', exitOn: [], goal: { event: 'purchase', within: '7d' } },
+      nodes: [
+        { id: 't', type: 'trigger.event', typeVersion: 1, config: { event: 'browse' }, position: { x: 0, y: 0 } },
+        { id: 'ab', type: 'split.ab', typeVersion: 1, name: 'Subject line test', config: { variants: [{ name: 'question-subject', weight: 50 }, { name: 'discount-in-subject', weight: 50 }] }, position: { x: 320, y: 0 } },
+        { id: 'x', type: 'flow.exit', typeVersion: 1, config: {}, position: { x: 640, y: 0 } },
+      ],
+      edges: [
+        { id: 'e1', source: 't', sourceHandle: 'next', target: 'ab' },
+        { id: 'e2', source: 'ab', sourceHandle: 'question-subject', target: 'x' },
+        { id: 'e3', source: 'ab', sourceHandle: 'discount-in-subject', target: 'x' },
+      ],
+    });
+    await service.saveDraft({
+      id: 'welcome', name: 'Welcome', settings: { reentry: 'always', exitOn: [], goal: { event: 'purchase', within: '3d' } },
+      nodes: [
+        { id: 't', type: 'trigger.event', typeVersion: 1, config: { event: 'signup' }, position: { x: 0, y: 0 } },
+        { id: 'mail', type: 'action.email', typeVersion: 1, name: 'Day 1: welcome', config: { subject: 'Welcome', html: '<p>Hello <a href="https://shop.test/new">see what is new</a></p>' }, position: { x: 320, y: 0 } },
+        { id: 'x', type: 'flow.exit', typeVersion: 1, config: {}, position: { x: 640, y: 0 } },
+      ],
+      edges: [
+        { id: 'e1', source: 't', sourceHandle: 'next', target: 'mail' },
+        { id: 'e2', source: 'mail', sourceHandle: 'next', target: 'x' },
+      ],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await mailServer?.close();
+    await smtp?.close();
+    if (mailDir) rmSync(mailDir, { recursive: true, force: true });
+  });
+
+  it('shows sent / opened / clicked / revenue on the email node, a frequency-cap skip under its reason, and the delivery log', async () => {
+    await page.goto(mailServer.url);
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Journeys', exact: true }).waitFor();
+    await page.goto(`${mailServer.url}/#/journeys/welcome`);
+    await node('mail').waitFor();
+    expect(await node('mail').locator('.jnode-title').textContent()).toBe('Day 1: welcome');
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('status').getByText('Published version 1').waitFor();
+
+    await identifyCustomers(mailStorage, clock, [
+      { customerId: 'ann', email: 'ann@example.com', consent: { email: true } },
+      { customerId: 'bob', email: 'bob@example.com', consent: { email: true } },
+    ]);
+    await trackEvents(mailStorage, clock, [{ customerId: 'ann', type: 'signup' }, { customerId: 'bob', type: 'signup' }]);
+    await mailServer.engine.runUntilIdle();
+    expect(smtp.mails).toHaveLength(2);
+    // Ann opens (the open pixel), clicks and orders; her second signup meets the weekly cap.
+    const html = smtp.mails.find((m) => (m.to as { text: string }).text === 'ann@example.com')!.html as string;
+    const link = (kind: string) => new RegExp(`(http://127\\.0\\.0\\.1:\\d+/t/${kind}/[^"]+)"`).exec(html)![1]!.replace(/&amp;/g, '&');
+    expect((await fetch(link('open'))).status).toBe(200);
+    expect((await fetch(link('click'), { redirect: 'manual' })).status).toBe(302);
+    await recordOrders(mailStorage, clock, [{ customerId: 'ann', orderId: 'w-1', orderedAt: clock.now().toISOString(), amount: 64.5 }]);
+    await trackEvents(mailStorage, clock, [{ customerId: 'ann', type: 'signup' }]);
+    await mailServer.engine.runUntilIdle();
+    expect(smtp.mails).toHaveLength(2);
+
+    const counts = node('mail').getByTestId('node-messages');
+    await expect.poll(() => counts.textContent(), { timeout: 12_000 }).toBe('2 sent1 opened1 clicked0 failed⚠ 1');
+    expect(await node('mail').locator('.jnode-warn').getAttribute('aria-label')).toBe('Needs a look: 1 skipped: frequency cap');
+    await shot('14-message-counts', { width: 1440, height: 900 });
+
+    await page.getByRole('tab', { name: 'Numbers' }).click();
+    await expect.poll(() => page.getByTestId('journey-revenue').textContent()).toContain('64.50');
+    const table = page.getByRole('table', { name: 'Messages of Day 1: welcome' });
+    expect(await table.locator('[data-metric="sent"]').textContent()).toBe('Sent22 recipients');
+    expect(await table.locator('[data-metric="opened"]').textContent()).toBe('Opened150.0% of sent');
+    expect(await table.locator('[data-metric="revenue"]').textContent()).toBe('Revenue64.5032.25 per recipient');
+    expect(await page.getByRole('list', { name: 'Skip reasons of Day 1: welcome' }).textContent()).toBe('frequency cap 1');
+    await page.getByRole('list', { name: 'Funnel' }).getByText('Day 1: welcome').waitFor();
+    await page.getByRole('region', { name: 'Messages' }).scrollIntoViewIfNeeded();
+    await shot('15-numbers-messages', { width: 1440, height: 900 });
+
+    const log = page.getByRole('region', { name: 'Delivery log' });
+    await log.getByLabel('Outcome').selectOption('skipped');
+    await expect.poll(() => log.getByRole('list', { name: 'Deliveries' }).locator('li').count()).toBe(1);
+    expect(await log.getByRole('list', { name: 'Deliveries' }).textContent()).toContain('frequency cap: 1 marketing emails in the last 7d (max 1)');
+    await log.scrollIntoViewIfNeeded();
+    await shot('16-delivery-log', { width: 1440, height: 900 });
+  });
+
+  it('fits the A/B panel at 1440 px and says "not enough data" with a handful of customers, with revenue per variant', async () => {
+    await page.goto(`${mailServer.url}/#/journeys/subject-test`);
+    await node('ab').waitFor();
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('status').getByText('Published version 1').waitFor();
+    const people = Array.from({ length: 6 }, (_, i) => `ab-${i}`);
+    await identifyCustomers(mailStorage, clock, people.map((customerId) => ({ customerId })));
+    await trackEvents(mailStorage, clock, people.map((customerId) => ({ customerId, type: 'browse' })));
+    await recordOrders(mailStorage, clock, [{ customerId: 'ab-0', orderId: 'ab-o1', orderedAt: clock.now().toISOString(), amount: 30 }]);
+    await mailServer.engine.runUntilIdle();
+
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.getByRole('tab', { name: 'Numbers' }).click();
+    const table = page.getByRole('table', { name: 'Experiment results' });
+    await expect.poll(() => table.locator('tbody tr').count(), { timeout: 12_000 }).toBe(2);
+    await expect.poll(async () => Number((await table.locator('tbody').textContent())!.match(/(\d+) customers/g)!.reduce((n, t) => n + Number(t.split(' ')[0]), 0)), { timeout: 12_000 }).toBe(6);
+    expect(await table.locator('tbody tr').nth(1).locator('td').last().textContent()).toBe('not enough data');
+    expect(await table.textContent()).not.toContain('P(beat)');
+    expect(await table.textContent()).toContain('30.00');
+    // Nothing clipped: the table ends inside the side panel.
+    const side = (await page.locator('.side').boundingBox())!;
+    const box = (await table.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(side.x + side.width);
+    expect(await page.locator('.side .panel-body').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    await table.scrollIntoViewIfNeeded();
+    await shot('17-ab-panel', { width: 1440, height: 900 });
+  });
+});

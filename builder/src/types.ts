@@ -7,6 +7,14 @@ export type { Filter } from '../../engine/core/filter.ts';
 export type { JourneyGraph, GraphNode, GraphEdge, JourneySettings } from '../../engine/graph/types.ts';
 export type { VariantStats } from '../../nodes/split-ab/stats.ts';
 import type { VariantStats } from '../../nodes/split-ab/stats.ts';
+import type { JourneyLift } from '../../engine/stats/journey-lift.ts';
+export type { JourneyMessageStats, NodeMessageStats, DayPoint } from '../../engine/analytics/messages.ts';
+import type { JourneyMessageStats } from '../../engine/analytics/messages.ts';
+export type { DeliveryLogEntry } from '../../engine/storage/types.ts';
+import type { VariantReport } from '../../engine/analytics/ab-revenue.ts';
+
+/** A variant's row: live stats add revenue and whether there is enough data to compare. */
+export type VariantRow = VariantStats & Partial<Pick<VariantReport, 'orders' | 'revenue' | 'revenuePerCustomer' | 'enoughData'>>;
 
 export type JourneyStatus = 'draft' | 'live' | 'paused' | 'archived';
 
@@ -57,7 +65,12 @@ export interface JourneyStats {
   nodes: Record<string, NodeCounts>;
   entered?: number;
   converted: number;
-  ab?: Record<string, VariantStats[]>;
+  ab?: Record<string, VariantRow[]>;
+  /** Customers held out of the journey (settings.holdout). */
+  heldOut?: number;
+  lift?: JourneyLift | null;
+  /** Per effect node: deliveries, engagement and attributed revenue (live numbers only). */
+  messages?: JourneyMessageStats;
 }
 
 export interface BacktestResult {

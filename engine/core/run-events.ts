@@ -16,6 +16,16 @@ export interface RememberedEvent {
 export const TRIGGER_EVENT_KEY = '$event:trigger';
 export const RESUME_EVENT_KEY = '$event:resume';
 
+/**
+ * The last `wait.event` the run left through its timeout. Kept in the run's
+ * state because the timeout fires on the clock, while an event dated before it
+ * may still be on its way (an hourly shop sync): when it arrives within the
+ * allowed lateness, the run is taken back to that wait and leaves through the
+ * event's port, the path it would have taken. We correct rather than hold every
+ * timeout for the whole lateness horizon, which would delay each reminder by a day.
+ */
+export const TIMED_OUT_KEY = '$timedOut';
+
 export type EventSource = 'latest' | 'trigger' | 'resume';
 
 /** The remembered event of a source; `latest` is the resuming event when there is one, else the trigger. */

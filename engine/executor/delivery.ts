@@ -118,13 +118,15 @@ export class Delivery {
     const now = this.clock.now().getTime();
     const key = item.key;
     if (outcome.status === 'blocked') this.breaker.relayRefused(item.kind, outcome.reason);
-    this.breaker.record(item.kind, outcome.status !== 'sent' && outcome.status !== 'skipped');
+    this.breaker.record(item.kind, outcome.status !== 'sent' && outcome.status !== 'skipped' && outcome.status !== 'deferred');
     switch (outcome.status) {
       case 'sent':
         this.deps.stats.sends++;
         return { key, status: 'sent', detail: outcome.detail ?? null };
       case 'skipped':
         return { key, status: 'skipped', error: outcome.reason };
+      case 'deferred':
+        return { key, status: 'pending', error: outcome.reason, nextAttemptAt: outcome.until.getTime(), notAnAttempt: true };
       case 'blocked':
         // Not this message's fault: hold it for when delivery resumes.
         return { key, status: 'pending', error: `held, delivery paused: ${outcome.reason}`, nextAttemptAt: now };

@@ -12,6 +12,7 @@ import type { BreakerOptions, DeliveryBreaker, DeliveryHold } from './breaker.ts
 import { Delivery } from './delivery.ts';
 import { JourneyCatalog } from './catalog.ts';
 import { byEventTime, correctable, DEFAULT_ALLOWED_LATENESS_MS, duringWait, noteTimeout, rememberResume, rememberTrigger, tooLate, type TimedOutWait } from './event-time.ts';
+import { holdOutIfDrawn } from './holdout.ts';
 import { CustomerServices, type ServiceProviders } from './services.ts';
 import { count, emptyUnit, JOURNEY_NODE } from './unit.ts';
 
@@ -270,7 +271,7 @@ export class Engine {
             working.push(w);
             touched.add(w);
             fresh.push({ w, j, services, unit });
-            await this.advance(w, j, { kind: 'enter', event: toJourneyEvent(e), at: e.occurredAt }, services, now, unit);
+            if (!holdOutIfDrawn(w.run, j, profile, unit, now.getTime())) await this.advance(w, j, { kind: 'enter', event: toJourneyEvent(e), at: e.occurredAt }, services, now, unit);
           }
         }
         // Events already stored and dated after a new run's entry count for it too (an order synced before its cart).

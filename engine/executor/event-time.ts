@@ -1,6 +1,6 @@
 import { formatDuration } from '../core/duration.ts';
 import { matchesAll, type Filter } from '../core/filter.ts';
-import { RESUME_EVENT_KEY, TRIGGER_EVENT_KEY, type RememberedEvent } from '../core/run-events.ts';
+import { RESUME_EVENT_KEY, TIMED_OUT_KEY, TRIGGER_EVENT_KEY, type RememberedEvent } from '../core/run-events.ts';
 import type { EventRecord, RunRecord } from '../storage/types.ts';
 
 /**
@@ -48,16 +48,7 @@ export function rememberResume(run: RunRecord, e: EventRecord): void {
   run.state = { ...rest, [RESUME_EVENT_KEY]: remember(e, run.nodeId) };
 }
 
-/**
- * The last `wait.event` the run left through its timeout. Kept in the run's
- * state because the timeout fires on the clock, while an event dated before it
- * may still be on its way (an hourly shop sync): when it arrives within the
- * allowed lateness, the run is taken back to that wait and leaves through the
- * event's port, the path it would have taken. We correct rather than hold every
- * timeout for the whole lateness horizon, which would delay each reminder by a day.
- */
-export const TIMED_OUT_KEY = '$timedOut';
-
+/** What `TIMED_OUT_KEY` holds in the run's state (see there why). */
 export interface TimedOutWait {
   nodeId: string;
   since: number;

@@ -6,6 +6,7 @@ import type { NodeServices, OrderView, PurchasePrediction } from '../plugin/serv
 import type { Storage, StepUnit } from '../storage/types.ts';
 import { applyProfileChange } from '../core/profile.ts';
 import { medianGapPrediction } from './predictions.ts';
+import { splitArms, type ArmCounts } from './experiments.ts';
 import { defaultHttpService, type HttpService } from '../net/http.ts';
 import { renderText } from '../messaging/render.ts';
 
@@ -126,6 +127,15 @@ export class CustomerServices implements NodeServices {
     const fromProvider = await this.providers.nextPurchase?.(this.customer, this.now(), this);
     if (fromProvider) return fromProvider;
     return medianGapPrediction(await this.orders(), this.providers.populationCycleDays ?? 30);
+  }
+
+  /**
+   * Live per-variant counts for `split.ab` auto-allocation: the calling split node's own
+   * customers and conversions per port (whatever its experiment is named).
+   */
+  experimentStats(): Promise<ArmCounts[]> {
+    this.assertOpen('experimentStats');
+    return splitArms(this.storage, this.position.journeyId, this.position.nodeId);
   }
 
   async inSegment(name: string): Promise<boolean> {

@@ -79,6 +79,15 @@ describe('validateJourney', () => {
     expect(validateJourney(loop(true), registry).ok).toBe(true);
   });
 
+  it('keeps a node name a marketer gave, and names an overlong one as the problem', () => {
+    const named = { ...good, nodes: good.nodes.map((n) => (n.id === 'w' ? { ...n, name: '  Day 3: how-to ' } : n)) };
+    const v = validateJourney(named, registry);
+    expect(v.problems).toEqual([]);
+    expect(v.graph?.nodes.find((n) => n.id === 'w')?.name).toBe('Day 3: how-to');
+    const long = validateJourney({ ...good, nodes: good.nodes.map((n) => (n.id === 'w' ? { ...n, name: 'x'.repeat(81) } : n)) }, registry);
+    expect(long.problems).toEqual([expect.objectContaining({ nodeId: 'w', field: 'nodes.1.name', message: expect.stringContaining('80 characters') })]);
+  });
+
   it('names document-level shape errors by path', () => {
     const v = validateJourney({ id: 'has space', name: '', nodes: [{ id: 'n1' }] }, registry);
     expect(v.ok).toBe(false);

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
@@ -6,6 +7,7 @@ import { loadConfig } from '../config.ts';
 import { VirtualClock, type Clock } from '../core/clock.ts';
 import { AuthService } from '../auth/service.ts';
 import type { ApiLimits } from './context.ts';
+import { startTestSmtp, type TestSmtp } from '../messaging/test-smtp.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
 import { startServer, type RunningServer } from '../server.ts';
 import { openSqlite, type SqliteStorage } from '../storage/sqlite/index.ts';
@@ -82,4 +84,23 @@ export async function startTestServer(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A port free right now: the public URL in mail links must be known before the server starts. */
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as AddressInfo).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+/** A test server whose email goes to a real SMTP sink on 127.0.0.1, with tracking links that reach the server. */
+export async function startMailTestServer(env: Record<string, string> = {}): Promise<{ server: TestServer; smtp: TestSmtp }> {
+  const smtp = await startTestSmtp();
+  const port = await freePort();
+  const server = await startTestServer({
+    env: { PORT: String(port), FORESIGHT_SMTP_URL: smtp.url, FORESIGHT_MAIL_FROM: 'Shop <news@shop.example>', FORESIGHT_PUBLIC_URL: `http://127.0.0.1:${port}`, FORESIGHT_SECRET: 'server-test-secret-0123456789abcdef-xyz', ...env },
+  });
+  return { server, smtp };
 }

@@ -1,16 +1,6 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSmtp, type TestSmtp } from '../messaging/test-smtp.ts';
-import { startTestServer, type TestServer } from './test-server.ts';
-
-/** A port free right now: the public URL in mail links must be known before the server starts. */
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
+import type { TestSmtp } from '../messaging/test-smtp.ts';
+import { startMailTestServer, type TestServer } from './test-server.ts';
 
 const journey = {
   settings: { reentry: 'always' },
@@ -29,11 +19,7 @@ let smtp: TestSmtp;
 let s: TestServer;
 let h: Record<string, string>;
 beforeAll(async () => {
-  smtp = await startTestSmtp();
-  const port = await freePort();
-  s = await startTestServer({
-    env: { PORT: String(port), FORESIGHT_SMTP_URL: smtp.url, FORESIGHT_MAIL_FROM: 'Shop <news@shop.example>', FORESIGHT_PUBLIC_URL: `http://127.0.0.1:${port}`, FORESIGHT_SECRET: 'server-test-secret-0123456789abcdef-xyz' },
-  });
+  ({ server: s, smtp } = await startMailTestServer());
   h = await s.key('admin');
 });
 afterAll(async () => {

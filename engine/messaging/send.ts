@@ -1,6 +1,7 @@
 import { errorMessage } from '../core/errors.ts';
 import type { EffectOutcome, EngineEffectContext, EngineEffectHandler, OutboxItem } from '../plugin/services.ts';
 import { emailContext } from './context.ts';
+import { checkBudget, type MessageBudget, type OverBudget } from './budget.ts';
 import { decorateHtml, decorateText, MessageLinks, templateOrigins } from './links.ts';
 import { whyNotSend, type FrequencyCap, type SendRateLimit } from './policy.ts';
 import { renderEmail } from './render.ts';
@@ -18,10 +19,12 @@ export interface MailOptions {
   frequencyCap?: FrequencyCap | null;
   /** Most emails of any kind per customer per window: a looping journey stops here. */
   sendRate?: SendRateLimit | null;
+  /** Marketing emails per customer per window shared by all journeys; higher `settings.priority` wins it. */
+  messageBudget?: MessageBudget | null;
 }
 
 /** What `action.email` puts in the outbox: the templates, rendered only at delivery. */
-export interface EmailPayload {
+export interface EmailPayload extends OverBudget {
   subject: string;
   html: string;
   text?: string;
@@ -29,6 +32,8 @@ export interface EmailPayload {
   /** Transactional mail is exempt from the frequency cap. */
   transactional: boolean;
   from?: string;
+  /** Held out of this message by the node's holdout: never sent, recorded as skipped (`holdout`). */
+  holdout?: boolean;
 }
 
 function missingSettings(o: MailOptions): string[] {
@@ -49,6 +54,7 @@ function messageId(key: string, from: string): string {
  */
 export function createEmailEffect(options: MailOptions): EngineEffectHandler {
   return async (item: OutboxItem, ctx: EngineEffectContext): Promise<EffectOutcome> => {
+    if ((item.payload as unknown as EmailPayload).holdout) return { status: 'skipped', reason: 'holdout' };
     const missing = missingSettings(options);
     if (missing.length) return { status: 'failed', reason: `email is not configured: set ${missing.join(', ')}` };
     const { transport, publicUrl, secret } = options as Required<Pick<MailOptions, 'transport' | 'publicUrl' | 'secret' | 'from'>>;
@@ -57,6 +63,10 @@ export function createEmailEffect(options: MailOptions): EngineEffectHandler {
     const reason = await whyNotSend(ctx.storage, ctx.customer, { now: ctx.now, capped, cap: options.frequencyCap ?? null, rate: options.sendRate ?? null });
     if (reason) return { status: 'skipped', reason };
     const customer = ctx.customer!;
+    if (capped && options.messageBudget) {
+      const held = await checkBudget(ctx.storage, item, customer, { budget: options.messageBudget, cap: options.frequencyCap ?? null }, ctx.now, p);
+      if (held) return held;
+    }
     const to = customer.email!;
 
     const links = new MessageLinks(publicUrl, secret, { customerId: customer.id, key: item.key, journeyId: item.journeyId, nodeId: item.nodeId }, templateOrigins(p.html, p.text));

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import type { Clock } from '../core/clock.ts';
 import { EMAIL_CLICKED, EMAIL_OPENED, EMAIL_UNSUBSCRIBED } from '../core/email-events.ts';
-import type { Storage } from '../storage/types.ts';
+import type { EngagementType, Storage } from '../storage/types.ts';
 import { verifyToken, type TrackingAction, type TrackingClaim } from './tokens.ts';
 
 export interface TrackingDeps {
@@ -40,6 +40,7 @@ export function createTrackingRouter(deps: TrackingDeps): express.Router {
     return null;
   };
 
+  const engagement: Record<string, EngagementType> = { [EMAIL_OPENED]: 'opened', [EMAIL_CLICKED]: 'clicked', [EMAIL_UNSUBSCRIBED]: 'unsubscribed' };
   const record = async (claim: TrackingClaim, type: string, idempotencyKey: string, extra: Record<string, unknown> = {}) => {
     const now = deps.clock.now().getTime();
     const [customer] = await deps.storage.customers.get([claim.customerId]);
@@ -48,6 +49,8 @@ export function createTrackingRouter(deps: TrackingDeps): express.Router {
       [{ customerId: claim.customerId, type, properties: { journeyId: claim.journeyId, nodeId: claim.nodeId, message: claim.key, ...extra }, occurredAt: now, idempotencyKey }],
       now,
     );
+    // Kept apart from the events, which retention prunes: the message analytics count it once per message for good.
+    await deps.storage.analytics.recordEngagement({ key: claim.key, type: engagement[type]!, journeyId: claim.journeyId, nodeId: claim.nodeId, customerId: claim.customerId }, now);
     return true;
   };
 

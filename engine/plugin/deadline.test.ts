@@ -74,7 +74,7 @@ describe('deadlines', () => {
     expect(hung!.nextAttemptAt).toBeGreaterThan(h.clock.now().getTime());
     expect((await h.storage.outbox.list({ kind: 'ok' })).map((o) => o.status)).toEqual(['sent']);
     // A handler answering undefined is retried with the reason, not the end of the batch.
-    expect((await h.storage.outbox.list({ kind: 'odd' }))[0]).toMatchObject({ status: 'pending', lastError: `effect "odd" answered undefined; return { status: 'sent' | 'retry' | 'failed' | 'skipped' | 'blocked' }` });
+    expect((await h.storage.outbox.list({ kind: 'odd' }))[0]).toMatchObject({ status: 'pending', lastError: `effect "odd" answered undefined; return { status: 'sent' | 'retry' | 'failed' | 'skipped' | 'blocked' | 'deferred' }` });
   });
 
   it('shutdown waits only for the customers in flight: the rest of a batch of hanging runs is left to its lease and done later, once each', async () => {

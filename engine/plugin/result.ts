@@ -35,7 +35,7 @@ export function resultProblem(result: unknown, now: Date): string | null {
   return null;
 }
 
-const OUTCOMES = ['sent', 'skipped', 'failed', 'retry', 'blocked'];
+const OUTCOMES = ['sent', 'skipped', 'failed', 'retry', 'blocked', 'deferred'];
 
 /**
  * Checks what an effect handler answered; throws (so the delivery is retried with the
@@ -45,7 +45,10 @@ export function checkedOutcome(outcome: unknown, kind: string): EffectOutcome {
   const status = isRecord(outcome) ? outcome.status : undefined;
   if (typeof status !== 'string' || !OUTCOMES.includes(status)) {
     const got = isRecord(outcome) ? `status ${JSON.stringify(status) ?? 'undefined'}` : String(outcome);
-    throw new Error(`effect "${kind}" answered ${got}; return { status: 'sent' | 'retry' | 'failed' | 'skipped' | 'blocked' }`);
+    throw new Error(`effect "${kind}" answered ${got}; return { status: 'sent' | 'retry' | 'failed' | 'skipped' | 'blocked' | 'deferred' }`);
+  }
+  if (status === 'deferred' && !(isRecord(outcome) && outcome.until instanceof Date && !Number.isNaN(outcome.until.getTime()))) {
+    throw new Error(`effect "${kind}" answered status "deferred" without a valid "until" date; say when to try again`);
   }
   return outcome as EffectOutcome;
 }

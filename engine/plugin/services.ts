@@ -65,7 +65,7 @@ export interface OutboxItem {
   attempts: number;
 }
 
-/** What an effect handler answers: `sent`, `skipped`, `failed` (with reason), `retry` (transient; backed off) or `blocked` (the path itself refused). Shown in the run's trace. */
+/** What an effect handler answers: `sent`, `skipped`, `failed` (with reason), `retry` (transient; backed off), `blocked` (the path itself refused) or `deferred` (try again at `until`). Shown in the run's trace. */
 export type EffectOutcome =
   | { status: 'sent'; detail?: Record<string, unknown> }
   | { status: 'skipped'; reason: string }
@@ -73,7 +73,9 @@ export type EffectOutcome =
   | { status: 'failed'; reason: string; bounce?: string }
   | { status: 'retry'; reason: string }
   /** The sending path itself refused (relay, authentication, policy): the entry is held and this kind of delivery paused, with an alert. */
-  | { status: 'blocked'; reason: string };
+  | { status: 'blocked'; reason: string }
+  /** Not now, by policy (e.g. the message budget went to a higher-priority journey): the entry waits until `until`, then is delivered afresh. */
+  | { status: 'deferred'; reason: string; until: Date };
 
 /** What an effect handler is given besides the entry. */
 export interface EffectContext {

@@ -13,6 +13,8 @@ export async function exportCustomer(storage: Storage, customer: CustomerRecord)
     orders: await storage.orders.list(customer.id),
     runs: await Promise.all(runs.map(async (r) => ({ ...r, history: await storage.runs.history(r.id) }))),
     messages: await storage.outbox.list({ customerId: customer.id, limit: Number.MAX_SAFE_INTEGER }),
+    // Every delivery, also those retention moved to the archive (with the address they went to).
+    deliveries: (await storage.analytics.deliveries({ customerId: customer.id, limit: Number.MAX_SAFE_INTEGER, offset: 0 })).entries,
     scores: await storage.scores.forCustomer(customer.id),
   };
 }

@@ -249,6 +249,55 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await enter(id + 15, 6, 301, null)).toBe(true);
   });
 
+  withStorage('run moves: waiting runs go to the new version in one go, with the visit bumped, a history row, and leased runs left alone', async (s) => {
+    await s.journeys.saveDraft({ id: 'j', name: 'J', draft: {} }, 0);
+    const id = await s.runs.reserveIds(6);
+    const wait = { since: 0, until: 1000, timeoutPort: 'next' };
+    await s.runs.commit(
+      [
+        unit({
+          inserts: [
+            run(id, 1, { wait }),
+            run(id + 1, 2, { wait, state: { $timedOut: { nodeId: 'old' }, plan: 'pro' } }),
+            run(id + 2, 3, { wait, wakeAt: 10 }), // due: a worker leases it below
+            run(id + 3, 4, { nodeId: 'b' }),
+            run(id + 4, 5, { status: 'completed', wakeAt: null, endedAt: 5 }),
+            run(id + 5, 6, { nodeId: 'c', waitEvent: 'click', wait: { since: 0, event: { type: 'click', port: 'yes' } } }),
+          ],
+        }),
+      ],
+      0,
+    );
+    expect(await s.runMoves.waiting('j', 1)).toEqual([
+      { nodeId: 'a', count: 3 },
+      { nodeId: 'b', count: 1 },
+      { nodeId: 'c', count: 1 },
+    ]);
+    expect((await s.runs.claimDue({ now: 50, owner: 'w', leaseMs: 1000, limit: 10 })).map((r) => r.id)).toEqual([id + 2]);
+    const moves = [
+      { from: 'a', to: 'a2', replan: false },
+      { from: 'b', to: 'exit', replan: false },
+      { from: 'c', to: 'c', replan: true },
+    ];
+    expect(await s.runMoves.apply({ journeyId: 'j', from: 1, to: 2, moves }, 60)).toEqual({ moved: 3, exited: 1, busy: 1 });
+    // Kept: the absolute due time and the wait.
+    expect(await s.runs.get(id)).toMatchObject({ version: 2, nodeId: 'a2', visit: 2, status: 'waiting', wakeAt: 1000, wait });
+    // A timeout taken in the old version is forgotten: a late event cannot take the run back into the old graph.
+    expect((await s.runs.get(id + 1))!.state).toEqual({ plan: 'pro' });
+    expect(await s.runs.get(id + 3)).toMatchObject({ version: 1, status: 'exited', endReason: 'migration', endedAt: 60, wakeAt: null });
+    // Re-planned: woken now without its old wait, so the new node plans it again.
+    expect(await s.runs.get(id + 5)).toMatchObject({ version: 2, nodeId: 'c', visit: 2, wakeAt: 60, waitEvent: null, wait: null });
+    expect(await s.runs.get(id + 2)).toMatchObject({ version: 1, nodeId: 'a', visit: 1 });
+    expect(await s.runs.get(id + 4)).toMatchObject({ version: 1, status: 'completed', visit: 1 });
+    expect((await s.runs.history(id)).at(-1)).toMatchObject({ kind: 'migrate', visit: 2, nodeId: 'a2', at: 60, detail: { fromVersion: 1, toVersion: 2, from: 'a', to: 'a2', replan: false } });
+    // A worker that read run `id` before the move writes nothing: its compare-and-set fails.
+    expect(await s.runs.commit([unit({ updates: [{ run: run(id, 1, { status: 'completed' }), expect: { nodeId: 'a', visit: 1 } }] })], 70)).toEqual({ failed: [0] });
+    // Once its lease expired, the leased run moves too, and nothing is moved twice.
+    expect(await s.runMoves.apply({ journeyId: 'j', from: 1, to: 2, moves }, 2000)).toEqual({ moved: 1, exited: 0, busy: 0 });
+    expect(await s.runs.get(id + 2)).toMatchObject({ version: 2, nodeId: 'a2', visit: 2 });
+    expect(await s.runMoves.waiting('j', 1)).toEqual([]);
+  });
+
   withStorage('claims due runs once per lease, skipping frozen journeys', async (s) => {
     await s.journeys.saveDraft({ id: 'j', name: 'J', draft: {} }, 0);
     await s.journeys.saveDraft({ id: 'p', name: 'P', draft: {} }, 0);
@@ -316,6 +365,14 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect((await s.outbox.claim({ now: 1000, owner: 'w', leaseMs: 100, limit: 10 })).map((o) => o.key)).toEqual(['k3']);
     expect(await s.outbox.countSent(1, ['email'], 0)).toBe(1);
     expect(await s.outbox.countSent(2, ['email'], 0)).toBe(1);
+  });
+
+  withStorage('outbox: a start settled as no attempt (deferred by policy) gives its attempt back', async (s) => {
+    await s.runs.commit([unit({ outbox: [{ key: 'd', runId: 1, journeyId: 'j', nodeId: 'n', customerId: 1, kind: 'email', payload: {} }] })], 0);
+    await s.outbox.claim({ now: 10, owner: 'w', leaseMs: 100, limit: 10 });
+    expect(await s.outbox.settle([], 11, { owner: 'w', leaseMs: 100, keys: ['d'] })).toEqual(['d']);
+    await s.outbox.settle([{ key: 'd', status: 'pending', error: 'budget', nextAttemptAt: 500, notAnAttempt: true }], 12);
+    expect(await s.outbox.get('d')).toMatchObject({ status: 'pending', attempts: 0, nextAttemptAt: 500, lastError: 'budget' });
   });
 
   withStorage('outbox: a worker whose claim expired and passed to another cannot start the entry (no double send)', async (s) => {
@@ -620,6 +677,10 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await s.sends.countCapped(3, 0)).toBe(0);
     expect(await s.sends.countAll(1, 0)).toBe(3);
     expect(await s.sends.countAll(1, 12)).toBe(2);
+    // The budget's next free slot is read from these times: oldest first, capped only, once per key.
+    expect(await s.sends.cappedSentAt(1, 0)).toEqual([10, 20]);
+    expect(await s.sends.cappedSentAt(1, 15)).toEqual([20]);
+    expect(await s.sends.cappedSentAt(3, 0)).toEqual([]);
   });
   withStorage('kpis: order facts of a period [from, to), whole and split by a stored label', async (s) => {
     const [a, b, c, d] = await s.customers.upsert([{ externalId: 'a' }, { externalId: 'b' }, { externalId: 'c' }, { externalId: 'd' }], 0);
@@ -653,6 +714,45 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     ]);
     expect(await s.kpis.averageScore('clv')).toEqual({ customers: 2, average: 6 });
     expect(await s.kpis.averageScore('nothing')).toEqual({ customers: 0, average: null });
+  });
+
+  withStorage('lift: each customer once from their first exposure, held out or not, with revenue after it inside the window', async (s) => {
+    const [a, b, c, d] = await s.customers.upsert([{ externalId: 'a' }, { externalId: 'b' }, { externalId: 'c' }, { externalId: 'd' }], 0);
+    const ids = await s.runs.reserveIds(5);
+    // a: treated, entered at 100 and again at 400 (counts once, from 100); b: held out; c: treated, entered after `asOf`.
+    // d: held out in another journey only.
+    await s.runs.commit(
+      [
+        unit({ inserts: [run(ids, a!, { enteredAt: 100, status: 'completed', endReason: 'end of path' }), run(ids + 1, a!, { enteredAt: 400 })] }),
+        unit({ inserts: [run(ids + 2, b!, { enteredAt: 200, status: 'exited', endReason: 'holdout' })] }),
+        unit({ inserts: [run(ids + 3, c!, { enteredAt: 900 })] }),
+        unit({ inserts: [run(ids + 4, d!, { journeyId: 'other', enteredAt: 100, status: 'exited', endReason: 'holdout' })] }),
+      ],
+      0,
+    );
+    await s.orders.insert([
+      { customerId: a!, orderId: 'a0', orderedAt: 100, amount: 1 }, // at entry, not after it
+      { customerId: a!, orderId: 'a1', orderedAt: 150, amount: 10 },
+      { customerId: a!, orderId: 'a2', orderedAt: 300, amount: 20 }, // inside 100 + 200
+      { customerId: a!, orderId: 'a3', orderedAt: 301, amount: 40 }, // after the window
+      { customerId: b!, orderId: 'b1', orderedAt: 250, amount: 5.5 },
+      { customerId: b!, orderId: 'b2', orderedAt: 390, amount: 7 }, // inside the window, after asOf
+    ]);
+    expect(await s.lift.journeyExposures('j', 200, 380)).toEqual([
+      { customerId: a!, start: 100, heldOut: false, revenue: 30 },
+      { customerId: b!, start: 200, heldOut: true, revenue: 5.5 },
+    ]);
+    // No window: every order after the start up to asOf.
+    expect((await s.lift.journeyExposures('j', null, 1000)).map((e) => [e.customerId, e.revenue])).toEqual([[a!, 70], [b!, 12.5], [c!, 0]]);
+    expect(await s.lift.journeyExposures('none', 200, 1000)).toEqual([]);
+
+    const entry = (key: string, customerId: number, nodeId: string, payload: Record<string, unknown>) => ({ key, runId: ids, journeyId: 'j', nodeId, customerId, kind: 'email', payload });
+    await s.runs.commit([unit({ outbox: [entry('m1', a!, 'mail', { subject: 's' }), entry('m2', b!, 'mail', { subject: 's', holdout: true }), entry('m3', c!, 'other', {})] })], 120);
+    await s.runs.commit([unit({ outbox: [entry('m4', a!, 'mail', { subject: 's', holdout: true })] })], 500);
+    expect(await s.lift.messageExposures('j', 'mail', 200, 1000)).toEqual([
+      { customerId: a!, start: 120, heldOut: false, revenue: 70 },
+      { customerId: b!, start: 120, heldOut: true, revenue: 5.5 },
+    ]);
   });
 
   withStorage('kpis: NPS answers, email funnel and the cohort table', async (s) => {

@@ -156,6 +156,8 @@ export interface OutboxResult {
   error?: string | null;
   detail?: Record<string, unknown> | null;
   nextAttemptAt?: number;
+  /** The start did not count as a delivery attempt (deferred by policy): `attempts` goes back down, so retries stay intact. */
+  notAnAttempt?: boolean;
 }
 
 /** What `recover` did: leases of stopped workers returned or settled, entries of archived journeys cancelled. */
@@ -444,6 +446,7 @@ export interface RetentionStore {
   /**
    * Looks at the step-history rows after id `afterId` (at most `limit`) and deletes those of runs that
    * ended before `before`, with those runs' settled outbox entries (`sent`, `failed`, `skipped`).
+   * Settled entries move to the message archive first (without payload), so message analytics stay exact.
    * `next`: the id to continue after, or null once the window reached rows from `before` on (or the end).
    */
   pruneHistory(before: number, afterId: number, limit: number): Promise<{ history: number; deliveries: number; next: number | null }>;
@@ -493,6 +496,8 @@ export interface SendLogStore {
   record(send: { key: string; customerId: number; category: string; capped: boolean }, at: number): Promise<void>;
   /** Capped (non-exempt) sends to the customer at or after `since`. */
   countCapped(customerId: number, since: number): Promise<number>;
+  /** When each capped send to the customer at or after `since` went, oldest first (when a message budget frees up). */
+  cappedSentAt(customerId: number, since: number): Promise<number[]>;
   /** Every send to the customer at or after `since`, capped or not (the per-customer send rate limit). */
   countAll(customerId: number, since: number): Promise<number>;
 }
@@ -625,8 +630,123 @@ export interface KpiStore {
   cohorts(buckets: TimeRange[]): Promise<{ cohort: number; offset: number; customers: number }[]>;
 }
 
+/** One customer's first exposure to a journey or a message, and their revenue after it within the window. */
+export interface LiftExposure {
+  customerId: number;
+  /** When the customer entered the journey, or the message was queued (journey time). */
+  start: number;
+  /** Kept out as a control: the run ended for `holdout`, or the message carried `holdout: true`. */
+  heldOut: boolean;
+  /** Sum of the customer's orders after `start`, within `start + windowMs` and not after `asOf`. */
+  revenue: number;
+}
+
+/**
+ * Exposures behind the lift report, one row per customer. `windowMs` null: no window, every
+ * order up to `asOf` counts. Goal conversions are read separately (events.processedSince),
+ * since goal filters are matched in code.
+ */
+export interface LiftStore {
+  /** Each customer's first run of the journey entered by `asOf`. */
+  journeyExposures(journeyId: string, windowMs: number | null, asOf: number): Promise<LiftExposure[]>;
+  /** Each customer's first outbox entry from the journey's node queued by `asOf`. */
+  messageExposures(journeyId: string, nodeId: string, windowMs: number | null, asOf: number): Promise<LiftExposure[]>;
+}
+
+/**
+ * Where the waiting runs at one node of the old version go: `to` a node of the new version
+ * (`replan`: the run's wait is planned again by that node, woken now; otherwise it keeps its
+ * wake time and wait), or `exit` (the run ends as `exited`, reason `migration`).
+ */
+export interface RunMove {
+  from: string;
+  to: string | 'exit';
+  replan: boolean;
+}
+
+/** Moving waiting runs of a journey onto a newer version (POST /api/journeys/:id/migrate). */
+export interface RunMoveStore {
+  /** Waiting runs of the journey version per node. */
+  waiting(journeyId: string, version: number): Promise<{ nodeId: string; count: number }[]>;
+  /**
+   * One transaction over every move: each waiting run of `journeyId` v`from` at a move's node
+   * goes where the move says, with its visit bumped (the executor's compare-and-set token, so a
+   * worker that read the run before writes nothing), and a `migrate` history row. A run a worker
+   * holds right now (an unexpired lease) is left as it is and counted in `busy`: ask again.
+   */
+  apply(m: { journeyId: string; from: number; to: number; moves: RunMove[] }, now: number): Promise<{ moved: number; exited: number; busy: number }>;
+}
+
+/** Engagement the tracking links record, once per message (see engine/messaging/tracking-router.ts). */
+export type EngagementType = 'opened' | 'clicked' | 'unsubscribed';
+
+/**
+ * What a journey's message analytics are computed from, each part one SQL aggregation over its
+ * outbox entries (live ones and those retention archived) and engagement rows. Days are UTC days,
+ * as the epoch ms of their start.
+ */
+export interface MessageFacts {
+  /** Entries per node, kind, status and error (null where none). */
+  outcomes: { nodeId: string; kind: string; status: OutboxStatus; error: string | null; count: number }[];
+  /** Distinct customers with a sent message, per node. */
+  recipients: { nodeId: string; customers: number }[];
+  /** Sent messages per node and day (the day it was sent). */
+  sends: { nodeId: string; day: number; count: number }[];
+  /** Messages opened / clicked / unsubscribed from, per node (each message counted once per type). */
+  engagement: { nodeId: string; type: EngagementType; count: number }[];
+  /**
+   * Orders attributed per node and day of the order: each order goes to the journey's last message
+   * sent to its customer at or before it, when it came less than `attributionMs` after that send.
+   */
+  attributed: { nodeId: string; day: number; orders: number; revenue: number }[];
+}
+
+/** One line of a delivery log: a message, its recipient and what became of it. */
+export interface DeliveryLogEntry {
+  key: string;
+  journeyId: string;
+  nodeId: string;
+  customerId: number;
+  externalId: string;
+  /** Where it went (the address the send recorded), else for an email the customer's current address; null for other kinds. */
+  address: string | null;
+  kind: string;
+  status: OutboxStatus;
+  error: string | null;
+  attempts: number;
+  subject: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface DeliveryLogFilter {
+  journeyId?: string;
+  customerId?: number;
+  status?: OutboxStatus;
+  /** Part of the customer's or recipient's email address, or the customer's exact external id. */
+  search?: string;
+  limit: number;
+  offset: number;
+}
+
+/** Message analytics and the delivery log: reads that stay exact after retention prunes (see RetentionStore). */
+export interface AnalyticsStore {
+  /** Records one open / click / unsubscribe of a message; false when that message already had one of that type. */
+  recordEngagement(e: { key: string; type: EngagementType; journeyId: string; nodeId: string; customerId: number }, at: number): Promise<boolean>;
+  messages(journeyId: string, opts: { attributionMs: number }): Promise<MessageFacts>;
+  /** Newest first; `total` counts every entry matching the filter. */
+  deliveries(filter: DeliveryLogFilter): Promise<{ total: number; entries: DeliveryLogEntry[] }>;
+  /**
+   * Per variant of an A/B split: customers whose run took that port (the value of `stateKey` in the
+   * run's state, where the executor records a split's choice), and their orders (count and revenue)
+   * placed from the run's entry until `windowMs` after it.
+   */
+  variantRevenue(journeyId: string, stateKey: string, windowMs: number): Promise<{ variant: string; customers: number; orders: number; revenue: number }[]>;
+}
+
 export interface Storage {
   readonly dialect: 'sqlite' | 'postgres';
+  runMoves: RunMoveStore;
   customers: CustomerStore;
   events: EventStore;
   orders: OrderStore;
@@ -645,5 +765,7 @@ export interface Storage {
   segmentMembers: SegmentMembershipStore;
   segmentReads: SegmentReadStore;
   kpis: KpiStore;
+  lift: LiftStore;
+  analytics: AnalyticsStore;
   close(): Promise<void>;
 }

@@ -9,6 +9,7 @@ declare module 'jstat' {
   interface JStat {
     normal: JStatDistribution;
     beta: JStatDistribution;
+    studentt: { cdf(x: number, dof: number): number; inv(p: number, dof: number): number };
     betaln(a: number, b: number): number;
   }
   const jStat: JStat;

@@ -15,6 +15,7 @@ interface Config {
   autoAllocate: boolean;
   minSamplePerArm: number;
   explorationFloor: number;
+  winner: string;
 }
 
 const NAME = /^[a-z0-9_-]+$/i;
@@ -61,7 +62,7 @@ export function pick(u: number, variants: readonly Variant[], holdout: number): 
   return variants[variants.length - 1]!.name;
 }
 
-/** An optional service a host may add to provide live per-variant counts for auto-allocation. */
+/** An optional service a host may add to provide live per-variant counts for auto-allocation (the engine's reads this node's counters). */
 type StatsService = (experiment: string) => Promise<Arm[]> | Arm[];
 
 /**
@@ -125,6 +126,13 @@ export default defineNode<Config>({
       default: 0.05,
       help: 'When shifting traffic, every variant still gets at least this share (e.g. 0.05 = 5 %).',
     },
+    {
+      key: 'winner',
+      label: 'Declared winner',
+      kind: 'text',
+      default: '',
+      help: 'Set by "Declare winner" in the Numbers tab: every customer, holdout included, goes down this variant. Empty = keep testing.',
+    },
   ],
   ports: (c) => {
     const names = validVariants(c.variants).map((v) => v.name);
@@ -135,6 +143,7 @@ export default defineNode<Config>({
     const names = validVariants(c.variants).map((v) => v.name);
     if (c.control && !names.includes(c.control)) problems.push({ field: 'control', message: `Control variant: "${c.control}" is not one of the variants (${names.join(', ')})` });
     const variants = validVariants(c.variants);
+    if (c.winner && !names.includes(c.winner)) problems.push({ field: 'winner', message: `Declared winner: "${c.winner}" is not one of the variants (${names.join(', ')})` });
     if (c.autoAllocate && variants.length > 0 && (c.explorationFloor ?? 0.05) * variants.length > 1) {
       problems.push({ field: 'explorationFloor', message: `Minimum share per variant: ${variants.length} variants × ${c.explorationFloor} is more than all traffic` });
     }
@@ -143,14 +152,16 @@ export default defineNode<Config>({
   async run(ctx) {
     const c = ctx.config;
     const experiment = c.experiment || `${ctx.run.journeyId}:${ctx.node.id}`;
+    // A declared winner ends the test: everyone takes it, so the ports (and edges) stay as they were.
+    if (c.winner) return { next: c.winner, trace: { experiment, variant: c.winner, allocation: 'winner declared' } };
     const hash = hashUnit(`${experiment}:${ctx.customer.externalId}`);
     let variants = c.variants;
     let allocation: string | Record<string, number> = 'fixed';
     if (c.autoAllocate) {
-      const statsService = (ctx.services as unknown as { experimentStats?: StatsService }).experimentStats;
-      if (typeof statsService !== 'function') allocation = 'fixed (no experiment statistics available)';
+      const services = ctx.services as unknown as { experimentStats?: StatsService };
+      if (typeof services.experimentStats !== 'function') allocation = 'fixed (no experiment statistics available)';
       else {
-        const arms = (await statsService(experiment)).filter((a) => variants.some((v) => v.name === a.name));
+        const arms = (await services.experimentStats(experiment)).filter((a) => variants.some((v) => v.name === a.name));
         const enough = variants.every((v) => (arms.find((a) => a.name === v.name)?.runs ?? 0) >= c.minSamplePerArm);
         if (!enough) allocation = `fixed (fewer than ${c.minSamplePerArm} customers in some variant)`;
         else {

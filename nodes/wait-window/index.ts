@@ -1,45 +1,12 @@
-import { isValidTimeZone, localParts, localToInstant } from '../../engine/core/time.ts';
+import { isValidTimeZone, localParts } from '../../engine/core/time.ts';
+import { nextWindowStart, WEEKDAYS, type Weekday } from '../../engine/core/window.ts';
 import { defineNode } from '../../engine/plugin/define-node.ts';
-
-export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-type Weekday = (typeof WEEKDAYS)[number];
 
 interface Config {
   days: Weekday[];
   startHour: number;
   endHour: number;
   timezone: string;
-}
-
-/** Is a local time (weekday index, minutes since midnight) inside the window? */
-function inside(c: Pick<Config, 'days' | 'startHour' | 'endHour'>, weekday: number, minutes: number): boolean {
-  const start = c.startHour * 60;
-  const end = c.endHour * 60;
-  const allowed = (d: number) => c.days.includes(WEEKDAYS[((d % 7) + 7) % 7]!);
-  if (start < end) return allowed(weekday) && minutes >= start && minutes < end;
-  // Overnight window (e.g. 21→6): the part after midnight belongs to the previous day's window.
-  if (minutes >= start) return allowed(weekday);
-  if (minutes < end) return allowed(weekday - 1);
-  return false;
-}
-
-/**
- * The next moment at or after `now` that is inside the window, or null if no day
- * is allowed. Returns `now` itself when already inside.
- */
-export function nextWindowStart(now: Date, c: Pick<Config, 'days' | 'startHour' | 'endHour'>, zone: string): Date | null {
-  if (c.days.length === 0) return null;
-  const l = localParts(now, zone);
-  if (inside(c, l.weekday, l.hour * 60 + l.minute)) return now;
-  // Try window starts on today and the next 7 local days; the first one after now wins.
-  for (let i = 0; i <= 7; i++) {
-    // Date.UTC only walks the calendar here (it rolls day 32 over to the next month); no zone is involved.
-    const date = new Date(Date.UTC(l.year, l.month - 1, l.day + i));
-    if (!c.days.includes(WEEKDAYS[(l.weekday + i) % 7]!)) continue;
-    const at = localToInstant({ year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour: c.startHour }, zone);
-    if (at.getTime() > now.getTime()) return at;
-  }
-  return null;
 }
 
 function zoneOf(customerZone: string | null, fallback: string): { zone: string; source: string } {

@@ -25,9 +25,10 @@ import { Performance } from '../stats/Performance.tsx';
 import { TracePanel } from '../trace/TracePanel.tsx';
 import { StatusBadge } from '../pages/JourneyList.tsx';
 import { BacktestDialog } from './BacktestDialog.tsx';
+import { MigrateDialog } from './MigrateDialog.tsx';
 import { VersionsDialog } from './VersionsDialog.tsx';
 import { CanvasContext, type CanvasInfo } from './context.ts';
-import { autoLayout, initialViewport, needsLayout, cloneSubgraph, defaultConfig, docToFlow, edgeId, flowToDoc, nextNodeId, problemText, type JEdge, type JNode, type JourneyMeta } from './graph.ts';
+import { autoLayout, initialViewport, needsLayout, cloneSubgraph, defaultConfig, docToFlow, edgeId, flowToDoc, nextNodeId, nodeTitle, problemText, type JEdge, type JNode, type JourneyMeta } from './graph.ts';
 import { useHistory } from './history.ts';
 import { nodeTypes } from './JourneyNode.tsx';
 import { useShortcuts, SHORTCUTS } from './shortcuts.ts';
@@ -107,7 +108,7 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
   const [trace, setTrace] = useState<CustomerRun | null>(null);
   const [tab, setTab] = useState<Tab>('settings');
   const [toast, setToast] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
-  const [dialog, setDialog] = useState<'backtest' | 'versions' | 'shortcuts' | 'problems' | null>(null);
+  const [dialog, setDialog] = useState<'backtest' | 'versions' | 'shortcuts' | 'problems' | 'migrate' | null>(null);
   const flow = useReactFlow<JNode, JEdge>();
   const history = useHistory<Snapshot>();
   const clipboard = useRef<{ nodes: JNode[]; edges: JEdge[] } | null>(null);
@@ -259,6 +260,14 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
     [history, setNodes, snapshot],
   );
 
+  const setName = useCallback(
+    (nodeId: string, name: string) => {
+      history.record(snapshot(), `name:${nodeId}`);
+      setNodes((ns) => ns.map((n) => (n.id === nodeId ? { ...n, data: { ...n.data, name: name || undefined } } : n)));
+    },
+    [history, setNodes, snapshot],
+  );
+
   // A readable view of the whole journey (or of its start, when it is long).
   const showAll = useCallback(() => {
     const el = document.querySelector('.canvas');
@@ -327,12 +336,27 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
       const { journey: fresh } = await get<{ journey: JourneyDetail }>(`/api/journeys/${jid}`);
       setJourney(fresh);
       notify('ok', action === 'publish' ? `Published version ${r.version ?? fresh.liveVersion}. Customers already in the journey stay on their version.` : action === 'pause' ? 'Journey paused: nobody new enters.' : 'Journey resumed.');
+      // A new version of a journey with customers inside: offer to move them (the dialog closes itself when nobody waits).
+      if (action === 'publish' && (fresh.liveVersion ?? 0) > 1) setDialog('migrate');
     } catch (e) {
       if (e instanceof ApiError && e.problems.length) {
         setProblems(e.problems);
         setDialog('problems');
         notify('error', `Fix ${e.problems.length} problem${e.problems.length > 1 ? 's' : ''} before publishing.`);
       } else notify('error', errorText(e));
+    }
+  };
+
+  // The server publishes the winner and edits its draft; the canvas takes the same change so autosave keeps it.
+  const declareWinner = async (nodeId: string, variant: string) => {
+    try {
+      const r = await post<{ version: number }>(`/api/journeys/${jid}/declare-winner`, { node: nodeId, variant });
+      setConfig(nodeId, 'winner', variant);
+      setConfig(nodeId, 'autoAllocate', false);
+      setJourney((await get<{ journey: JourneyDetail }>(`/api/journeys/${jid}`)).journey);
+      notify('ok', `Published version ${r.version}: everyone at "${nodeId}" now gets variant "${variant}".`);
+    } catch (e) {
+      notify('error', errorText(e));
     }
   };
 
@@ -356,8 +380,15 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
     return { nodes: new Set([...trace.history.map((s) => s.nodeId), ...(trace.nodeId ? [trace.nodeId] : [])]), steps, current: trace.status === 'waiting' || trace.status === 'active' ? trace.nodeId : null };
   }, [trace]);
   const info: CanvasInfo = useMemo(
-    () => ({ descriptors: descriptorMap, ports, problems: problemMap, counts, countsLabel: counts ? (overlay as 'live' | 'backtest') : null, trace: traced }),
-    [descriptorMap, ports, problemMap, counts, overlay, traced],
+    () => ({ descriptors: descriptorMap, ports, problems: problemMap, counts, countsLabel: counts ? (overlay as 'live' | 'backtest') : null, messages: overlay === 'live' ? stats?.messages?.nodes : null, trace: traced }),
+    [descriptorMap, ports, problemMap, counts, overlay, traced, stats],
+  );
+  const titleOf = useCallback(
+    (id: string) => {
+      const n = nodes.find((x) => x.id === id);
+      return n ? nodeTitle(n.data, descriptorMap.get(n.data.type)) : id;
+    },
+    [nodes, descriptorMap],
   );
   const shownEdges = useMemo(
     () =>
@@ -493,6 +524,7 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
                   problems={problemMap.get(single.id) ?? []}
                   ab={stats?.ab?.[single.id]}
                   onConfig={(k, v) => setConfig(single.id, k, v)}
+                  onName={(v) => setName(single.id, v)}
                   onDelete={deleteSelected}
                 />
               ) : (
@@ -514,9 +546,14 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
                 converted={(overlay === 'backtest' ? backtest?.converted : stats?.converted) ?? 0}
                 ab={overlay === 'live' ? (stats?.ab ?? {}) : {}}
                 source={counts ? (overlay as 'live' | 'backtest') : null}
+                lift={overlay === 'live' ? stats?.lift : null}
+                heldOut={overlay === 'live' ? stats?.heldOut : 0}
+                onDeclareWinner={overlay === 'live' ? declareWinner : undefined}
+                messages={overlay === 'live' ? stats?.messages : null}
+                journeyId={journey.id}
               />
             )}
-            {tab === 'trace' && <TracePanel journeyId={journey.id} onTrace={onTrace} />}
+            {tab === 'trace' && <TracePanel journeyId={journey.id} onTrace={onTrace} title={titleOf} />}
           </aside>
         </div>
         {dialog === 'problems' && (
@@ -561,6 +598,16 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
               restore(openOnCanvas(v.graph, journey, descriptors));
               setDialog(null);
               notify('ok', `Version ${v.version} is on the canvas as the draft; publish to make it live.`);
+            }}
+          />
+        )}
+        {dialog === 'migrate' && (
+          <MigrateDialog
+            journeyId={journey.id}
+            onClose={() => setDialog(null)}
+            onDone={(text) => {
+              setDialog(null);
+              notify('ok', text);
             }}
           />
         )}

@@ -61,6 +61,15 @@ describe('JourneyNode', () => {
     expect(container.querySelector('.jnode-title')!.textContent).toBe('Event');
   });
 
+  it('shows the name a marketer gave instead of the type title, and an effect node\'s message numbers with a warning badge', () => {
+    const named: JNode = { ...node('t', 'trigger.event', { event: 'signup' }), data: { type: 'trigger.event', name: 'Day 3: how-to', config: { event: 'signup' } } };
+    const m = { nodeId: 't', kinds: ['email'], queued: 0, sent: 120, skipped: 137, skippedBy: { 'frequency cap': 137 }, failed: 0, topErrors: [], unknown: 0, opened: 40, clicked: 9, unsubscribed: 0, recipients: 120, conversions: 2, revenue: 99, openRate: 1 / 3, clickRate: 0.225, conversionRate: 0.22, revenuePerRecipient: 0.825, daily: [] };
+    const { container } = show([named], { messages: { t: m } });
+    expect(container.querySelector('.jnode-title')!.textContent).toBe('Day 3: how-to');
+    expect(container.querySelector('[data-testid="node-messages"]')!.textContent).toBe('120 sent40 opened9 clicked0 failed⚠ 137');
+    expect(container.querySelector('.jnode-warn')!.getAttribute('aria-label')).toBe('Needs a look: 137 skipped: frequency cap');
+  });
+
   it('shows problems, live numbers per port and the traced path', () => {
     const { container } = show([node('t', 'trigger.event'), node('ab', 'split.ab')], {
       problems: new Map([['t', [{ nodeId: 't', field: 'event', message: 'node "t" (trigger.event): Event is required' }]]]),

@@ -1,8 +1,9 @@
 import { memo, useEffect } from 'react';
 import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
 import { fmtInt } from '../format.ts';
+import { MessageCounts } from '../stats/MessageCounts.tsx';
 import { portsFor, useCanvasInfo } from './context.ts';
-import { problemText, summarize, type JNode } from './graph.ts';
+import { nodeTitle, problemText, summarize, type JNode } from './graph.ts';
 
 /**
  * The one node component for every node type, built-in or plugin: handles come from the node's
@@ -34,7 +35,7 @@ function JourneyNodeView({ id, data, selected }: NodeProps<JNode>) {
           </span>
         )}
       </div>
-      <div className="jnode-title">{descriptor?.label ?? data.type}</div>
+      <div className="jnode-title">{nodeTitle(data, descriptor)}</div>
       <div className="jnode-summary">{summarize(descriptor, data.config) || <span className="muted">{descriptor ? 'Not configured' : `Unknown type ${data.type}`}</span>}</div>
       {counts && (
         <div className={`jnode-counts ${info.countsLabel ?? ''}`} data-testid="node-counts">
@@ -48,6 +49,7 @@ function JourneyNodeView({ id, data, selected }: NodeProps<JNode>) {
           )}
         </div>
       )}
+      {info.messages?.[id] && <MessageCounts m={info.messages[id]} />}
       {ports.length > 0 && (
         <div className="jnode-ports">
           {ports.map((p) => (

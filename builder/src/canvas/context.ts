@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { NodeCounts, NodeDescriptor, Problem } from '../types.ts';
+import type { NodeCounts, NodeDescriptor, NodeMessageStats, Problem } from '../types.ts';
 
 /**
  * What every node on the canvas reads but the document does not hold: descriptors, the ports
@@ -12,6 +12,8 @@ export interface CanvasInfo {
   problems: Map<string, Problem[]>;
   counts: Record<string, NodeCounts> | null;
   countsLabel: 'live' | 'backtest' | null;
+  /** Live message numbers of effect nodes (sent, opened, clicked, failed, skipped). */
+  messages?: Record<string, NodeMessageStats> | null;
   trace: { nodes: Set<string>; current: string | null } | null;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeDescriptor } from '../types.ts';
-import { autoLayout, cloneSubgraph, defaultConfig, docToFlow, flowToDoc, initialViewport, needsLayout, nextNodeId, problemText, summarize } from './graph.ts';
+import { autoLayout, cloneSubgraph, defaultConfig, docToFlow, flowToDoc, initialViewport, needsLayout, nextNodeId, nodeTitle, problemText, summarize } from './graph.ts';
 
 const delay: NodeDescriptor = {
   type: 'wait.delay',
@@ -60,6 +60,24 @@ describe('journey document ⇄ canvas', () => {
     const { meta, nodes } = docToFlow(null, { id: 'new', name: 'New' });
     expect(meta).toMatchObject({ id: 'new', name: 'New' });
     expect(nodes).toEqual([]);
+  });
+});
+
+describe('node names', () => {
+  it('keeps a node name through the canvas, trimmed, and drops an empty one', () => {
+    const doc = { id: 'n', name: 'N', settings: {}, nodes: [{ id: 'a', type: 'action.email', name: 'Day 3: how-to', config: {}, position: { x: 0, y: 0 } }], edges: [] };
+    const { meta, nodes, edges } = docToFlow(doc, { id: 'n', name: 'N' });
+    expect(flowToDoc(meta, nodes, edges).nodes[0]!.name).toBe('Day 3: how-to');
+    const renamed = nodes.map((n) => ({ ...n, data: { ...n.data, name: '  Day 1 ' } }));
+    expect(flowToDoc(meta, renamed, edges).nodes[0]!.name).toBe('Day 1');
+    expect(flowToDoc(meta, nodes.map((n) => ({ ...n, data: { ...n.data, name: '  ' } })), edges).nodes[0]).not.toHaveProperty('name');
+  });
+
+  it('titles a node by its name, else its type title, else its type', () => {
+    const d = { label: 'Send email' } as NodeDescriptor;
+    expect(nodeTitle({ type: 'action.email', name: 'Day 3: how-to' }, d)).toBe('Day 3: how-to');
+    expect(nodeTitle({ type: 'action.email', name: ' ' }, d)).toBe('Send email');
+    expect(nodeTitle({ type: 'x.unknown' }, undefined)).toBe('x.unknown');
   });
 });
 

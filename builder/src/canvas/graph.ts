@@ -2,8 +2,8 @@ import type { Edge, Node, XYPosition } from '@xyflow/react';
 import dagre from '@dagrejs/dagre';
 import type { Field, GraphEdge, JourneySettings, NodeDescriptor } from '../types.ts';
 
-/** Canvas nodes carry exactly the journey document's node: type, the version of the type it was built with, and config. */
-export type NodeData = { type: string; typeVersion?: number; config: Record<string, unknown> };
+/** Canvas nodes carry exactly the journey document's node: type, the version of the type it was built with, its name and config. */
+export type NodeData = { type: string; typeVersion?: number; name?: string; config: Record<string, unknown> };
 export type JNode = Node<NodeData, 'journey'>;
 export type JEdge = Edge;
 
@@ -20,7 +20,7 @@ interface DocLike {
   name?: string;
   description?: string;
   settings?: Record<string, unknown>;
-  nodes?: { id: string; type: string; typeVersion?: number; config?: Record<string, unknown>; position?: XYPosition }[];
+  nodes?: { id: string; type: string; typeVersion?: number; name?: string; config?: Record<string, unknown>; position?: XYPosition }[];
   edges?: GraphEdge[];
 }
 
@@ -38,7 +38,7 @@ export function docToFlow(doc: unknown, fallback: { id: string; name: string }):
     id: n.id,
     type: 'journey',
     position: n.position ?? { x: i * 300, y: 0 },
-    data: { type: n.type, ...(n.typeVersion ? { typeVersion: n.typeVersion } : {}), config: n.config ?? {} },
+    data: { type: n.type, ...(n.typeVersion ? { typeVersion: n.typeVersion } : {}), ...(n.name ? { name: n.name } : {}), config: n.config ?? {} },
   }));
   const edges: JEdge[] = (d.edges ?? []).map((e) => ({ id: e.id, source: e.source, sourceHandle: e.sourceHandle, target: e.target }));
   return { meta, nodes, edges };
@@ -48,9 +48,14 @@ export function docToFlow(doc: unknown, fallback: { id: string; name: string }):
 export function flowToDoc(meta: JourneyMeta, nodes: readonly JNode[], edges: readonly JEdge[]) {
   return {
     ...meta,
-    nodes: nodes.map((n) => ({ id: n.id, type: n.data.type, ...(n.data.typeVersion ? { typeVersion: n.data.typeVersion } : {}), config: n.data.config, position: { x: Math.round(n.position.x), y: Math.round(n.position.y) } })),
+    nodes: nodes.map((n) => ({ id: n.id, type: n.data.type, ...(n.data.typeVersion ? { typeVersion: n.data.typeVersion } : {}), ...(n.data.name?.trim() ? { name: n.data.name.trim() } : {}), config: n.data.config, position: { x: Math.round(n.position.x), y: Math.round(n.position.y) } })),
     edges: edges.map((e) => ({ id: e.id, source: e.source, sourceHandle: e.sourceHandle ?? '', target: e.target })),
   };
+}
+
+/** What a node is called wherever it is listed: the marketer's name for it ("Day 3: how-to"), else its type's title. */
+export function nodeTitle(data: Pick<NodeData, 'type' | 'name'>, descriptor: NodeDescriptor | undefined): string {
+  return data.name?.trim() || descriptor?.label || data.type;
 }
 
 /** A readable, unique id: `wait-delay-2`. Ids show up in traces and stats, so they should mean something. */

@@ -1,5 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { api, get } from '../api.ts';
+import { DeliveryLog } from '../stats/DeliveryLog.tsx';
 import { errorText, fmtDate } from '../format.ts';
 import { navigate } from '../router.ts';
 import type { CustomerRun } from '../types.ts';
@@ -171,6 +172,7 @@ export function CustomerProfile({
           </tbody>
         </table>
       </Card>
+      <DeliveryLogCard customerId={c.id} />
       <Card title="Recent events">
         <ul className="plain-list small">
           {p.events.map((e) => (
@@ -184,6 +186,17 @@ export function CustomerProfile({
         </button>
       </Card>
     </div>
+  );
+}
+
+/** Every message to the customer, read only when opened (a long history is paged from the server). */
+function DeliveryLogCard({ customerId }: { customerId: string }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <details className="card" onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
+      <summary>All deliveries</summary>
+      {open && <DeliveryLog path={`/api/customers/${encodeURIComponent(customerId)}/deliveries`} searchable={false} />}
+    </details>
   );
 }
 

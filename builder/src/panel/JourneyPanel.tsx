@@ -8,6 +8,9 @@ interface Settings {
   reentryAfter?: string;
   goal?: { event: string; within?: string };
   exitOn?: { event: string }[];
+  holdout?: number;
+  priority?: number;
+  valueModel?: string;
 }
 
 // Journey settings use the same field kinds as nodes, so one form renderer serves both.
@@ -28,6 +31,32 @@ const FIELDS: Field[] = [
   { key: 'goalEvent', label: 'Goal event', kind: 'text', placeholder: 'e.g. purchase', help: 'A customer who does this converts and leaves the journey.' },
   { key: 'goalWithin', label: 'Goal counts within', kind: 'duration' },
   { key: 'exitOn', label: 'Exit when the customer does', kind: 'stringList', help: 'Event types, one per line, e.g. unsubscribe.' },
+  {
+    key: 'holdout',
+    label: 'Holdout (%)',
+    kind: 'number',
+    min: 0,
+    max: 50,
+    step: 1,
+    help: 'Keep this share of customers (0–50 %, the same ones every time) out of the journey and compare their goal and revenue with the others: the lift report in Numbers.',
+  },
+  {
+    key: 'priority',
+    label: 'Priority',
+    kind: 'number',
+    integer: true,
+    min: -1000,
+    max: 1000,
+    help: 'With a shared message budget, the journey with the higher priority gets the email when several compete for one customer (default 0).',
+  },
+  {
+    key: 'valueModel',
+    label: 'Value model',
+    kind: 'text',
+    pattern: '^[a-z0-9_]+$',
+    placeholder: 'e.g. purchase',
+    help: 'Among equal priorities, the email worth most wins: predicted CLV × this model\'s score (purchase, churn, engagement).',
+  },
 ];
 
 function read(meta: JourneyMeta, key: string): unknown {
@@ -56,7 +85,7 @@ function write(meta: JourneyMeta, key: string, value: unknown): JourneyMeta {
     else s.goal = goal as Settings['goal'];
   } else if (key === 'exitOn') {
     s.exitOn = ((value as string[] | undefined) ?? []).filter(Boolean).map((event) => ({ event }));
-  } else if (value === undefined) delete s[key];
+  } else if (value === undefined || value === '') delete s[key]; // a cleared text box unsets the setting
   else s[key] = value;
   return { ...meta, settings: s };
 }

@@ -1,5 +1,5 @@
-import type { NodeDescriptor, Problem, VariantStats } from '../types.ts';
-import { problemText, type JNode } from '../canvas/graph.ts';
+import type { NodeDescriptor, Problem, VariantRow } from '../types.ts';
+import { nodeTitle, problemText, type JNode } from '../canvas/graph.ts';
 import { ABTable } from '../stats/ABTable.tsx';
 import { FieldInput } from './FieldInput.tsx';
 
@@ -12,8 +12,10 @@ export function NodePanel(props: {
   node: JNode;
   descriptor: NodeDescriptor | undefined;
   problems: Problem[];
-  ab: VariantStats[] | undefined;
+  ab: VariantRow[] | undefined;
   onConfig: (key: string, value: unknown) => void;
+  /** Renames the node (empty: back to the type's title). */
+  onName: (name: string) => void;
   onDelete: () => void;
 }) {
   const { node, descriptor, problems, ab } = props;
@@ -23,7 +25,7 @@ export function NodePanel(props: {
     <div className="panel-body" data-panel-node={node.id}>
       <div className="panel-head">
         <span className={`badge cat cat-${descriptor?.category ?? 'unknown'}`}>{descriptor?.category ?? 'unknown'}</span>
-        <h2>{descriptor?.label ?? node.data.type}</h2>
+        <h2>{nodeTitle(node.data, descriptor)}</h2>
         <p className="muted small">
           <code>{node.id}</code> · {node.data.type}
         </p>
@@ -36,6 +38,13 @@ export function NodePanel(props: {
       ))}
       {!descriptor && <p className="problem">This node type is not installed on the server. Install its plugin or delete the node.</p>}
       <form className="form" onSubmit={(e) => e.preventDefault()}>
+        <FieldInput
+          field={{ key: 'name', label: 'Name', kind: 'text', placeholder: descriptor?.label ?? node.data.type, help: 'What the canvas, the funnel, the trace and the message numbers call this step, e.g. "Day 3: how-to".' }}
+          value={node.data.name ?? ''}
+          siblings={node.data.config}
+          problems={[]}
+          onChange={(v) => props.onName(typeof v === 'string' ? v : '')}
+        />
         {descriptor?.fields.map((f) => (
           <FieldInput key={f.key} field={f} value={node.data.config[f.key]} siblings={node.data.config} problems={fieldProblems(problems, f.key)} onChange={(v) => props.onConfig(f.key, v)} />
         ))}

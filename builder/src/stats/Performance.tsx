@@ -1,7 +1,12 @@
 import { fmtInt, fmtPct } from '../format.ts';
-import type { JEdge, JNode } from '../canvas/graph.ts';
-import type { NodeCounts, NodeDescriptor, VariantStats } from '../types.ts';
+import { nodeTitle, type JEdge, type JNode } from '../canvas/graph.ts';
+import type { JourneyMessageStats, NodeCounts, NodeDescriptor, VariantRow } from '../types.ts';
 import { ABTable } from './ABTable.tsx';
+import { LiftReport } from './LiftReport.tsx';
+import type { JourneyLift } from '../../../engine/stats/journey-lift.ts';
+import { DeliveryLog } from './DeliveryLog.tsx';
+import { Messages } from './Messages.tsx';
+import { fmtMoney } from './money.ts';
 
 /** Nodes in the order customers meet them: breadth-first from the triggers. */
 export function flowOrder(nodes: readonly JNode[], edges: readonly JEdge[], descriptors: Map<string, NodeDescriptor>): JNode[] {
@@ -53,16 +58,31 @@ export function Performance(props: {
   descriptors: Map<string, NodeDescriptor>;
   counts: Record<string, NodeCounts> | null;
   converted: number;
-  ab: Record<string, VariantStats[]>;
+  ab: Record<string, VariantRow[]>;
   source: 'live' | 'backtest' | null;
+  /** The live lift report (journey and message holdouts); null without a holdout. */
+  lift?: JourneyLift | null;
+  /** Customers held out of the journey: they entered but never ran, so conversion is read over the others. */
+  heldOut?: number;
+  onDeclareWinner?: (nodeId: string, variant: string) => void;
+  /** Live message analytics and the journey whose delivery log to show (live numbers only). */
+  messages?: JourneyMessageStats | null;
+  journeyId?: string;
 }) {
   const { counts, converted } = props;
   if (!counts) return <div className="panel-body"><p className="muted">No numbers yet. Publish the journey to see live numbers, or run a backtest on stored history.</p></div>;
   const order = flowOrder(props.nodes, props.edges, props.descriptors);
-  const steps: FunnelStep[] = order.map((n) => ({ id: n.id, label: props.descriptors.get(n.data.type)?.label ?? n.id, count: counts[n.id]?.entered ?? 0 }));
+  const byId = new Map(props.nodes.map((n) => [n.id, n]));
+  const title = (id: string) => {
+    const n = byId.get(id);
+    return n ? nodeTitle(n.data, props.descriptors.get(n.data.type)) : id;
+  };
+  const steps: FunnelStep[] = order.map((n) => ({ id: n.id, label: title(n.id), count: counts[n.id]?.entered ?? 0 }));
   const entered = steps[0]?.count ?? 0;
   steps.push({ id: '$converted', label: 'Converted', count: converted });
   const waiting = Object.values(counts).reduce((s, c) => s + (c.waiting ?? 0), 0);
+  const heldOut = props.heldOut ?? 0;
+  const treated = entered - heldOut;
   return (
     <div className="panel-body">
       <div className="panel-head">
@@ -77,21 +97,39 @@ export function Performance(props: {
           <span className="kpi-value">{fmtInt(waiting)}</span>
           <span className="kpi-label">waiting now</span>
         </div>
+        {heldOut > 0 && (
+          <div className="kpi">
+            <span className="kpi-value">{fmtInt(heldOut)}</span>
+            <span className="kpi-label">held out</span>
+          </div>
+        )}
         <div className="kpi">
           <span className="kpi-value">{fmtInt(converted)}</span>
-          <span className="kpi-label">converted · {fmtPct(entered ? converted / entered : null)}</span>
+          <span className="kpi-label">
+            converted · {fmtPct(treated ? converted / treated : null)}
+            {heldOut > 0 && ' of treated'}
+          </span>
         </div>
+        {props.messages && (
+          <div className="kpi" data-testid="journey-revenue">
+            <span className="kpi-value">{fmtMoney(props.messages.revenue)}</span>
+            <span className="kpi-label">revenue from messages</span>
+          </div>
+        )}
       </div>
       <section className="panel-section">
         <h3>Funnel</h3>
         <Funnel steps={steps} />
       </section>
+      {props.lift && <LiftReport lift={props.lift} />}
       {Object.entries(props.ab).map(([nodeId, rows]) => (
         <section className="panel-section" key={nodeId}>
-          <h3>A/B: {nodeId}</h3>
-          <ABTable rows={rows} />
+          <h3>A/B: {title(nodeId)}</h3>
+          <ABTable rows={rows} onDeclareWinner={props.onDeclareWinner && ((variant) => props.onDeclareWinner!(nodeId, variant))} />
         </section>
       ))}
+      {props.messages && <Messages stats={props.messages} order={order.map((n) => n.id)} title={title} />}
+      {props.journeyId && props.source === 'live' && <DeliveryLog path={`/api/journeys/${encodeURIComponent(props.journeyId)}/deliveries`} searchable title={title} />}
     </div>
   );
 }

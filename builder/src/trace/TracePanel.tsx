@@ -4,7 +4,7 @@ import { errorText, fmtDate } from '../format.ts';
 import type { CustomerRun, CustomerSummary } from '../types.ts';
 
 /** "Why did this customer do that?": find a customer, pick a run of this journey, read each step's inputs. */
-export function TracePanel({ journeyId, onTrace }: { journeyId: string; onTrace: (run: CustomerRun | null) => void }) {
+export function TracePanel({ journeyId, onTrace, title = (id) => id }: { journeyId: string; onTrace: (run: CustomerRun | null) => void; /** A node's name for the steps. */ title?: (nodeId: string) => string }) {
   const [query, setQuery] = useState('');
   const [customers, setCustomers] = useState<CustomerSummary[] | null>(null);
   const [customer, setCustomer] = useState<CustomerSummary | null>(null);
@@ -97,7 +97,9 @@ export function TracePanel({ journeyId, onTrace }: { journeyId: string; onTrace:
                 {run.history.map((s, i) => (
                   <li key={i} className="step">
                     <div className="row between">
-                      <b>{s.nodeId}</b>
+                      <span>
+                        <b>{title(s.nodeId)}</b> <code className="muted small">{s.nodeId}</code>
+                      </span>
                       <span className="muted small">{fmtDate(s.at)}</span>
                     </div>
                     <div className="small">

@@ -2,6 +2,12 @@ import { z } from 'zod';
 import { ForesightError } from '../../core/errors.ts';
 import type { JourneyRecord } from '../../storage/types.ts';
 import { abReport } from '../../../nodes/split-ab/stats.ts';
+import { withWinner } from '../../../nodes/split-ab/winner.ts';
+import type { JourneyGraph } from '../../graph/types.ts';
+import { journeyLift } from '../../stats/journey-lift.ts';
+import { abWithRevenue } from '../../analytics/ab-revenue.ts';
+import { attributionWindow, journeyMessageStats } from '../../analytics/messages.ts';
+import { parseDuration } from '../../core/duration.ts';
 import { assertMaySet } from '../admin-only.ts';
 import { freeJourneyId } from '../journey-ids.ts';
 import type { ApiContext } from '../context.ts';
@@ -12,6 +18,10 @@ export const graphSchema = z.record(z.string(), z.unknown()).describe('Journey d
 const createBody = z.object({ name: z.string().trim().min(1, 'give the journey a name').max(200), graph: graphSchema.optional() });
 const draftBody = z.object({ graph: graphSchema });
 const validateBody = z.object({ graph: graphSchema.optional() });
+const winnerBody = z.object({ node: z.string().min(1, 'name the split.ab node'), variant: z.string().min(1, 'name the winning variant') });
+const statsQuery = z.object({
+  mde: z.coerce.number().gt(0, 'mde: give the minimum detectable effect as a share of the held-out rate, e.g. 0.1 for 10 %').max(1, 'mde: at most 1 (100 %)').optional(),
+});
 
 export const journeyView = (j: JourneyRecord) => ({ id: j.id, name: j.name, status: j.status, liveVersion: j.liveVersion, draft: j.draft, updatedAt: j.updatedAt });
 const problemsOf = (problems: { message: string; nodeId?: string; edgeId?: string; field?: string }[]) => problems.map((p) => ({ ...p, code: 'invalid_journey' }));
@@ -147,12 +157,22 @@ export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
     },
   });
   t.add({
+    method: 'post',
+    path: '/api/journeys/:id/declare-winner',
+    tag: 'journeys',
+    summary: 'Declare an A/B winner: publishes a new version that routes everyone at the split to that variant',
+    access: 'builder',
+    body: winnerBody,
+    handler: async ({ params, body }) => journeys.publishEdit((await require(params.id!)).id, (g) => withWinner(g, body.node, body.variant)),
+  });
+  t.add({
     method: 'get',
     path: '/api/journeys/:id/stats',
     tag: 'journeys',
-    summary: 'Per-node counts (entered, waiting, per port), conversions and A/B reports',
+    summary: 'Per-node counts (entered, waiting, per port), conversions, message analytics (deliveries, engagement, attributed revenue), A/B reports and the lift report (`?mde=0.1`)',
     access: 'builder',
-    handler: async ({ params }) => {
+    query: statsQuery,
+    handler: async ({ params, query }) => {
       const j = await require(params.id!);
       const s = await journeys.stats(j.id);
       const nodes = Object.fromEntries(Object.entries(s.nodes).map(([id, n]) => [id, { entered: n.entered, waiting: n.waiting, ports: n.ports }]));
@@ -162,9 +182,10 @@ export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
         if (n.type !== 'split.ab') continue;
         const variants = Array.isArray(n.config?.variants) ? (n.config.variants as { name: string }[]).map((v) => v.name) : undefined;
         const control = typeof n.config?.control === 'string' && n.config.control ? n.config.control : undefined;
-        ab[n.id] = abReport(s.nodes[n.id], { variants, control });
+        ab[n.id] = await abWithRevenue(storage, j.id, n.id, abReport(s.nodes[n.id], { variants, control }), parseDuration(attributionWindow(graph), 'settings.goal.within'));
       }
-      return { nodes, converted: s.converted, entered: s.enrolled, exited: s.exited, statuses: s.statuses, ab };
+      const lift = graph ? await journeyLift(storage, graph as JourneyGraph, ctx.clock.now().getTime(), { mde: query.mde }) : null;
+      return { nodes, converted: s.converted, entered: s.enrolled, exited: s.exited, heldOut: s.heldOut, statuses: s.statuses, ab, lift, messages: await journeyMessageStats(storage, j.id, graph) };
     },
   });
 }

@@ -9,6 +9,8 @@ import { createDb, type Db, type PgOptions } from './db.ts';
 import { pgEvents } from './events.ts';
 import { pgJourneys } from './journeys.ts';
 import { pgKpis } from './kpis.ts';
+import { pgLift } from './lift.ts';
+import { pgAnalytics } from './analytics.ts';
 import { pgJobLeases, type JobLeaseStore } from './job-leases.ts';
 import { pgSendLog, pgSuppressions } from './messaging.ts';
 import { pgModels } from './models.ts';
@@ -17,6 +19,7 @@ import { pgOps } from './ops.ts';
 import { pgOrders } from './orders.ts';
 import { pgOutbox } from './outbox.ts';
 import { pgPrivacy } from './privacy.ts';
+import { pgRunMoves } from './run-moves.ts';
 import { pgRuns } from './runs.ts';
 import { pgScores, pgSegments } from './scores.ts';
 import { pgSegmentMembers } from './segment-members.ts';
@@ -108,6 +111,9 @@ export async function openPostgres(url: string, opts: PgOptions = {}): Promise<P
     segmentMembers: pgSegmentMembers(db),
     segmentReads: pgSegmentReads(db),
     kpis: pgKpis(db),
+    lift: pgLift(db),
+    runMoves: pgRunMoves(db),
+    analytics: pgAnalytics(db),
     async close() {
       await listener.close();
       await db.pool.end();

@@ -50,6 +50,10 @@ export function pgSendLog(db: Db): SendLogStore {
       const [r] = await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM email_sends WHERE customer_id = $1 AND capped = 1 AND sent_at >= $2', [customerId, since]);
       return r!.n;
     },
+    async cappedSentAt(customerId, since) {
+      const rows = await db.query<{ at: number }>('SELECT sent_at AS at FROM email_sends WHERE customer_id = $1 AND capped = 1 AND sent_at >= $2 ORDER BY sent_at', [customerId, since]);
+      return rows.map((r) => Number(r.at));
+    },
     async countAll(customerId, since) {
       const [r] = await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM email_sends WHERE customer_id = $1 AND sent_at >= $2', [customerId, since]);
       return r!.n;

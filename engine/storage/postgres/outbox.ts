@@ -35,10 +35,17 @@ export function pgOutbox(db: Db): OutboxStore {
         if (results.length) {
           await q(
             `UPDATE outbox o SET status = u.status, last_error = u.error, detail = u.detail, next_attempt_at = COALESCE(u.next_at, o.next_attempt_at),
-               lease_owner = NULL, lease_expires = NULL, updated_at = $6
-             FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::int8[]) AS u(key, status, error, detail, next_at) WHERE o.key = u.key`,
+               attempts = o.attempts - u.uncount, lease_owner = NULL, lease_expires = NULL, updated_at = $7
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::int8[], $6::int8[]) AS u(key, status, error, detail, next_at, uncount) WHERE o.key = u.key`,
             [
-              ...columns(results, [(r) => r.key, (r) => r.status, (r) => r.error ?? null, (r) => (r.detail ? JSON.stringify(r.detail) : null), (r) => r.nextAttemptAt ?? null]),
+              ...columns(results, [
+                (r) => r.key,
+                (r) => r.status,
+                (r) => r.error ?? null,
+                (r) => (r.detail ? JSON.stringify(r.detail) : null),
+                (r) => r.nextAttemptAt ?? null,
+                (r) => (r.notAnAttempt ? 1 : 0),
+              ]),
               now,
             ],
           );

@@ -1,5 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, openTestPostgres, pgSkipReason } from '../../testing/postgres.ts';
+import { analyticsConformance } from '../analytics-conformance.ts';
 import { storageConformance } from '../conformance.ts';
 import { openPostgres, resetPostgres } from './index.ts';
 
@@ -9,6 +10,7 @@ if (skip) console.warn(`PostgreSQL storage tests skipped: ${skip}`);
 
 describe.skipIf(skip !== null)('PostgreSQL storage', () => {
   storageConformance('postgres', () => openTestPostgres(url!));
+  analyticsConformance('postgres', () => openTestPostgres(url!));
 });
 
 describe.skipIf(skip !== null)('PostgreSQL reset (foresight demo)', () => {

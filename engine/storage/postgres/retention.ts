@@ -1,3 +1,4 @@
+import { archiveSettled } from '../analytics-sql.ts';
 import { nextAfter, SETTLED } from '../retention-window.ts';
 import type { RetentionStore } from '../types.ts';
 import type { Db } from './db.ts';
@@ -14,6 +15,7 @@ export function pgRetention(db: Db): RetentionStore {
         const gone = rows.filter((r) => r.endedAt !== null && r.endedAt < before && r.at < before);
         const runIds = [...new Set(gone.map((r) => r.runId))];
         const history = gone.length ? (await q<{ n: number }>('WITH d AS (DELETE FROM run_history WHERE id = ANY($1::int8[]) RETURNING 1) SELECT COUNT(*) AS n FROM d', [gone.map((r) => r.id)]))[0]!.n : 0;
+        if (runIds.length) await q(archiveSettled('(SELECT unnest($1::int8[]))', SETTLED), [runIds]);
         const deliveries = runIds.length
           ? (await q<{ n: number }>(`WITH d AS (DELETE FROM outbox WHERE run_id = ANY($1::int8[]) AND status IN ${SETTLED} RETURNING 1) SELECT COUNT(*) AS n FROM d`, [runIds]))[0]!.n
           : 0;

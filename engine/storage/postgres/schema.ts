@@ -169,6 +169,9 @@ export const outbox = pgTable(
     index('outbox_sending').on(t.customerId).where(sql`status = 'sending'`),
     // Retention removes a run's settled deliveries with its history.
     index('outbox_run').on(t.runId),
+    // A message's lift report reads its entries per customer (engine/storage/*/lift.ts); message
+    // analytics and the delivery log read them by journey and node (the index's prefix).
+    index('outbox_journey_node').on(t.journeyId, t.nodeId, t.customerId, t.createdAt),
   ],
 );
 
@@ -325,3 +328,37 @@ export const jobLeases = pgTable('job_leases', {
   owner: text('owner').notNull(),
   claimedAt: int8('claimed_at').notNull(),
 });
+
+// Message analytics (see ../sqlite/schema.ts): settled deliveries archived by retention, engagement once per message.
+
+export const messageArchive = pgTable(
+  'message_archive',
+  {
+    key: text('key').primaryKey(),
+    runId: int8('run_id').notNull(),
+    journeyId: text('journey_id').notNull(),
+    nodeId: text('node_id').notNull(),
+    customerId: int8('customer_id').notNull(),
+    kind: text('kind').notNull(),
+    status: text('status').notNull(),
+    attempts: int8('attempts').notNull(),
+    lastError: text('last_error'),
+    detail: jsonb('detail').$type<Record<string, unknown>>(),
+    createdAt: int8('created_at').notNull(),
+    updatedAt: int8('updated_at').notNull(),
+  },
+  (t) => [index('message_archive_journey').on(t.journeyId, t.nodeId), index('message_archive_customer').on(t.customerId, t.updatedAt)],
+);
+
+export const messageEngagement = pgTable(
+  'message_engagement',
+  {
+    key: text('key').notNull(),
+    type: text('type').notNull(),
+    journeyId: text('journey_id').notNull(),
+    nodeId: text('node_id').notNull(),
+    customerId: int8('customer_id').notNull(),
+    at: int8('at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.type] }), index('message_engagement_journey').on(t.journeyId, t.nodeId)],
+);

@@ -8,7 +8,9 @@ import { sqliteAuth } from './auth.ts';
 import { sqliteCustomers } from './customers.ts';
 import { sqliteEvents } from './events.ts';
 import { sqliteJourneys } from './journeys.ts';
+import { sqliteAnalytics } from './analytics.ts';
 import { sqliteKpis } from './kpis.ts';
+import { sqliteLift } from './lift.ts';
 import { sqliteSendLog, sqliteSuppressions } from './messaging.ts';
 import { sqliteModels } from './models.ts';
 import { sqliteOrders } from './orders.ts';
@@ -16,6 +18,7 @@ import { sqliteOps } from './ops.ts';
 import { sqliteOutbox } from './outbox.ts';
 import { sqlitePrivacy } from './privacy.ts';
 import { sqliteRetention } from './retention.ts';
+import { sqliteRunMoves } from './run-moves.ts';
 import { sqliteRuns } from './runs.ts';
 import { sqliteScores, sqliteSegments } from './scores.ts';
 import { sqliteSegmentMembers } from './segment-members.ts';
@@ -65,6 +68,9 @@ export function openSqlite(file: string): SqliteStorage {
     segmentMembers: sqliteSegmentMembers(db),
     segmentReads: sqliteSegmentReads(db),
     kpis: sqliteKpis(db),
+    lift: sqliteLift(db),
+    runMoves: sqliteRunMoves(db),
+    analytics: sqliteAnalytics(db),
     async close() {
       if (db.open) db.close();
     },

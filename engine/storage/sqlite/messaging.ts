@@ -36,6 +36,7 @@ export function sqliteSuppressions(db: Database): SuppressionStore {
 export function sqliteSendLog(db: Database): SendLogStore {
   const record = db.prepare('INSERT INTO email_sends (key, customer_id, category, capped, sent_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING');
   const countCapped = db.prepare('SELECT COUNT(*) FROM email_sends WHERE customer_id = ? AND capped = 1 AND sent_at >= ?').pluck();
+  const cappedSentAt = db.prepare('SELECT sent_at FROM email_sends WHERE customer_id = ? AND capped = 1 AND sent_at >= ? ORDER BY sent_at').pluck();
   const countAll = db.prepare('SELECT COUNT(*) FROM email_sends WHERE customer_id = ? AND sent_at >= ?').pluck();
   return {
     async record(send, at) {
@@ -43,6 +44,9 @@ export function sqliteSendLog(db: Database): SendLogStore {
     },
     async countCapped(customerId, since) {
       return countCapped.get(customerId, since) as number;
+    },
+    async cappedSentAt(customerId, since) {
+      return cappedSentAt.all(customerId, since) as number[];
     },
     async countAll(customerId, since) {
       return countAll.get(customerId, since) as number;

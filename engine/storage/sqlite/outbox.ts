@@ -27,7 +27,7 @@ export function sqliteOutbox(db: Database): OutboxStore {
        RETURNING *`,
     );
   const settle = db.prepare(
-    `UPDATE outbox SET status = @status, last_error = @error, detail = @detail, next_attempt_at = COALESCE(@nextAttemptAt, next_attempt_at),
+    `UPDATE outbox SET status = @status, last_error = @error, detail = @detail, next_attempt_at = COALESCE(@nextAttemptAt, next_attempt_at), attempts = attempts - @uncount,
        lease_owner = NULL, lease_expires = NULL, updated_at = @now WHERE key = @key`,
   );
   // A delivery in flight while its customer was erased settles afterwards: erasure wins,
@@ -53,7 +53,7 @@ export function sqliteOutbox(db: Database): OutboxStore {
   );
   const write = db.transaction((results: OutboxResult[], now: number, starting?: { owner: string; leaseMs: number; keys: string[] }) => {
     for (const r of results) {
-      settle.run({ key: r.key, status: r.status, error: r.error ?? null, detail: r.detail ? JSON.stringify(r.detail) : null, nextAttemptAt: r.nextAttemptAt ?? null, now });
+      settle.run({ key: r.key, status: r.status, error: r.error ?? null, detail: r.detail ? JSON.stringify(r.detail) : null, nextAttemptAt: r.nextAttemptAt ?? null, uncount: r.notAnAttempt ? 1 : 0, now });
       eraseWins.run({ key: r.key });
     }
     if (!starting) return [];

@@ -3,6 +3,11 @@ import type { PrivacyStore } from '../types.ts';
 
 /** What erasure leaves of an outbox entry (pending and claimed ones, not yet on the wire, are never sent). */
 export const ERASED_OUTBOX = `payload = '{}', detail = NULL, last_error = NULL, status = CASE WHEN status IN ('pending', 'claimed') THEN 'skipped' ELSE status END`;
+/**
+ * When erasure touches an outbox row: a withdrawn (pending) entry is settled now; a settled one keeps its
+ * time, which is when it was sent, skipped or failed (message analytics count sends and attribute orders by it).
+ */
+export const ERASED_AT = (now: string) => `CASE WHEN status IN ('pending', 'claimed') THEN ${now} ELSE updated_at END`;
 /** True for an outbox row whose customer was erased (erasure replaces the external id by `erased:<id>`). */
 export const OF_ERASED_CUSTOMER = `EXISTS (SELECT 1 FROM customers c WHERE c.id = outbox.customer_id AND c.external_id = 'erased:' || c.id)`;
 
@@ -12,7 +17,8 @@ export function sqlitePrivacy(db: Database): PrivacyStore {
     `UPDATE customers SET external_id = 'erased:' || id, email = NULL, attributes = '{}', timezone = NULL, consent = '{}', updated_at = @now WHERE id = @id`,
     `UPDATE events SET properties = '{}', idempotency_key = NULL WHERE customer_id = @id`,
     `UPDATE orders SET items = '[]' WHERE customer_id = @id`,
-    `UPDATE outbox SET ${ERASED_OUTBOX}, updated_at = @now WHERE customer_id = @id`,
+    `UPDATE outbox SET ${ERASED_OUTBOX}, updated_at = ${ERASED_AT('@now')} WHERE customer_id = @id`,
+    `UPDATE message_archive SET detail = NULL, last_error = NULL WHERE customer_id = @id`,
     `UPDATE run_history SET detail = NULL WHERE run_id IN (SELECT id FROM runs WHERE customer_id = @id)`,
     // Open runs end here: nothing may be sent to someone who asked to be forgotten.
     `UPDATE runs SET status = 'exited', end_reason = 'erased', ended_at = @now, wake_at = NULL, wait_event = NULL, updated_at = @now WHERE customer_id = @id AND status IN ('active', 'waiting')`,

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { archiveSettled } from '../analytics-sql.ts';
 import { nextAfter, SETTLED } from '../retention-window.ts';
 import type { RetentionStore } from '../types.ts';
 
@@ -8,6 +9,7 @@ export function sqliteRetention(db: Database): RetentionStore {
      WHERE h.id > ? ORDER BY h.id LIMIT ?`,
   );
   const deleteHistory = db.prepare('DELETE FROM run_history WHERE id IN (SELECT value FROM json_each(?))');
+  const archiveDeliveries = db.prepare(archiveSettled('(SELECT value FROM json_each(?))', SETTLED));
   const deleteDeliveries = db.prepare(`DELETE FROM outbox WHERE run_id IN (SELECT value FROM json_each(?)) AND status IN ${SETTLED}`);
   const eventWindow = db.prepare('SELECT id, received_at AS at, processed FROM events WHERE id > ? ORDER BY id LIMIT ?');
   const deleteEvents = db.prepare('DELETE FROM events WHERE id IN (SELECT value FROM json_each(?))');
@@ -17,6 +19,7 @@ export function sqliteRetention(db: Database): RetentionStore {
     const gone = rows.filter((r) => r.endedAt !== null && r.endedAt < before && r.at < before);
     const runIds = [...new Set(gone.map((r) => r.runId))];
     const history = gone.length ? deleteHistory.run(JSON.stringify(gone.map((r) => r.id))).changes : 0;
+    if (runIds.length) archiveDeliveries.run(JSON.stringify(runIds));
     const deliveries = runIds.length ? deleteDeliveries.run(JSON.stringify(runIds)).changes : 0;
     return { history, deliveries, next: nextAfter(rows, limit, before) };
   });

@@ -179,6 +179,9 @@ export const outbox = sqliteTable(
     index('outbox_in_flight').on(t.leaseExpires).where(sql`status IN ('claimed', 'sending')`),
     // Retention removes a run's settled deliveries with its history.
     index('outbox_run').on(t.runId),
+    // A message's lift report reads its entries per customer (engine/storage/*/lift.ts); message
+    // analytics and the delivery log read them by journey and node (the index's prefix).
+    index('outbox_journey_node').on(t.journeyId, t.nodeId, t.customerId, t.createdAt),
   ],
 );
 
@@ -310,3 +313,40 @@ export const modelReports = sqliteTable('model_reports', {
   createdAt: integer('created_at').notNull(),
   report: text('report', { mode: 'json' }).notNull().$type<unknown>(),
 });
+
+// Message analytics: what retention must not lose. Settled deliveries move here (without their
+// payload, the bulk of an outbox row) when retention prunes their run, and every open, click and
+// unsubscribe is kept once per message, so a journey's message numbers stay exact after pruning.
+
+export const messageArchive = sqliteTable(
+  'message_archive',
+  {
+    key: text('key').primaryKey(),
+    runId: integer('run_id').notNull(),
+    journeyId: text('journey_id').notNull(),
+    nodeId: text('node_id').notNull(),
+    customerId: integer('customer_id').notNull(),
+    kind: text('kind').notNull(),
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull(),
+    lastError: text('last_error'),
+    detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('message_archive_journey').on(t.journeyId, t.nodeId), index('message_archive_customer').on(t.customerId, t.updatedAt)],
+);
+
+export const messageEngagement = sqliteTable(
+  'message_engagement',
+  {
+    key: text('key').notNull(),
+    /** opened | clicked | unsubscribed */
+    type: text('type').notNull(),
+    journeyId: text('journey_id').notNull(),
+    nodeId: text('node_id').notNull(),
+    customerId: integer('customer_id').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.type] }), index('message_engagement_journey').on(t.journeyId, t.nodeId)],
+);

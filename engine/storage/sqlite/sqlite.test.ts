@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe } from 'vitest';
+import { analyticsConformance } from '../analytics-conformance.ts';
 import { storageConformance } from '../conformance.ts';
 import { openSqlite } from './index.ts';
 
 describe('SQLite storage', () => {
-  storageConformance('sqlite', async () => {
+  const open = async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'foresight-sqlite-'));
     const storage = openSqlite(path.join(dir, 'test.db'));
     return {
@@ -16,5 +17,7 @@ describe('SQLite storage', () => {
         rmSync(dir, { recursive: true, force: true });
       },
     };
-  });
+  };
+  storageConformance('sqlite', open);
+  analyticsConformance('sqlite', open);
 });

@@ -1,0 +1,1 @@
+CREATE INDEX "outbox_journey_node" ON "outbox" USING btree ("journey_id","node_id","customer_id","created_at");
