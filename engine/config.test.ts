@@ -65,6 +65,28 @@ describe('FORESIGHT_RETENTION', () => {
   });
 });
 
+describe('secrets in configuration errors', () => {
+  it('never echoes a too-short API key, admin password or link secret, nor a password inside a URL', () => {
+    const refused = (env: Record<string, string>, flags = {}) => {
+      try {
+        loadConfig(env, flags);
+      } catch (err) {
+        return (err as Error).message;
+      }
+      throw new Error('not refused');
+    };
+    const key = refused({ FORESIGHT_API_KEY: 'hunter2-short' });
+    expect(key).toMatch(/^FORESIGHT_API_KEY=<hidden, 13 characters>: must be at least 16 characters; set it to a random string/);
+    expect(key).not.toContain('hunter2');
+    expect(refused({}, { apiKey: 'tiny' })).toMatch(/^--api-key=<hidden, 4 characters>: must be at least 16/);
+    expect(refused({ FORESIGHT_ADMIN_PASSWORD: 'pw-123' })).not.toContain('pw-123');
+    expect(refused({ FORESIGHT_SECRET: 'sekrit-sekrit' })).not.toContain('sekrit');
+    const url = refused({ DATABASE_URL: 'mysql://shop:p4ssw0rd@db/x' });
+    expect(url).toMatch(/^DATABASE_URL="mysql:\/\/shop:\*\*\*@db\/x": must be a postgres:\/\/ URL/);
+    expect(url).not.toContain('p4ssw0rd');
+  });
+});
+
 describe('FORESIGHT_MESSAGE_BUDGET', () => {
   it('is off by default and reads a count and a window', () => {
     expect(loadConfig({}).messaging.messageBudget).toBeNull();

@@ -155,12 +155,21 @@ export const DEFAULT_RETENTION = '90d';
 
 type Key = keyof typeof fields;
 
+/** Settings whose value is a secret: an error says how long it is, never what it is (logs and terminals get shared). */
+const SECRETS: ReadonlySet<Key> = new Set(['apiKey', 'adminPassword', 'secret']);
+
+/** A value as an error may show it: secrets hidden, a password inside a URL masked. */
+function shown(key: Key, raw: string): string {
+  if (SECRETS.has(key)) return `<hidden, ${raw.length} characters>`;
+  return JSON.stringify(raw.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@/\s]*@/i, '$1:***@'));
+}
+
 function check<K extends Key>(key: K, raw: string, fromFlag: boolean): z.output<(typeof fields)[K]['schema']> {
   const f = fields[key];
   const r = f.schema.safeParse(raw);
   if (!r.success) {
     const where = fromFlag ? f.flag : f.env;
-    throw new ForesightError('invalid_config', `${where}=${JSON.stringify(raw)}: ${r.error.issues[0]!.message}; ${f.fix}`, { field: where });
+    throw new ForesightError('invalid_config', `${where}=${shown(key, raw)}: ${r.error.issues[0]!.message}; ${f.fix}`, { field: where });
   }
   return r.data as z.output<(typeof fields)[K]['schema']>;
 }

@@ -1,4 +1,4 @@
-// The README's test command: type-check, run every vitest test, then print the
+// The README's test command: type-check, build the declarations, run every vitest test, then print the
 // plain `N passed, N failed` line that CI reads (vitest's own summary is not one).
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
@@ -10,6 +10,14 @@ rmSync(results, { force: true });
 const tsc = spawnSync('npx', ['tsc', '-p', '.'], { stdio: 'inherit' });
 if (tsc.status !== 0) {
   console.error('type-check failed');
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+// The plugin scaffold test type-checks against the published declarations: build them from the current sources.
+const types = spawnSync('npm', ['run', 'build:types'], { stdio: 'inherit' });
+if (types.status !== 0) {
+  console.error('building the declarations (npm run build:types) failed');
   console.log('0 passed, 1 failed');
   process.exit(1);
 }

@@ -36,7 +36,10 @@ describe('foresight journey validate', () => {
     writeFileSync(file, JSON.stringify({ id: 'j', name: 'J', settings: { reentry: 'after', goal: { event: 'purchase', within: 'a week' } }, nodes, edges: [{ id: 'e', source: 't', sourceHandle: 'next', target: 'w' }] }));
     const r = await cli(['journey', 'validate', file]);
     expect(r.code).toBe(1);
-    expect(r.stdout.trim().split('\n').map((l) => l.split(':')[0])).toEqual(['field settings.goal.within', 'field settings.reentryAfter', 'node w, field duration']);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.map((l) => l.split(':')[0])).toEqual(['settings.goal.within', 'settings.reentryAfter', 'node w, field duration']);
+    // Each field is named once, not "field settings.reentryAfter: settings.reentryAfter: …".
+    expect(lines[1]).toBe('settings.reentryAfter: re-entry "after" needs a duration, e.g. "30d"');
   });
 
   it('warns on stderr of a branch the goal always takes first, and still says "valid"', async () => {

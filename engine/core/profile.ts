@@ -1,4 +1,4 @@
-import type { ProfileChange } from '../storage/types.ts';
+import type { CustomerUpsert, ProfileChange } from '../storage/types.ts';
 
 /** Applies a profile change to attributes. Pure: returns a new object. Tags live in `attributes.tags`. */
 export function applyProfileChange(attributes: Record<string, unknown>, change: Omit<ProfileChange, 'customerId'>): Record<string, unknown> {
@@ -23,4 +23,22 @@ export function applyProfileChange(attributes: Record<string, unknown>, change: 
 /** Merges upserted attributes: keys set to null are removed. */
 export function mergeAttributes(current: Record<string, unknown>, incoming: Record<string, unknown> | undefined): Record<string, unknown> {
   return incoming ? applyProfileChange(current, { set: incoming }) : current;
+}
+
+/** The parts of a profile an identify sets. */
+export interface ProfileFields {
+  email: string | null;
+  attributes: Record<string, unknown>;
+  timezone: string | null;
+  consent: Record<string, boolean>;
+}
+
+/** A stored profile (none for a new customer) with an upsert applied: absent fields are kept, attributes and consent merge. Pure. */
+export function mergeProfile(cur: ProfileFields | undefined, c: CustomerUpsert): ProfileFields {
+  return {
+    email: c.email === undefined ? (cur?.email ?? null) : c.email,
+    attributes: mergeAttributes(cur?.attributes ?? {}, c.attributes),
+    timezone: c.timezone === undefined ? (cur?.timezone ?? null) : c.timezone,
+    consent: { ...cur?.consent, ...(c.consent ?? {}) },
+  };
 }

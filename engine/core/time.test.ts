@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DST_NIGHTS } from '../testing/dst.ts';
 import { SERVER_ZONES, underTz } from '../testing/tz.ts';
-import { addLocalDays, isValidTimeZone, localParts, localToInstant, parseInstant, readInstant } from './time.ts';
+import { addLocalDays, isImpossibleDate, isValidTimeZone, localParts, localToInstant, parseInstant, readInstant } from './time.ts';
 
 describe('localToInstant', () => {
   it.each(DST_NIGHTS)('%s, %s', (zone, _label, night, hour, expected) => {
@@ -60,7 +60,29 @@ describe('readInstant / parseInstant', () => {
   );
 
   it('names the field and the accepted forms', () => {
-    expect(() => parseInstant('2024-02-30', 'occurredAt')).toThrow(/^occurredAt: "2024-02-30" is not a valid time; use ISO 8601 .*without an offset is UTC.* or epoch milliseconds$/);
+    expect(() => parseInstant('2024-02-30', 'occurredAt')).toThrow(/^occurredAt: "2024-02-30" is not a valid time; use ISO 8601 .*without an offset is UTC.* or epoch milliseconds as a number \(1714557600000\)$/);
+  });
+
+  it('does not offer epoch milliseconds as text: digits in quotes are told to come as a number', () => {
+    expect(readInstant(1714557600000)?.toISOString()).toBe('2024-05-01T10:00:00.000Z');
+    expect(() => parseInstant('1714557600000', 'occurredAt')).toThrow('occurredAt: "1714557600000" is not a valid time; epoch milliseconds must be a number, not text: send 1714557600000 without quotes');
+  });
+});
+
+describe('isImpossibleDate', () => {
+  it.each([
+    ['2024-02-30', true],
+    ['2023-02-29T10:00:00Z', true],
+    ['2024-13-01', true],
+    ['--02-30', true],
+    ['--02-29', false],
+    ['2024-02-29', false],
+    ['1990-05-17', false],
+    ['gold', false],
+    ['2024-02-30 was the day', false],
+    [42, false],
+  ])('%j → %s', (value, impossible) => {
+    expect(isImpossibleDate(value)).toBe(impossible);
   });
 });
 

@@ -89,7 +89,31 @@ export const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The forms {@link readInstant} accepts, for error messages. */
 export const INSTANT_FORMS =
-  'use ISO 8601 (2024-05-01, 2024-05-01T10:00:00Z or 2024-05-01T12:00:00+02:00; a time without an offset is UTC) or epoch milliseconds';
+  'use ISO 8601 (2024-05-01, 2024-05-01T10:00:00Z or 2024-05-01T12:00:00+02:00; a time without an offset is UTC) or epoch milliseconds as a number (1714557600000)';
+
+/**
+ * Why {@link readInstant} refused a value, with the forms it takes. Digits in quotes get their own
+ * hint: read as epoch milliseconds, "2024" would silently become a moment of 1 January 1970.
+ */
+export function instantProblem(value: unknown): string {
+  const digits = typeof value === 'string' && /^\d+$/.test(value.trim());
+  return `${JSON.stringify(value)} is not a valid time; ${digits ? `epoch milliseconds must be a number, not text: send ${value.trim()} without quotes, or use ISO 8601 (2024-05-01T10:00:00Z)` : INSTANT_FORMS}`;
+}
+
+const MONTH_DAY = /^--(\d{2})-(\d{2})$/;
+
+/**
+ * Is this text written as a date (`2024-02-30`, `2024-02-30T10:00:00Z`, `--02-30`) that names no
+ * real day or time? Other values are not dates and are not judged.
+ */
+export function isImpossibleDate(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const text = value.trim();
+  const md = MONTH_DAY.exec(text);
+  // A day without a year may be 29 February: check it in a leap year.
+  if (md) return !DateTime.fromObject({ year: 2024, month: Number(md[1]), day: Number(md[2]) }, { zone: 'utc' }).isValid;
+  return ISO_SHAPE.test(text) && readInstant(text) === null;
+}
 
 // Dates and date-times only: luxon's ISO reader also takes a bare time ("10:00", read as today) or a bare year.
 // Offsets as real zones have them: at most ±14:00, minutes below 60 (luxon alone takes +99:99).
@@ -121,5 +145,5 @@ export function readInstant(value: unknown): Date | null {
 export function parseInstant(value: unknown, field: string): Date {
   const d = readInstant(value);
   if (d) return d;
-  throw new ForesightError('invalid_date', `${field}: ${JSON.stringify(value)} is not a valid time; ${INSTANT_FORMS}`, { field });
+  throw new ForesightError('invalid_date', `${field}: ${instantProblem(value)}`, { field });
 }

@@ -8,6 +8,7 @@ import { applyProfileChange } from '../core/profile.ts';
 import { medianGapPrediction } from './predictions.ts';
 import { splitArms, type ArmCounts } from './experiments.ts';
 import { defaultHttpService, type HttpService } from '../net/http.ts';
+import { renderText } from '../messaging/render.ts';
 
 /**
  * Providers the engine can be given to answer richer questions. The core
@@ -44,6 +45,7 @@ export class CustomerServices implements NodeServices {
   position: StepPosition = { runId: 0, journeyId: '', nodeId: '', visit: 0, enqueued: 0 };
 
   readonly http: HttpService;
+  readonly render = renderText;
 
   constructor(
     private readonly storage: Storage,

@@ -129,3 +129,25 @@ describe('validateJourney', () => {
     expect(v.problems.find((p) => p.edgeId === 'e3')?.message).toMatch(/already has an edge/);
   });
 });
+
+describe('validateJourney with a node id used twice', () => {
+  it('says "duplicate node id" and blames no port of the other node', () => {
+    const doc = {
+      id: 'j',
+      name: 'J',
+      nodes: [
+        { id: 't', type: 'trigger.event', config: { event: 'signup' } },
+        { id: 'c', type: 'condition.attribute', config: { attribute: 'plan', op: 'eq', value: 'pro' } },
+        { id: 'c', type: 'flow.exit', config: {} },
+        { id: 'x', type: 'flow.exit', config: {} },
+      ],
+      edges: [
+        { id: 'e1', source: 't', sourceHandle: 'next', target: 'c' },
+        { id: 'e2', source: 'c', sourceHandle: 'yes', target: 'x' },
+        { id: 'e3', source: 'c', sourceHandle: 'no', target: 'x' },
+      ],
+    };
+    const v = validateJourney(doc, registry);
+    expect(v.problems).toEqual([{ nodeId: 'c', field: 'id', message: 'duplicate node id "c": 2 nodes use it; give each node its own id' }]);
+  });
+});

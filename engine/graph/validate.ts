@@ -45,9 +45,15 @@ export function validateJourney(doc: unknown, registry: NodeRegistry, opts: Vali
   const laterWarnings: Problem[] = [];
   const ports: Record<string, string[]> = {};
   const ids = new Set<string>();
+  // Edges cannot tell two nodes of one id apart: their port and loop checks would blame the wrong node.
+  const duplicated = new Set<string>();
 
   for (const node of graph.nodes) {
-    if (ids.has(node.id)) problems.push({ nodeId: node.id, field: 'id', message: `node id "${node.id}" is used twice; give each node its own id` });
+    if (ids.has(node.id)) {
+      if (!duplicated.has(node.id)) problems.push({ nodeId: node.id, field: 'id', message: `duplicate node id "${node.id}": ${graph.nodes.filter((n) => n.id === node.id).length} nodes use it; give each node its own id` });
+      duplicated.add(node.id);
+      continue;
+    }
     ids.add(node.id);
     const def = registry.get(node.type);
     if (!def) {
@@ -93,7 +99,7 @@ export function validateJourney(doc: unknown, registry: NodeRegistry, opts: Vali
   for (const e of graph.edges) {
     if (!ids.has(e.source)) problems.push({ edgeId: e.id, field: 'source', message: `edge "${e.id}": source node "${e.source}" does not exist` });
     if (!ids.has(e.target)) problems.push({ edgeId: e.id, field: 'target', message: `edge "${e.id}": target node "${e.target}" does not exist` });
-    const srcPorts = ports[e.source];
+    const srcPorts = duplicated.has(e.source) ? undefined : ports[e.source];
     if (srcPorts && !srcPorts.includes(e.sourceHandle)) {
       problems.push({ edgeId: e.id, nodeId: e.source, field: 'sourceHandle', message: `edge "${e.id}": node "${e.source}" has no port "${e.sourceHandle}"; its ports are: ${srcPorts.join(', ') || 'none'}` });
     }
@@ -120,7 +126,7 @@ export function validateJourney(doc: unknown, registry: NodeRegistry, opts: Vali
     }
   }
 
-  if (limits) problems.push(...loopProblems(graph, registry));
+  if (limits && !duplicated.size) problems.push(...loopProblems(graph, registry));
 
   const warnings = problems.length ? [] : [...laterWarnings, ...unsubscribeNameWarnings(graph), ...goalPreemptedBranches(graph, registry)];
   return { ok: problems.length === 0, problems, warnings, graph, ports };

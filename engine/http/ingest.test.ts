@@ -215,3 +215,41 @@ describe('ingestion rate limit', () => {
     }
   });
 });
+
+describe('tracking API: what a newcomer gets wrong is refused, not dropped', () => {
+  it('identify refuses an unknown field, naming it and the fields it takes', async () => {
+    const before = counts();
+    const res = await s.call('POST', '/api/identify', { json: { customerId: 'n1', plan: 'pro' }, headers: key });
+    expect([res.status, res.body.error?.field]).toEqual([400, 'body']);
+    expect(res.body.error.message).toBe('body: unknown field "plan"; the fields are customerId, email, attributes, timezone, consent (put your own traits in attributes)');
+    const batch = await s.call('POST', '/api/batch', { json: { batch: [{ kind: 'identify', customerId: 'n1', emial: 'n1@example.com' }] }, headers: key });
+    expect(batch.body.rejected).toEqual([{ index: 0, field: 'batch.0', reason: expect.stringContaining('unknown field "emial"') }]);
+    expect(counts()).toEqual(before);
+  });
+
+  it('refuses an impossible date attribute, naming the attribute, and keeps a real one', async () => {
+    const res = await s.call('POST', '/api/identify', { json: { customerId: 'n2', attributes: { birthday: '2024-02-30' } }, headers: key });
+    expect([res.status, res.body.error?.field]).toEqual([400, 'body.attributes.birthday']);
+    expect(res.body.error.message).toBe('body.attributes.birthday: "2024-02-30" is not a real date; write it as 1990-05-17 (or --05-17 without a year)');
+    expect(await s.storage.customers.byExternalId('n2')).toBeNull();
+    expect((await s.call('POST', '/api/identify', { json: { customerId: 'n2', attributes: { birthday: '--02-29', plan: '2024 gold' } }, headers: key })).status).toBe(200);
+  });
+
+  it('takes epoch milliseconds as a number and says so when they come as text', async () => {
+    expect((await s.call('POST', '/api/track', { json: { customerId: 'n3', type: 'x', occurredAt: 1714557600000 }, headers: key })).status).toBe(202);
+    const res = await s.call('POST', '/api/track', { json: { customerId: 'n3', type: 'x', occurredAt: '1714557600000' }, headers: key });
+    expect([res.status, res.body.error?.field]).toEqual([400, 'body.occurredAt']);
+    expect(res.body.error.message).toContain('epoch milliseconds must be a number, not text: send 1714557600000 without quotes');
+  });
+
+  it("refuses an order id already stored for another customer, alone and in a batch", async () => {
+    const order = { customerId: 'n4', orderId: 'n-o1', orderedAt: '2024-02-01', amount: 10 };
+    expect((await s.call('POST', '/api/orders', { json: order, headers: key })).status).toBe(202);
+    const res = await s.call('POST', '/api/orders', { json: { ...order, customerId: 'n5' }, headers: key });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain('orderId: order "n-o1" is already stored for customer "n4"');
+    const batch = await s.call('POST', '/api/batch', { json: { batch: [{ kind: 'order', ...order, customerId: 'n5' }, { kind: 'order', ...order }] }, headers: key });
+    expect(batch.body).toMatchObject({ ok: false, accepted: { order: 0 }, duplicates: 1 });
+    expect(batch.body.rejected).toEqual([{ index: 0, field: 'batch.0.orderId', reason: expect.stringContaining('batch.0.orderId: order "n-o1" is already stored for customer "n4"') }]);
+  });
+});

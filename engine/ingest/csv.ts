@@ -39,12 +39,25 @@ export interface CsvFormat<S extends z.ZodType> {
   columns: Record<string, string>;
 }
 
+/** What csv-parse says about a record; `error` is set when the record's length differs from the header's. */
+interface RecordInfo {
+  lines: number;
+  columns: unknown[];
+  error?: { code?: string; record?: unknown[] };
+}
+
 /** `onHeader` sees the header (trimmed, lower case) and may throw to refuse the file. */
-function csvRecords(file: string, onHeader: (header: string[]) => string[] = (h) => h): AsyncIterable<{ record: Record<string, string>; info: { lines: number } }> {
+function csvRecords(file: string, onHeader: (header: string[]) => string[] = (h) => h): AsyncIterable<{ record: Record<string, string>; info: RecordInfo }> {
   return createReadStream(file).pipe(
     parse({ columns: (h: string[]) => onHeader(h.map((c) => c.trim().toLowerCase())), skip_empty_lines: true, trim: true, info: true, relax_column_count: true, bom: true }),
   );
 }
+
+const QUOTE_REASONS: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: 'a quoted value opened in this record is never closed; close the quote or double any quote inside the value ("")',
+  CSV_INVALID_CLOSING_QUOTE: 'text follows the closing quote of this value; quote the whole value and double any quote inside it ("")',
+  INVALID_OPENING_QUOTE: 'a quote inside an unquoted value; quote the whole value and double the quote inside it ("")',
+};
 
 /**
  * A file the CSV parser cannot read on (an unclosed quote swallows the rest of
@@ -52,11 +65,12 @@ function csvRecords(file: string, onHeader: (header: string[]) => string[] = (h)
  */
 function structureError(file: string, err: unknown, lastGoodLine: number, consequence = ''): ForesightError {
   const e = err as { code?: string; lines?: number; column?: string | number; index?: number; message?: string };
-  if (typeof e?.code !== 'string' || !e.code.startsWith('CSV_')) return new ForesightError('file_unreadable', `${file}: ${errorMessage(err)}`, { field: 'csv', cause: err });
+  // csv-parse names its errors CSV_*, except the stray opening quote.
+  if (typeof e?.code !== 'string' || !(e.code.startsWith('CSV_') || e.code === 'INVALID_OPENING_QUOTE')) return new ForesightError('file_unreadable', `${file}: ${errorMessage(err)}`, { field: 'csv', cause: err });
   // An unclosed quote is only noticed at the end of the file; the record it broke starts after the last good one.
   const line = e.code === 'CSV_QUOTE_NOT_CLOSED' ? lastGoodLine + 1 : (e.lines ?? lastGoodLine + 1);
   const column = typeof e.column === 'string' ? e.column : `column ${(e.index ?? 0) + 1}`;
-  const what = e.code === 'CSV_QUOTE_NOT_CLOSED' ? 'a quoted value opened in this record is never closed; close the quote or double any quote inside the value ("")' : (e.message ?? e.code);
+  const what = QUOTE_REASONS[e.code] ?? e.message ?? e.code;
   return new ForesightError('invalid_csv', `${file}:${line}: ${column}: ${what}${consequence}`, { field: column, details: { file, line, column, code: e.code }, cause: err });
 }
 
@@ -98,11 +112,11 @@ async function* validatedRows<S extends z.ZodType>(
   file: string,
   label: string,
   format: CsvFormat<S>,
-  records: AsyncIterator<{ record: Record<string, string>; info: { lines: number } }>,
+  records: AsyncIterator<{ record: Record<string, string>; info: RecordInfo }>,
 ): AsyncGenerator<RowResult<z.output<S>>> {
   let lastLine = 1;
   for (;;) {
-    let next: IteratorResult<{ record: Record<string, string>; info: { lines: number } }>;
+    let next: IteratorResult<{ record: Record<string, string>; info: RecordInfo }>;
     try {
       next = await records.next();
     } catch (err) {
@@ -111,8 +125,19 @@ async function* validatedRows<S extends z.ZodType>(
     }
     if (next.done) return;
     lastLine = next.value.info.lines;
-    yield rowResult(file, format, next.value.record, lastLine);
+    const extra = extraValues(next.value.info);
+    yield extra ? { ok: false, error: { file, line: lastLine, field: 'row', reason: extra } } : rowResult(file, format, next.value.record, lastLine);
   }
+}
+
+/**
+ * A row with more values than the header has columns would lose the extra ones (most often an
+ * unquoted comma), so it is refused. Fewer values are fine: the missing trailing cells are empty.
+ */
+function extraValues(info: RecordInfo): string | null {
+  const values = info.error?.code === 'CSV_RECORD_INCONSISTENT_COLUMNS' ? (info.error.record?.length ?? 0) : 0;
+  if (values <= info.columns.length) return null;
+  return `${values} values but the header has ${info.columns.length} columns; quote a value that contains a comma, e.g. "Smith, Jane"`;
 }
 
 /**

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../core/clock.ts';
-import { openSqlite } from '../storage/sqlite/index.ts';
+import { openSqlite, type SqliteStorage } from '../storage/sqlite/index.ts';
 import { SERVER_ZONES, underTz } from '../testing/tz.ts';
 import { importCsv } from './import.ts';
 
@@ -50,4 +50,69 @@ describe('importCsv and the server zone', () => {
       await storage.close();
     }
   });
+});
+
+describe('importCsv never drops a row silently', () => {
+  /** A fresh database file per test, closed whatever happens. */
+  const withStorage = async (name: string, fn: (storage: SqliteStorage) => Promise<void>) => {
+    const storage = openSqlite(path.join(dir, `${name}.db`));
+    try {
+      await fn(storage);
+    } finally {
+      await storage.close();
+    }
+  };
+  const csv = (name: string, text: string) => {
+    const file = path.join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  };
+  const clock = new VirtualClock('2024-04-01T00:00:00Z');
+
+  it('refuses an order whose id is already stored for another customer, naming line, column and owner', () =>
+    withStorage('orders-taken', async (storage) => {
+      await importCsv(storage, clock, 'orders', csv('o1.csv', 'customer_id,order_id,ordered_at,amount\nann,1001,2024-01-05,20\n'));
+      const file = csv('o2.csv', 'customer_id,order_id,ordered_at,amount\nann,1001,2024-01-05,20\nbob,1001,2024-02-01,35\nbob,1002,2024-02-02,15\ncid,1002,2024-02-03,5\n');
+      const r = await importCsv(storage, clock, 'orders', file);
+      expect([r.rows, r.imported, r.duplicates]).toEqual([4, 1, 1]);
+      expect(r.rejected.map((e) => `${e.file}:${e.line}: ${e.field}: ${e.reason}`)).toEqual([
+        `${file}:3: order_id: order "1001" is already stored for customer "ann"; order ids must be unique across customers, so give this order its own id`,
+        `${file}:5: order_id: order "1002" is already stored for customer "bob"; order ids must be unique across customers, so give this order its own id`,
+      ]);
+      const bob = (await storage.customers.byExternalId('bob'))!;
+      expect((await storage.orders.list(bob.id)).map((o) => o.orderId)).toEqual(['1002']);
+      // No purchase event was recorded for the refused rows either.
+      expect((await storage.events.list(bob.id, {})).map((e) => e.properties.order_id)).toEqual(['1002']);
+    }));
+
+  it('refuses a row with more values than the header has columns, and imports the rest', () =>
+    withStorage('extra-values', async (storage) => {
+      const file = csv('extra.csv', 'customer_id,email,plan\nc1,c1@example.com,pro\nc2,c2@example.com,Smith, Jane\nc3,c3@example.com\n');
+      const r = await importCsv(storage, clock, 'customers', file);
+      expect(r.rejected).toEqual([{ file, line: 3, field: 'row', reason: '4 values but the header has 3 columns; quote a value that contains a comma, e.g. "Smith, Jane"' }]);
+      expect(r.imported).toBe(2);
+      expect(await storage.customers.byExternalId('c2')).toBeNull();
+    }));
+
+  it('refuses a file with a stray quote as <file>:<line>: <column>: <reason>', () =>
+    withStorage('stray-quote', async (storage) => {
+      const opening = csv('q1.csv', 'customer_id,email\nc1,c1@example.com\nc2,say "hi"@example.com\n');
+      await expect(importCsv(storage, clock, 'customers', opening)).rejects.toThrow(`${opening}:3: email: a quote inside an unquoted value; quote the whole value and double the quote inside it ("")`);
+      const closing = csv('q2.csv', 'customer_id,email\nc1,"c1"@example.com\n');
+      await expect(importCsv(storage, clock, 'customers', closing)).rejects.toThrow(`${closing}:2: email: text follows the closing quote of this value`);
+      expect(await storage.customers.count()).toBe(0);
+    }));
+
+  it('reports customers created, updated and unchanged, and writes no unchanged profile', () =>
+    withStorage('customers-again', async (storage) => {
+      const file = csv('c.csv', 'customer_id,email,plan\nc1,c1@example.com,pro\nc2,c2@example.com,free\n');
+      expect((await importCsv(storage, clock, 'customers', file)).profiles).toEqual({ created: 2, updated: 0 });
+      const before = (await storage.customers.byExternalId('c1'))!.updatedAt;
+      const later = new VirtualClock('2024-05-01T00:00:00Z');
+      const again = await importCsv(storage, later, 'customers', file);
+      expect([again.profiles, again.imported, again.duplicates]).toEqual([{ created: 0, updated: 0 }, 0, 2]);
+      expect((await storage.customers.byExternalId('c1'))!.updatedAt).toBe(before);
+      const changed = await importCsv(storage, later, 'customers', csv('c2.csv', 'customer_id,email,plan\nc1,c1@example.com,pro\nc2,c2@example.com,pro\nc3,,free\n'));
+      expect([changed.profiles, changed.duplicates]).toEqual([{ created: 1, updated: 1 }, 1]);
+    }));
 });

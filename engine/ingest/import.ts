@@ -3,7 +3,8 @@ import type { z } from 'zod';
 import type { Clock } from '../core/clock.ts';
 import type { Storage } from '../storage/types.ts';
 import { checkCsvStructure, customersCsv, eventsCsv, ordersCsv, readCsv, type CsvFormat, type RowError } from './csv.ts';
-import { identifyCustomers, recordOrders, trackEvents } from './ingest.ts';
+import { identifyCustomers, recordOrders, trackEvents, type IngestResult } from './ingest.ts';
+import type { ProfileOutcome } from './profile-changes.ts';
 import type { identifySchema, orderSchema, trackSchema } from './schemas.ts';
 
 export type ImportKind = 'customers' | 'orders' | 'events';
@@ -15,8 +16,10 @@ export interface ImportSummary {
   rows: number;
   /** Rows stored: customers created or updated, new events, new orders. */
   imported: number;
-  /** Rows already stored by an earlier import (same order id or event): left as they were. */
+  /** Rows already stored by an earlier import (same order id or event, a profile with these very values): left as they were. */
   duplicates: number;
+  /** Customers only: of the rows imported, how many made a new profile and how many changed one. */
+  profiles?: { created: number; updated: number };
   rejected: RowError[];
 }
 
@@ -44,18 +47,30 @@ const writers = {
  * naming line and column. `onProgress` gets the last line read after each batch.
  */
 export async function importCsv(storage: Storage, clock: Clock, kind: ImportKind, file: string, opts: { onProgress?: (line: number) => void; label?: string } = {}): Promise<ImportSummary> {
-  const { format, write } = writers[kind] as { format: CsvFormat<z.ZodType>; write: (s: Storage, c: Clock, rows: unknown[]) => Promise<{ accepted: number; duplicates: number }> };
+  const { format, write } = writers[kind] as { format: CsvFormat<z.ZodType>; write: (s: Storage, c: Clock, rows: unknown[]) => Promise<IngestResult & { profiles?: Record<ProfileOutcome, number> }> };
   // A first read without writing: rows before a broken spot must not be half-imported.
   await checkCsvStructure(file, opts.label);
-  const summary: ImportSummary = { kind, rows: 0, imported: 0, duplicates: 0, rejected: [] };
+  const summary: ImportSummary = { kind, rows: 0, imported: 0, duplicates: 0, rejected: [], ...(kind === 'customers' ? { profiles: { created: 0, updated: 0 } } : {}) };
+  const label = opts.label ?? file;
   let batch: unknown[] = [];
+  let lines: number[] = [];
   let line = 0;
   const flush = async () => {
     if (!batch.length) return;
     const r = await write(storage, clock, batch);
-    summary.imported += r.accepted;
-    summary.duplicates += r.duplicates;
+    if (r.profiles && summary.profiles) {
+      summary.profiles.created += r.profiles.created;
+      summary.profiles.updated += r.profiles.updated;
+      summary.imported += r.profiles.created + r.profiles.updated;
+      summary.duplicates += r.profiles.unchanged;
+    } else {
+      summary.imported += r.accepted;
+      summary.duplicates += r.duplicates;
+    }
+    // Rows the store refused (an order id taken by another customer), by their line.
+    for (const x of r.rejected) summary.rejected.push({ file: label, line: lines[x.index]!, field: format.columns[x.field] ?? x.field, reason: x.message.replace(`${x.field}: `, '') });
     batch = [];
+    lines = [];
     opts.onProgress?.(line);
   };
   for await (const r of readCsv(file, format, opts.label)) {
@@ -63,6 +78,7 @@ export async function importCsv(storage: Storage, clock: Clock, kind: ImportKind
       summary.rows++;
       line = r.line;
       batch.push(r.value);
+      lines.push(r.line);
       if (batch.length >= BATCH) await flush();
     } else {
       summary.rows++;
@@ -70,5 +86,6 @@ export async function importCsv(storage: Storage, clock: Clock, kind: ImportKind
     }
   }
   await flush();
+  summary.rejected.sort((a, b) => a.line - b.line);
   return summary;
 }

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Clock } from '../core/clock.ts';
 import { ForesightError } from '../core/errors.ts';
 import type { Storage } from '../storage/types.ts';
+import { profileOutcomes, type ProfileOutcome } from './profile-changes.ts';
 import { identifySchema, orderSchema, trackSchema, type IdentifyInput, type OrderInputExternal, type TrackInput } from './schemas.ts';
 
 export interface Rejection {
@@ -51,13 +52,18 @@ export async function trackEvents(storage: Storage, clock: Clock, items: readonl
   return { accepted: results.length - duplicates, duplicates, rejected };
 }
 
-export async function identifyCustomers(storage: Storage, clock: Clock, items: readonly (IdentifyInput | unknown)[]): Promise<IngestResult> {
+/** Creates or updates profiles; `profiles` counts what changed. A profile an item would leave as it is is not written. */
+export async function identifyCustomers(storage: Storage, clock: Clock, items: readonly (IdentifyInput | unknown)[]): Promise<IngestResult & { profiles: Record<ProfileOutcome, number> }> {
   const { ok, rejected } = validateItems(identifySchema, items);
-  await storage.customers.upsert(
-    ok.map(({ value: v }) => ({ externalId: v.customerId, email: v.email, attributes: v.attributes, timezone: v.timezone, consent: v.consent })),
-    clock.now().getTime(),
-  );
-  return { accepted: ok.length, duplicates: 0, rejected };
+  const now = clock.now().getTime();
+  const upserts = ok.map(({ value: v }) => ({ externalId: v.customerId, email: v.email, attributes: v.attributes, timezone: v.timezone, consent: v.consent }));
+  const ids = await storage.customers.resolve(upserts.map((u) => u.externalId), now, false);
+  const stored = new Map((await storage.customers.get([...ids.values()])).map((c) => [c.externalId, c]));
+  const outcomes = profileOutcomes(stored, upserts);
+  await storage.customers.upsert(upserts.filter((_, i) => outcomes[i] !== 'unchanged'), now);
+  const profiles = { created: 0, updated: 0, unchanged: 0 };
+  for (const o of outcomes) profiles[o]++;
+  return { accepted: ok.length, duplicates: 0, rejected, profiles };
 }
 
 /** Stores orders and, for each new one, a `purchase` event (order id as its idempotency key). */
@@ -74,10 +80,16 @@ export async function recordOrders(storage: Storage, clock: Clock, items: readon
     items: v.items,
   }));
   const inserted = await storage.orders.insert(orders);
+  // An order id already stored for another customer is refused, never dropped as a duplicate.
+  const owners = await storage.orders.owners(orders.filter((_, i) => !inserted[i]).map((o) => o.orderId));
+  const taken = ok.map(({ value: v }, i) => !inserted[i] && owners.has(v.orderId) && owners.get(v.orderId) !== v.customerId);
+  ok.forEach(({ index, value: v }, i) => {
+    if (taken[i]) rejected.push({ index, field: 'orderId', message: `orderId: order "${v.orderId}" is already stored for customer "${owners.get(v.orderId)}"; order ids must be unique across customers, so give this order its own id` });
+  });
   // Every order's event is (re)offered: its idempotency key dedupes, and a retry
   // after a crash between the two writes restores a missing purchase event.
   await storage.events.insert(
-    orders.map((o) => ({
+    orders.filter((_, i) => !taken[i]).map((o) => ({
       customerId: o.customerId,
       type: 'purchase',
       properties: { order_id: o.orderId, amount: o.amount, quantity: o.quantity, items: o.items },
@@ -87,7 +99,7 @@ export async function recordOrders(storage: Storage, clock: Clock, items: readon
     now,
   );
   const fresh = inserted.filter(Boolean).length;
-  return { accepted: fresh, duplicates: orders.length - fresh, rejected };
+  return { accepted: fresh, duplicates: orders.length - fresh - taken.filter(Boolean).length, rejected };
 }
 
 /** Throws one error naming the first bad item, for callers that accept all-or-nothing. */

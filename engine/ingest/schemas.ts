@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { INSTANT_FORMS, isValidTimeZone, readInstant } from '../core/time.ts';
+import { instantProblem, isImpossibleDate, isValidTimeZone, readInstant } from '../core/time.ts';
 import { hasLoneSurrogate, jsonProblem } from './limits.ts';
 
 /** A time given as ISO 8601 text (offset-less = UTC, a bare date = 00:00 UTC), epoch milliseconds or a Date; read strictly. */
 export const timeSchema = z.union([z.date(), z.number(), z.string()]).transform((v, ctx) => {
   const d = readInstant(v);
   if (!d) {
-    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(v)} is not a valid time; ${INSTANT_FORMS}` });
+    ctx.addIssue({ code: 'custom', message: instantProblem(v) });
     return z.NEVER;
   }
   return d;
@@ -41,17 +41,39 @@ export const trackSchema = z.object({
   idempotencyKey: text().min(1).max(200).optional(),
 });
 
-export const identifySchema = z.object({
-  customerId: externalId,
-  email: z.email('not a valid email address').nullable().optional(),
-  attributes: jsonObject().optional(),
-  timezone: z
-    .string()
-    .refine(isValidTimeZone, 'not an IANA time zone; use e.g. "Europe/Berlin" or "America/New_York"')
-    .nullable()
-    .optional(),
-  consent: z.record(z.string(), z.boolean()).optional(),
-});
+/** Attributes written as dates must be real ones: `trigger.date` and segments would never match `2024-02-30`. */
+const attributesSchema = () =>
+  jsonObject().superRefine((attrs, ctx) => {
+    for (const [key, v] of Object.entries(attrs)) {
+      if (isImpossibleDate(v)) ctx.addIssue({ code: 'custom', path: [key], message: `${JSON.stringify(v)} is not a real date; write it as 1990-05-17 (or --05-17 without a year)` });
+    }
+  });
+
+/**
+ * An object that refuses fields it does not know, naming them and the ones it takes: a misspelt
+ * or misplaced field (a trait outside `attributes`) would otherwise vanish without a word.
+ */
+export function strictFields<T extends z.core.$ZodLooseShape>(shape: T) {
+  const fields = Object.keys(shape).join(', ');
+  const traits = 'attributes' in shape ? ' (put your own traits in attributes)' : '';
+  return z.strictObject(shape, {
+    error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field ${iss.keys.map((k) => JSON.stringify(k)).join(', ')}; the fields are ${fields}${traits}` : undefined),
+  });
+}
+
+export const identifySchema = strictFields(
+  {
+    customerId: externalId,
+    email: z.email('not a valid email address').nullable().optional(),
+    attributes: attributesSchema().optional(),
+    timezone: z
+      .string()
+      .refine(isValidTimeZone, 'not an IANA time zone; use e.g. "Europe/Berlin" or "America/New_York"')
+      .nullable()
+      .optional(),
+    consent: z.record(z.string(), z.boolean()).optional(),
+  },
+);
 
 export const orderSchema = z.object({
   customerId: externalId,

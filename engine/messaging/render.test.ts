@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCalendarDate } from '../../nodes/trigger-date/anniversary.ts';
 import { SERVER_ZONES, underTz } from '../testing/tz.ts';
-import { renderEmail, templateProblems } from './render.ts';
+import { renderEmail, renderText, templateError } from './render.ts';
 
 const ctx = {
   customer: { firstName: 'Zoë <script>', timezone: 'America/New_York', signupAt: '2024-01-01T03:00:00Z', total: 1234.5 },
@@ -53,6 +53,12 @@ describe('renderEmail', () => {
 
   it('names the field of a template with a syntax error', () => {
     expect(() => renderEmail({ subject: 'ok', html: '{{#if x}}' }, {})).toThrow('html: line 1: {{#if}} is not closed; add {{/if}} after its content');
-    expect(templateProblems({ subject: '{{', html: 'fine', text: '{{/each}}' }).map((p) => p.field)).toEqual(['subject', 'text']);
+    expect(templateError('{{#if x}}')).toBe('line 1: {{#if}} is not closed; add {{/if}} after its content');
+    expect(templateError('fine {{x}}')).toBeNull();
+  });
+
+  it('renders plain text for chat and SMS with the email helpers and without HTML escaping', () => {
+    expect(renderText('{{default customer.name "there"}} & {{money total "EUR"}}: <b>{{plural n "item" "items"}}</b>', { customer: {}, total: 5, n: 2 })).toBe('there & €5.00: <b>2 items</b>');
+    expect(() => renderText('{{#if x}}', {})).toThrow('template: line 1: {{#if}} is not closed');
   });
 });

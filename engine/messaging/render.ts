@@ -1,7 +1,7 @@
 import Handlebars from 'handlebars';
 import { ForesightError, errorMessage } from '../core/errors.ts';
-import { templateError } from '../plugin/template.ts';
 import { DATE_ONLY, readInstant } from '../core/time.ts';
+import { readableParseError } from './parse-error.ts';
 
 export interface EmailTemplates {
   subject: string;
@@ -87,11 +87,26 @@ hb.registerHelper('default', (...args: unknown[]) => {
 });
 
 
+/**
+ * What is wrong with a Handlebars template, in one line a marketer can act on, or null when it
+ * parses (template fields are checked with it at validation).
+ *
+ * @example templateError('Hi {{customer.name') // 'line 1: the tag "{{customer.name" is not closed; end it with }}'
+ */
+export function templateError(template: string): string | null {
+  try {
+    hb.parse(template);
+    return null;
+  } catch (err) {
+    return readableParseError(errorMessage(err), template);
+  }
+}
+
 type Template = (context: unknown) => string;
 const cache = new Map<string, Template>();
 const CACHE_LIMIT = 1000;
 
-function compiled(field: keyof EmailTemplates, source: string, escape: boolean): Template {
+function compiled(field: string, source: string, escape: boolean): Template {
   const cacheKey = `${escape ? 'h' : 't'}:${source}`;
   let t = cache.get(cacheKey);
   if (!t) {
@@ -105,15 +120,14 @@ function compiled(field: keyof EmailTemplates, source: string, escape: boolean):
   return t;
 }
 
-/** Syntax problems in an email's templates, as `{ field, message }` (empty when all parse). */
-export function templateProblems(templates: Partial<EmailTemplates>): { field: string; message: string }[] {
-  const problems: { field: string; message: string }[] = [];
-  for (const field of ['subject', 'html', 'text'] as const) {
-    const source = templates[field];
-    const problem = source ? templateError(source) : null;
-    if (problem) problems.push({ field, message: `${field}: ${problem}` });
-  }
-  return problems;
+
+/**
+ * Renders a Handlebars template as plain text (no HTML escaping: SMS, chat,
+ * webhooks) with the helpers emails have: date, money, plural, default.
+ * Nodes reach it as `ctx.services.render`, so a plugin carries no Handlebars of its own.
+ */
+export function renderText(template: string, data: Record<string, unknown>): string {
+  return compiled('template', template, false)(data);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { errorMessage } from '../core/errors.ts';
-import type { EffectContext, EffectHandler, EffectOutcome, OutboxItem } from '../plugin/services.ts';
+import type { EffectOutcome, EngineEffectContext, EngineEffectHandler, OutboxItem } from '../plugin/services.ts';
 import { emailContext } from './context.ts';
 import { checkBudget, type MessageBudget, type OverBudget } from './budget.ts';
 import { decorateHtml, decorateText, MessageLinks, templateOrigins } from './links.ts';
@@ -52,8 +52,8 @@ function messageId(key: string, from: string): string {
  * templates with their data, adds tracking and one-click unsubscribe, sends
  * over SMTP and logs the send for frequency caps.
  */
-export function createEmailEffect(options: MailOptions): EffectHandler {
-  return async (item: OutboxItem, ctx: EffectContext): Promise<EffectOutcome> => {
+export function createEmailEffect(options: MailOptions): EngineEffectHandler {
+  return async (item: OutboxItem, ctx: EngineEffectContext): Promise<EffectOutcome> => {
     if ((item.payload as unknown as EmailPayload).holdout) return { status: 'skipped', reason: 'holdout' };
     const missing = missingSettings(options);
     if (missing.length) return { status: 'failed', reason: `email is not configured: set ${missing.join(', ')}` };

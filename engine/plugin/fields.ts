@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { filterSchema } from '../core/filter.ts';
 import { durationSchema } from '../core/duration.ts';
+import { templateError } from '../messaging/render.ts';
 
 /**
  * Config fields are plain, serialisable data: the builder renders a form from
@@ -49,8 +50,14 @@ function baseSchema(field: Field): z.ZodType {
       if (field.pattern) s = s.regex(new RegExp(field.pattern), `must match ${field.pattern}`);
       return s;
     }
-    case 'template':
-      return field.required ? z.string().min(1, 'must not be empty') : z.string();
+    case 'template': {
+      // Every template field is checked here, so a plugin needs no Handlebars of its own to validate one.
+      const s = field.required ? z.string().min(1, 'must not be empty') : z.string();
+      return s.superRefine((v, ctx) => {
+        const error = templateError(v);
+        if (error) ctx.addIssue({ code: 'custom', message: error });
+      });
+    }
     case 'number': {
       let n = field.integer ? z.number().int('must be a whole number') : z.number();
       if (field.min !== undefined) n = n.min(field.min, `must be at least ${field.min}`);

@@ -14,5 +14,5 @@ export type { Field, FieldKind, Suggest, FieldProblem } from './fields.ts';
 export type { NodeServices, EffectHandler, EffectContext, EffectOutcome, OutboxItem, OrderView, PurchasePrediction } from './services.ts';
 export type { HttpService, HttpRequest, HttpResponse } from '../net/http.ts';
 export type { Filter, FilterOp } from '../core/filter.ts';
-export { renderText, templateError } from './template.ts';
+export { renderText, templateError } from '../messaging/render.ts';
 export { checkPluginContract } from './contract.ts';

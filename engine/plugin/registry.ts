@@ -4,7 +4,7 @@ import { ForesightError, errorMessage } from '../core/errors.ts';
 import { checkPluginContract } from './contract.ts';
 import { applyDefaults } from './fields.ts';
 import type { NodeDefinition, NodeDescriptor, PluginModule } from './define-node.ts';
-import type { EffectHandler } from './services.ts';
+import type { EngineEffectHandler } from './services.ts';
 
 /** Who registered a node type or effect when no plugin did. */
 export const BUILT_IN = 'built-in';
@@ -12,7 +12,7 @@ export const BUILT_IN = 'built-in';
 /** Holds every node type and effect handler, built-in and plugin alike, and who registered each. */
 export class NodeRegistry {
   private readonly nodes = new Map<string, NodeDefinition<any>>();
-  private readonly effects = new Map<string, EffectHandler>();
+  private readonly effects = new Map<string, EngineEffectHandler>();
   private readonly nodeOwners = new Map<string, string>();
   private readonly effectOwners = new Map<string, string>();
   /** Plugins loaded by specifier (absolute file URL or package name), so a worker thread can load the same ones. */
@@ -26,7 +26,7 @@ export class NodeRegistry {
     return this;
   }
 
-  registerEffect(kind: string, handler: EffectHandler, owner = BUILT_IN): this {
+  registerEffect(kind: string, handler: EngineEffectHandler, owner = BUILT_IN): this {
     const problem = this.clash('effect', kind, this.effectOwners.get(kind), owner);
     if (problem) throw new ForesightError('duplicate_effect', problem, { field: 'plugins' });
     this.effects.set(kind, handler);
@@ -75,7 +75,7 @@ export class NodeRegistry {
     return this.nodes.get(type);
   }
 
-  effect(kind: string): EffectHandler | undefined {
+  effect(kind: string): EngineEffectHandler | undefined {
     return this.effects.get(kind);
   }
 

@@ -1,6 +1,6 @@
 /**
  * The files of a new plugin package (`foresight plugin new <name>`): a node, its
- * effect, a test that passes at once, and a README. Pure: returns paths and texts.
+ * effect, a test that passes at once, a tsconfig and a README. Pure: returns paths and texts.
  */
 
 /** `sms` or `foresight-node-sms` → the node-type namespace `sms`; `web-push` → `webPush`. */
@@ -23,14 +23,14 @@ export function scaffoldPlugin(name: string): Record<string, string> {
         description: `A Foresight node plugin: ${type}`,
         type: 'module',
         exports: './index.ts',
-        scripts: { test: 'vitest run', check: `foresight plugin check ./index.ts` },
+        scripts: { test: 'vitest run', typecheck: 'tsc --noEmit', check: `foresight plugin check ./index.ts` },
         peerDependencies: { foresight: '*' },
-        devDependencies: { vitest: '*' },
+        devDependencies: { vitest: '*', typescript: '*', '@types/node': '*' },
       },
       null,
       2,
     )}\n`,
-    'index.ts': `import { defineNode, definePlugin, renderText, templateError, type EffectHandler } from 'foresight/plugin';
+    'index.ts': `import { defineNode, definePlugin, type EffectHandler } from 'foresight/plugin';
 
 interface Config {
   url: string;
@@ -49,12 +49,9 @@ export const message = defineNode<Config>({
     { key: 'text', label: 'Message', kind: 'template', required: true, help: 'Handlebars: customer.* (profile attributes), customer.id.' },
   ],
   ports: ['next'],
-  validate: (c) => {
-    const error = templateError(c.text ?? '');
-    return error ? [{ field: 'text', message: \`Message: \${error}\` }] : [];
-  },
   run(ctx) {
-    const text = renderText(ctx.config.text, { customer: { ...ctx.customer.attributes, id: ctx.customer.externalId } });
+    // The engine checks the template when the journey is validated and renders it with its helpers.
+    const text = ctx.services.render(ctx.config.text, { customer: { ...ctx.customer.attributes, id: ctx.customer.externalId } });
     const key = ctx.services.enqueue('${ns}', { url: ctx.config.url, text });
     return { next: 'next', trace: { queued: key } };
   },
@@ -127,6 +124,25 @@ describe('${type}', () => {
   });
 });
 `,
+    // Type-checks against foresight's published declarations (package.json exports), never its sources.
+    'tsconfig.json': `${JSON.stringify(
+      {
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          allowImportingTsExtensions: true,
+          verbatimModuleSyntax: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: ['node'],
+        },
+        include: ['*.ts'],
+      },
+      null,
+      2,
+    )}\n`,
     'README.md': `# ${pkg}
 
 A [Foresight](https://github.com/) node plugin: **${type}** posts a personalised message to an HTTP endpoint.
@@ -138,6 +154,7 @@ Import only \`foresight/plugin\` (in the plugin) and \`foresight/testing\` (in t
 
 \`\`\`sh
 npm test                                  # runs index.test.ts
+npm run typecheck                         # tsc against foresight's declarations
 npx foresight plugin check ./index.ts     # checks the plugin against the contract
 FORESIGHT_PLUGINS=${pkg} npx foresight serve
 \`\`\`

@@ -45,6 +45,12 @@ export interface NodeServices {
   segment(name: string): Promise<SegmentVerdict>;
   /** Outside HTTP with a timeout, retries and the private-address guard. In `simulate` and `backtest` mode, think twice before calling live APIs. */
   http: HttpService;
+  /**
+   * Renders a Handlebars template as plain text (no HTML escaping) with the engine's helpers
+   * (date, money, plural, default), e.g. `render(ctx.config.text, { customer: ctx.customer.attributes })`.
+   * Declare the setting as a `template` field and its syntax is checked when the journey is validated.
+   */
+  render(template: string, data: Record<string, unknown>): string;
 }
 
 /** One queued side effect, as its effect handler receives it; `key` is stable across retries (use it to deduplicate). */
@@ -77,11 +83,21 @@ export interface EffectContext {
   now: Date;
   /** The entry's customer; null once erased. */
   customer: CustomerProfile | null;
-  /** Delivery-time checks (suppressions, frequency caps, fresh scores) read the store. */
-  storage: Storage;
   /** Outside HTTP with a timeout, retries and the private-address guard. */
   http: HttpService;
 }
 
 /** Delivers one outbox entry. Return `retry` for transient failures; the dispatcher backs off. */
 export type EffectHandler = (item: OutboxItem, ctx: EffectContext) => Promise<EffectOutcome>;
+
+/**
+ * What the engine's own effects are given: also the store, for delivery-time checks
+ * (suppressions, frequency caps, fresh scores). Not part of `foresight/plugin`: a
+ * plugin's effect gets no database handle to depend on.
+ */
+export interface EngineEffectContext extends EffectContext {
+  storage: Storage;
+}
+
+/** A built-in effect handler; every plugin {@link EffectHandler} is one too. */
+export type EngineEffectHandler = (item: OutboxItem, ctx: EngineEffectContext) => Promise<EffectOutcome>;

@@ -158,6 +158,13 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await s.orders.list(1)).toMatchObject([{ orderId: 'o1', amount: 9.5, quantity: 1, items: [] }]);
   });
 
+  withStorage('names the customer an order id is stored for', async (s) => {
+    const ids = await s.customers.resolve(['ann', 'bob'], 1, true);
+    await s.orders.insert([{ customerId: ids.get('ann')!, orderId: 'o1', orderedAt: 1, amount: 5 }, { customerId: ids.get('bob')!, orderId: 'o2', orderedAt: 1, amount: 5 }]);
+    expect(await s.orders.owners(['o1', 'o2', 'o3'])).toEqual(new Map([['o1', 'ann'], ['o2', 'bob']]));
+    expect(await s.orders.owners([])).toEqual(new Map());
+  });
+
   withStorage('publishes immutable, numbered journey versions', async (s) => {
     await s.journeys.saveDraft({ id: 'j', name: 'J', draft: { n: 1 } }, 1);
     expect(await s.journeys.publish('j', (v) => ({ v }), 2)).toBe(1);

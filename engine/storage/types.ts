@@ -274,6 +274,8 @@ export interface EventStore {
 export interface OrderStore {
   /** Returns true where the order was new (order ids are unique). */
   insert(orders: OrderInput[]): Promise<boolean[]>;
+  /** The external id of the customer each of these order ids is stored for (absent ids are left out). */
+  owners(orderIds: string[]): Promise<Map<string, string>>;
   list(customerId: number): Promise<OrderRecord[]>;
   listAll(opts: { limit: number; afterId: number }): Promise<OrderRecord[]>;
 }

@@ -7,9 +7,9 @@
  */
 import { builtinRegistry } from '../../nodes/index.ts';
 import type { PluginModule } from '../plugin/define-node.ts';
-import type { NodeRegistry } from '../plugin/registry.ts';
+import type { PluginRegistry } from './plugin-harness.ts';
 
-export { createHarness, type Harness } from './harness.ts';
+export { createHarness, type Harness, type HarnessOptions, type PluginRegistry } from './plugin-harness.ts';
 export { nodeContext } from './node-context.ts';
 export { startTestSmtp, type TestSmtp } from '../messaging/test-smtp.ts';
 export { createHttpService } from '../net/http.ts';
@@ -21,7 +21,7 @@ export { createHttpService } from '../net/http.ts';
  * @example
  * const h = createHarness({ registry: registryWith(myPlugin) });
  */
-export function registryWith(...plugins: PluginModule[]): NodeRegistry {
+export function registryWith(...plugins: PluginModule[]): PluginRegistry {
   const r = builtinRegistry();
   for (const p of plugins) r.use(p);
   return r;

@@ -2,10 +2,11 @@ import { applyDefaults } from '../plugin/fields.ts';
 import type { CustomerProfile, NodeContext, NodeDefinition } from '../plugin/define-node.ts';
 import type { NodeServices } from '../plugin/services.ts';
 import { seededRandom } from '../core/hash.ts';
+import { renderText } from '../messaging/render.ts';
 
 /**
  * A node context for unit-testing a node's `run` directly: defaults applied,
- * services that fail loudly unless the test provides them.
+ * services that fail loudly unless the test provides them (`render` is the real one).
  *
  * @example
  * const ctx = nodeContext(waitDelay, { duration: '1d' }, { now: new Date('2024-01-01') });
@@ -41,6 +42,8 @@ export function nodeContext<C>(
       nextPurchase: missing('nextPurchase'),
       inSegment: missing('inSegment'),
       segment: missing('segment'),
+      // Pure, so the real one: a node test sees the text a customer would.
+      render: renderText,
       ...opts.services,
     } as NodeServices,
   };

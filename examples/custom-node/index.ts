@@ -1,5 +1,5 @@
 // Only the public entry point: the same import works inside this repository and in a plugin package of its own.
-import { defineNode, definePlugin, renderText, templateError, type EffectHandler } from 'foresight/plugin';
+import { defineNode, definePlugin, type EffectHandler } from 'foresight/plugin';
 
 interface Config {
   webhookUrl: string;
@@ -35,14 +35,11 @@ export const slackMessage = defineNode<Config>({
     },
     { key: 'message', label: 'Message', kind: 'template', language: 'handlebars', multiline: true, required: true, help: 'Handlebars: customer.* (profile attributes), customer.id, customer.email.' },
   ],
+  // The engine checks the template's syntax (a `template` field) and renders it with its own Handlebars.
   ports: ['next'],
-  validate(c) {
-    const error = templateError(c.message ?? '');
-    return error ? [{ field: 'message', message: `Message: ${error}` }] : [];
-  },
   run(ctx) {
     const { customer } = ctx;
-    const text = renderText(ctx.config.message, { customer: { ...customer.attributes, id: customer.externalId, email: customer.email } });
+    const text = ctx.services.render(ctx.config.message, { customer: { ...customer.attributes, id: customer.externalId, email: customer.email } });
     const payload: SlackPayload = { webhookUrl: ctx.config.webhookUrl, text };
     const key = ctx.services.enqueue('slack', { ...payload });
     return { next: 'next', trace: { message: key } };

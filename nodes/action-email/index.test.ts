@@ -349,6 +349,6 @@ describe('action.email', () => {
 
   it('rejects a template with a syntax error when the journey is validated, naming the field', async () => {
     const w = await world();
-    await expect(w.h.journeys.deploy(emailJourney('bad', 'signup', simple('ok', { html: '<p>{{#each items}}</p>' })))).rejects.toThrow(/html/);
+    await expect(w.h.journeys.deploy(emailJourney('bad', 'signup', simple('ok', { html: '<p>{{#each items}}</p>' })))).rejects.toThrow('HTML body: line 1: {{#each}} is not closed; add {{/each}} after its content');
   });
 });

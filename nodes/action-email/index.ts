@@ -1,6 +1,5 @@
 import { defineNode } from '../../engine/plugin/define-node.ts';
 import { hashUnit } from '../../engine/core/hash.ts';
-import { templateProblems } from '../../engine/messaging/render.ts';
 import type { EmailPayload } from '../../engine/messaging/send.ts';
 import { senderProblem } from '../../engine/messaging/sender.ts';
 
@@ -67,9 +66,10 @@ export const actionEmail = defineNode<Config>({
     { key: 'sendUntilHour', label: 'Deferred: not after (hour)', kind: 'number', integer: true, min: 1, max: 24, default: 21, help: 'A deferred email goes out only before this local hour: the rest of the day is quiet hours.' },
   ],
   ports: ['next'],
+  // Template syntax is checked with the fields (kind: 'template').
   validate: (config) => {
-    const problems = templateProblems(config);
     const from = config.from ? senderProblem(config.from) : null;
+    const problems: { field: string; message: string }[] = [];
     if (from) problems.push({ field: 'from', message: `from: ${from}` });
     if (config.overBudget === 'defer' && config.sendFromHour === config.sendUntilHour) {
       problems.push({ field: 'sendUntilHour', message: 'Deferred: not after (hour): must differ from "not before" (8 to 8 leaves no time to send; for any hour use 0 to 24)' });

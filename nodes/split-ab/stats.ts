@@ -1,3 +1,4 @@
+/// <reference path="../../engine/types/jstat.d.ts" />
 import jStat from 'jstat';
 
 /** z for a two-sided 95% interval: the 0.975 quantile of the standard normal. */

@@ -27,7 +27,7 @@ describe('foresight import', () => {
     const customers = file('customers.csv', 'customer_id,email,timezone,plan\nc1,c1@example.com,Europe/Berlin,pro\nc2,not-an-email,,free\n,c3@example.com,,free\nc4,c4@example.com,Moon/Base,free\nc5,,,\n');
     const first = await cli(['import', 'customers', customers]);
     expect(first.code).toBe(1);
-    expect(first.stdout).toContain('customers: 5 rows read, 2 imported, 0 already present, 3 rejected');
+    expect(first.stdout).toContain('customers: 5 rows read, 2 created, 0 updated, 0 unchanged, 3 rejected');
     expect(first.stderr).toContain(`${customers}:3: email:`);
     expect(first.stderr).toContain(`${customers}:4: customer_id:`);
     expect(first.stderr).toContain(`${customers}:5: timezone:`);
@@ -37,6 +37,7 @@ describe('foresight import', () => {
     const events = file('events.csv', 'customer_id,type,occurred_at,properties\nc1,page_view,2024-01-01T10:00:00Z,"{""url"":""/a""}"\nc1,page_view,2024-01-01T11:00:00Z,\nc5,cart_add,2024-01-02,{bad json}\n');
     expect((await cli(['import', 'events', events])).stdout).toContain('events: 3 rows read, 2 imported, 0 already present, 1 rejected');
 
+    expect((await cli(['import', 'customers', customers])).stdout).toContain('customers: 5 rows read, 0 created, 0 updated, 2 unchanged, 3 rejected');
     const again = await Promise.all([cli(['import', 'orders', orders]), cli(['import', 'events', events])]);
     expect(again[0].stdout).toContain('2 rows read'.replace('2', '3') + ', 0 imported, 2 already present, 1 rejected');
     expect(again[1].stdout).toContain('3 rows read, 0 imported, 2 already present, 1 rejected');

@@ -16,7 +16,8 @@ async function countLines(file: string): Promise<number> {
 }
 
 export function formatSummary(s: ImportSummary): string {
-  return `${s.kind}: ${s.rows} rows read, ${s.imported} imported, ${s.duplicates} already present, ${s.rejected.length} rejected`;
+  const stored = s.profiles ? `${s.profiles.created} created, ${s.profiles.updated} updated, ${s.duplicates} unchanged` : `${s.imported} imported, ${s.duplicates} already present`;
+  return `${s.kind}: ${s.rows} rows read, ${stored}, ${s.rejected.length} rejected`;
 }
 
 export function registerImportCommand(program: Command): void {

@@ -3,7 +3,9 @@ import type { Problem } from '../../graph/types.ts';
 import { validateJourney } from '../../graph/validate.ts';
 import { cliConfig, cliRegistry, readJsonFile } from '../context.ts';
 
-const where = (p: Problem) => [p.nodeId && `node ${p.nodeId}`, p.edgeId && `edge ${p.edgeId}`, p.field && `field ${p.field}`].filter(Boolean).join(', ');
+// A message that starts with its field (`settings.reentry: …`) names it already.
+const where = (p: Problem) =>
+  [p.nodeId && `node ${p.nodeId}`, p.edgeId && `edge ${p.edgeId}`, p.field && !p.message.startsWith(`${p.field}:`) && `field ${p.field}`].filter(Boolean).join(', ');
 
 /** `foresight journey validate <file>`: every problem at once, so one edit round fixes them all. */
 export function registerJourneyCommand(program: Command): void {

@@ -147,3 +147,14 @@ describe('foresight models score', () => {
     expect((await cli(['models', 'score', '--help'])).stdout).toMatch(/--as-of <date>/);
   });
 });
+
+describe('foresight models fit on too little history', () => {
+  it('refuses, exit 2, instead of printing meaningless parameters when too few customers bought again', async () => {
+    const few = path.join(dir, 'few.csv');
+    writeFileSync(few, 'customer_id,order_id,ordered_at,amount\nc1,o1,2024-01-01,10\nc1,o2,2024-02-01,12\nc2,o3,2024-01-05,20\nc3,o4,2024-01-09,30\nc4,o5,2024-02-10,5\n');
+    const r = await cli(['models', 'fit', '--orders', few]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('--orders: only 1 of 4 customers bought again by 2024-02-10; the purchase models need at least 10 repeat buyers to estimate anything, so nothing was fitted');
+  });
+});

@@ -57,6 +57,8 @@ export function registerModelsCommand(program: Command): void {
       const table = featuresAt(indexOrders(orders), asOf, timeUnit);
       if (table.buyers === 0) throw noBuyers(asOf);
       const x = table.x.subarray(0, table.buyers);
+      const repeat = x.reduce((n, v) => n + (v > 0 ? 1 : 0), 0);
+      if (repeat < MIN_REPEAT_BUYERS) throw tooFewRepeatBuyers(repeat, table.buyers, asOf);
       const bg = fitBgnbd({ x, tx: table.tx.subarray(0, table.buyers), T: table.T.subarray(0, table.buyers) });
       const gg = fitSpendOrNull(x, table.repeatMean.subarray(0, table.buyers));
       const result = {
@@ -167,6 +169,20 @@ function fitSpendOrNull(x: Float64Array, m: Float64Array): GammaGammaFit | null 
     if (err instanceof ForesightError && err.code === 'no_repeat_buyers') return null;
     throw err;
   }
+}
+
+/**
+ * Below this many repeat buyers the fit still "converges", to parameters that mean nothing
+ * (4 customers, 1 repeat buyer: r = 31,330, b = 3e-14): refuse rather than print them.
+ */
+const MIN_REPEAT_BUYERS = 10;
+
+function tooFewRepeatBuyers(repeat: number, buyers: number, asOf: Date): ForesightError {
+  return new ForesightError(
+    'too_few_repeat_buyers',
+    `--orders: only ${repeat} of ${buyers} customers bought again by ${day(asOf)}; the purchase models need at least ${MIN_REPEAT_BUYERS} repeat buyers to estimate anything, so nothing was fitted; add more order history or choose a later --calibration-end`,
+    { field: '--orders' },
+  );
 }
 
 function noBuyers(asOf: Date): ForesightError {

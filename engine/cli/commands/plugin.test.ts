@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -20,11 +20,11 @@ describe('foresight plugin', () => {
   it('new: scaffolds a package that passes its own test from a clean directory, using only foresight/plugin and foresight/testing', async () => {
     expect(await foresight(['plugin', 'new', 'sms'], dir)).toMatchObject({ code: 0, stdout: expect.stringContaining('created') });
     const pkg = path.join(dir, 'sms');
-    expect(readdirSync(pkg).sort()).toEqual(['README.md', 'index.test.ts', 'index.ts', 'package.json']);
-    // What `npm install` of a file: dependency does: foresight (this repository) and vitest in node_modules.
-    mkdirSync(path.join(pkg, 'node_modules'));
+    expect(readdirSync(pkg).sort()).toEqual(['README.md', 'index.test.ts', 'index.ts', 'package.json', 'tsconfig.json']);
+    // What `npm install` of a file: dependency does: foresight (this repository), vitest, typescript and @types/node in node_modules.
+    mkdirSync(path.join(pkg, 'node_modules/@types'), { recursive: true });
     symlinkSync(repo, path.join(pkg, 'node_modules/foresight'));
-    symlinkSync(path.join(repo, 'node_modules/vitest'), path.join(pkg, 'node_modules/vitest'));
+    for (const dep of ['vitest', 'typescript', '@types/node']) symlinkSync(path.join(repo, 'node_modules', dep), path.join(pkg, 'node_modules', dep));
     const test = await run(process.execPath, [path.join(repo, 'node_modules/vitest/vitest.mjs'), 'run'], { cwd: pkg, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } }).then(
       ({ stdout }) => ({ code: 0, stdout }),
       (err: { code: number; stdout: string }) => ({ code: err.code, stdout: err.stdout }),
@@ -32,6 +32,16 @@ describe('foresight plugin', () => {
     expect(test.stdout).toMatch(/Tests\s+1 passed/);
     expect(test.code).toBe(0);
     expect(await foresight(['plugin', 'check', './index.ts'], pkg)).toEqual({ code: 0, stdout: 'ok: plugin foresight-node-sms: nodes sms.message; effects sms\n' });
+
+    // Type-checking the plugin reads foresight's bundled declarations (built by `npm run build:types`), not the engine's sources.
+    expect(existsSync(path.join(repo, 'dist/types/plugin.d.ts')), 'dist/types is missing: run npm run build:types').toBe(true);
+    const tsc = await run(process.execPath, [path.join(repo, 'node_modules/typescript/bin/tsc'), '--noEmit', '--listFiles'], { cwd: pkg }).then(
+      ({ stdout }) => ({ code: 0, stdout }),
+      (err: { code: number; stdout: string }) => ({ code: err.code, stdout: err.stdout }),
+    );
+    expect(tsc.code, tsc.stdout).toBe(0);
+    const fromForesight = tsc.stdout.split('\n').filter((f) => f.startsWith(`${repo}/`) && !f.includes('/node_modules/'));
+    expect(fromForesight.map((f) => path.relative(repo, f)).sort()).toEqual(['dist/types/plugin.d.ts', 'dist/types/testing.d.ts']);
   });
 
   it('new: refuses a name that cannot become a node type, and an existing folder', async () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { identifySchema } from '../../ingest/schemas.ts';
+import { identifySchema, strictFields } from '../../ingest/schemas.ts';
 import { exportCustomer } from '../../privacy/export.ts';
 import { requireCustomer } from '../../privacy/find.ts';
 import type { CustomerRecord } from '../../storage/types.ts';
@@ -11,7 +11,7 @@ const listQuery = z.object({
   limit: z.coerce.number({ error: 'must be a number' }).int().min(1).max(1000).default(50),
   offset: z.coerce.number({ error: 'must be a number' }).int().min(0).default(0),
 });
-const updateBody = identifySchema.omit({ customerId: true }).strict();
+const updateBody = strictFields(identifySchema.omit({ customerId: true }).shape);
 const consentBody = z.record(z.string().regex(/^[a-z0-9_-]+$/i, 'name the channel, e.g. "email" or "sms"'), z.boolean({ error: 'must be true or false' }));
 
 export const customerView = (c: CustomerRecord) => ({

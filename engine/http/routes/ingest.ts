@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { identifyCustomers, recordOrders, trackEvents } from '../../ingest/ingest.ts';
+import { assertNoRejections, identifyCustomers, recordOrders, trackEvents } from '../../ingest/ingest.ts';
 import { identifySchema, orderSchema, trackSchema } from '../../ingest/schemas.ts';
 import type { ApiContext } from '../context.ts';
 import { ingestLimiter } from '../rate-limit.ts';
@@ -87,6 +87,7 @@ export function ingestRoutes(t: RouteTable, ctx: ApiContext): void {
     response: okResponse,
     handler: async ({ body }) => {
       const r = await recordOrders(storage, clock, [body]);
+      assertNoRejections(r);
       count('order', r.accepted, r.duplicates, 0);
       return { ok: true, duplicate: r.duplicates > 0 };
     },
@@ -108,20 +109,34 @@ export function ingestRoutes(t: RouteTable, ctx: ApiContext): void {
       const identify: z.output<typeof identifySchema>[] = [];
       const track: z.output<typeof trackSchema>[] = [];
       const order: z.output<typeof orderSchema>[] = [];
+      const orderIndex: number[] = [];
       body.batch.forEach((item, index) => {
         const r = batchItemSchema.safeParse(item);
         if (!r.success) {
           const issue = r.error.issues[0]!;
           const field = ['batch', index, ...issue.path].join('.');
           rejected.push({ index, field, reason: `${field}: ${issue.message}` });
-        } else if (r.data.kind === 'identify') identify.push(r.data);
+        } else if (r.data.kind === 'identify') {
+          // identify takes no field it does not know, `kind` included.
+          const { kind: _kind, ...item } = r.data;
+          identify.push(item);
+        }
         else if (r.data.kind === 'track') track.push(r.data);
-        else order.push(r.data);
+        else {
+          order.push(r.data);
+          orderIndex.push(index);
+        }
       });
       // Customers first, so the events and orders of this batch see their traits.
       const ids = identify.length ? await identifyCustomers(storage, clock, identify) : null;
       const events = track.length ? await trackEvents(storage, clock, track) : null;
       const orders = order.length ? await recordOrders(storage, clock, order) : null;
+      // An order id already stored for another customer.
+      for (const x of orders?.rejected ?? []) {
+        const index = orderIndex[x.index]!;
+        rejected.push({ index, field: `batch.${index}.${x.field}`, reason: `batch.${index}.${x.message}` });
+      }
+      rejected.sort((a, b) => a.index - b.index);
       count('identify', ids?.accepted ?? 0, 0, 0);
       count('track', events?.accepted ?? 0, events?.duplicates ?? 0, 0);
       count('order', orders?.accepted ?? 0, orders?.duplicates ?? 0, 0);

@@ -1,4 +1,4 @@
-import { mergeAttributes } from '../../core/profile.ts';
+import { mergeProfile } from '../../core/profile.ts';
 import { toCustomer } from '../sqlite/rows.ts';
 import type { ChangeMark, CustomerRecord, CustomerStore } from '../types.ts';
 import { columns, type Db, type Query } from './db.ts';
@@ -25,13 +25,7 @@ export function pgCustomers(db: Db): CustomerStore {
         const byExt = new Map<string, CustomerRecord>(rows.map((r) => [r.external_id as string, toCustomer(r)]));
         for (const c of inputs) {
           const cur = byExt.get(c.externalId)!;
-          byExt.set(c.externalId, {
-            ...cur,
-            email: c.email === undefined ? cur.email : c.email,
-            attributes: mergeAttributes(cur.attributes, c.attributes),
-            timezone: c.timezone === undefined ? cur.timezone : c.timezone,
-            consent: { ...cur.consent, ...(c.consent ?? {}) },
-          });
+          byExt.set(c.externalId, { ...cur, ...mergeProfile(cur, c) });
         }
         const merged = [...byExt.values()];
         await q(

@@ -16,6 +16,14 @@ export function pgOrders(db: Db): OrderStore {
       const fresh = new Set(rows.map((r) => r.order_id));
       return orders.map((o) => fresh.delete(o.orderId));
     },
+    async owners(orderIds) {
+      if (!orderIds.length) return new Map();
+      const rows = await db.query<{ order_id: string; external_id: string }>(
+        'SELECT o.order_id, c.external_id FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.order_id = ANY($1::text[])',
+        [orderIds],
+      );
+      return new Map(rows.map((r) => [r.order_id, r.external_id]));
+    },
     async list(customerId) {
       return (await db.query('SELECT * FROM orders WHERE customer_id = $1 ORDER BY ordered_at, id', [customerId])).map(toOrder);
     },

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { mergeAttributes } from '../../core/profile.ts';
+import { mergeAttributes, mergeProfile } from '../../core/profile.ts';
 import type { ChangeMark, CustomerStore, CustomerUpsert } from '../types.ts';
 import { toCustomer } from './rows.ts';
 
@@ -24,14 +24,8 @@ export function sqliteCustomers(db: Database): CustomerStore {
       return Number(r.lastInsertRowid);
     }
     const cur = toCustomer(row);
-    update.run(
-      c.email === undefined ? cur.email : c.email,
-      JSON.stringify(mergeAttributes(cur.attributes, c.attributes)),
-      c.timezone === undefined ? cur.timezone : c.timezone,
-      JSON.stringify({ ...cur.consent, ...(c.consent ?? {}) }),
-      now,
-      cur.id,
-    );
+    const next = mergeProfile(cur, c);
+    update.run(next.email, JSON.stringify(next.attributes), next.timezone, JSON.stringify(next.consent), now, cur.id);
     return cur.id;
   };
 

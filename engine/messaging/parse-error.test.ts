@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { templateError } from './template.ts';
+import { templateError } from './render.ts';
 
 // Handlebars' own message is four lines with a caret and grammar token names
 // ("Expecting 'OPEN_INVERSE_CHAIN', 'INVERSE', 'OPEN_ENDBLOCK', got 'EOF'"); a marketer gets one line.

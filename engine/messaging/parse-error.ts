@@ -1,28 +1,4 @@
-import Handlebars from 'handlebars';
-
-// One Handlebars for every node, so plugins render as the built-in email does and carry no copy of their own.
-const hb = Handlebars.create();
-
-/** Renders a Handlebars template with `data`, without HTML escaping (for plain-text channels: SMS, chat). */
-export function renderText(template: string, data: Record<string, unknown>): string {
-  return hb.compile(template, { noEscape: true })(data);
-}
-
-/**
- * What is wrong with a Handlebars template, in one line a marketer can act on, or null when it
- * parses. Use it in `validate()`.
- *
- * @example templateError('Hi {{customer.name') // 'line 1: the tag "{{customer.name" is not closed; end it with }}'
- */
-export function templateError(template: string): string | null {
-  try {
-    hb.parse(template);
-    return null;
-  } catch (err) {
-    return readableParseError((err as Error).message, template);
-  }
-}
-
+/** Handlebars' parser messages said plainly, for marketers and plugin authors alike. */
 const PARSE = /^Parse error on line (\d+):\n(.*)\n(-*)\^\nExpecting (.*), got '(\w+)'$/s;
 const MISMATCH = /^(\S+) doesn't match (\S+) - (\d+):(\d+)$/;
 
