@@ -96,6 +96,9 @@ describe('FORESIGHT_MESSAGE_BUDGET', () => {
   it('refuses a malformed budget, naming the variable and the fix, and keeps retention at least its window', () => {
     expect(() => loadConfig({ FORESIGHT_MESSAGE_BUDGET: '2 per week' })).toThrow(/^FORESIGHT_MESSAGE_BUDGET="2 per week": must be a count and a window; write .* e\.g\. 2\/7d/);
     expect(() => loadConfig({ FORESIGHT_MESSAGE_BUDGET: '0/7d' })).toThrow(/^FORESIGHT_MESSAGE_BUDGET="0\/7d": must be a count and a window/);
+    // A window of no length would count no earlier send: the budget would never hold anything back.
+    expect(() => loadConfig({ FORESIGHT_MESSAGE_BUDGET: '2/0d' })).toThrow(/^FORESIGHT_MESSAGE_BUDGET="2\/0d": must be a count and a window longer than 0/);
+    expect(() => loadConfig({ FORESIGHT_MESSAGE_BUDGET: '2/0.0h' })).toThrow(/^FORESIGHT_MESSAGE_BUDGET="2\/0.0h"/);
     expect(() => loadConfig({ FORESIGHT_MESSAGE_BUDGET: '2/30d', FORESIGHT_RETENTION: '14d' })).toThrow(/^FORESIGHT_RETENTION="14d": must be at least FORESIGHT_MESSAGE_BUDGET \(30d\)/);
   });
 });

@@ -132,7 +132,11 @@ const fields = {
   messageBudget: {
     env: 'FORESIGHT_MESSAGE_BUDGET',
     flag: '--message-budget',
-    schema: z.string().refine((v) => /^[1-9]\d*\/\S+$/.test(v) && isDuration(v.slice(v.indexOf('/') + 1)), 'must be a count and a window'),
+    schema: z
+      .string()
+      .refine((v) => /^[1-9]\d*\/\S+$/.test(v) && isDuration(v.slice(v.indexOf('/') + 1)), 'must be a count and a window')
+      // A window of no length counts no earlier send, so the budget would never hold a message back.
+      .refine((v) => !isDuration(v.slice(v.indexOf('/') + 1)) || parseDuration(v.slice(v.indexOf('/') + 1)) > 0, 'must be a count and a window longer than 0'),
     fix: 'write the most marketing emails per customer, a slash and a window, e.g. 2/7d; journeys with a higher settings.priority win the budget',
   },
   rateWindow: { env: 'FORESIGHT_SEND_RATE_WINDOW', flag: '--send-rate-window', schema: z.string().refine(isDuration, 'must be a duration'), fix: 'write a number and a unit, e.g. 1h' },

@@ -90,6 +90,10 @@ export class JourneyService {
     const j = await this.require(id);
     const live = j.liveVersion === null ? null : await this.storage.journeys.version(id, j.liveVersion);
     if (!live) throw new ForesightError('invalid_state', `journey "${id}" has no published version; publish it first`, { field: 'status' });
+    // Publishing makes a journey live: a paused or archived one would start mailing again unasked.
+    if (j.status !== 'live') {
+      throw new ForesightError('invalid_state', `journey "${id}" is ${j.status}; declaring a winner publishes a new version, which would make it live${j.status === 'paused' ? ': resume it first' : ''}`, { field: 'status' });
+    }
     const v = await this.validate(edit(live.graph as JourneyGraph));
     if (!v.ok || !v.graph) throw new ForesightError('invalid_journey', `journey "${id}" cannot be published:\n${v.problems.map((p) => `  - ${p.message}`).join('\n')}`, { details: v.problems });
     const graph = v.graph;

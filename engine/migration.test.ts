@@ -87,8 +87,19 @@ describe('migrating waiting runs to a new version', () => {
     expect((await h.runsOf('ann'))[0]).toMatchObject({ version: 1, status: 'exited', endReason: 'migration' });
   });
 
+  it('refuses to move waiting runs to a trigger: that would run the journey for them again (profile updates, mail)', async () => {
+    const h = await withWaiting(journey('v1'));
+    await h.journeys.deploy(journey('v2', { duration: '5d' }, [], 'w2'));
+    await expect(migrateJourney(h.storage, h.clock, 'welcome', { mapping: { w: 't' } })).rejects.toMatchObject({
+      code: 'invalid_migration',
+      field: 'mapping.w',
+      message: expect.stringContaining('mapping.w: "t" is where customers enter v2; moving runs there would take them through the journey again: choose a node of v2 after it ("w2", "x"), "stay" or "exit"'),
+    });
+    expect((await h.runsOf('ann'))[0]).toMatchObject({ version: 1, nodeId: 'w', status: 'waiting' });
+  });
+
   it('planMigration: an unknown old node in the mapping is a problem; a mapping to a new node of the same type and config keeps the wait', () => {
-    const g = (nodes: [string, string, object][]) => ({ nodes: nodes.map(([id, type, config]) => ({ id, type, config: config as Record<string, unknown> })) });
+    const g = (nodes: [string, string, object][]) => ({ nodes: nodes.map(([id, type, config]) => ({ id, type, config: config as Record<string, unknown> })), edges: [{ source: 't', target: nodes[0]![0] }] });
     const from = { version: 1, graph: g([['a', 'wait.delay', { duration: '1d' }]]) };
     const to = { version: 2, graph: g([['b', 'wait.delay', { duration: '1d' }]]) };
     expect(planMigration(from, to, { a: 'b', zz: 'b' }, [{ nodeId: 'a', count: 2 }])).toEqual({

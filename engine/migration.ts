@@ -7,7 +7,7 @@ import type { RunMove, Storage } from './storage/types.ts';
 /** Where the runs waiting at an old node go: a node id of the new version, `stay` (on the old version) or `exit`. */
 export type MigrationTarget = string;
 
-type PlainGraph = { nodes: { id: string; type: string; config?: Record<string, unknown> }[] };
+type PlainGraph = { nodes: { id: string; type: string; config?: Record<string, unknown> }[]; edges: { source: string; target: string }[] };
 
 export interface MigrationMove {
   from: string;
@@ -37,11 +37,18 @@ export function planMigration(
 ): { plan: MigrationPlan; problems: { field: string; message: string }[] } {
   const oldNodes = new Map(from.graph.nodes.map((n) => [n.id, n]));
   const newNodes = new Map(to.graph.nodes.map((n) => [n.id, n]));
+  // Entry nodes (triggers: no edge leads to them) are no place to move a customer already inside:
+  // the run would go through the journey again, its updates and mail included.
+  const entries = new Set([...newNodes.keys()].filter((id) => !to.graph.edges.some((e) => e.target === id)));
   const choices = `a node of v${to.version} (${[...newNodes.keys()].map((k) => `"${k}"`).join(', ')}), "stay" or "exit"`;
   const problems: { field: string; message: string }[] = [];
   for (const [key, target] of Object.entries(mapping)) {
     if (!oldNodes.has(key)) problems.push({ field: `mapping.${key}`, message: `mapping.${key}: v${from.version} has no node "${key}"` });
     else if (target !== 'stay' && target !== 'exit' && !newNodes.has(target)) problems.push({ field: `mapping.${key}`, message: `mapping.${key}: "${target}" is not ${choices}` });
+    else if (entries.has(target)) {
+      const after = [...newNodes.keys()].filter((id) => !entries.has(id)).map((k) => `"${k}"`);
+      problems.push({ field: `mapping.${key}`, message: `mapping.${key}: "${target}" is where customers enter v${to.version}; moving runs there would take them through the journey again: choose a node of v${to.version} after it (${after.join(', ')}), "stay" or "exit"` });
+    }
   }
   const moves: MigrationMove[] = [];
   for (const w of waiting) {

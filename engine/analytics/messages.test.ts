@@ -112,6 +112,7 @@ describe('skip reasons and error kinds', () => {
   it.each([
     ['frequency cap: 3 marketing emails in the last 7d (max 3)', 'frequency cap'],
     ['send rate limit: 20 emails to this customer in the last 1h (max 20); is a journey looping?', 'send rate limit'],
+    ['budget 2/7d: lost to "VIP" (priority 5)', 'message budget'],
     ['customer unsubscribed', 'unsubscribed'],
     ['no email consent', 'no consent'],
     ['address suppressed (bounce)', 'suppressed'],

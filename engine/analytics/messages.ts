@@ -17,6 +17,8 @@ const TOP_ERRORS = 3;
  */
 const SKIP_REASONS: [RegExp, string][] = [
   [/^frequency cap/, 'frequency cap'],
+  // engine/messaging/budget.ts names the winning journeys or the sends already counted.
+  [/^budget \d+\//, 'message budget'],
   [/^send rate limit/, 'send rate limit'],
   [/^customer unsubscribed/, 'unsubscribed'],
   [/^no email consent/, 'no consent'],

@@ -1,5 +1,6 @@
 import { EMAIL_UNSUBSCRIBED } from '../core/email-events.ts';
 import { errorMessage } from '../core/errors.ts';
+import { JOURNEY_NODE } from '../executor/unit.ts';
 import { migrateNode } from './migrate.ts';
 import { applyDefaults, checkFields } from '../plugin/fields.ts';
 import { BUILT_IN, type NodeRegistry } from '../plugin/registry.ts';
@@ -17,6 +18,15 @@ export interface ValidationResult {
   graph?: JourneyGraph;
   /** Output ports per node, for the builder (dynamic ports follow config). */
   ports: Record<string, string[]>;
+}
+
+/**
+ * Node ids key plain objects across the engine (stats, analytics, migration mappings): an id
+ * like "__proto__" would write into every object of the server, "constructor" would read one
+ * that is not there, and the journey's own counters sit on `$journey`.
+ */
+function isReservedNodeId(id: string): boolean {
+  return id === JOURNEY_NODE || id in Object.prototype;
 }
 
 export interface ValidateOptions {
@@ -55,6 +65,9 @@ export function validateJourney(doc: unknown, registry: NodeRegistry, opts: Vali
       continue;
     }
     ids.add(node.id);
+    if (isReservedNodeId(node.id)) {
+      problems.push({ nodeId: node.id, field: 'id', message: `node id "${node.id}" is reserved by the engine; rename the node, e.g. "${node.id.replace(/[^a-zA-Z0-9]/g, '')}-1"` });
+    }
     const def = registry.get(node.type);
     if (!def) {
       problems.push({ nodeId: node.id, field: 'type', message: `node "${node.id}": unknown node type "${node.type}"; known types: ${registry.types().join(', ')}` });

@@ -82,6 +82,16 @@ describe('journeys API', () => {
     expect((await s.call('POST', '/api/journeys/lapsed/publish', { headers: h })).body).toEqual({ version: 1 });
   });
 
+  it('refuses to publish node ids the engine keeps for itself, so a draft cannot tamper with the server or hide a node from the numbers', async () => {
+    for (const [name, nodeId] of [['Proto', '__proto__'], ['Ctor', 'constructor'], ['Journey node', '$journey']] as const) {
+      const doc = { ...graph, nodes: graph.nodes.map((n) => (n.id === 'wait' ? { ...n, id: nodeId } : n)), edges: graph.edges.map((e) => ({ ...e, source: e.source === 'wait' ? nodeId : e.source, target: e.target === 'wait' ? nodeId : e.target })) };
+      const { body } = await s.call('POST', '/api/journeys', { json: { name, graph: doc }, headers: h });
+      const published = await s.call('POST', `/api/journeys/${body.journey.id}/publish`, { headers: h });
+      expect(published.status).toBe(400);
+      expect(published.body.problems).toContainEqual(expect.objectContaining({ nodeId, field: 'id', message: `node id "${nodeId}" is reserved by the engine; rename the node, e.g. "${nodeId.replace(/[^a-zA-Z0-9]/g, '')}-1"` }));
+    }
+  });
+
   it('counts runs per node, shows a customer its decision trace, and lists versions', async () => {
     await s.call('POST', '/api/batch', { json: { batch: [{ kind: 'track', customerId: 'a', type: 'signup' }, { kind: 'track', customerId: 'b', type: 'signup' }] }, headers: h });
     await s.running.engine.runUntilIdle();

@@ -84,4 +84,19 @@ describe('POST /api/journeys/:id/declare-winner', () => {
     const stats = (await s.call('GET', `/api/journeys/${id}/stats`, { headers: h })).body;
     expect(stats.nodes.split.ports).toEqual({ b: 30 });
   });
+
+  it('leaves a paused or archived journey as it is: the winner is refused, naming the state, and nobody enters', async () => {
+    for (const action of ['pause', 'archive'] as const) {
+      const id = await publish(`Held ${action}`, graph(0));
+      await s.call('POST', `/api/journeys/${id}/${action}`, { headers: h });
+      const refused = await s.call('POST', `/api/journeys/${id}/declare-winner`, { json: { node: 'split', variant: 'b' }, headers: h });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error).toMatchObject({ code: 'invalid_state', field: 'status' });
+      expect(refused.body.error.message).toMatch(/is (paused|archived); declaring a winner publishes a new version, which would make it live/);
+      await batch([{ kind: 'track', customerId: `held-${action}`, type: 'signup' }]);
+      const after = (await s.call('GET', `/api/journeys/${id}`, { headers: h })).body.journey;
+      expect(after).toMatchObject({ status: action === 'pause' ? 'paused' : 'archived', liveVersion: 1 });
+      expect((await s.call('GET', `/api/journeys/${id}/stats`, { headers: h })).body.entered).toBe(0);
+    }
+  });
 });

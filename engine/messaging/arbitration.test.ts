@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { journeyMessageStats } from '../analytics/messages.ts';
 import { trackEvents } from '../ingest/ingest.ts';
+import { messageHoldoutDraw } from '../../nodes/action-email/index.ts';
 import { mailWorld } from '../testing/mail-world.ts';
 
 // Three journeys compete for one customer on the same event: VIP (priority 5), Win-back (3),
@@ -75,6 +77,27 @@ describe('cross-journey arbitration under a shared message budget', () => {
     for (let i = 0; i < 3; i++) await w.h.engine.dispatchOutbox(1);
     expect(w.smtp.mails.map((m) => m.subject).sort()).toEqual(['VIP', 'Win-back']);
     expect((await deliveries(w)).news!.status).toBe('skipped');
+  });
+
+  it("a budget loser is counted under \"message budget\" in the journey's message analytics, whatever journeys it lost to", async () => {
+    const w = await setup({ order: [0, 1] });
+    await w.h.identify([{ customerId: 'bob', email: 'bob@example.com' }]);
+    await w.h.track([{ customerId: 'bob', type: 'sale' }]);
+    await w.h.journeys.deploy(competing(JOURNEYS[2]!));
+    // Ann's newsletter loses to VIP and Win-back; Bob's finds his budget already spent by them.
+    await w.h.track([{ customerId: 'ann', type: 'sale' }, { customerId: 'bob', type: 'sale' }]);
+    const stats = await journeyMessageStats(w.h.storage, 'news', competing(JOURNEYS[2]!));
+    expect(stats.nodes.m).toMatchObject({ skipped: 2, skippedBy: { 'message budget': 2 } });
+  });
+
+  it('a message held out of its node takes no place in the budget: the journeys behind it are mailed', async () => {
+    // Ann falls in the VIP message's 50 % holdout, so the VIP mail is never sent to her.
+    expect(messageHoldoutDraw('vip', 'm', 'ann')).toBeLessThan(50);
+    const w = await setup({ order: [2, 1] });
+    await w.h.journeys.deploy(competing(JOURNEYS[0]!, { holdout: 50 }));
+    await w.h.track([{ customerId: 'ann', type: 'sale' }]);
+    expect(w.smtp.mails.map((m) => m.subject).sort()).toEqual(['Newsletter', 'Win-back']);
+    expect(await deliveries(w)).toMatchObject({ vip: { status: 'skipped', reason: 'holdout' }, winback: { status: 'sent' }, news: { status: 'sent' } });
   });
 
   it('the trace of the losing run says why', async () => {

@@ -83,10 +83,11 @@ async function journeyRank(storage: Storage, id: string): Promise<JourneyRank> {
 
 const IN_PLAY = ['pending', 'claimed', 'sending'] as const;
 
-/** Marketing emails of the customer due now (this one included) that are not held by a paused or archived journey. */
+/** Marketing emails of the customer due now (this one included) that are not held by a paused or archived journey nor held out. */
 async function contenders(storage: Storage, item: OutboxItem, now: number): Promise<Contender[]> {
   const entries: OutboxRecord[] = (await Promise.all(IN_PLAY.map((status) => storage.outbox.list({ customerId: item.customerId, kind: 'email', status })))).flat();
-  const due = entries.filter((e) => e.key === item.key || (e.nextAttemptAt <= now && !e.payload.transactional));
+  // A message held out of its node is never sent: it must not take a place from one that will be.
+  const due = entries.filter((e) => e.key === item.key || (e.nextAttemptAt <= now && !e.payload.transactional && !e.payload.holdout));
   if (!due.some((e) => e.key === item.key)) due.push({ ...(item as OutboxRecord), createdAt: now });
   const ranks = new Map<string, JourneyRank>();
   for (const id of new Set(due.map((e) => e.journeyId))) ranks.set(id, await journeyRank(storage, id));

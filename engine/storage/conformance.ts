@@ -296,6 +296,12 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await s.runMoves.apply({ journeyId: 'j', from: 1, to: 2, moves }, 2000)).toEqual({ moved: 1, exited: 0, busy: 0 });
     expect(await s.runs.get(id + 2)).toMatchObject({ version: 2, nodeId: 'a2', visit: 2 });
     expect(await s.runMoves.waiting('j', 1)).toEqual([]);
+    // Moved runs count as entering their new node, or its funnel shows more leaving than ever came in.
+    const entered = (await s.runs.counters('j')).filter((c) => c.key === 'entered').sort((a, b) => a.nodeId.localeCompare(b.nodeId));
+    expect(entered).toEqual([
+      { version: 2, nodeId: 'a2', key: 'entered', count: 3 },
+      { version: 2, nodeId: 'c', key: 'entered', count: 1 },
+    ]);
   });
 
   withStorage('claims due runs once per lease, skipping frozen journeys', async (s) => {

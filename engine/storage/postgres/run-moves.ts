@@ -33,6 +33,13 @@ export function pgRunMoves(db: Db): RunMoveStore {
               [rows.map((r) => r.id), rows.map((r) => r.visit), rows.map((r) => r.node_id), now, moveDetail(m, move)],
             );
           }
+          if (rows.length && move.to !== 'exit') {
+            await q(
+              `INSERT INTO node_counters (journey_id, version, node_id, key, count) VALUES ($1, $2, $3, 'entered', $4)
+               ON CONFLICT (journey_id, version, node_id, key) DO UPDATE SET count = node_counters.count + excluded.count`,
+              [m.journeyId, m.to, move.to, rows.length],
+            );
+          }
           out[move.to === 'exit' ? 'exited' : 'moved'] += rows.length;
           const [b] = await q<{ n: number }>(`SELECT COUNT(*) AS n FROM runs WHERE ${WHERE} AND lease_expires > $3`, [m.journeyId, m.from, now, move.from]);
           out.busy += Number(b!.n);

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { TIMED_OUT_KEY } from '../../core/run-events.ts';
 import type { RunMoveStore, RunMove } from '../types.ts';
+import { BUMP_COUNTER } from './runs.ts';
 
 // A timeout the run took in the old version can no longer be corrected by a late event (that
 // would take it back to a node of the old graph): a move forgets it.
@@ -35,6 +36,7 @@ export function sqliteRunMoves(db: Database): RunMoveStore {
     `SELECT COUNT(*) FROM runs WHERE journey_id = @journeyId AND version = @from AND node_id = @source AND status = 'waiting' AND lease_expires > @now`,
   ).pluck();
   const history = db.prepare(`INSERT INTO run_history (run_id, visit, node_id, at, kind, port, detail) VALUES (?, ?, ?, ?, 'migrate', NULL, ?)`);
+  const bumpCounter = db.prepare(BUMP_COUNTER);
   const apply = db.transaction((m: { journeyId: string; from: number; to: number; moves: RunMove[] }, now: number) => {
     const out = { moved: 0, exited: 0, busy: 0 };
     for (const move of m.moves) {
@@ -42,6 +44,8 @@ export function sqliteRunMoves(db: Database): RunMoveStore {
       const detail = moveDetail(m, move);
       const rows = moves[kindOf(move)].all(params) as { id: number; visit: number; node_id: string }[];
       for (const r of rows) history.run(r.id, r.visit, r.node_id, now, detail);
+      // A moved run enters its new node: the funnel counts it there, as the executor counts an arrival.
+      if (rows.length && move.to !== 'exit') bumpCounter.run(m.journeyId, m.to, move.to, 'entered', rows.length);
       out[move.to === 'exit' ? 'exited' : 'moved'] += rows.length;
       out.busy += busy.get(params) as number;
     }

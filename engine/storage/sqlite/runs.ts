@@ -17,6 +17,10 @@ interface Bulk {
  * Runs this unit ends (its compare-and-set is checked first): their open entry no longer holds
  * the lock, so an `always` journey re-enters on the order that ended the previous run.
  */
+/** Adds to one node counter (run-moves.ts counts moved runs with it too). */
+export const BUMP_COUNTER = `INSERT INTO node_counters (journey_id, version, node_id, key, count) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (journey_id, version, node_id, key) DO UPDATE SET count = count + excluded.count`;
+
 export function closedBy(u: StepUnit): number[] {
   return u.updates.filter((x) => x.run.status !== 'active' && x.run.status !== 'waiting').map((x) => x.run.id);
 }
@@ -44,10 +48,7 @@ export function sqliteRuns(db: Database): RunStore {
     `INSERT INTO outbox (key, run_id, journey_id, node_id, customer_id, kind, payload, status, attempts, next_attempt_at, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
   );
-  const bumpCounter = db.prepare(
-    `INSERT INTO node_counters (journey_id, version, node_id, key, count) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (journey_id, version, node_id, key) DO UPDATE SET count = count + excluded.count`,
-  );
+  const bumpCounter = db.prepare(BUMP_COUNTER);
   // The entry rule as one conditional upsert: a new lock row, or an update only where the rule allows.
   // The same statement works on PostgreSQL (INSERT … ON CONFLICT … DO UPDATE … WHERE), where the
   // conflicting row is locked, so concurrent claims serialise there too.
