@@ -105,6 +105,30 @@ describe('runScoringJob', () => {
     expect(short.evaluation).toMatchObject({ reason: expect.stringMatching(/needs 400/) });
   });
 
+  it('compares the purchase models only when due: not at start-up, then weekly on the engine clock, or when asked', async () => {
+    h = await cdnowHarness();
+    const opts = { timeUnit: 'week', horizon: 39, score: { personas: false }, evaluationDays: 0 } as const;
+    const selection = (r: ModelReport) => r.models!.purchaseModel.selection;
+    // Start-up scoring does not wait for the slower models: BG/NBD, no comparison yet.
+    const startup = await runScoringJob(h.storage, h.clock, { ...opts, reviewModels: false });
+    expect(selection(startup)).toMatchObject({ chosen: 'bgnbd', decidedAt: null, candidates: [] });
+    // The next run finds the comparison due and makes it.
+    const first = selection(await runScoringJob(h.storage, h.clock, opts));
+    expect(first.candidates.map((c) => c.name)).toEqual(['bgnbd', 'pareto-nbd', 'mbgnbd']);
+    expect(first.decidedAt).toBe('1997-09-30');
+    // Six days on, the choice is kept (and refitted), said once.
+    h.clock.advance(6 * 86_400_000);
+    const kept = selection(await runScoringJob(h.storage, h.clock, opts));
+    expect(kept).toMatchObject({ chosen: first.chosen, decidedAt: '1997-09-30' });
+    expect(kept.reason).toMatch(/^kept from 1997-09-30: lowest mean absolute error/);
+    expect(selection(await runScoringJob(h.storage, h.clock, opts)).reason.match(/kept from/g)).toHaveLength(1);
+    // A week after the last comparison it is due again; asked for, it is made at once.
+    h.clock.advance(86_400_000);
+    expect(selection(await runScoringJob(h.storage, h.clock, opts)).decidedAt).toBe('1997-10-07');
+    const asked = selection(await runScoringJob(h.storage, h.clock, { ...opts, reviewModels: true }));
+    expect(asked.reason).toMatch(/^lowest mean absolute error/);
+  });
+
   it('wakes waiting purchase-cycle runs whose prediction moved, and leaves them alone when nothing moved', async () => {
     h = await cdnowHarness();
     const engine = h.engine;

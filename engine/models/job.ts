@@ -34,8 +34,14 @@ export interface ScoringJobOptions {
   moveToleranceDays?: number;
   /** Days of the most recent history held out for the out-of-time check (default 90; 0 skips it). */
   evaluationDays?: number;
-  /** The purchase-model choice and the out-of-time check are redone at most this often (default 7 days); in between they are carried forward. */
+  /** The purchase-model choice and the out-of-time check are redone at most this often (default 7 days, engine clock); in between they are carried forward. */
   reviewEveryDays?: number;
+  /**
+   * true: compare the purchase models and run the out-of-time check now; false: never in this
+   * run (keep the last choice, BG/NBD before any — start-up scoring uses this so it stays
+   * fast). Default: when due, i.e. none made yet or the last older than `reviewEveryDays`.
+   */
+  reviewModels?: boolean;
 }
 
 export interface ModelReport {
@@ -127,10 +133,12 @@ async function scoreAndStore(storage: Storage, clock: Clock, opts: ScoringJobOpt
   const orders = await storedOrders(storage, at, pageSize);
   const events = await storedEmailEvents(storage, at, pageSize, opts.emailEvents ?? {});
   const previous = (await storage.models.latestReport())?.report as ModelReport | undefined;
-  const recent = (iso: string | undefined): boolean => iso !== undefined && at - Date.parse(iso) < (opts.reviewEveryDays ?? 7) * MS_PER_DAY && Date.parse(iso) <= at;
-  // The purchase model is chosen again at most weekly; in between the last choice is refitted.
-  const kept = previous?.models && recent(previous.models.purchaseModel?.selection?.decidedAt) ? previous.models.purchaseModel.selection : null;
-  const score = kept ? { ...opts.score, keptSelection: kept } : opts.score;
+  const reviewMs = (opts.reviewEveryDays ?? 7) * MS_PER_DAY;
+  const recent = (iso: string | null | undefined): boolean => iso != null && at - Date.parse(iso) < reviewMs && Date.parse(iso) <= at;
+  const chosen = previous?.models?.purchaseModel?.selection;
+  const review = opts.reviewModels ?? !recent(chosen?.decidedAt);
+  // Between reviews the last choice is refitted (BG/NBD before the first one).
+  const score: ScoreOptions = review ? { ...opts.score } : { ...opts.score, keptSelection: chosen?.decidedAt ? chosen : undefined, selection: { ...opts.score?.selection, compare: false } };
   const result = orders.length > 0 ? scoreCustomers({ orders, events, asOf: now, timeUnit, horizon, options: score }) : null;
 
   const writer = new ScoreWriter(storage, pageSize * 4);
@@ -141,10 +149,11 @@ async function scoreAndStore(storage: Storage, clock: Clock, opts: ScoringJobOpt
   await writer.flush();
 
   const woken = await wakeMovedPurchaseCycles(storage, moved, at);
-  // The out-of-time check is also weekly: a recent one is carried forward.
+  // The out-of-time check is redone with the model choice, or when its length was changed; in between it is carried forward.
   const last = previous?.evaluation;
-  const carried = last && 'holdoutEnd' in last && last.holdoutDays === (opts.evaluationDays ?? 90) && recent(`${last.holdoutEnd}T00:00:00Z`) ? last : null;
-  const evaluation = result ? (carried ?? evaluateRecent(orders, now, timeUnit, opts, result.report.purchaseModel.name)) : null;
+  const matches = last != null && 'holdoutEnd' in last && last.holdoutDays === (opts.evaluationDays ?? 90);
+  const check = opts.reviewModels ?? (review || !matches);
+  const evaluation = result ? (check ? evaluateRecent(orders, now, timeUnit, opts, result.report.purchaseModel.name) : (last ?? null)) : null;
   const report: ModelReport = {
     version,
     scoredAt: now.toISOString(),

@@ -1,6 +1,6 @@
 import { gammaln } from 'simple-statistics';
-import { type BgnbdData, type BgnbdParams, expectedPurchasesIfAlive } from './bgnbd.ts';
-import { asPurchaseModel, fitByLikelihood, type FittedParams, type PurchaseModel, silenceProbability } from './purchase-model.ts';
+import { type BgnbdData, type BgnbdParams, expectedPurchasesIfAlive, fitBgnbd } from './bgnbd.ts';
+import { asPurchaseModel, fitByLikelihood, type FittedParams, meanAge, type PurchaseModel, purchaseSearchSpace, silenceProbability } from './purchase-model.ts';
 
 /**
  * MBG/NBD (Batislam, Denizel & Filiztekin 2007): BG/NBD where a customer may also drop out
@@ -32,12 +32,11 @@ export function mbgnbdExpectedPurchases(p: BgnbdParams, x: number, tx: number, T
   return mbgnbdPAlive(p, x, tx, T) * expectedPurchasesIfAlive({ ...p, b: p.b + 1 }, x, T, t);
 }
 
-/** Maximum-likelihood MBG/NBD fit. */
-export function fitMbgnbd(data: BgnbdData): FittedParams<BgnbdParams> {
-  let s = 0;
-  for (let i = 0; i < data.T.length; i++) s += data.T[i]!;
-  const meanT = data.T.length > 0 ? s / data.T.length : 1;
-  return fitByLikelihood<BgnbdParams & Record<string, number>>('MBG/NBD', data, ['r', 'alpha', 'a', 'b'], mbgnbdRowLogLik, [0.5, Math.max(meanT, 1e-3) / 4, 1, 2]);
+/** Maximum-likelihood MBG/NBD fit, started from the BG/NBD fit (`from`, fitted here when not given): same parameters, one more way to leave. */
+export function fitMbgnbd(data: BgnbdData, from?: BgnbdParams): FittedParams<BgnbdParams> {
+  const bg = from ?? fitBgnbd(data).params;
+  const space = purchaseSearchSpace([bg.r, bg.alpha, bg.a, bg.b], meanAge(data), false);
+  return fitByLikelihood<BgnbdParams & Record<string, number>>('MBG/NBD', data, ['r', 'alpha', 'a', 'b'], mbgnbdRowLogLik, space);
 }
 
 /** The fitted MBG/NBD as a PurchaseModel. */

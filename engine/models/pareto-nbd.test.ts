@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gammaln } from 'simple-statistics';
 import { loadCdnowSample } from './cdnow.fixture.ts';
+import { createRng } from './rng.ts';
 import { hyp2f1 } from './hyp2f1.ts';
 import { fitParetoNbd, paretoNbdExpectedPurchases, paretoNbdModel, paretoNbdPAlive, paretoNbdRowLogLik } from './pareto-nbd.ts';
 
@@ -50,5 +51,30 @@ describe('Pareto/NBD', () => {
     // Both branches of A0 (α ≥ β and α < β) give the same likelihood at α = β ± ε.
     const eps = 1e-7;
     expect(paretoNbdRowLogLik({ ...PUBLISHED, alpha: 11 + eps, beta: 11 }, 2, 10, 38)).toBeCloseTo(paretoNbdRowLogLik({ ...PUBLISHED, alpha: 11, beta: 11 + eps }, 2, 10, 38), 5);
+  });
+
+  it('stops on the bound of s when dropout does not vary between customers, instead of chasing s, β → ∞', () => {
+    // Every customer has the same dropout rate μ = 0.02 a week: the likelihood keeps rising as
+    // s, β → ∞ with β/s = 1/μ. The fit must end at the bound on s with the right mean lifetime.
+    const rng = createRng(11);
+    const n = 400;
+    const x = new Float64Array(n);
+    const tx = new Float64Array(n);
+    const T = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      T[i] = 20 + rng.next() * 40;
+      const lambda = rng.gamma(2, 10);
+      const end = Math.min(T[i]!, rng.exponential(0.02));
+      for (let t = rng.exponential(lambda); t < end; t += rng.exponential(lambda)) {
+        x[i]!++;
+        tx[i] = t;
+      }
+    }
+    const fit = fitParetoNbd({ x, tx, T });
+    expect(fit.atBound).toEqual(['s']);
+    expect(fit.converged).toBe(true);
+    expect(fit.evaluations).toBeLessThan(2000);
+    expect(fit.params.beta / fit.params.s).toBeGreaterThan(25);
+    expect(fit.params.beta / fit.params.s).toBeLessThan(100);
   });
 });

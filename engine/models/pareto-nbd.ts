@@ -1,7 +1,7 @@
 import { gammaln } from 'simple-statistics';
-import type { BgnbdData } from './bgnbd.ts';
+import { type BgnbdData, type BgnbdParams, fitBgnbd } from './bgnbd.ts';
 import { hyp2f1 } from './hyp2f1.ts';
-import { asPurchaseModel, fitByLikelihood, type FittedParams, logAddExp, type PurchaseModel, silenceProbability } from './purchase-model.ts';
+import { asPurchaseModel, fitByLikelihood, type FittedParams, logAddExp, meanAge, type PurchaseModel, purchaseSearchSpace, silenceProbability } from './purchase-model.ts';
 
 /**
  * Pareto/NBD (Schmittlein, Morrison & Colombo 1987): while alive a customer buys as a Poisson
@@ -70,14 +70,16 @@ function deadIntegral(p: ParetoNbdParams, x: number, tx: number, T: number): num
   const half = (hi - lo) / 2;
   const mid = (hi + lo) / 2;
   let peak = -Infinity;
-  for (let k = 0; k < GL.nodes.length; k++) peak = Math.max(peak, logF(mid + half * GL.nodes[k]!));
+  for (let k = 0; k < GL.nodes.length; k++) peak = Math.max(peak, (QUADRATURE_LOG_F[k] = logF(mid + half * GL.nodes[k]!)));
   let sum = 0;
-  for (let k = 0; k < GL.nodes.length; k++) sum += GL.weights[k]! * Math.exp(logF(mid + half * GL.nodes[k]!) - peak);
+  for (let k = 0; k < GL.nodes.length; k++) sum += GL.weights[k]! * Math.exp(QUADRATURE_LOG_F[k]! - peak);
   return peak + Math.log(sum * half);
 }
 
 /** 64-point Gauss–Legendre nodes and weights on [−1, 1] (Newton on the Legendre polynomial). */
 const GL = gaussLegendre(64);
+/** The integrand at the nodes, kept between the two passes (the peak, then the sum). */
+const QUADRATURE_LOG_F = new Float64Array(64);
 
 function gaussLegendre(n: number): { nodes: Float64Array; weights: Float64Array } {
   const nodes = new Float64Array(n);
@@ -127,12 +129,25 @@ export function paretoNbdExpectedPurchases(p: ParetoNbdParams, x: number, tx: nu
 }
 
 /**
- * Maximum-likelihood Pareto/NBD fit.
+ * Maximum-likelihood Pareto/NBD fit, started from the BG/NBD fit (`from`, fitted here when not
+ * given): the same purchase rate (r, α) and a dropout rate of the same mean, λ·E[p]. The search
+ * runs on (s, β/s) rather than (s, β): when customers hardly differ in dropout rate the optimum
+ * lies at s, β → ∞ with β/s (the mean lifetime) fixed, a ridge that is then axis-aligned and
+ * ends at the bound on s instead of being followed for thousands of evaluations.
  * @example paretoNbdModel(fitParetoNbd(table)).pAlive(2, 30.43, 38.86)
  */
-export function fitParetoNbd(data: BgnbdData): FittedParams<ParetoNbdParams> {
-  const meanT = mean(data.T);
-  return fitByLikelihood<ParetoNbdParams & Record<string, number>>('Pareto/NBD', data, ['r', 'alpha', 's', 'beta'], paretoNbdRowLogLik, [0.5, Math.max(meanT, 1) / 4, 0.5, Math.max(meanT, 1) / 4]);
+export function fitParetoNbd(data: BgnbdData, from?: BgnbdParams): FittedParams<ParetoNbdParams> {
+  const bg = from ?? fitBgnbd(data).params;
+  const lifetime = (bg.alpha * (bg.a + bg.b)) / (bg.r * bg.a);
+  const space = purchaseSearchSpace([bg.r, bg.alpha, 1, lifetime], meanAge(data), true);
+  const fit = fitByLikelihood<LifetimeParams>('Pareto/NBD', data, ['r', 'alpha', 's', 'lifetime'], (p, x, tx, T) => paretoNbdRowLogLik(withBeta(p), x, tx, T), space);
+  return { ...fit, params: withBeta(fit.params) };
+}
+
+type LifetimeParams = { r: number; alpha: number; s: number; lifetime: number };
+
+function withBeta(p: LifetimeParams): ParetoNbdParams {
+  return { r: p.r, alpha: p.alpha, s: p.s, beta: p.s * p.lifetime };
 }
 
 /** The fitted Pareto/NBD as a PurchaseModel. */
@@ -143,10 +158,4 @@ export function paretoNbdModel(fit: FittedParams<ParetoNbdParams>): PurchaseMode
     expectedPurchases: (x, tx, T, t) => paretoNbdExpectedPurchases(p, x, tx, T, t),
     probabilityNoPurchase: silenceProbability(paretoNbdRowLogLik, p),
   });
-}
-
-function mean(values: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < values.length; i++) s += values[i]!;
-  return values.length > 0 ? s / values.length : 0;
 }

@@ -20,6 +20,8 @@ export interface PurchaseModel {
   /** Number of customers fitted (sum of weights). */
   customers: number;
   converged: boolean;
+  /** Parameters that stopped on the edge of the search space (the data cannot pin them down). */
+  atBound: string[];
   /** P(still alive at T | x, t_x, T). */
   pAlive(x: number, tx: number, T: number): number;
   /** Expected purchases in (T, T + t] given the history. */
@@ -47,6 +49,10 @@ export interface FittedParams<P> {
   logLik: number;
   customers: number;
   converged: boolean;
+  /** Parameters that stopped on the edge of their search space (the data cannot pin them down). */
+  atBound?: string[];
+  /** Likelihood evaluations the search used. */
+  evaluations?: number;
 }
 
 /**
@@ -58,24 +64,59 @@ export function asPurchaseModel<P extends object>(
   fit: FittedParams<P>,
   f: Pick<PurchaseModel, 'pAlive' | 'expectedPurchases' | 'probabilityNoPurchase'>,
 ): PurchaseModel {
-  return { name, params: { ...(fit.params as Record<string, number>) }, logLik: fit.logLik, customers: fit.customers, converged: fit.converged, ...f };
+  return { name, params: { ...(fit.params as Record<string, number>) }, logLik: fit.logLik, customers: fit.customers, converged: fit.converged, atBound: fit.atBound ?? [], ...f };
 }
 
 /** One customer's log-likelihood of (x, t_x, T) under named parameters. */
 export type RowLogLikelihood<P> = (params: P, x: number, tx: number, T: number) => number;
 
+/** Where a likelihood search starts and the box it stays in, on the natural scale. */
+export interface SearchSpace {
+  start: readonly number[];
+  lower: readonly number[];
+  upper: readonly number[];
+}
+
+/**
+ * The search space of a four-parameter purchase model [rate shape, rate scale, dropout shape,
+ * dropout scale]: shapes in [1e-3, 1e3] (a gamma of shape 1e3 is already near-constant) and
+ * scales within 1e4 of the mean customer age either way, so a fit never runs along a ridge to
+ * infinity.
+ */
+export function purchaseSearchSpace(start: readonly number[], meanT: number, dropoutScaled: boolean): SearchSpace {
+  const age = Math.max(meanT, 1e-3);
+  const shape = [1e-3, 1e3];
+  const scale = [age * 1e-4, age * 1e4];
+  const box = [shape, scale, shape, dropoutScaled ? scale : shape] as [number, number][];
+  return {
+    start: start.map((v, i) => Math.min(box[i]![1], Math.max(box[i]![0], v))),
+    lower: box.map((b) => b[0]),
+    upper: box.map((b) => b[1]),
+  };
+}
+
+/** Mean customer age T (the scale the search space is set on); 1 for no customers. */
+export function meanAge(data: BgnbdData): number {
+  let s = 0;
+  for (let i = 0; i < data.T.length; i++) s += data.T[i]!;
+  return data.T.length > 0 ? s / data.T.length : 1;
+}
+
+/** Nelder–Mead iterations per run for these fits: a good start needs a few hundred; more only walks a ridge. */
+const FIT_ITERATIONS = 600;
+
 /**
  * Maximum likelihood on log-parameters for a model given by its per-customer log-likelihood
- * (identical rows are grouped first). Returns the parameters, total log-likelihood and
- * customers; `start` is on the natural scale.
- * @example fitByLikelihood('Pareto/NBD', data, ['r', 'alpha', 's', 'beta'], paretoRowLogLik, [0.5, 5, 0.5, 5])
+ * (identical rows are grouped first), inside `space`. Returns the parameters, total
+ * log-likelihood, customers and which parameters stopped on a bound.
+ * @example fitByLikelihood('Pareto/NBD', data, ['r', 'alpha', 's', 'beta'], paretoRowLogLik, purchaseSearchSpace([0.5, 5, 1, 20], 30, true))
  */
 export function fitByLikelihood<P extends Record<string, number>>(
   label: string,
   data: BgnbdData,
   names: readonly (keyof P & string)[],
   rowLogLik: RowLogLikelihood<P>,
-  start: readonly number[],
+  space: SearchSpace,
 ): FittedParams<P> {
   requirePurchaseData(data);
   const rows = compressRows([data.x, data.tx, data.T], data.weight);
@@ -90,12 +131,15 @@ export function fitByLikelihood<P extends Record<string, number>>(
     for (let i = 0; i < rows.weight.length; i++) ll += rows.weight[i]! * rowLogLik(p, x[i]!, tx[i]!, T[i]!);
     return ll;
   };
-  const result = minimize((theta) => -total(theta) / customers, start.map(Math.log));
+  const result = minimize((theta) => -total(theta) / customers, space.start.map(Math.log), {
+    bounds: { lower: space.lower.map(Math.log), upper: space.upper.map(Math.log) },
+    maxIterations: FIT_ITERATIONS,
+  });
   const logLik = total(result.x);
   if (!Number.isFinite(logLik)) {
     throw new ForesightError('fit_failed', `${label} fit did not find finite parameters; the data may hold too few repeat purchases`, { field: 'x' });
   }
-  return { params: toParams(result.x), logLik, customers, converged: result.converged };
+  return { params: toParams(result.x), logLik, customers, converged: result.converged, atBound: result.atBound.map((i) => names[i]!), evaluations: result.evaluations };
 }
 
 /** ln(e^u + e^v), exact for −Infinity arguments. */

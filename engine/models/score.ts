@@ -179,7 +179,7 @@ export interface ScoreReport {
   prospects: number;
   bgnbd: BgnbdFit;
   /** The purchase model behind the scores, its parameters and why it was chosen. */
-  purchaseModel: { name: PurchaseModelName; params: Record<string, number>; logLik: number; selection: ModelSelection };
+  purchaseModel: { name: PurchaseModelName; params: Record<string, number>; logLik: number; atBound: string[]; selection: ModelSelection };
   churnWindowDays: number;
   gammaGamma: GammaGammaFit | null;
   cycle: CycleStats;
@@ -292,7 +292,7 @@ export function scoreCustomers(input: ScoreInput): { scores: CustomerScores; rep
       buyers,
       prospects: n - buyers,
       bgnbd: bg,
-      purchaseModel: { name: model.name, params: model.params, logLik: model.logLik, selection: selected.selection },
+      purchaseModel: { name: model.name, params: model.params, logLik: model.logLik, atBound: model.atBound, selection: selected.selection },
       churnWindowDays,
       gammaGamma: gg,
       cycle,

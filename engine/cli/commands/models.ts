@@ -131,14 +131,15 @@ function registerScoreCommand(models: Command): void {
     .option('--as-of <date>', 'score as of this date instead of now (e.g. to backfill)')
     .option('--time-unit <unit>', 'unit of the purchase models: day or week', 'week')
     .option('--horizon <n>', 'forecast horizon in time units (expected purchases, CLV)', '52')
+    .option('--review', 'compare the purchase models and run the out-of-time check now, even if the last review is recent (default: when due, weekly)')
     .option('--json', 'print the model report as JSON')
-    .action(async (opts: { db?: string; asOf?: string; timeUnit: string; horizon: string; json?: boolean }) => {
+    .action(async (opts: { db?: string; asOf?: string; timeUnit: string; horizon: string; review?: boolean; json?: boolean }) => {
       const timeUnit = parseTimeUnit(opts.timeUnit, '--time-unit');
       const horizon = parseHorizon(opts.horizon);
       const clock = opts.asOf ? new VirtualClock(requireIsoDate(opts.asOf, '--as-of')) : new SystemClock();
       const storage = await cliStorage({ db: opts.db });
       try {
-        const report = await runScoringJob(storage, clock, { timeUnit, horizon });
+        const report = await runScoringJob(storage, clock, { timeUnit, horizon, ...(opts.review ? { reviewModels: true } : {}) });
         if (opts.json) console.log(JSON.stringify(report, null, 2));
         else console.log(`scored ${report.customers} customers as of ${report.scoredAt} (version ${report.version}); ${report.moved} next-purchase predictions moved, ${report.woken} waiting runs woken${report.skipped ? `; models skipped: ${report.skipped}` : ''}`);
       } finally {
