@@ -43,10 +43,14 @@ describe('evaluateModels on the CDNOW sample (calibration to 1997-09-30, 39-week
     const bought = purchaseDaysBetween(index, table, table.cutoffDay, table.cutoffDay + 273);
     const old = Float64Array.from({ length: table.buyers }, (_, i) => 1 - pAlive({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, table.x[i]!, table.tx[i]!, table.T[i]!));
     expect(auc(old, bought.map((n) => (n === 0 ? 1 : 0)))).toBeLessThan(0.4);
+    // The out-of-time classifier (trained on the 90 days before the calibration end) ranks better than
+    // days since the last order (0.771), which the purchase model alone only tied (0.766).
+    expect(churn.auc).toBeGreaterThan(churn.baseline.auc);
     const propensity = report.scores.find((s) => s.score === 'purchase_propensity')!;
-    // P(purchase in the 39 weeks) from the distribution (no earlier window to train a classifier on): above BG/NBD's 0.757.
-    expect(propensity.auc).toBeGreaterThan(0.757);
-    expect(propensity.brier!).toBeLessThan(propensity.baseRateBrier!);
+    // P(purchase in the 39 weeks): above BG/NBD's 0.757 and days since the last order; trained on a 90-day
+    // window, so no Brier score against the 273-day outcome.
+    expect(propensity.auc).toBeGreaterThan(propensity.baseline.auc);
+    expect(propensity.brier).toBeNull();
     const p90 = report.scores.find((s) => s.score === 'purchase_probability_90d')!;
     expect(p90.auc).toBeGreaterThanOrEqual(0.76);
     expect(p90.brier!).toBeLessThan(p90.baseRateBrier!);

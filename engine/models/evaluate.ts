@@ -146,9 +146,9 @@ export function evaluateModels(input: EvaluateInput): EvaluationReport {
   if (churnWindow < holdoutDays) {
     checks.push(check('churn_probability', `no purchase in the ${churnWindow} days after the calibration end (its window)`, churn, noPurchaseWithin(churnWindow), daysSince, true, resamples));
   }
-  // The propensity's window is the horizon, here the whole holdout.
+  // The propensity's window is the horizon (the whole holdout) unless its classifier had to be trained on a shorter one.
   const boughtInHoldout = noPurchaseWithin(holdoutDays).map((v) => 1 - v);
-  checks.push(check('purchase_propensity', `a purchase in the ${holdoutDays}-day holdout`, pick(scores.purchase_propensity), boughtInHoldout, daysSince.map((d) => -d), true, resamples));
+  checks.push(check('purchase_propensity', `a purchase in the ${holdoutDays}-day holdout`, pick(scores.purchase_propensity), boughtInHoldout, daysSince.map((d) => -d), report.propensity.windowDays === holdoutDays, resamples));
   for (const days of [30, 60, 90] as const) {
     if (days > holdoutDays) continue;
     const column = scores[`purchase_probability_${days}d`];

@@ -10,7 +10,7 @@ import { type CycleStats, fitCycleStats, type NextPurchaseDays, type NextPurchas
 import type { PurchaseModelName } from './purchase-model.ts';
 import { type ModelSelection, type SelectOptions, selectPurchaseModel } from './select.ts';
 import { fitPersonas, type PersonaOptions, type PersonaResult } from './personas.ts';
-import { bgnbdPurchaseProbability, scorePropensity, trainPropensity } from './propensity.ts';
+import { type Sharpened, sharpenedProbability } from './sharpen.ts';
 import { buildRecommender, type Recommendation, type RecommendationBuffer, recommendInto } from './recommendations.ts';
 import { rfmScores, type RfmSegment, rfmSegment } from './rfm.ts';
 import { sampleRows, takeRows } from './rows.ts';
@@ -181,11 +181,11 @@ export interface ScoreReport {
   /** The purchase model behind the scores, its parameters and why it was chosen. */
   purchaseModel: { name: PurchaseModelName; params: Record<string, number>; logLik: number; atBound: string[]; selection: ModelSelection };
   churnWindowDays: number;
+  /** Where churn comes from: the out-of-time classifier (when it beat the model on its holdout) or the purchase model. */
+  churn: Sharpened['report'] | { source: 'model'; windowDays: number; reason: string };
   gammaGamma: GammaGammaFit | null;
   cycle: CycleStats;
-  propensity:
-    | { source: 'logistic'; windowDays: number; trainingCutoff: string; holdout: HoldoutReport; coefficients: Record<string, number> }
-    | { source: 'model'; windowDays: number; reason: string };
+  propensity: Sharpened['report'] | { source: 'model'; windowDays: number; reason: string };
   engagement: { event: EngagementEvent; windowDays: number; trainingCutoff: string; holdout: HoldoutReport } | { reason: string } | null;
   personas: Omit<PersonaResult, 'assignment'> | null;
   warnings: string[];
@@ -228,6 +228,13 @@ export function scoreCustomers(input: ScoreInput): { scores: CustomerScores; rep
   const churnWindowDays = o.churnWindowDays ?? 90;
   requireScalar('churnWindowDays', churnWindowDays, { min: 0, positive: true });
   const nextPurchase = nextPurchaseModel({ cycle, model, timeUnit: input.timeUnit, horizonDays });
+  const trainedByWindow = new Map<number, Sharpened | { reason: string }>();
+  const classify = (days: number): Sharpened | { reason: string } => {
+    if (!trainedByWindow.has(days)) trainedByWindow.set(days, sharpenedProbability({ index, table, asOf: input.asOf, timeUnit: input.timeUnit, bgnbd: bg, maxRows: o.trainingSampleSize, seed: o.seed }, days));
+    return trainedByWindow.get(days)!;
+  };
+  // Churn = 1 − P(purchase in the churn window): the out-of-time classifier's when it beats the model, else the distribution's.
+  const churnClassifier = classify(churnWindowDays);
   const next: NextPurchaseDays = { at: 0, low: 0, high: 0, source: 'model', cycleDays: 0, deciles: new Float64Array(9) };
   const stageOptions = lifecycleOptions(o.lifecycle);
   const asOfMs = table.cutoffDay * MS_PER_DAY;
@@ -244,7 +251,7 @@ export function scoreCustomers(input: ScoreInput): { scores: CustomerScores; rep
     const aov = !gg ? table.total[i]! / (x + 1) : x > 0 ? expectedAverageSpend(gg.params, x, table.repeatMean[i]!) : oneTimeSpend;
     nextPurchase.predictDays(table, i, next);
     scores.p_alive[i] = alive;
-    const churn = 1 - nextPurchase.probabilityWithin(table, i, churnWindowDays);
+    const churn = 1 - ('scores' in churnClassifier ? churnClassifier.scores[i]! : nextPurchase.probabilityWithin(table, i, churnWindowDays));
     scores.churn_probability[i] = churn;
     scores.purchase_probability_30d[i] = nextPurchase.probabilityWithin(table, i, 30);
     scores.purchase_probability_60d[i] = nextPurchase.probabilityWithin(table, i, 60);
@@ -274,7 +281,7 @@ export function scoreCustomers(input: ScoreInput): { scores: CustomerScores; rep
   const propensityWindow = o.propensityWindowDays ?? horizonDays;
   requireScalar('propensityWindowDays', propensityWindow, { min: 0, positive: true });
   const fromDistribution = Float64Array.from({ length: buyers }, (_, i) => nextPurchase.probabilityWithin(table, i, propensityWindow));
-  const propensity = scoreBuyProbability(input, table, index, bg, propensityWindow, fromDistribution, o);
+  const propensity = scoreBuyProbability(classify, propensityWindow, Math.min(propensityWindow, churnWindowDays), fromDistribution);
   scores.purchase_propensity.set(propensity.scores);
   const engagement = email ? scoreEmailEngagement(input, table, index, email, o) : null;
   if (engagement) scores.engagement_likelihood.set(engagement.scores);
@@ -294,6 +301,7 @@ export function scoreCustomers(input: ScoreInput): { scores: CustomerScores; rep
       bgnbd: bg,
       purchaseModel: { name: model.name, params: model.params, logLik: model.logLik, atBound: model.atBound, selection: selected.selection },
       churnWindowDays,
+      churn: 'scores' in churnClassifier ? churnClassifier.report : { source: 'model', windowDays: churnWindowDays, reason: churnClassifier.reason },
       gammaGamma: gg,
       cycle,
       propensity: propensity.report,
@@ -445,28 +453,22 @@ function populationMeanSpend(table: FeatureTable): number {
   return n > 0 ? s / n : 0;
 }
 
+/**
+ * P(purchase within the propensity window): the out-of-time classifier when it beats the model
+ * (sharpen.ts), else the next-purchase distribution's. A history shorter than two windows has
+ * no full window before the as-of date; then the classifier is trained on the churn window
+ * (it still ranks buyers) and its probability is for that shorter window — the report says which.
+ */
 function scoreBuyProbability(
-  input: ScoreInput,
-  table: FeatureTable,
-  index: ReturnType<typeof indexOrders>,
-  bg: BgnbdFit,
+  classify: (days: number) => Sharpened | { reason: string },
   windowDays: number,
+  innerDays: number,
   fromDistribution: Float64Array,
-  o: ScoreOptions,
 ): { scores: Float64Array; report: ScoreReport['propensity'] } {
-  const trained = trainPropensity({ index, asOf: input.asOf, timeUnit: input.timeUnit, windowDays, maxRows: o.trainingSampleSize ?? 50_000, seed: o.seed ?? 1 });
-  if ('reason' in trained) {
-    // Too little history one window back: the next-purchase distribution's P(purchase in the window) is the propensity.
-    return { scores: fromDistribution, report: { source: 'model', windowDays, reason: trained.reason } };
-  }
-  // The regression was trained on the BG/NBD probability as a feature, so it is scored on it too.
-  const baseline = bgnbdPurchaseProbability(table, bg.params, windowDays / daysPerUnit(input.timeUnit));
-  const coefficients: Record<string, number> = {};
-  trained.model.names.forEach((name, j) => (coefficients[name] = trained.model.coef[j]!));
-  return {
-    scores: scorePropensity(trained.model, table, baseline),
-    report: { source: 'logistic', windowDays, trainingCutoff: isoDay(trained.trainingCutoff), holdout: trained.report, coefficients },
-  };
+  let sharpened = classify(windowDays);
+  if ('reason' in sharpened && innerDays < windowDays) sharpened = classify(innerDays);
+  if ('reason' in sharpened) return { scores: fromDistribution, report: { source: 'model', windowDays, reason: sharpened.reason } };
+  return sharpened;
 }
 
 function scoreEmailEngagement(
