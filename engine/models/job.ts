@@ -139,7 +139,10 @@ async function scoreAndStore(storage: Storage, clock: Clock, opts: ScoringJobOpt
   const review = opts.reviewModels ?? !recent(chosen?.decidedAt);
   // Between reviews the last choice is refitted (BG/NBD before the first one).
   const score: ScoreOptions = review ? { ...opts.score } : { ...opts.score, keptSelection: chosen?.decidedAt ? chosen : undefined, selection: { ...opts.score?.selection, compare: false } };
+  // The fits are synchronous: let the server answer waiting requests between the long steps.
+  await breather();
   const result = orders.length > 0 ? scoreCustomers({ orders, events, asOf: now, timeUnit, horizon, options: score }) : null;
+  await breather();
 
   const writer = new ScoreWriter(storage, pageSize * 4);
   const { scored, moved } = result
@@ -153,6 +156,7 @@ async function scoreAndStore(storage: Storage, clock: Clock, opts: ScoringJobOpt
   const last = previous?.evaluation;
   const matches = last != null && 'holdoutEnd' in last && last.holdoutDays === (opts.evaluationDays ?? 90);
   const check = opts.reviewModels ?? (review || !matches);
+  if (result && check) await breather();
   const evaluation = result ? (check ? evaluateRecent(orders, now, timeUnit, opts, result.report.purchaseModel.name) : (last ?? null)) : null;
   const report: ModelReport = {
     version,
@@ -187,6 +191,11 @@ function evaluateRecent(orders: readonly Order[], now: Date, timeUnit: TimeUnit,
     if (err instanceof ForesightError) return { reason: `out-of-time check skipped: ${err.message}` };
     throw err;
   }
+}
+
+/** One turn of the event loop. */
+function breather(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Buffers score rows and writes them in large upserts. */
