@@ -1,6 +1,6 @@
 import { gammaln } from 'simple-statistics';
 import { type BgnbdData, type BgnbdParams, expectedPurchasesIfAlive, fitBgnbd } from './bgnbd.ts';
-import { asPurchaseModel, fitByLikelihood, type FittedParams, meanAge, type PurchaseModel, purchaseSearchSpace, silenceProbability } from './purchase-model.ts';
+import { fitByLikelihood, likelihoodModel, type FittedParams, meanAge, type PurchaseModel, purchaseSearchSpace } from './purchase-model.ts';
 
 /**
  * MBG/NBD (Batislam, Denizel & Filiztekin 2007): BG/NBD where a customer may also drop out
@@ -41,12 +41,7 @@ export function fitMbgnbd(data: BgnbdData, from?: BgnbdParams): FittedParams<Bgn
 
 /** The fitted MBG/NBD as a PurchaseModel. */
 export function mbgnbdModel(fit: FittedParams<BgnbdParams>): PurchaseModel {
-  const p = fit.params;
-  return asPurchaseModel('mbgnbd', fit, {
-    pAlive: (x, tx, T) => mbgnbdPAlive(p, x, tx, T),
-    expectedPurchases: (x, tx, T, t) => mbgnbdExpectedPurchases(p, x, tx, T, t),
-    probabilityNoPurchase: silenceProbability(mbgnbdRowLogLik, p),
-  });
+  return likelihoodModel('mbgnbd', fit, { pAlive: mbgnbdPAlive, expectedPurchases: mbgnbdExpectedPurchases, rowLogLik: mbgnbdRowLogLik });
 }
 
 function softplus(v: number): number {

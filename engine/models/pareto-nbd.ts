@@ -1,7 +1,7 @@
 import { gammaln } from 'simple-statistics';
 import { type BgnbdData, type BgnbdParams, fitBgnbd } from './bgnbd.ts';
 import { hyp2f1 } from './hyp2f1.ts';
-import { asPurchaseModel, fitByLikelihood, type FittedParams, logAddExp, meanAge, type PurchaseModel, purchaseSearchSpace, silenceProbability } from './purchase-model.ts';
+import { fitByLikelihood, likelihoodModel, type FittedParams, logAddExp, meanAge, type PurchaseModel, purchaseSearchSpace } from './purchase-model.ts';
 
 /**
  * Pareto/NBD (Schmittlein, Morrison & Colombo 1987): while alive a customer buys as a Poisson
@@ -152,10 +152,5 @@ function withBeta(p: LifetimeParams): ParetoNbdParams {
 
 /** The fitted Pareto/NBD as a PurchaseModel. */
 export function paretoNbdModel(fit: FittedParams<ParetoNbdParams>): PurchaseModel {
-  const p = fit.params;
-  return asPurchaseModel('pareto-nbd', fit, {
-    pAlive: (x, tx, T) => paretoNbdPAlive(p, x, tx, T),
-    expectedPurchases: (x, tx, T, t) => paretoNbdExpectedPurchases(p, x, tx, T, t),
-    probabilityNoPurchase: silenceProbability(paretoNbdRowLogLik, p),
-  });
+  return likelihoodModel('pareto-nbd', fit, { pAlive: paretoNbdPAlive, expectedPurchases: paretoNbdExpectedPurchases, rowLogLik: paretoNbdRowLogLik });
 }

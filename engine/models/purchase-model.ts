@@ -67,6 +67,24 @@ export function asPurchaseModel<P extends object>(
   return { name, params: { ...(fit.params as Record<string, number>) }, logLik: fit.logLik, customers: fit.customers, converged: fit.converged, atBound: fit.atBound ?? [], ...f };
 }
 
+/**
+ * A likelihood-defined model (Pareto/NBD, MBG/NBD) as a PurchaseModel: its closed forms for
+ * P(alive) and expected purchases, and P(no purchase in t) from its likelihood.
+ * @example likelihoodModel('mbgnbd', fit, { pAlive: mbgnbdPAlive, expectedPurchases: mbgnbdExpectedPurchases, rowLogLik: mbgnbdRowLogLik })
+ */
+export function likelihoodModel<P extends object>(
+  name: PurchaseModelName,
+  fit: FittedParams<P>,
+  f: { pAlive(p: P, x: number, tx: number, T: number): number; expectedPurchases(p: P, x: number, tx: number, T: number, t: number): number; rowLogLik: RowLogLikelihood<P> },
+): PurchaseModel {
+  const p = fit.params;
+  return asPurchaseModel(name, fit, {
+    pAlive: (x, tx, T) => f.pAlive(p, x, tx, T),
+    expectedPurchases: (x, tx, T, t) => f.expectedPurchases(p, x, tx, T, t),
+    probabilityNoPurchase: silenceProbability(f.rowLogLik, p),
+  });
+}
+
 /** One customer's log-likelihood of (x, t_x, T) under named parameters. */
 export type RowLogLikelihood<P> = (params: P, x: number, tx: number, T: number) => number;
 
