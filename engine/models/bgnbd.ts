@@ -3,7 +3,7 @@ import { inverse, Matrix } from 'ml-matrix';
 import { ForesightError } from '../core/errors.ts';
 import { compressRows, uniqueIndex } from './compress.ts';
 import { hessian, minimize } from './optimize.ts';
-import { requireColumn, requireSameLength } from './validate.ts';
+import { requirePurchaseData } from './validate.ts';
 
 /**
  * BG/NBD ("beta-geometric / negative binomial distribution", Fader, Hardie & Lee 2005,
@@ -101,18 +101,13 @@ export function expectedPurchases(p: BgnbdParams, x: number, tx: number, T: numb
 }
 
 /**
- * Expected purchases up to several horizons at once, written into `out` so per-customer
- * loops such as CLV allocate nothing. P(alive) and the series coefficients (which depend on
- * the customer, not the horizon) are computed once; each horizon only sums powers of its z.
- * @example expectedPurchasesCurve(params, 2, 30.43, 38.86, Float64Array.of(13, 26, 39), new Float64Array(3))
+ * Expected purchases in (T, T + t] for a customer known to be alive at T. MBG/NBD's
+ * alive-customer expectation is this formula with b + 1 in place of b.
+ * @example expectedPurchasesIfAlive({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, 0, 0, 39) // E[X(39)] of a new customer
  */
-export function expectedPurchasesCurve(p: BgnbdParams, x: number, tx: number, T: number, times: ArrayLike<number>, out: Float64Array): Float64Array {
-  let tMax = 0;
-  for (let i = 0; i < times.length; i++) tMax = Math.max(tMax, times[i]!);
-  const alive = pAlive(p, x, tx, T);
-  const terms = seriesCoefficients(p, x, tMax / (p.alpha + T + tMax));
-  for (let i = 0; i < times.length; i++) out[i] = times[i]! > 0 ? purchasesIfAlive(p, x, T, times[i]!, terms) * alive : 0;
-  return out;
+export function expectedPurchasesIfAlive(p: BgnbdParams, x: number, T: number, t: number): number {
+  if (t <= 0) return 0;
+  return purchasesIfAlive(p, x, T, t, seriesCoefficients(p, x, t / (p.alpha + T + t)));
 }
 
 /** Expected purchases in (T, T + t] for a customer known to be alive at T; `terms` from seriesCoefficients. */
@@ -212,16 +207,7 @@ interface Prepared {
 }
 
 function prepare(data: BgnbdData): Prepared {
-  requireSameLength({ x: data.x, tx: data.tx, T: data.T, weight: data.weight });
-  requireColumn('x', data.x, { min: 0, integer: true });
-  requireColumn('tx', data.tx, { min: 0 });
-  requireColumn('T', data.T, { min: 0 });
-  if (data.weight) requireColumn('weight', data.weight, { min: 0 });
-  for (let i = 0; i < data.x.length; i++) {
-    if (data.tx[i]! > data.T[i]!) {
-      throw new ForesightError('invalid_model_input', `tx[${i}] = ${data.tx[i]} exceeds T[${i}] = ${data.T[i]}; recency cannot be after the calibration end`, { field: `tx[${i}]` });
-    }
-  }
+  requirePurchaseData(data);
   const rows = compressRows([data.x, data.tx, data.T], data.weight);
   const [x, tx, T] = rows.columns as [Float64Array, Float64Array, Float64Array];
   const ux = uniqueIndex(x);

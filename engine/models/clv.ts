@@ -1,8 +1,8 @@
-import { type BgnbdParams, expectedPurchasesCurve } from './bgnbd.ts';
+import type { PurchaseModel } from './purchase-model.ts';
 import { requireScalar } from './validate.ts';
 
 /**
- * Customer lifetime value over a finite horizon: expected purchases per period (BG/NBD),
+ * Customer lifetime value over a finite horizon: expected purchases per period (the purchase model),
  * times expected spend (Gamma-Gamma), discounted per period — the lifetimes-style
  * computation (period = one month by default, discount at the end of each period).
  */
@@ -17,13 +17,12 @@ export interface ClvOptions {
 }
 
 /**
- * Builds a CLV function for fixed parameters and options. It reuses its buffers, so scoring
- * millions of customers allocates nothing per customer.
+ * Builds a CLV function for a fitted model and options.
  * @example
- * const clv = createClv(bgParams, { horizon: 52, periodLength: 4.348, discountRate: 0.01 });
+ * const clv = createClv(bgnbdModel(fit), { horizon: 52, periodLength: 4.348, discountRate: 0.01 });
  * clv(2, 30.43, 38.86, 35.2) // discounted expected spend over the next 52 weeks
  */
-export function createClv(params: BgnbdParams, options: ClvOptions): (x: number, tx: number, T: number, averageSpend: number) => number {
+export function createClv(model: Pick<PurchaseModel, 'expectedPurchases'>, options: ClvOptions): (x: number, tx: number, T: number, averageSpend: number) => number {
   requireScalar('horizon', options.horizon, { min: 0, positive: true });
   requireScalar('periodLength', options.periodLength, { min: 0, positive: true });
   requireScalar('discountRate', options.discountRate, { min: 0 });
@@ -34,14 +33,13 @@ export function createClv(params: BgnbdParams, options: ClvOptions): (x: number,
     times[i] = Math.min((i + 1) * options.periodLength, options.horizon);
     discount[i] = Math.pow(1 + options.discountRate, -(i + 1));
   }
-  const cumulative = new Float64Array(periods);
   return (x, tx, T, averageSpend) => {
-    expectedPurchasesCurve(params, x, tx, T, times, cumulative);
     let value = 0;
     let before = 0;
     for (let i = 0; i < periods; i++) {
-      value += (cumulative[i]! - before) * discount[i]!;
-      before = cumulative[i]!;
+      const cumulative = model.expectedPurchases(x, tx, T, times[i]!);
+      value += (cumulative - before) * discount[i]!;
+      before = cumulative;
     }
     return value * averageSpend;
   };

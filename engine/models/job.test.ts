@@ -68,8 +68,11 @@ describe('runScoringJob', () => {
 
     const c1 = await scoresOf(h, 'c1');
     expect(Object.keys(c1).sort()).toEqual(['churn', 'clv', 'engagement', 'lifecycle', 'next_purchase', 'persona', 'purchase', 'recommendations', 'rfm', 'value_tier']);
-    // FHL 2005's customer 1: P(alive) = 0.7266 at the calibration end.
-    expect(c1.churn!.value).toBeCloseTo(1 - 0.7266, 2);
+    // Churn = P(no purchase in the next 90 days): on CDNOW the out-of-time classifier beats the model on its own holdout and is used.
+    expect(c1.churn!.data).toMatchObject({ windowDays: 90, model: report.models!.purchaseModel.name });
+    expect(report.models!.churn).toMatchObject({ source: 'logistic', windowDays: 90, trainingCutoff: '1997-07-02' });
+    expect(c1.churn!.value!).toBeGreaterThan(0);
+    expect(c1.churn!.value!).toBeLessThan(1);
     expect(c1.lifecycle!.data).toEqual({ stage: 'repeat' });
     expect(c1.rfm!.data).toMatchObject({ segment: 'Champions' });
     expect(c1.value_tier!.data).toEqual({ tier: 'high' });
@@ -84,6 +87,46 @@ describe('runScoringJob', () => {
     expect(await scoresOf(h, 'idle')).toMatchObject({ lifecycle: { data: { stage: 'prospect' }, value: null } });
 
     expect(await latestModelReport(h.storage)).toEqual(JSON.parse(JSON.stringify(report)));
+  });
+
+  it('stores an out-of-time check: fitted before the cut, scored on what customers did after it', async () => {
+    h = await cdnowHarness();
+    const report = await runScoringJob(h.storage, h.clock, { timeUnit: 'week', horizon: 39, score: { personas: false }, evaluationDays: 91 });
+    const evaluation = report.evaluation!;
+    if ('reason' in evaluation) throw new Error(evaluation.reason);
+    expect(evaluation.calibrationEnd).toBe('1997-07-01');
+    expect(evaluation.holdoutEnd).toBe('1997-09-30');
+    expect(evaluation.fhl.length).toBeGreaterThan(3);
+    const churn = evaluation.scores.find((s) => s.score === 'churn_probability')!;
+    expect(churn.auc).toBeGreaterThan(0.7);
+    expect(churn.verdict).toMatch(/^(usable|not usable)/);
+    // Too little history for a 200-day check: said plainly, nothing made up.
+    const short = await runScoringJob(h.storage, h.clock, { timeUnit: 'week', horizon: 39, score: { personas: false }, evaluationDays: 200 });
+    expect(short.evaluation).toMatchObject({ reason: expect.stringMatching(/needs 400/) });
+  });
+
+  it('compares the purchase models only when due: not at start-up, then weekly on the engine clock, or when asked', async () => {
+    h = await cdnowHarness();
+    const opts = { timeUnit: 'week', horizon: 39, score: { personas: false }, evaluationDays: 0 } as const;
+    const selection = (r: ModelReport) => r.models!.purchaseModel.selection;
+    // Start-up scoring does not wait for the slower models: BG/NBD, no comparison yet.
+    const startup = await runScoringJob(h.storage, h.clock, { ...opts, reviewModels: false });
+    expect(selection(startup)).toMatchObject({ chosen: 'bgnbd', decidedAt: null, candidates: [] });
+    // The next run finds the comparison due and makes it.
+    const first = selection(await runScoringJob(h.storage, h.clock, opts));
+    expect(first.candidates.map((c) => c.name)).toEqual(['bgnbd', 'pareto-nbd', 'mbgnbd']);
+    expect(first.decidedAt).toBe('1997-09-30');
+    // Six days on, the choice is kept (and refitted), said once.
+    h.clock.advance(6 * 86_400_000);
+    const kept = selection(await runScoringJob(h.storage, h.clock, opts));
+    expect(kept).toMatchObject({ chosen: first.chosen, decidedAt: '1997-09-30' });
+    expect(kept.reason).toMatch(/^kept from 1997-09-30: lowest mean absolute error/);
+    expect(selection(await runScoringJob(h.storage, h.clock, opts)).reason.match(/kept from/g)).toHaveLength(1);
+    // A week after the last comparison it is due again; asked for, it is made at once.
+    h.clock.advance(86_400_000);
+    expect(selection(await runScoringJob(h.storage, h.clock, opts)).decidedAt).toBe('1997-10-07');
+    const asked = selection(await runScoringJob(h.storage, h.clock, { ...opts, reviewModels: true }));
+    expect(asked.reason).toMatch(/^lowest mean absolute error/);
   });
 
   it('wakes waiting purchase-cycle runs whose prediction moved, and leaves them alone when nothing moved', async () => {

@@ -1,11 +1,13 @@
 import type { Clock } from '../core/clock.ts';
 import { ForesightError } from '../core/errors.ts';
 import type { ScoreRecord, Storage } from '../storage/types.ts';
+import { type EvaluationReport, evaluateModels } from './evaluate.ts';
 import { customerScore, type CustomerScores, type ScoreOptions, type ScoreReport, scoreCustomers } from './score.ts';
 import { prospectRow, type RowContext, scoreRows } from './score-rows.ts';
 import { type EmailEventTypes, storedEmailEvents, storedOrders, storedScoreValues } from './stored-data.ts';
 import { daysPerUnit, MS_PER_DAY } from './time.ts';
-import type { TimeUnit } from './types.ts';
+import type { PurchaseModelName } from './purchase-model.ts';
+import type { Order, TimeUnit } from './types.ts';
 import { wakeMovedPurchaseCycles } from './wake.ts';
 
 /**
@@ -30,6 +32,16 @@ export interface ScoringJobOptions {
   pageSize?: number;
   /** A next-purchase prediction counts as moved when it shifts by at least this much (default 1 day). */
   moveToleranceDays?: number;
+  /** Days of the most recent history held out for the out-of-time check (default 90; 0 skips it). */
+  evaluationDays?: number;
+  /** The purchase-model choice and the out-of-time check are redone at most this often (default 7 days, engine clock); in between they are carried forward. */
+  reviewEveryDays?: number;
+  /**
+   * true: compare the purchase models and run the out-of-time check now; false: never in this
+   * run (keep the last choice, BG/NBD before any — start-up scoring uses this so it stays
+   * fast). Default: when due, i.e. none made yet or the last older than `reviewEveryDays`.
+   */
+  reviewModels?: boolean;
 }
 
 export interface ModelReport {
@@ -44,6 +56,12 @@ export interface ModelReport {
   woken: number;
   /** The fitted models: parameters, holdout AUC, Brier score and calibration; null when nothing could be fitted. */
   models: ScoreReport | null;
+  /**
+   * The out-of-time check on the shop's own history: the models refitted on orders up to
+   * `evaluationDays` ago, their scores compared with what customers did since (see evaluate.ts);
+   * a reason when there is too little history.
+   */
+  evaluation: EvaluationReport | { reason: string } | null;
   /** Why the models were not fitted (e.g. no orders yet). */
   skipped?: string;
 }
@@ -108,11 +126,23 @@ async function scoreAndStore(storage: Storage, clock: Clock, opts: ScoringJobOpt
     horizon,
     timeUnit,
     propensityWindowDays: opts.score?.propensityWindowDays ?? horizon * daysPerUnit(timeUnit),
+    churnWindowDays: opts.score?.churnWindowDays ?? 90,
+    scoredDay: Math.floor(at / MS_PER_DAY) * MS_PER_DAY,
   };
 
   const orders = await storedOrders(storage, at, pageSize);
   const events = await storedEmailEvents(storage, at, pageSize, opts.emailEvents ?? {});
-  const result = orders.length > 0 ? scoreCustomers({ orders, events, asOf: now, timeUnit, horizon, options: opts.score }) : null;
+  const previous = (await storage.models.latestReport())?.report as ModelReport | undefined;
+  const reviewMs = (opts.reviewEveryDays ?? 7) * MS_PER_DAY;
+  const recent = (iso: string | null | undefined): boolean => iso != null && at - Date.parse(iso) < reviewMs && Date.parse(iso) <= at;
+  const chosen = previous?.models?.purchaseModel?.selection;
+  const review = opts.reviewModels ?? !recent(chosen?.decidedAt);
+  // Between reviews the last choice is refitted (BG/NBD before the first one).
+  const score: ScoreOptions = review ? { ...opts.score } : { ...opts.score, keptSelection: chosen?.decidedAt ? chosen : undefined, selection: { ...opts.score?.selection, compare: false } };
+  // The fits are synchronous: let the server answer waiting requests between the long steps.
+  await breather();
+  const result = orders.length > 0 ? scoreCustomers({ orders, events, asOf: now, timeUnit, horizon, options: score }) : null;
+  await breather();
 
   const writer = new ScoreWriter(storage, pageSize * 4);
   const { scored, moved } = result
@@ -122,6 +152,12 @@ async function scoreAndStore(storage: Storage, clock: Clock, opts: ScoringJobOpt
   await writer.flush();
 
   const woken = await wakeMovedPurchaseCycles(storage, moved, at);
+  // The out-of-time check is redone with the model choice, or when its length was changed; in between it is carried forward.
+  const last = previous?.evaluation;
+  const matches = last != null && 'holdoutEnd' in last && last.holdoutDays === (opts.evaluationDays ?? 90);
+  const check = opts.reviewModels ?? (review || !matches);
+  if (result && check) await breather();
+  const evaluation = result ? (check ? evaluateRecent(orders, now, timeUnit, opts, result.report.purchaseModel.name) : (last ?? null)) : null;
   const report: ModelReport = {
     version,
     scoredAt: now.toISOString(),
@@ -129,10 +165,37 @@ async function scoreAndStore(storage: Storage, clock: Clock, opts: ScoringJobOpt
     moved: moved.length,
     woken,
     models: result ? result.report : null,
+    evaluation,
     ...(result ? {} : { skipped: 'no orders yet: the purchase models need at least one' }),
   };
   await storage.models.saveReport({ version, report }, at);
   return report;
+}
+
+/**
+ * Features before the cut, outcome after: the models are fitted as of now − evaluationDays and
+ * checked on the days since. Needs at least twice that much history.
+ */
+function evaluateRecent(orders: readonly Order[], now: Date, timeUnit: TimeUnit, opts: ScoringJobOptions, model: PurchaseModelName): EvaluationReport | { reason: string } | null {
+  const days = opts.evaluationDays ?? 90;
+  if (days === 0) return null;
+  const today = Math.floor(now.getTime() / MS_PER_DAY);
+  let first = Infinity;
+  for (const o of orders) first = Math.min(first, Math.floor(o.orderedAt.getTime() / MS_PER_DAY));
+  if (today - first < 2 * days) return { reason: `out-of-time check skipped: ${today - first} days of order history; it needs ${2 * days} (${days} to fit, ${days} to check)` };
+  try {
+    const calibrationEnd = new Date((today - days) * MS_PER_DAY);
+    // The model the job chose tonight is the one checked (choosing again would double the cost).
+    return evaluateModels({ orders, calibrationEnd, holdoutEnd: new Date(today * MS_PER_DAY), timeUnit, options: { ...opts.score, purchaseModels: [model] }, resamples: 100 });
+  } catch (err) {
+    if (err instanceof ForesightError) return { reason: `out-of-time check skipped: ${err.message}` };
+    throw err;
+  }
+}
+
+/** One turn of the event loop. */
+function breather(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Buffers score rows and writes them in large upserts. */
@@ -171,9 +234,11 @@ async function writeScores(
     const id = Number(c.customer_id);
     scored.add(id);
     await writer.add(scoreRows(id, c, ctx));
-    const next = c.expected_next_purchase_at?.getTime();
-    const before = previous.get(id) ?? null;
-    if (next !== undefined && (before === null || Math.abs(next - before) >= toleranceMs)) moved.push(id);
+    if (c.x === null) continue;
+    // Moved: new, shifted by the tolerance, or now (no longer) beyond the horizon.
+    const next = c.next_purchase_at?.getTime() ?? null;
+    const before = previous.get(id);
+    if (before === undefined || (next === null) !== (before === null) || (next !== null && before !== null && Math.abs(next - before) >= toleranceMs)) moved.push(id);
   }
   return { scored, moved };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { auc, brierScore, calibrationTable } from './metrics.ts';
+import { auc, aucInterval, brierScore, calibrationTable } from './metrics.ts';
+import { createRng } from './rng.ts';
 
 describe('metrics', () => {
   it('computes AUC as the share of correctly ordered pairs, ties counting half', () => {
@@ -30,5 +31,27 @@ describe('metrics', () => {
     expect(table[9]!.observedRate).toBe(1);
     expect(table[4]!.observedRate).toBe(0.5);
     expect(calibrationTable([0.1, 0.2], [0, 1], 5)).toHaveLength(2);
+  });
+});
+
+describe('aucInterval', () => {
+  it('gives the plain AUC with a bootstrap interval around it that narrows with more customers', () => {
+    const rng = createRng(3);
+    const make = (n: number) => {
+      const y = Array.from({ length: n }, () => (rng.next() < 0.3 ? 1 : 0));
+      const s = y.map((v) => v + 1.5 * rng.normal());
+      return { s, y };
+    };
+    const small = make(200);
+    const large = make(5000);
+    const a = aucInterval(small.s, small.y, { resamples: 200, seed: 1 });
+    expect(a.auc).toBeCloseTo(auc(small.s, small.y), 12);
+    expect(a.low).toBeLessThan(a.auc);
+    expect(a.high).toBeGreaterThan(a.auc);
+    const b = aucInterval(large.s, large.y, { resamples: 200, seed: 1 });
+    expect(b.high - b.low).toBeLessThan((a.high - a.low) / 3);
+    // True AUC of N(1, 1.5²) vs N(0, 1.5²) is Φ(1 / (1.5 √2)) ≈ 0.681.
+    expect(b.low).toBeLessThan(0.681);
+    expect(b.high).toBeGreaterThan(0.681);
   });
 });

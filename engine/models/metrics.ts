@@ -1,3 +1,5 @@
+import { createRng } from './rng.ts';
+
 /**
  * Scores for probabilistic classifiers: AUC (ranking), Brier score (accuracy of the
  * probabilities) and a decile calibration table (are 30% predictions right 30% of the time?).
@@ -70,4 +72,59 @@ export function calibrationTable(probabilities: ArrayLike<number>, labels: Array
     table.push({ bin: b + 1, count: to - from, meanPredicted: p / (to - from), observedRate: y / (to - from) });
   }
   return table;
+}
+
+export interface AucInterval {
+  auc: number;
+  /** Percentile bootstrap interval (95 % by default). */
+  low: number;
+  high: number;
+}
+
+/**
+ * AUC with a percentile bootstrap interval. Customers are resampled with replacement; each
+ * resample's AUC is computed from one shared sort (weights = how often a row was drawn), so
+ * a resample costs O(n), not O(n log n).
+ * @example aucInterval(churn, lapsed, { resamples: 200, seed: 1 }) // => { auc: 0.79, low: 0.77, high: 0.81 }
+ */
+export function aucInterval(scores: ArrayLike<number>, labels: ArrayLike<number>, options: { resamples?: number; seed?: number; level?: number } = {}): AucInterval {
+  const n = scores.length;
+  const resamples = options.resamples ?? 200;
+  const level = options.level ?? 0.95;
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => scores[i]! - scores[j]!);
+  const weights = new Float64Array(n).fill(1);
+  const weighted = (): number => {
+    // Walk tie groups in ascending score: each positive beats the negatives below, ties count ½.
+    let negativesBelow = 0;
+    let positives = 0;
+    let sum = 0;
+    for (let k = 0; k < n; ) {
+      let end = k;
+      while (end + 1 < n && scores[order[end + 1]!] === scores[order[k]!]) end++;
+      let pos = 0;
+      let neg = 0;
+      for (let m = k; m <= end; m++) {
+        const i = order[m]!;
+        if (labels[i]! > 0) pos += weights[i]!;
+        else neg += weights[i]!;
+      }
+      sum += pos * (negativesBelow + neg / 2);
+      positives += pos;
+      negativesBelow += neg;
+      k = end + 1;
+    }
+    return positives > 0 && negativesBelow > 0 ? sum / (positives * negativesBelow) : NaN;
+  };
+  const auc = weighted();
+  const rng = createRng(options.seed ?? 1);
+  const draws: number[] = [];
+  for (let b = 0; b < resamples; b++) {
+    weights.fill(0);
+    for (let k = 0; k < n; k++) weights[rng.int(n)]! += 1;
+    const v = weighted();
+    if (!Number.isNaN(v)) draws.push(v);
+  }
+  draws.sort((a, b) => a - b);
+  const at = (q: number): number => (draws.length === 0 ? NaN : draws[Math.min(draws.length - 1, Math.max(0, Math.round(q * (draws.length - 1))))]!);
+  return { auc, low: at((1 - level) / 2), high: at((1 + level) / 2) };
 }

@@ -29,4 +29,19 @@ describe('minimize', () => {
     expect(h[0]![1]).toBeCloseTo(3, 5);
     expect(h[1]![1]).toBeCloseTo(Math.exp(0.5), 5);
   });
+
+  it('stays inside bounds: a minimum at infinity ends on the bound, converged, in a bounded number of evaluations', () => {
+    // Decreasing forever along x = y (like Pareto/NBD's s, β → ∞ ridge): unbounded, the search walks on.
+    const ridge = (p: Float64Array): number => (p[0]! - p[1]!) ** 2 + Math.exp(-p[0]!);
+    const r = minimize(ridge, [0, 0], { bounds: { lower: [-5, -10], upper: [5, 10] } });
+    expect(r.x[0]).toBe(5);
+    expect(r.x[1]).toBeCloseTo(5, 5);
+    expect(r.atBound).toEqual([0]);
+    expect(r.converged).toBe(true);
+    expect(r.evaluations).toBeLessThan(2000);
+    // An interior minimum is unaffected by the box.
+    const inside = minimize((p) => (p[0]! - 1) ** 2, [3], { bounds: { lower: [-5], upper: [5] } });
+    expect(inside.x[0]).toBeCloseTo(1, 6);
+    expect(inside.atBound).toEqual([]);
+  });
 });

@@ -16,6 +16,8 @@ export interface MinimizeResult {
   /** Norm of the numerical gradient at the optimum. */
   gradientNorm: number;
   converged: boolean;
+  /** Coordinates that ended on a bound (the optimum lies beyond it). */
+  atBound: number[];
 }
 
 export interface MinimizeOptions {
@@ -27,6 +29,12 @@ export interface MinimizeOptions {
   gradientTolerance?: number;
   /** Iteration cap of each Nelder–Mead run. */
   maxIterations?: number;
+  /**
+   * A box the answer must lie in. Likelihoods with a ridge (Pareto/NBD with little
+   * heterogeneity in dropout sends s, β → ∞ together) are otherwise chased for thousands of
+   * ever-slower evaluations; the box stops that at a value with the same predictions.
+   */
+  bounds?: { lower: readonly number[]; upper: readonly number[] };
 }
 
 /**
@@ -42,9 +50,11 @@ export function minimize(f: Objective, x0: readonly number[], options: MinimizeO
   const maxIterations = options.maxIterations ?? 20_000;
   const gradientTolerance = options.gradientTolerance ?? 1e-6;
   let evaluations = 0;
+  const box = options.bounds ? boxed(f, options.bounds.lower, options.bounds.upper) : null;
+  const objective = box ? box.f : f;
   const counted: Objective = (x) => {
     evaluations++;
-    const v = f(x);
+    const v = objective(x);
     return Number.isFinite(v) ? v : Infinity;
   };
   const fromStart = (start: readonly number[]): { x: Float64Array; value: number; gradientNorm: number } => {
@@ -52,9 +62,17 @@ export function minimize(f: Objective, x0: readonly number[], options: MinimizeO
     if (!Number.isFinite(best.value)) return { ...best, gradientNorm: Infinity };
     const restarted = nelderMead(counted, best.x, step / 5, maxIterations);
     if (restarted.value <= best.value) best = restarted;
-    const polished = bfgs(counted, best.x, gradientTolerance, 200);
+    if (!box) {
+      const polished = bfgs(counted, best.x, gradientTolerance, 200);
+      if (polished.value <= best.value) best = polished;
+      return { ...best, gradientNorm: norm(gradient(counted, best.x)) };
+    }
+    // Coordinates on a bound stay there and BFGS polishes the rest: across the bound's kink it would only stall.
+    const onBound = box.snap(best.x);
+    const polished = bfgsFree(counted, onBound, box.atBound(onBound), gradientTolerance);
     if (polished.value <= best.value) best = polished;
-    return { ...best, gradientNorm: norm(gradient(counted, best.x)) };
+    const x = box.snap(best.x);
+    return { x, value: f(x), gradientNorm: norm(box.projectedGradient(counted, x)) };
   };
 
   let best = fromStart(x0);
@@ -63,7 +81,49 @@ export function minimize(f: Objective, x0: readonly number[], options: MinimizeO
     const r = fromStart(start);
     if (r.value < best.value) best = r;
   }
-  return { x: best.x, value: best.value, evaluations, gradientNorm: best.gradientNorm, converged: best.gradientNorm <= gradientTolerance };
+  const atBound = box ? box.atBound(best.x) : [];
+  return { x: best.x, value: best.value, evaluations, gradientNorm: best.gradientNorm, converged: best.gradientNorm <= gradientTolerance, atBound };
+}
+
+/**
+ * `f` restricted to a box: outside it, f at the nearest point in the box plus a steep
+ * quadratic penalty, so Nelder–Mead and BFGS (both unconstrained) are pushed back and stop on
+ * the bound. At a bound, only the gradient pointing into the box counts towards convergence.
+ */
+function boxed(f: Objective, lower: readonly number[], upper: readonly number[]) {
+  const clamp = (x: Float64Array): Float64Array => x.map((v, i) => Math.min(upper[i]!, Math.max(lower[i]!, v)));
+  const penalised: Objective = (x) => {
+    const inside = clamp(x);
+    let outside = 0;
+    for (let i = 0; i < x.length; i++) outside += (x[i]! - inside[i]!) ** 2;
+    return f(inside) + 1e3 * outside;
+  };
+  // Within 1e-3 of a bound (0.1 % on the log scale) counts as on it: the penalty leaves the
+  // search hovering just inside, where the slope along a ridge is too shallow to call converged.
+  const near = (v: number, bound: number): boolean => Math.abs(v - bound) <= 1e-3;
+  const atBound = (x: Float64Array): number[] => {
+    const out: number[] = [];
+    for (let i = 0; i < x.length; i++) if (near(x[i]!, lower[i]!) || near(x[i]!, upper[i]!)) out.push(i);
+    return out;
+  };
+  // On a bound only the slope into the box counts: a descent inward means the bound is not the optimum.
+  const projectedGradient = (g: Objective, x: Float64Array): Float64Array => {
+    const d = gradient(g, x);
+    const probe = Float64Array.from(x);
+    const here = g(x);
+    for (const i of atBound(x)) {
+      const h = (near(x[i]!, upper[i]!) ? -1 : 1) * 1e-5 * Math.max(1, Math.abs(x[i]!));
+      probe[i] = x[i]! + h;
+      const inward = (g(probe) - here) / Math.abs(h);
+      probe[i] = x[i]!;
+      d[i] = Math.min(0, inward);
+    }
+    return d;
+  };
+  /** Into the box, and onto a bound it is within tolerance of. */
+  const snap = (x: Float64Array): Float64Array =>
+    clamp(x).map((v, i) => (near(v, lower[i]!) ? lower[i]! : near(v, upper[i]!) ? upper[i]! : v));
+  return { f: penalised, snap, atBound, projectedGradient };
 }
 
 /**
@@ -228,6 +288,19 @@ function bfgs(f: Objective, x0: Float64Array, tolerance: number, maxIterations: 
     xNew = new Float64Array(n);
   }
   return { x, value: fx };
+}
+
+/** BFGS over the coordinates not in `fixed`, the fixed ones held at their values in x0. */
+function bfgsFree(f: Objective, x0: Float64Array, fixed: readonly number[], tolerance: number): { x: Float64Array; value: number } {
+  if (fixed.length === 0) return bfgs(f, x0, tolerance, 200);
+  const free = Array.from(x0.keys()).filter((i) => !fixed.includes(i));
+  const embed = (z: Float64Array): Float64Array => {
+    const x = Float64Array.from(x0);
+    free.forEach((i, k) => (x[i] = z[k]!));
+    return x;
+  };
+  const r = bfgs((z) => f(embed(z)), Float64Array.from(free, (i) => x0[i]!), tolerance, 200);
+  return { x: embed(r.x), value: r.value };
 }
 
 function bfgsUpdate(H: number[][], s: Float64Array, y: Float64Array, sy: number): number[][] {

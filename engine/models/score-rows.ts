@@ -1,5 +1,6 @@
 import type { ScoreRecord } from '../storage/types.ts';
 import type { CustomerScore } from './score.ts';
+import { MS_PER_DAY } from './time.ts';
 import type { TimeUnit } from './types.ts';
 
 /**
@@ -29,6 +30,9 @@ export interface RowContext {
   timeUnit: TimeUnit;
   /** Window of the purchase propensity in days. */
   propensityWindowDays: number;
+  churnWindowDays: number;
+  /** Start (epoch ms) of the as-of day, from which next-purchase deciles count days. */
+  scoredDay: number;
 }
 
 /**
@@ -52,13 +56,23 @@ export function scoreRows(customerId: number, c: CustomerScore, ctx: RowContext)
   // Prospects (no purchase yet) have no purchase-model scores.
   if (c.x === null) return rows;
   rows.push(
-    row('purchase', c.purchase_propensity, { windowDays: ctx.propensityWindowDays, pAlive: c.p_alive, expectedPurchases: c.expected_purchases }),
-    row('churn', c.churn_probability, { pAlive: c.p_alive }),
-    row('clv', c.clv, { averageOrderValue: c.avg_order_value, expectedPurchases: c.expected_purchases, horizon: ctx.horizon, timeUnit: ctx.timeUnit }),
-    row('next_purchase', c.expected_next_purchase_at!.getTime(), {
-      at: c.expected_next_purchase_at!.toISOString(),
-      low: c.expected_next_purchase_low!.toISOString(),
-      high: c.expected_next_purchase_high!.toISOString(),
+    row('purchase', c.purchase_propensity, {
+      windowDays: ctx.propensityWindowDays,
+      pAlive: c.p_alive,
+      expectedPurchases: c.expected_purchases,
+      probability30d: c.purchase_probability_30d,
+      probability60d: c.purchase_probability_60d,
+      probability90d: c.purchase_probability_90d,
+      model: c.model,
+    }),
+    row('churn', c.churn_probability, { windowDays: ctx.churnWindowDays, pAlive: c.p_alive, overdueProbability: c.overdue_probability, model: c.model }),
+    row('clv', c.clv, { expectedSpendPerPurchase: c.expected_spend_per_purchase, expectedPurchases: c.expected_purchases, horizon: ctx.horizon, timeUnit: ctx.timeUnit }),
+    // value: the median date (null when not within the horizon); deciles let a wait act on any probability.
+    row('next_purchase', c.next_purchase_at ? c.next_purchase_at.getTime() : null, {
+      at: c.next_purchase_at?.toISOString() ?? null,
+      low: c.next_purchase_low?.toISOString() ?? null,
+      high: c.next_purchase_high?.toISOString() ?? null,
+      deciles: c.next_purchase_deciles.map((d) => (d === null ? null : new Date(ctx.scoredDay + d * MS_PER_DAY).toISOString())),
       source: c.next_purchase_source,
       cycleDays: c.purchase_cycle_days,
     }),

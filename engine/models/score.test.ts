@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { expectedPurchases, pAlive } from './bgnbd.ts';
 import { CALIBRATION_END, HOLDOUT_WEEKS, loadCdnowSample, PUBLISHED_BGNBD, PUBLISHED_GAMMA_GAMMA } from './cdnow.fixture.ts';
 import { customerScores, scoreCustomers } from './score.ts';
 import { generateEmailEvents, generatePopulation } from './synthetic.ts';
@@ -15,28 +14,51 @@ describe('scoreCustomers', () => {
     expect(Math.abs(report.gammaGamma!.params.p / PUBLISHED_GAMMA_GAMMA.p - 1)).toBeLessThan(0.005);
 
     const c1 = customers.find((c) => c.customer_id === 'c1')!;
-    const p = report.bgnbd.params;
+    // The purchase model was chosen by the inner time-based holdout, and says why.
+    const chosen = report.purchaseModel;
+    expect(chosen.selection.candidates.map((c) => c.name)).toEqual(['bgnbd', 'pareto-nbd', 'mbgnbd']);
+    const best = Math.min(...chosen.selection.candidates.map((c) => c.holdoutMae));
+    expect(chosen.selection.candidates.find((c) => c.name === chosen.name)!.holdoutMae).toBe(best);
+    expect(chosen.selection.reason).toMatch(/mean absolute error/);
+    expect(c1.model).toBe(chosen.name);
     expect(c1.x).toBe(2);
-    expect(c1.p_alive).toBeCloseTo(pAlive(p, 2, c1.t_x!, c1.T!), 12);
-    expect(c1.expected_purchases).toBeCloseTo(expectedPurchases(p, 2, c1.t_x!, c1.T!, 39), 12);
-    expect(c1.churn_probability).toBeCloseTo(1 - c1.p_alive!, 12);
     expect(c1.next_purchase_source).toBe('own-cycle'); // three purchase days
     expect(c1.clv!).toBeGreaterThan(0);
-    expect(c1.clv!).toBeLessThan(c1.expected_purchases! * c1.avg_order_value!);
+    expect(c1.clv!).toBeLessThan(c1.expected_purchases! * c1.expected_spend_per_purchase!);
 
-    // One-time buyers (x = 0) cannot be at risk under BG/NBD and are not lapsed within 273 days.
-    const count = (stage: string): number => customers.filter((c) => c.lifecycle_stage === stage).length;
-    expect(count('new')).toBe(1411);
-    expect(count('repeat') + count('at-risk')).toBe(946);
+    const asOf = CALIBRATION_END.getTime();
+    for (const c of customers) {
+      for (const v of [c.p_alive, c.expected_purchases, c.clv, c.expected_spend_per_purchase, c.purchase_propensity, c.churn_probability]) expect(Number.isFinite(v)).toBe(true);
+      // Probabilities in [0, 1] and ordered by window.
+      expect(c.purchase_probability_30d!).toBeGreaterThanOrEqual(0);
+      expect(c.purchase_probability_30d!).toBeLessThanOrEqual(c.purchase_probability_60d!);
+      expect(c.purchase_probability_60d!).toBeLessThanOrEqual(c.purchase_probability_90d!);
+      expect(c.churn_probability!).toBeGreaterThan(0);
+      expect(c.churn_probability!).toBeLessThan(1);
+      // Dates: after the as-of day, within the 39-week horizon, or empty — never in the past, never years out.
+      for (const d of [c.next_purchase_low, c.next_purchase_at, c.next_purchase_high]) {
+        if (d === null) continue;
+        expect(d.getTime()).toBeGreaterThan(asOf);
+        expect(d.getTime()).toBeLessThanOrEqual(asOf + 273 * 86_400_000);
+      }
+      if (c.next_purchase_at && c.next_purchase_high) expect(c.next_purchase_high.getTime()).toBeGreaterThanOrEqual(c.next_purchase_at.getTime());
+      expect(c.recommendations).toEqual([]);
+    }
+
+    // One-time buyers silent for months are no longer all "new"; and RFM never calls an active customer lost.
+    const oneTimers = customers.filter((c) => c.x === 0);
+    expect(oneTimers.filter((c) => c.lifecycle_stage === 'at-risk' || c.lifecycle_stage === 'lapsed').length).toBeGreaterThan(oneTimers.length / 2);
+    for (const c of customers) {
+      const gone = ['Lost', 'Hibernating', 'At Risk', "Can't Lose Them"].includes(c.rfm_segment!);
+      expect(gone).toBe(c.lifecycle_stage === 'at-risk' || c.lifecycle_stage === 'lapsed');
+    }
     const tiers = customers.map((c) => c.value_tier);
     expect(tiers.filter((t) => t === 'high').length).toBeGreaterThanOrEqual(471);
     expect(tiers.filter((t) => t === 'high').length).toBeLessThan(520);
-    // No training window one horizon back (the cohort started in 1997): BG/NBD propensity.
-    expect(report.propensity.source).toBe('bgnbd');
-    for (const c of customers) {
-      for (const v of [c.p_alive, c.expected_purchases, c.clv, c.avg_order_value, c.purchase_propensity, c.churn_probability]) expect(Number.isFinite(v)).toBe(true);
-      expect(c.recommendations).toEqual([]);
-    }
+    // No training window one horizon back (the cohort started in 1997): the classifier is trained on the
+    // 90-day churn window before the as-of date instead, and used because it beats the model there.
+    expect(report.propensity).toMatchObject({ source: 'logistic', windowDays: 90, trainingCutoff: '1997-07-02' });
+    expect(report.churn).toMatchObject({ source: 'logistic', windowDays: 90 });
   });
 
   it('trains the propensity model when a window of history precedes the as-of date', async () => {
@@ -56,7 +78,7 @@ describe('scoreCustomers', () => {
       bgnbd: { r: 0.5, alpha: 10, a: 1.2, b: 3 },
       gammaGamma: { p: 6, q: 4, gamma: 15 },
       start: new Date('2023-01-01T00:00:00Z'),
-      acquisitionDays: 600,
+      acquisitionDays: 720,
       end,
       timeUnit: 'week',
       items: { catalogue: 60, groups: 6, loyalty: 0.8 },

@@ -1,15 +1,16 @@
 import { ForesightError } from '../core/errors.ts';
-import { type BgnbdFit, expectedPurchases, fitBgnbd, pAlive } from './bgnbd.ts';
-import { churnProbability } from './churn.ts';
+import { type BgnbdFit, fitBgnbd } from './bgnbd.ts';
 import { createClv } from './clv.ts';
 import { type EngagementEvent, scoreEngagement, trainEngagement } from './engagement.ts';
 import { type FeatureTable, featuresAt, indexEmailEvents, indexOrders, type OrderIndex } from './features.ts';
 import { expectedAverageSpend, fitGammaGamma, type GammaGammaFit } from './gamma-gamma.ts';
 import type { HoldoutReport } from './holdout.ts';
-import { type LifecycleOptions, type LifecycleStage, lifecycleStage } from './lifecycle.ts';
-import { type CycleStats, fitCycleStats, type NextPurchaseDays, type NextPurchaseSource, nextPurchaseModel } from './next-purchase.ts';
+import { alignRecency, type LifecycleOptions, type LifecycleStage, lifecycleOptions, lifecycleStage } from './lifecycle.ts';
+import { type CycleStats, fitCycleStats, type NextPurchaseDays, type NextPurchaseSource, nextPurchaseModel, overdueProbability } from './next-purchase.ts';
+import type { PurchaseModelName } from './purchase-model.ts';
+import { type ModelSelection, type SelectOptions, selectPurchaseModel } from './select.ts';
 import { fitPersonas, type PersonaOptions, type PersonaResult } from './personas.ts';
-import { bgnbdPurchaseProbability, scorePropensity, trainPropensity } from './propensity.ts';
+import { type Sharpened, sharpenedProbability } from './sharpen.ts';
 import { buildRecommender, type Recommendation, type RecommendationBuffer, recommendInto } from './recommendations.ts';
 import { rfmScores, type RfmSegment, rfmSegment } from './rfm.ts';
 import { sampleRows, takeRows } from './rows.ts';
@@ -37,7 +38,13 @@ export interface ScoreOptions {
   periodDays?: number;
   lifecycle?: LifecycleOptions;
   valueTiers?: ValueTierOptions;
-  nextPurchase?: { coverage?: number; maxDays?: number };
+  /** Churn = P(no purchase in this many days after the as-of date) (default 90). */
+  churnWindowDays?: number;
+  /** Purchase models to choose from by the time-based holdout (default all), and how. */
+  purchaseModels?: readonly PurchaseModelName[];
+  selection?: Omit<SelectOptions, 'candidates' | 'fitSampleSize' | 'keptSelection'>;
+  /** A recent model choice to keep (the scoring job re-decides weekly). */
+  keptSelection?: ModelSelection;
   /** Window of the purchase propensity in days (default: the horizon). */
   propensityWindowDays?: number;
   engagement?: { windowDays?: number; event?: EngagementEvent };
@@ -76,13 +83,23 @@ export interface CustomerScore {
   p_alive: number | null;
   /** Expected purchase days in the horizon after the as-of date. */
   expected_purchases: number | null;
-  expected_next_purchase_at: Date | null;
-  expected_next_purchase_low: Date | null;
-  expected_next_purchase_high: Date | null;
+  /** Day by which P(purchased) reaches 50 %; null when it does not within the horizon. */
+  next_purchase_at: Date | null;
+  /** 10 % and 90 % quantiles (an 80 % interval); null beyond the horizon. */
+  next_purchase_low: Date | null;
+  next_purchase_high: Date | null;
+  /** Days after the as-of date by which P(purchased) reaches 0.1, 0.2, …, 0.9 (null beyond the horizon). */
+  next_purchase_deciles: (number | null)[];
   next_purchase_source: NextPurchaseSource | null;
   purchase_cycle_days: number | null;
-  /** Expected spend per purchase day (Gamma-Gamma). */
-  avg_order_value: number | null;
+  /** P(at least one purchase within 30 / 60 / 90 days after the as-of date). */
+  purchase_probability_30d: number | null;
+  purchase_probability_60d: number | null;
+  purchase_probability_90d: number | null;
+  /** P(a gap of their kind would have ended by now): how far past due they are. */
+  overdue_probability: number | null;
+  /** Expected spend per future purchase day (Gamma-Gamma). */
+  expected_spend_per_purchase: number | null;
   /** Discounted expected spend over the horizon. */
   clv: number | null;
   rfm_r: number | null;
@@ -91,7 +108,7 @@ export interface CustomerScore {
   rfm_segment: RfmSegment | null;
   lifecycle_stage: LifecycleStage;
   value_tier: ValueTier | null;
-  /** 1 − P(alive). */
+  /** P(no purchase in the churn window after the as-of date). */
   churn_probability: number | null;
   /** P(buys within the propensity window). */
   purchase_propensity: number | null;
@@ -99,6 +116,8 @@ export interface CustomerScore {
   engagement_likelihood: number | null;
   persona: string | null;
   recommendations: Recommendation[];
+  /** The purchase model behind the scores. */
+  model: PurchaseModelName | null;
 }
 
 /**
@@ -118,12 +137,19 @@ export interface CustomerScores {
   T: Float64Array;
   p_alive: Float64Array;
   expected_purchases: Float64Array;
-  expected_next_purchase_at: Float64Array;
-  expected_next_purchase_low: Float64Array;
-  expected_next_purchase_high: Float64Array;
+  /** Epoch ms; NaN = not within the horizon. */
+  next_purchase_at: Float64Array;
+  next_purchase_low: Float64Array;
+  next_purchase_high: Float64Array;
+  /** Row i's deciles are entries 9i .. 9i+8 (days after the as-of date, NaN beyond the horizon). */
+  next_purchase_deciles: Float64Array;
   next_purchase_source: (NextPurchaseSource | null)[];
   purchase_cycle_days: Float64Array;
-  avg_order_value: Float64Array;
+  purchase_probability_30d: Float64Array;
+  purchase_probability_60d: Float64Array;
+  purchase_probability_90d: Float64Array;
+  overdue_probability: Float64Array;
+  expected_spend_per_purchase: Float64Array;
   clv: Float64Array;
   /** RFM scores 1..5. */
   rfm_r: Uint8Array;
@@ -141,6 +167,7 @@ export interface CustomerScores {
   recommendations: RecommendationBuffer;
   /** Item ids indexed by `recommendations.item`. */
   items: readonly string[];
+  model: PurchaseModelName;
 }
 
 export interface ScoreReport {
@@ -151,11 +178,14 @@ export interface ScoreReport {
   buyers: number;
   prospects: number;
   bgnbd: BgnbdFit;
+  /** The purchase model behind the scores, its parameters and why it was chosen. */
+  purchaseModel: { name: PurchaseModelName; params: Record<string, number>; logLik: number; atBound: string[]; selection: ModelSelection };
+  churnWindowDays: number;
+  /** Where churn comes from: the out-of-time classifier (when it beat the model on its holdout) or the purchase model. */
+  churn: Sharpened['report'] | { source: 'model'; windowDays: number; reason: string };
   gammaGamma: GammaGammaFit | null;
   cycle: CycleStats;
-  propensity:
-    | { source: 'logistic'; windowDays: number; trainingCutoff: string; holdout: HoldoutReport; coefficients: Record<string, number> }
-    | { source: 'bgnbd'; windowDays: number; reason: string };
+  propensity: Sharpened['report'] | { source: 'model'; windowDays: number; reason: string };
   engagement: { event: EngagementEvent; windowDays: number; trainingCutoff: string; holdout: HoldoutReport } | { reason: string } | null;
   personas: Omit<PersonaResult, 'assignment'> | null;
   warnings: string[];
@@ -185,13 +215,29 @@ export function scoreCustomers(input: ScoreInput): { scores: CustomerScores; rep
   const fitRows = sampleRows(buyers, o.fitSampleSize ?? 50_000);
   const bg = fitBgnbd({ x: takeRows(table.x, fitRows), tx: takeRows(table.tx, fitRows), T: takeRows(table.T, fitRows) });
   if (!bg.converged) warnings.push('BG/NBD fit did not reach the gradient tolerance; parameters may be imprecise');
+  const selected = selectPurchaseModel(index, input.asOf, input.timeUnit, { ...o.selection, candidates: o.purchaseModels, keptSelection: o.keptSelection, fitSampleSize: o.fitSampleSize, bgnbd: bg });
+  const model = selected.model;
+  if (!model.converged) warnings.push(`${model.name} fit did not reach the gradient tolerance; parameters may be imprecise`);
+  scores.model = model.name;
   const gg = fitSpend(table, fitRows, warnings);
   // One-time buyers get the Gamma-Gamma population mean when it exists (q > 1), else the mean repeat spend.
   const oneTimeSpend = gg && gg.params.q > 1 ? expectedAverageSpend(gg.params, 0, 0) : populationMeanSpend(table);
-  const clv = createClv(bg.params, { horizon: input.horizon, periodLength: (o.periodDays ?? 30.4375) / unit, discountRate: o.discountRate ?? 0.01 });
+  const clv = createClv(model, { horizon: input.horizon, periodLength: (o.periodDays ?? 30.4375) / unit, discountRate: o.discountRate ?? 0.01 });
   const cycle = fitCycleStats(table);
-  const nextPurchase = nextPurchaseModel({ cycle, bgnbd: bg.params, timeUnit: input.timeUnit, ...o.nextPurchase });
-  const next: NextPurchaseDays = { at: 0, low: 0, high: 0, source: 'population', cycleDays: 0 };
+  const horizonDays = input.horizon * unit;
+  const churnWindowDays = o.churnWindowDays ?? 90;
+  requireScalar('churnWindowDays', churnWindowDays, { min: 0, positive: true });
+  const nextPurchase = nextPurchaseModel({ cycle, model, timeUnit: input.timeUnit, horizonDays });
+  const trainedByWindow = new Map<number, Sharpened | { reason: string }>();
+  const classify = (days: number): Sharpened | { reason: string } => {
+    if (!trainedByWindow.has(days)) trainedByWindow.set(days, sharpenedProbability({ index, table, asOf: input.asOf, timeUnit: input.timeUnit, bgnbd: bg, maxRows: o.trainingSampleSize, seed: o.seed }, days));
+    return trainedByWindow.get(days)!;
+  };
+  // Churn = 1 − P(purchase in the churn window): the out-of-time classifier's when it beats the model, else the distribution's.
+  const churnClassifier = classify(churnWindowDays);
+  const next: NextPurchaseDays = { at: 0, low: 0, high: 0, source: 'model', cycleDays: 0, deciles: new Float64Array(9) };
+  const stageOptions = lifecycleOptions(o.lifecycle);
+  const asOfMs = table.cutoffDay * MS_PER_DAY;
   const frequency = new Float64Array(buyers);
   for (let i = 0; i < buyers; i++) frequency[i] = table.x[i]! + 1;
   const rfm = rfmScores({ recencyDays: table.daysSinceLast.subarray(0, buyers), frequency, monetary: table.total.subarray(0, buyers) });
@@ -200,31 +246,42 @@ export function scoreCustomers(input: ScoreInput): { scores: CustomerScores; rep
     const x = table.x[i]!;
     const tx = table.tx[i]!;
     const T = table.T[i]!;
-    const alive = pAlive(bg.params, x, tx, T);
+    const alive = model.pAlive(x, tx, T);
     // Without a spend model: the customer's own mean spend per purchase day.
     const aov = !gg ? table.total[i]! / (x + 1) : x > 0 ? expectedAverageSpend(gg.params, x, table.repeatMean[i]!) : oneTimeSpend;
     nextPurchase.predictDays(table, i, next);
     scores.p_alive[i] = alive;
-    scores.churn_probability[i] = churnProbability(bg.params, x, tx, T);
-    scores.expected_purchases[i] = expectedPurchases(bg.params, x, tx, T, input.horizon);
-    scores.avg_order_value[i] = aov;
+    const churn = 1 - ('scores' in churnClassifier ? churnClassifier.scores[i]! : nextPurchase.probabilityWithin(table, i, churnWindowDays));
+    scores.churn_probability[i] = churn;
+    scores.purchase_probability_30d[i] = nextPurchase.probabilityWithin(table, i, 30);
+    scores.purchase_probability_60d[i] = nextPurchase.probabilityWithin(table, i, 60);
+    scores.purchase_probability_90d[i] = nextPurchase.probabilityWithin(table, i, 90);
+    scores.expected_purchases[i] = model.expectedPurchases(x, tx, T, input.horizon);
+    scores.expected_spend_per_purchase[i] = aov;
     scores.clv[i] = clv(x, tx, T, aov);
-    scores.expected_next_purchase_at[i] = next.at * MS_PER_DAY;
-    scores.expected_next_purchase_low[i] = next.low * MS_PER_DAY;
-    scores.expected_next_purchase_high[i] = next.high * MS_PER_DAY;
+    scores.next_purchase_at[i] = asOfMs + next.at * MS_PER_DAY;
+    scores.next_purchase_low[i] = asOfMs + next.low * MS_PER_DAY;
+    scores.next_purchase_high[i] = asOfMs + next.high * MS_PER_DAY;
+    scores.next_purchase_deciles.set(next.deciles, 9 * i);
     scores.next_purchase_source[i] = next.source;
     scores.purchase_cycle_days[i] = next.cycleDays;
-    scores.rfm_r[i] = rfm.r[i]!;
+    const overdue = overdueProbability(table, i, cycle);
+    scores.overdue_probability[i] = overdue;
+    const stage = lifecycleStage({ purchaseDays: x + 1, daysSinceLast: table.daysSinceLast[i]!, churnProbability: churn, overdueProbability: overdue }, stageOptions);
+    scores.lifecycle_stage[i] = stage;
+    const r = alignRecency(rfm.r[i]!, stage);
+    scores.rfm_r[i] = r;
     scores.rfm_f[i] = rfm.f[i]!;
     scores.rfm_m[i] = rfm.m[i]!;
-    scores.rfm_segment[i] = rfmSegment(rfm.r[i]!, rfm.f[i]!, rfm.m[i]!);
-    const overdue = next.source === 'own-cycle' && table.cutoffDay > next.high;
-    scores.lifecycle_stage[i] = lifecycleStage({ purchaseDays: x + 1, daysSinceLast: table.daysSinceLast[i]!, pAlive: alive, overdue }, o.lifecycle);
+    scores.rfm_segment[i] = rfmSegment(r, rfm.f[i]!, rfm.m[i]!);
   }
   const tiers = valueTiers(scores.clv.subarray(0, buyers), o.valueTiers);
   for (let i = 0; i < buyers; i++) scores.value_tier[i] = tiers[i]!;
 
-  const propensity = scoreBuyProbability(input, table, index, bg, o.propensityWindowDays ?? input.horizon * unit, o);
+  const propensityWindow = o.propensityWindowDays ?? horizonDays;
+  requireScalar('propensityWindowDays', propensityWindow, { min: 0, positive: true });
+  const fromDistribution = Float64Array.from({ length: buyers }, (_, i) => nextPurchase.probabilityWithin(table, i, propensityWindow));
+  const propensity = scoreBuyProbability(classify, propensityWindow, Math.min(propensityWindow, churnWindowDays), fromDistribution);
   scores.purchase_propensity.set(propensity.scores);
   const engagement = email ? scoreEmailEngagement(input, table, index, email, o) : null;
   if (engagement) scores.engagement_likelihood.set(engagement.scores);
@@ -242,6 +299,9 @@ export function scoreCustomers(input: ScoreInput): { scores: CustomerScores; rep
       buyers,
       prospects: n - buyers,
       bgnbd: bg,
+      purchaseModel: { name: model.name, params: model.params, logLik: model.logLik, atBound: model.atBound, selection: selected.selection },
+      churnWindowDays,
+      churn: 'scores' in churnClassifier ? churnClassifier.report : { source: 'model', windowDays: churnWindowDays, reason: churnClassifier.reason },
       gammaGamma: gg,
       cycle,
       propensity: propensity.report,
@@ -259,7 +319,7 @@ export function scoreCustomers(input: ScoreInput): { scores: CustomerScores; rep
 export function customerScore(scores: CustomerScores, i: number): CustomerScore {
   const buyer = i < scores.buyers;
   const num = (column: Float64Array): number | null => (!buyer || Number.isNaN(column[i]!) ? null : column[i]!);
-  const date = (column: Float64Array): Date | null => (buyer ? new Date(column[i]!) : null);
+  const date = (column: Float64Array): Date | null => (!buyer || Number.isNaN(column[i]!) ? null : new Date(column[i]!));
   const engagement = scores.engagement_likelihood[i]!;
   const recommendations: Recommendation[] = [];
   const { item, score: recScore, popular } = scores.recommendations;
@@ -273,12 +333,17 @@ export function customerScore(scores: CustomerScores, i: number): CustomerScore 
     T: num(scores.T),
     p_alive: num(scores.p_alive),
     expected_purchases: num(scores.expected_purchases),
-    expected_next_purchase_at: date(scores.expected_next_purchase_at),
-    expected_next_purchase_low: date(scores.expected_next_purchase_low),
-    expected_next_purchase_high: date(scores.expected_next_purchase_high),
+    next_purchase_at: date(scores.next_purchase_at),
+    next_purchase_low: date(scores.next_purchase_low),
+    next_purchase_high: date(scores.next_purchase_high),
+    next_purchase_deciles: buyer ? Array.from(scores.next_purchase_deciles.subarray(9 * i, 9 * i + 9), (d) => (Number.isNaN(d) ? null : d)) : [],
     next_purchase_source: scores.next_purchase_source[i] ?? null,
     purchase_cycle_days: num(scores.purchase_cycle_days),
-    avg_order_value: num(scores.avg_order_value),
+    purchase_probability_30d: num(scores.purchase_probability_30d),
+    purchase_probability_60d: num(scores.purchase_probability_60d),
+    purchase_probability_90d: num(scores.purchase_probability_90d),
+    overdue_probability: num(scores.overdue_probability),
+    expected_spend_per_purchase: num(scores.expected_spend_per_purchase),
     clv: num(scores.clv),
     rfm_r: buyer ? scores.rfm_r[i]! : null,
     rfm_f: buyer ? scores.rfm_f[i]! : null,
@@ -291,6 +356,7 @@ export function customerScore(scores: CustomerScores, i: number): CustomerScore 
     engagement_likelihood: Number.isNaN(engagement) ? null : engagement,
     persona: scores.persona[i] ?? null,
     recommendations,
+    model: buyer ? scores.model : null,
   };
 }
 
@@ -316,12 +382,17 @@ function emptyScores(table: FeatureTable): CustomerScores {
     T: table.T,
     p_alive: nan(),
     expected_purchases: nan(),
-    expected_next_purchase_at: nan(),
-    expected_next_purchase_low: nan(),
-    expected_next_purchase_high: nan(),
+    next_purchase_at: nan(),
+    next_purchase_low: nan(),
+    next_purchase_high: nan(),
+    next_purchase_deciles: new Float64Array(9 * n).fill(NaN),
     next_purchase_source: new Array<NextPurchaseSource | null>(n).fill(null),
     purchase_cycle_days: nan(),
-    avg_order_value: nan(),
+    purchase_probability_30d: nan(),
+    purchase_probability_60d: nan(),
+    purchase_probability_90d: nan(),
+    overdue_probability: nan(),
+    expected_spend_per_purchase: nan(),
     clv: nan(),
     rfm_r: new Uint8Array(n),
     rfm_f: new Uint8Array(n),
@@ -337,6 +408,7 @@ function emptyScores(table: FeatureTable): CustomerScores {
     recommendationStart: new Uint32Array(n + 1),
     recommendations: { item: new Uint32Array(0), score: new Float64Array(0), popular: new Uint8Array(0) },
     items: [],
+    model: 'bgnbd',
   };
 }
 
@@ -381,27 +453,22 @@ function populationMeanSpend(table: FeatureTable): number {
   return n > 0 ? s / n : 0;
 }
 
+/**
+ * P(purchase within the propensity window): the out-of-time classifier when it beats the model
+ * (sharpen.ts), else the next-purchase distribution's. A history shorter than two windows has
+ * no full window before the as-of date; then the classifier is trained on the churn window
+ * (it still ranks buyers) and its probability is for that shorter window — the report says which.
+ */
 function scoreBuyProbability(
-  input: ScoreInput,
-  table: FeatureTable,
-  index: ReturnType<typeof indexOrders>,
-  bg: BgnbdFit,
+  classify: (days: number) => Sharpened | { reason: string },
   windowDays: number,
-  o: ScoreOptions,
+  innerDays: number,
+  fromDistribution: Float64Array,
 ): { scores: Float64Array; report: ScoreReport['propensity'] } {
-  requireScalar('propensityWindowDays', windowDays, { min: 0, positive: true });
-  const baseline = bgnbdPurchaseProbability(table, bg.params, windowDays / daysPerUnit(input.timeUnit));
-  const trained = trainPropensity({ index, asOf: input.asOf, timeUnit: input.timeUnit, windowDays, maxRows: o.trainingSampleSize ?? 50_000, seed: o.seed ?? 1 });
-  if ('reason' in trained) {
-    // Too little history one window back: the BG/NBD probability is the propensity.
-    return { scores: baseline, report: { source: 'bgnbd', windowDays, reason: trained.reason } };
-  }
-  const coefficients: Record<string, number> = {};
-  trained.model.names.forEach((name, j) => (coefficients[name] = trained.model.coef[j]!));
-  return {
-    scores: scorePropensity(trained.model, table, baseline),
-    report: { source: 'logistic', windowDays, trainingCutoff: isoDay(trained.trainingCutoff), holdout: trained.report, coefficients },
-  };
+  let sharpened = classify(windowDays);
+  if ('reason' in sharpened && innerDays < windowDays) sharpened = classify(innerDays);
+  if ('reason' in sharpened) return { scores: fromDistribution, report: { source: 'model', windowDays, reason: sharpened.reason } };
+  return sharpened;
 }
 
 function scoreEmailEngagement(

@@ -50,3 +50,20 @@ export function requireScalar(name: string, value: number, rule: { min: number; 
     throw new ForesightError('invalid_model_input', `${name} = ${value}; expected a finite number ${range}`, { field: name });
   }
 }
+
+/**
+ * Checks x, t_x, T (and weights) column by column, naming the offending row.
+ * @example requirePurchaseData({ x: [1], tx: [2], T: [3] })
+ */
+export function requirePurchaseData(data: { x: ArrayLike<number>; tx: ArrayLike<number>; T: ArrayLike<number>; weight?: ArrayLike<number> }): void {
+  requireSameLength({ x: data.x, tx: data.tx, T: data.T, weight: data.weight });
+  requireColumn('x', data.x, { min: 0, integer: true });
+  requireColumn('tx', data.tx, { min: 0 });
+  requireColumn('T', data.T, { min: 0 });
+  if (data.weight) requireColumn('weight', data.weight, { min: 0 });
+  for (let i = 0; i < data.x.length; i++) {
+    if (data.tx[i]! > data.T[i]!) {
+      throw new ForesightError('invalid_model_input', `tx[${i}] = ${data.tx[i]} exceeds T[${i}] = ${data.T[i]}; recency cannot be after the calibration end`, { field: `tx[${i}]` });
+    }
+  }
+}

@@ -15,12 +15,18 @@ export interface OrderView {
 
 /** When the customer is expected to buy next, with a range. */
 export interface PurchasePrediction {
-  at: Date;
-  low: Date;
-  high: Date;
-  /** Where the prediction came from, e.g. `own-cycle`, `median-gap`, `population`. */
+  /** The day by which P(purchased) reaches 50 %; null when the models do not expect it within their horizon. */
+  at: Date | null;
+  /** 10 % and 90 % points (an 80 % interval); null beyond the horizon. */
+  low: Date | null;
+  high: Date | null;
+  /** Where the prediction came from, e.g. `own-cycle`, `model`, `median-gap`, `population`. */
   source: string;
   cycleDays: number;
+  /** From the models: P(purchased by deciles[k]) = (k + 1) / 10, k = 0..8; null beyond the horizon. */
+  deciles?: (Date | null)[];
+  /** When the distribution starts (the scoring day): P(purchased) = 0 there. */
+  from?: Date;
 }
 
 /**

@@ -69,7 +69,8 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
   say(`Demo store: ${summary.customers.toLocaleString('en')} customers, ${summary.orders.toLocaleString('en')} orders, ${summary.events.toLocaleString('en')} events (${((o.clock.now().getTime() - started) / 1000).toFixed(1)} s)`);
 
   const asOfNow = new VirtualClock(now);
-  const report = await runScoringJob(o.storage, asOfNow);
+  // Start-up scores with BG/NBD; the nightly job compares the purchase models once it is running.
+  const report = await runScoringJob(o.storage, asOfNow, { reviewModels: false });
   say(`Models fitted on ${report.customers.toLocaleString('en')} customers`);
 
   const journeys = new JourneyService(o.storage, o.registry, asOfNow);

@@ -34,6 +34,46 @@ describe('wait.purchaseCycle (unit)', () => {
   });
 });
 
+describe('wait.purchaseCycle on the next-purchase distribution', () => {
+  // The models' deciles: P(purchased by day 10k) = k/10 for k = 1..6, the rest beyond the horizon.
+  const distribution = (): PurchasePrediction => ({
+    at: day(50),
+    low: day(10),
+    high: null,
+    source: 'own-cycle',
+    cycleDays: 30,
+    from: day(0),
+    deciles: [10, 20, 30, 40, 50, 60, null, null, null].map((d) => (d === null ? null : day(d))),
+  });
+  const run = (config: Record<string, unknown>, prediction: PurchasePrediction | null) =>
+    node.run(nodeContext(node, config, { now: day(0), services: { nextPurchase: async () => prediction } }));
+
+  it('waits until P(purchased by now) reaches the level, and records the probability it acted on', async () => {
+    const r = await run({ mode: 'probability', probability: 0.35 }, distribution());
+    // Between the 30 % (day 30) and 40 % (day 40) deciles: day 35.
+    expect(r).toMatchObject({ wait: { until: day(35) }, trace: { mode: 'probability', target: 0.35, source: 'own-cycle' } });
+    expect((r as { trace?: Record<string, unknown> }).trace!.probability as number).toBeCloseTo(0.35, 10);
+  });
+
+  it('a level the customer is not expected to reach within the horizon waits the maximum', async () => {
+    const r = await run({ mode: 'probability', probability: 0.8, maxWait: '90d' }, distribution());
+    expect(r).toMatchObject({ wait: { until: day(90) }, trace: { probability: 0.6 } });
+  });
+
+  it('offset mode records P(purchased) at the due time; no date within the horizon waits the maximum', async () => {
+    const r = await run({ offset: '10d', direction: 'before' }, distribution());
+    expect(r).toMatchObject({ wait: { until: day(40) }, trace: { mode: 'offset', probability: 0.4 } });
+    const none = await run({ maxWait: '60d' }, { ...distribution(), at: null, deciles: Array(9).fill(null) });
+    expect(none).toMatchObject({ wait: { until: day(60) }, trace: { predicted: null, probability: 0 } });
+  });
+
+  it('without deciles (the engine default) reads low / median / high as 10 % / 50 % / 90 %', async () => {
+    const r = await run({ mode: 'probability', probability: 0.7 }, predicted(20));
+    // low day 19 (10 %), median day 20 (50 %), high day 21 (90 %): 70 % half way from 20 to 21.
+    expect(r).toMatchObject({ wait: { until: new Date(T0 + 20.5 * DAY) } });
+  });
+});
+
 describe('wait.purchaseCycle (engine)', () => {
   let h: Harness;
   afterEach(() => h.close());

@@ -1,8 +1,11 @@
 import { defineNode } from '../../engine/plugin/define-node.ts';
 import { parseDuration } from '../../engine/core/duration.ts';
 import type { Filter } from '../../engine/core/filter.ts';
+import type { PurchasePrediction } from '../../engine/plugin/services.ts';
 
 interface Config {
+  mode: 'offset' | 'probability';
+  probability: number;
   offset: string;
   direction: 'before' | 'after';
   minWait: string;
@@ -13,9 +16,11 @@ interface Config {
 }
 
 /**
- * Waits until the customer's predicted next purchase, shifted by an offset.
- * The prediction is read again whenever the wait wakes (at the planned time,
- * or early when the models job moves predictions), so the wake time follows it.
+ * Waits until the customer's predicted next purchase, shifted by an offset — or, in
+ * probability mode, until P(they have purchased by now) reaches a level, read off the
+ * models' next-purchase distribution. The prediction is read again whenever the wait wakes
+ * (at the planned time, or early when the models job moves predictions), so the wake time
+ * follows it. The trace records the probability the decision acted on.
  */
 export default defineNode<Config>({
   type: 'wait.purchaseCycle',
@@ -23,10 +28,29 @@ export default defineNode<Config>({
   label: 'Wait for the purchase cycle',
   category: 'timing',
   description:
-    'Waits until the customer is due to buy again (their predicted next purchase, plus or minus an offset) and leaves through "due"; a purchase before then leaves through "purchased". ' +
-    'The wait follows the prediction when new orders or a model refresh move it. Customers with little history use the population cycle; without any prediction the fallback applies.',
+    'Waits until the customer is due to buy again — their predicted next purchase plus or minus an offset, or the moment the chance they have bought reaches a level — and leaves through "due"; a purchase before then leaves through "purchased". ' +
+    'The wait follows the prediction when new orders or a model refresh move it. Customers not expected to buy within the models’ horizon wait the maximum; without any prediction the fallback applies.',
   fields: [
-    { key: 'offset', label: 'Offset', kind: 'duration', default: '0d', help: 'How far from the predicted date, e.g. 3d.' },
+    {
+      key: 'mode',
+      label: 'Due when',
+      kind: 'select',
+      default: 'offset',
+      options: [
+        { value: 'offset', label: 'the predicted date, plus or minus an offset' },
+        { value: 'probability', label: 'the chance they have bought by now reaches a level' },
+      ],
+    },
+    {
+      key: 'probability',
+      label: 'Chance they have bought',
+      kind: 'number',
+      min: 0.05,
+      max: 0.95,
+      default: 0.5,
+      help: 'Probability mode: due once P(purchased by now) reaches this, e.g. 0.7 = 70 % of customers like them would have bought.',
+    },
+    { key: 'offset', label: 'Offset', kind: 'duration', default: '0d', help: 'Offset mode: how far from the predicted date, e.g. 3d.' },
     {
       key: 'direction',
       label: 'Offset direction',
@@ -56,18 +80,57 @@ export default defineNode<Config>({
   run: async (ctx) => {
     const c = ctx.config;
     const entered = ctx.run.nodeEnteredAt.getTime();
+    const maxWait = entered + parseDuration(c.maxWait, 'maxWait');
     const prediction = await ctx.services.nextPurchase();
-    const offset = parseDuration(c.offset, 'offset') * (c.direction === 'before' ? -1 : 1);
-    const planned = prediction ? prediction.at.getTime() + offset : entered + parseDuration(c.fallback, 'fallback');
-    const due = Math.min(Math.max(planned, entered + parseDuration(c.minWait, 'minWait')), entered + parseDuration(c.maxWait, 'maxWait'));
+    const points = prediction ? probabilityPoints(prediction) : [];
+    let planned: number;
+    if (!prediction) planned = entered + parseDuration(c.fallback, 'fallback');
+    else if (c.mode === 'probability') planned = timeOfProbability(points, c.probability) ?? maxWait;
+    else planned = prediction.at ? prediction.at.getTime() + parseDuration(c.offset, 'offset') * (c.direction === 'before' ? -1 : 1) : maxWait;
+    const due = Math.min(Math.max(planned, entered + parseDuration(c.minWait, 'minWait')), maxWait);
     const trace = {
       due: new Date(due).toISOString(),
-      predicted: prediction ? prediction.at.toISOString() : null,
+      mode: c.mode,
+      predicted: prediction?.at ? prediction.at.toISOString() : null,
       source: prediction ? prediction.source : 'fallback',
       cycleDays: prediction?.cycleDays ?? null,
+      // P(purchased by the due time) under the prediction; null without one.
+      probability: prediction ? probabilityAt(points, due) : null,
+      ...(c.mode === 'probability' ? { target: c.probability } : {}),
       ...(ctx.wake ? { replanned: true } : {}),
     };
     if (due <= ctx.now.getTime()) return { next: 'due', trace };
     return { wait: { until: new Date(due), event: { type: c.purchaseEvent, where: c.where, port: 'purchased' } }, trace };
   },
 });
+
+/** (time, P(purchased by then)) points of a prediction, ascending: the deciles when the models gave them, else low / at / high. */
+function probabilityPoints(p: PurchasePrediction): { at: number; p: number }[] {
+  const points: { at: number; p: number }[] = p.from ? [{ at: p.from.getTime(), p: 0 }] : [];
+  const marks = p.deciles ? p.deciles.map((d, k) => [d, (k + 1) / 10] as const) : ([[p.low, 0.1], [p.at, 0.5], [p.high, 0.9]] as const);
+  for (const [d, q] of marks) if (d) points.push({ at: d.getTime(), p: q });
+  return points.sort((a, b) => a.at - b.at || a.p - b.p);
+}
+
+/** The first time P(purchased) reaches q, interpolated linearly; null when the prediction never gets there. */
+function timeOfProbability(points: readonly { at: number; p: number }[], q: number): number | null {
+  for (let k = 0; k < points.length; k++) {
+    const b = points[k]!;
+    if (b.p < q) continue;
+    const a = points[k - 1];
+    return !a || b.p === a.p ? b.at : a.at + ((q - a.p) / (b.p - a.p)) * (b.at - a.at);
+  }
+  return null;
+}
+
+/** P(purchased by time t), interpolated; before the first point the first level, after the last the last (a lower bound). */
+function probabilityAt(points: readonly { at: number; p: number }[], t: number): number | null {
+  if (points.length === 0) return null;
+  if (t <= points[0]!.at) return points[0]!.p;
+  for (let k = 1; k < points.length; k++) {
+    const a = points[k - 1]!;
+    const b = points[k]!;
+    if (t <= b.at) return b.at === a.at ? b.p : a.p + ((t - a.at) / (b.at - a.at)) * (b.p - a.p);
+  }
+  return points[points.length - 1]!.p;
+}

@@ -20,12 +20,12 @@ describe('churn-risk prevention on the demo store', () => {
       const b = band.get(e.runId)!;
       if (e.nodeId === 'content') {
         expect(b.port).toBe('medium');
-        expect(b.score!).toBeGreaterThanOrEqual(0.3);
-        expect(b.score!).toBeLessThan(0.6);
+        expect(b.score!).toBeGreaterThanOrEqual(0.6);
+        expect(b.score!).toBeLessThan(0.8);
       } else {
         expect(['discount', 'gift']).toContain(e.nodeId);
         expect(b.port).toBe('high');
-        expect(b.score!).toBeGreaterThanOrEqual(0.6);
+        expect(b.score!).toBeGreaterThanOrEqual(0.8);
       }
     }
     // Low risk is left alone: exactly the runs that went "low" or "unknown" got nothing.

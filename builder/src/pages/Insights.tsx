@@ -3,6 +3,7 @@ import { Bar, BarChart, CartesianGrid, Line, LineChart, ResponsiveContainer, Too
 import { get } from '../api.ts';
 import { errorText, fmtDate, fmtInt } from '../format.ts';
 import type { Insights as InsightsData } from '../types.ts';
+import { EvaluationCards } from './Evaluation.tsx';
 import { segmentLink } from './Segments.tsx';
 
 /** The customers of one RFM grid cell: the rfm score is stored as R·100 + F·10 + M. */
@@ -20,7 +21,8 @@ export function findHoldouts(report: unknown, path: string[] = []): { name: stri
   if (!report || typeof report !== 'object') return [];
   const r = report as Record<string, unknown>;
   if (typeof r.auc === 'number' && Array.isArray(r.calibration)) return [{ name: path.filter((p) => p !== 'holdout').join(' ') || 'model', report: r as unknown as HoldoutLike }];
-  return Object.entries(r).flatMap(([k, v]) => findHoldouts(v, [...path, k]));
+  // The out-of-time check has its own cards (EvaluationCards).
+  return Object.entries(r).flatMap(([k, v]) => (k === 'evaluation' ? [] : findHoldouts(v, [...path, k])));
 }
 
 /** Why parts of a report are missing: every `reason`, `skipped` and `warnings` text in it. */
@@ -162,6 +164,7 @@ export function Insights() {
             </ResponsiveContainer>
           </article>
         ))}
+        <EvaluationCards report={data.modelReport} />
         {models.length === 0 && (
           <article className="card chart">
             <h2>Model report</h2>

@@ -73,12 +73,13 @@ describe('foresight models fit', () => {
 describe('foresight models predict', () => {
   it('writes the contract columns, one row per customer, with the published per-customer values', async () => {
     const out = path.join(dir, 'predictions.csv');
-    const r = await cli(['models', 'predict', '--orders', CDNOW_SAMPLE, ...calibration, '--horizon', '39', '--out', out]);
+    const r = await cli(['models', 'predict', '--orders', CDNOW_SAMPLE, ...calibration, '--horizon', '39', '--model', 'bgnbd', '--out', out]);
     expect(r.code).toBe(0);
     const text = readFileSync(out, 'utf8');
-    expect(text.split('\n')[0]).toBe(
-      'customer_id,x,t_x,T,p_alive,expected_purchases,expected_next_purchase_at,avg_order_value,clv,rfm_r,rfm_f,rfm_m,rfm_segment,lifecycle_stage,value_tier',
-    );
+    expect(text.split('\n')[0]!.startsWith(
+      'customer_id,x,t_x,T,p_alive,expected_purchases,churn_probability,purchase_probability_30d,purchase_probability_90d,next_purchase_at,next_purchase_low,next_purchase_high,clv,lifecycle_stage,value_tier,rfm_segment,model',
+    )).toBe(true);
+    expect(text).not.toMatch(/avg_order_value/);
     const rows = parse(text, { columns: true }) as Record<string, string>[];
     expect(rows).toHaveLength(2357);
     // FHL 2005's worked example: customer 1 (x = 2, t_x = 30.43, T = 38.86) is alive with
@@ -89,20 +90,48 @@ describe('foresight models predict', () => {
     expect(Number(c1.T)).toBeCloseTo(38.86, 2);
     expect(Number(c1.p_alive)).toBeCloseTo(0.7266, 3);
     expect(Number(c1.expected_purchases)).toBeCloseTo(1.226, 2);
-    expect(c1.expected_next_purchase_at).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(c1.model).toBe('bgnbd');
     // The holdout check of the paper: 1,882 actual repeat purchases, the model within 15%.
     const predicted = rows.reduce((s, row) => s + Number(row.expected_purchases), 0);
     expect(Math.abs(predicted / 1882 - 1)).toBeLessThan(0.15);
-    // One-time buyers are alive under BG/NBD; the top 20% by CLV is the high tier.
-    for (const row of rows.filter((x) => x.x === '0')) expect(Number(row.p_alive)).toBe(1);
+    for (const row of rows) {
+      for (const key of ['churn_probability', 'purchase_probability_30d', 'purchase_probability_90d', 'p_alive']) {
+        expect(Number(row[key])).toBeGreaterThanOrEqual(0);
+        expect(Number(row[key])).toBeLessThanOrEqual(1);
+      }
+      // Dates are days inside the 39-week horizon, or empty (unknown) — never a 10-year date.
+      for (const key of ['next_purchase_at', 'next_purchase_low', 'next_purchase_high']) {
+        if (row[key] === '') continue;
+        expect(row[key]).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+        expect(row[key]! > '1997-09-30' && row[key]! <= '1998-06-30').toBe(true);
+      }
+    }
+    // Under BG/NBD one-time buyers are "alive", yet they get a churn probability and can be at risk.
+    const oneTime = rows.filter((x) => x.x === '0');
+    for (const row of oneTime) expect(Number(row.p_alive)).toBe(1);
+    expect(Math.min(...oneTime.map((row) => Number(row.churn_probability)))).toBeGreaterThan(0.5);
+    expect(oneTime.some((row) => row.lifecycle_stage === 'lapsed' || row.lifecycle_stage === 'at-risk')).toBe(true);
     const high = rows.filter((row) => row.value_tier === 'high').length;
     expect(high / rows.length).toBeGreaterThan(0.19);
     expect(high / rows.length).toBeLessThan(0.23);
-    expect(new Set(rows.map((row) => row.lifecycle_stage))).toEqual(new Set(['new', 'repeat', 'at-risk']));
+  });
+
+  it('uses only orders up to the calibration end, and names the model it chose', async () => {
+    const cut = path.join(dir, 'calibration-only.csv');
+    const lines = readFileSync(CDNOW_SAMPLE, 'utf8').trim().split('\n');
+    writeFileSync(cut, [lines[0], ...lines.slice(1).filter((l) => l.split(',')[2]! <= '1997-09-30')].join('\n') + '\n');
+    const all = path.join(dir, 'all.csv');
+    const only = path.join(dir, 'only.csv');
+    const a = await cli(['models', 'predict', '--orders', CDNOW_SAMPLE, ...calibration, '--horizon', '39', '--out', all]);
+    const b = await cli(['models', 'predict', '--orders', cut, ...calibration, '--horizon', '39', '--out', only]);
+    expect(a.code).toBe(0);
+    expect(b.code).toBe(0);
+    expect(readFileSync(all, 'utf8')).toBe(readFileSync(only, 'utf8'));
+    expect(a.stdout).toMatch(/model (bgnbd|pareto-nbd|mbgnbd): lowest mean absolute error/);
   });
 
   it('has --help on each subcommand', async () => {
-    for (const sub of ['fit', 'predict']) {
+    for (const sub of ['fit', 'predict', 'evaluate']) {
       const h = await cli(['models', sub, '--help']);
       expect(h.code).toBe(0);
       expect(h.stdout).toMatch(/--orders <csv>/);

@@ -12,9 +12,11 @@ import { fitGammaGamma, type GammaGammaFit } from '../../models/gamma-gamma.ts';
 import { runScoringJob } from '../../models/job.ts';
 import { readOrdersCsv } from '../../models/orders-csv.ts';
 import { type CustomerScore, customerScores, scoreCustomers } from '../../models/score.ts';
-import { parseTimeUnit, requireIsoDate } from '../../models/time.ts';
+import { PURCHASE_MODELS, type PurchaseModelName } from '../../models/purchase-model.ts';
+import { MS_PER_DAY, parseTimeUnit, requireIsoDate } from '../../models/time.ts';
 import type { Order, TimeUnit } from '../../models/types.ts';
 import { cliStorage, DB_OPTION } from '../context.ts';
+import { registerEvaluateCommand } from './models-evaluate.ts';
 
 /**
  * `foresight models fit|predict`: the purchase models on an orders CSV, no database (the
@@ -28,7 +30,7 @@ interface DataOpts {
   timeUnit: string;
 }
 
-/** The predict CSV's columns, in order. */
+/** The predict CSV's columns, in order: the issue-11 contract first, extras after. Dates YYYY-MM-DD; empty = unknown. */
 export const PREDICT_COLUMNS = [
   'customer_id',
   'x',
@@ -36,15 +38,23 @@ export const PREDICT_COLUMNS = [
   'T',
   'p_alive',
   'expected_purchases',
-  'expected_next_purchase_at',
-  'avg_order_value',
+  'churn_probability',
+  'purchase_probability_30d',
+  'purchase_probability_90d',
+  'next_purchase_at',
+  'next_purchase_low',
+  'next_purchase_high',
   'clv',
+  'lifecycle_stage',
+  'value_tier',
+  'rfm_segment',
+  'model',
+  'purchase_probability_60d',
+  'overdue_probability',
+  'expected_spend_per_purchase',
   'rfm_r',
   'rfm_f',
   'rfm_m',
-  'rfm_segment',
-  'lifecycle_stage',
-  'value_tier',
 ] as const;
 
 export function registerModelsCommand(program: Command): void {
@@ -85,23 +95,34 @@ export function registerModelsCommand(program: Command): void {
   dataOptions(models.command('predict').description('write one row of predictions per customer to a CSV'))
     .requiredOption('--horizon <n>', 'forecast horizon in time units after the calibration end (expected purchases, CLV)')
     .requiredOption('--out <csv>', `output file; columns ${PREDICT_COLUMNS.join(',')}`)
-    .action(async (opts: DataOpts & { horizon: string; out: string }) => {
+    .option('--model <name>', `purchase model: auto (chosen by a time-based holdout) or one of ${PURCHASE_MODELS.join(', ')}`, 'auto')
+    .option('--churn-window <days>', 'churn = P(no purchase in this many days)', '90')
+    .action(async (opts: DataOpts & { horizon: string; out: string; model: string; churnWindow: string }) => {
       const horizon = parseHorizon(opts.horizon);
-      const { orders, asOf, timeUnit } = await loadCalibration(opts);
+      const purchaseModels = parseModelChoice(opts.model);
+      const churnWindowDays = Number(opts.churnWindow);
+      if (!Number.isFinite(churnWindowDays) || churnWindowDays <= 0) {
+        throw new ForesightError('invalid_input', `--churn-window: "${opts.churnWindow}" is not a positive number of days; e.g. 90`, { field: '--churn-window' });
+      }
+      const loaded = await loadCalibration(opts);
+      const { asOf, timeUnit } = loaded;
+      // Only orders up to the calibration end: nothing later may shape a prediction.
+      const orders = loaded.orders.filter((o) => o.orderedAt.getTime() < asOf.getTime() + MS_PER_DAY);
       // Fitted on every buyer (no sampling cap) so predict agrees with `models fit`.
       const { scores, report } = scoreCustomers({
         orders,
         asOf,
         timeUnit,
         horizon,
-        options: { personas: false, recommendations: 0, fitSampleSize: Number.MAX_SAFE_INTEGER },
+        options: { personas: false, recommendations: 0, fitSampleSize: Number.MAX_SAFE_INTEGER, purchaseModels, churnWindowDays },
       });
       for (const w of report.warnings) console.error(`warning: ${w}`);
       await writePredictions(opts.out, customerScores(scores));
-      console.log(`wrote ${scores.n} customers to ${opts.out} (calibration end ${day(asOf)}, horizon ${horizon} ${timeUnit}s)`);
+      console.log(`wrote ${scores.n} customers to ${opts.out} (calibration end ${day(asOf)}, horizon ${horizon} ${timeUnit}s, model ${report.purchaseModel.name}: ${report.purchaseModel.selection.reason})`);
     });
 
   registerScoreCommand(models);
+  registerEvaluateCommand(models);
 }
 
 function registerScoreCommand(models: Command): void {
@@ -112,20 +133,27 @@ function registerScoreCommand(models: Command): void {
     .option('--as-of <date>', 'score as of this date instead of now (e.g. to backfill)')
     .option('--time-unit <unit>', 'unit of the purchase models: day or week', 'week')
     .option('--horizon <n>', 'forecast horizon in time units (expected purchases, CLV)', '52')
+    .option('--review', 'compare the purchase models and run the out-of-time check now, even if the last review is recent (default: when due, weekly)')
     .option('--json', 'print the model report as JSON')
-    .action(async (opts: { db?: string; asOf?: string; timeUnit: string; horizon: string; json?: boolean }) => {
+    .action(async (opts: { db?: string; asOf?: string; timeUnit: string; horizon: string; review?: boolean; json?: boolean }) => {
       const timeUnit = parseTimeUnit(opts.timeUnit, '--time-unit');
       const horizon = parseHorizon(opts.horizon);
       const clock = opts.asOf ? new VirtualClock(requireIsoDate(opts.asOf, '--as-of')) : new SystemClock();
       const storage = await cliStorage({ db: opts.db });
       try {
-        const report = await runScoringJob(storage, clock, { timeUnit, horizon });
+        const report = await runScoringJob(storage, clock, { timeUnit, horizon, ...(opts.review ? { reviewModels: true } : {}) });
         if (opts.json) console.log(JSON.stringify(report, null, 2));
         else console.log(`scored ${report.customers} customers as of ${report.scoredAt} (version ${report.version}); ${report.moved} next-purchase predictions moved, ${report.woken} waiting runs woken${report.skipped ? `; models skipped: ${report.skipped}` : ''}`);
       } finally {
         await storage.close();
       }
     });
+}
+
+function parseModelChoice(text: string): PurchaseModelName[] | undefined {
+  if (text === 'auto') return undefined;
+  if ((PURCHASE_MODELS as readonly string[]).includes(text)) return [text as PurchaseModelName];
+  throw new ForesightError('invalid_input', `--model: "${text}" is not a purchase model; use auto or one of ${PURCHASE_MODELS.join(', ')}`, { field: '--model' });
 }
 
 function parseHorizon(text: string): number {
@@ -192,23 +220,10 @@ function noBuyers(asOf: Date): ForesightError {
 async function writePredictions(file: string, rows: Iterable<CustomerScore>): Promise<void> {
   const cells = function* () {
     for (const c of rows) {
-      yield [
-        c.customer_id,
-        c.x,
-        c.t_x,
-        c.T,
-        c.p_alive,
-        c.expected_purchases,
-        c.expected_next_purchase_at ? day(c.expected_next_purchase_at) : null,
-        c.avg_order_value,
-        c.clv,
-        c.rfm_r,
-        c.rfm_f,
-        c.rfm_m,
-        c.rfm_segment,
-        c.lifecycle_stage,
-        c.value_tier,
-      ];
+      yield PREDICT_COLUMNS.map((column) => {
+        const v = c[column];
+        return v instanceof Date ? day(v) : v;
+      });
     }
   };
   await pipeline(Readable.from(cells()), stringify({ header: true, columns: [...PREDICT_COLUMNS] }), createWriteStream(file));
