@@ -325,3 +325,21 @@ export const jobLeases = pgTable('job_leases', {
   owner: text('owner').notNull(),
   claimedAt: int8('claimed_at').notNull(),
 });
+
+// Settings kept once for the installation (brand), and the shop's product catalogue for emails.
+
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull().$type<unknown>(),
+  updatedAt: int8('updated_at').notNull(),
+});
+
+export const products = pgTable('products', {
+  itemId: text('item_id').primaryKey(),
+  name: text('name').notNull(),
+  url: text('url').notNull(),
+  imageUrl: text('image_url'),
+  price: doublePrecision('price'),
+  category: text('category'),
+  updatedAt: int8('updated_at').notNull(),
+});

@@ -310,3 +310,21 @@ export const modelReports = sqliteTable('model_reports', {
   createdAt: integer('created_at').notNull(),
   report: text('report', { mode: 'json' }).notNull().$type<unknown>(),
 });
+
+// Settings kept once for the installation (brand), and the shop's product catalogue for emails.
+
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value', { mode: 'json' }).notNull().$type<unknown>(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export const products = sqliteTable('products', {
+  itemId: text('item_id').primaryKey(),
+  name: text('name').notNull(),
+  url: text('url').notNull(),
+  imageUrl: text('image_url'),
+  price: real('price'),
+  category: text('category'),
+  updatedAt: integer('updated_at').notNull(),
+});
