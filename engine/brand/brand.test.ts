@@ -19,7 +19,8 @@ describe('brand', () => {
     [{ logoUrl: 'javascript:alert(1)' }, 'brand.logoUrl: give the full logo address'],
     [{ senderAddress: 'Acme <hi@acme.test>' }, 'brand.senderAddress: write one address, e.g. news@shop.example.org'],
     [{ senderName: 'Evil\r\nBcc: x@y.z' }, 'brand.senderName: a sender name holds no <, > or quotes'],
-    [{ shopname: 'typo' }, 'brand: unknown field(s) shopname; use shopName, shopUrl, senderName, senderAddress, logoUrl, footerAddress'],
+    [{ currency: 'euro' }, 'brand.currency: give a three-letter ISO 4217 code, e.g. EUR'],
+    [{ shopname: 'typo' }, 'brand: unknown field(s) shopname; use shopName, shopUrl, senderName, senderAddress, logoUrl, footerAddress, currency'],
   ])('refuses %j naming the field and the fix', (input, message) => {
     expect(() => parseBrand(input)).toThrow(message);
   });

@@ -28,6 +28,13 @@ export const brandSchema = z.object({
     .optional(),
   logoUrl: httpUrl('logo').optional(),
   footerAddress: text.optional(),
+  /** ISO 4217 code prices show in (`{{money price @root.brand.currency}}`); USD when unset. */
+  currency: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .refine((v) => /^[A-Z]{3}$/.test(v) && Intl.supportedValuesOf('currency').includes(v), 'give a three-letter ISO 4217 code, e.g. EUR')
+    .optional(),
 });
 
 export type Brand = z.infer<typeof brandSchema>;

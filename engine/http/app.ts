@@ -24,6 +24,7 @@ import { opsRoutes } from './routes/ops.ts';
 import { segmentPageRoutes } from './routes/segment-pages.ts';
 import { segmentRoutes } from './routes/segments.ts';
 import { outboxRoutes } from './routes/outbox.ts';
+import { publishRoutes } from './routes/publish.ts';
 import { suppressionRoutes } from './routes/suppressions.ts';
 import { templateRoutes } from './routes/templates.ts';
 
@@ -52,6 +53,7 @@ export function apiRoutes(ctx: ApiContext, state: { draining: boolean }, version
   suppressionRoutes(t, ctx);
   outboxRoutes(t, ctx);
   journeyRoutes(t, ctx);
+  publishRoutes(t, ctx);
   backtestRoutes(t, ctx);
   segmentRoutes(t, ctx);
   segmentPageRoutes(t, ctx);

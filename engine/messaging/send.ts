@@ -33,11 +33,16 @@ export interface EmailPayload {
   from?: string;
 }
 
-/** What must be set before any mail can go; the sender may come from the brand instead of FORESIGHT_MAIL_FROM. */
+/** Settings any mail needs to be delivered, the sender aside (a node or the brand may supply that). */
+export function missingDeliverySettings(o: MailOptions): string[] {
+  return [!o.transport && 'FORESIGHT_SMTP_URL', !o.publicUrl && 'FORESIGHT_PUBLIC_URL', !o.secret && 'FORESIGHT_SECRET'].filter((x): x is string => Boolean(x));
+}
+
+/** Everything missing before a mail can go; the sender may come from the brand instead of FORESIGHT_MAIL_FROM. */
 export function missingMailSettings(o: MailOptions, brandFrom?: string): string[] {
-  return [!o.transport && 'FORESIGHT_SMTP_URL', !o.from && !brandFrom && 'FORESIGHT_MAIL_FROM (or the brand sender)', !o.publicUrl && 'FORESIGHT_PUBLIC_URL', !o.secret && 'FORESIGHT_SECRET'].filter(
-    (x): x is string => Boolean(x),
-  );
+  const missing = missingDeliverySettings(o);
+  if (!o.from && !brandFrom) missing.splice(o.transport ? 0 : 1, 0, 'FORESIGHT_MAIL_FROM (or the brand sender)');
+  return missing;
 }
 
 function messageId(key: string, from: string): string {
@@ -109,7 +114,7 @@ async function deliver(options: MailOptions, d: Delivery, ctx: EffectContext): P
  * over SMTP and logs the send for frequency caps.
  */
 export function createEmailEffect(options: MailOptions): EffectHandler {
-  return async (item: OutboxItem, ctx: EffectContext): Promise<EffectOutcome> => {
+  const handler: EffectHandler = async (item, ctx) => {
     const p = item.payload as unknown as EmailPayload;
     const capped = !p.transactional;
     const reason = await whyNotSend(ctx.storage, ctx.customer, { now: ctx.now, capped, cap: options.frequencyCap ?? null, rate: options.sendRate ?? null });
@@ -119,6 +124,18 @@ export function createEmailEffect(options: MailOptions): EffectHandler {
     if (outcome.status === 'sent') await ctx.storage.sends.record({ key: item.key, customerId: customer.id, category: p.category, capped }, ctx.now.getTime());
     return outcome;
   };
+  settingsOf.set(handler, options);
+  return handler;
+}
+
+const settingsOf = new WeakMap<EffectHandler, MailOptions>();
+
+/**
+ * What a registered email effect was configured with, so the pre-publish checklist can tell
+ * "nothing would be delivered" before anything is sent. Undefined for a handler not made here.
+ */
+export function mailSettingsOf(handler: EffectHandler | undefined): MailOptions | undefined {
+  return handler ? settingsOf.get(handler) : undefined;
 }
 
 /** What the test-send effect takes: an email node's config and the address to send it to. */
