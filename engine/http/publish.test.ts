@@ -112,3 +112,21 @@ describe('safe publishing API', () => {
     expect((await s.call('DELETE', '/api/products/tent', { headers: h })).status).toBe(404);
   });
 });
+
+describe('draft status', () => {
+  it('says when a live journey’s saved draft differs from the published version; moving nodes is not a change', async () => {
+    const { s, h } = await server();
+    const graph = { nodes: [{ id: 'start', type: 'trigger.event', config: { event: 'signup' }, position: { x: 0, y: 0 } }, { id: 'wait', type: 'wait.delay', config: { duration: '1d' }, position: { x: 0, y: 100 } }], edges: [{ id: 'e', source: 'start', sourceHandle: 'next', target: 'wait' }] };
+    const id = await draft(s, h, 'Plain', graph);
+    const status = async () => (await s.call('GET', `/api/journeys/${id}/draft-status`, { headers: h })).body;
+    expect(await status()).toEqual({ liveVersion: null, draftDiffers: false });
+    await s.call('POST', `/api/journeys/${id}/publish`, { headers: h });
+    expect(await status()).toEqual({ liveVersion: 1, draftDiffers: false });
+    const moved = { ...graph, nodes: graph.nodes.map((n) => ({ ...n, position: { x: n.position.x + 50, y: n.position.y } })) };
+    await s.call('PUT', `/api/journeys/${id}/draft`, { json: { graph: moved }, headers: h });
+    expect(await status()).toEqual({ liveVersion: 1, draftDiffers: false });
+    const edited = { ...moved, nodes: moved.nodes.map((n) => (n.id === 'wait' ? { ...n, config: { duration: '2d' } } : n)) };
+    await s.call('PUT', `/api/journeys/${id}/draft`, { json: { graph: edited }, headers: h });
+    expect(await status()).toEqual({ liveVersion: 1, draftDiffers: true });
+  });
+});

@@ -3,6 +3,7 @@ import { readBrand, saveBrand } from '../../brand/brand.ts';
 import { productSchema } from '../../catalog/products.ts';
 import { ForesightError } from '../../core/errors.ts';
 import { testSend } from '../../messaging/test-send.ts';
+import { draftDiffers } from '../../publish/draft-status.ts';
 import { publishReadiness } from '../../publish/index.ts';
 import type { ApiContext } from '../context.ts';
 import type { RouteTable } from '../route-table.ts';
@@ -23,6 +24,18 @@ export function publishRoutes(t: RouteTable, ctx: ApiContext): void {
     summary: "Pre-publish checklist of the draft (items with severity block|warn) and each segment trigger's current members",
     access: 'builder',
     handler: async ({ params }) => publishReadiness(ctx, params.id!),
+  });
+  t.add({
+    method: 'get',
+    path: '/api/journeys/:id/draft-status',
+    tag: 'journeys',
+    summary: 'Whether the saved draft differs from the live version (positions aside)',
+    access: 'builder',
+    handler: async ({ params }) => {
+      const j = await ctx.storage.journeys.get(params.id!);
+      if (!j) throw new ForesightError('not_found', `journey "${params.id}" does not exist`, { field: 'id' });
+      return { liveVersion: j.liveVersion, draftDiffers: await draftDiffers(ctx, j) };
+    },
   });
   t.add({
     method: 'post',
