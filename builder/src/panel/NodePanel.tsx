@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { NodeDescriptor, Problem, VariantStats } from '../types.ts';
 import { problemText, type JNode } from '../canvas/graph.ts';
 import { ABTable } from '../stats/ABTable.tsx';
@@ -15,6 +16,8 @@ export function NodePanel(props: {
   ab: VariantStats[] | undefined;
   onConfig: (key: string, value: unknown) => void;
   onDelete: () => void;
+  /** Node-type specific tools shown under the settings (e.g. the email node's test send). */
+  tools?: ReactNode;
 }) {
   const { node, descriptor, problems, ab } = props;
   const keys = new Set(descriptor?.fields.map((f) => f.key));
@@ -47,6 +50,7 @@ export function NodePanel(props: {
           <ABTable rows={ab} />
         </section>
       )}
+      {props.tools}
       <div className="panel-foot">
         <button type="button" className="btn ghost danger" onClick={props.onDelete}>
           Delete node

@@ -1,0 +1,112 @@
+// @vitest-environment happy-dom
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { post, put, setCsrfToken } from '../api.ts';
+import { startTestSmtp, type TestSmtp } from '../../../engine/messaging/test-smtp.ts';
+import { BrandSettings } from '../pages/Brand.tsx';
+import { TestSend } from '../panel/TestSend.tsx';
+import { PublishDialog } from './PublishDialog.tsx';
+
+const ADMIN = { email: 'admin@example.com', password: 'correct horse battery' };
+const mailGraph = {
+  nodes: [
+    { id: 'start', type: 'trigger.event', config: { event: 'signup' } },
+    { id: 'hello', type: 'action.email', config: { subject: 'Hello {{default customer.first_name "there"}}', html: '<p><a href="{{brand.shopUrl}}">Shop</a> HELLO10</p>' } },
+  ],
+  edges: [{ id: 'e', source: 'start', sourceHandle: 'next', target: 'hello' }],
+};
+
+// The real server (`foresight serve` on a temporary SQLite file, mailing a real SMTP sink) in a child process.
+let child: ChildProcess;
+let dir: string;
+let smtp: TestSmtp;
+beforeAll(async () => {
+  smtp = await startTestSmtp();
+  dir = mkdtempSync(path.join(tmpdir(), 'foresight-publish-'));
+  const bin = path.resolve(import.meta.dirname, '../../../bin/foresight.js');
+  const env = { ...process.env, FORESIGHT_ADMIN_EMAIL: ADMIN.email, FORESIGHT_ADMIN_PASSWORD: ADMIN.password, FORESIGHT_SMTP_URL: smtp.url, FORESIGHT_MAIL_FROM: 'Ops <ops@acme.test>', FORESIGHT_SECRET: 'x'.repeat(40), FORESIGHT_PUBLIC_URL: 'http://127.0.0.1:1' };
+  child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--db', path.join(dir, 'd.db')], { env });
+  const base = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += String(d);
+      const m = /foresight listening on (http:\/\/\S+?)"/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', () => reject(new Error(`server exited:\n${out}`)));
+  });
+  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(base);
+  const { csrfToken } = await post<{ csrfToken: string }>('/api/auth/login', ADMIN);
+  setCsrfToken(csrfToken);
+  await post('/api/journeys', { name: 'Welcome', graph: mailGraph });
+  await post('/api/segments', { name: 'gold', definition: { attribute: 'plan', op: 'eq', value: 'gold' } });
+  await post('/api/batch', { batch: ['a', 'b'].map((customerId) => ({ kind: 'identify', customerId, email: `${customerId}@example.com`, attributes: { plan: 'gold', first_name: customerId.toUpperCase() } })) });
+  await post('/api/journeys', { name: 'Gold', graph: { nodes: [{ id: 'enter', type: 'trigger.segment', config: { segment: 'gold' } }], edges: [] } });
+}, 60_000);
+afterAll(async () => {
+  child.kill('SIGTERM');
+  await smtp.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+afterEach(cleanup);
+
+describe('PublishDialog', () => {
+  it('lists what blocks publishing with the node and the fix, keeps Publish disabled, and publishes once the brand is set', async () => {
+    render(<PublishDialog journeyId="welcome" onClose={() => {}} onPublished={() => {}} />);
+    const block = await screen.findByTestId('checklist-block');
+    expect(block.textContent).toContain('node "hello": html shows {{brand.shopUrl}}, but the brand has no shop URL: set it in Settings → Brand');
+    expect(screen.getByTestId('checklist-warn').textContent).toContain('coupon HELLO10');
+    expect(screen.getByRole('button', { name: 'Publish now' })).toHaveProperty('disabled', true);
+    cleanup();
+
+    await put('/api/brand', { shopUrl: 'https://acme.test' });
+    let published: { version: number } | null = null;
+    render(<PublishDialog journeyId="welcome" onClose={() => {}} onPublished={(r) => (published = r)} />);
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Publish now' })).toHaveProperty('disabled', false));
+    expect(screen.queryByTestId('checklist-block')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Publish now' }));
+    await waitFor(() => expect(published).toMatchObject({ version: 1 }));
+  });
+
+  it('offers a segment trigger’s audience choice with the current member count and publishes with it', async () => {
+    let published: { entering: number } | null = null;
+    render(<PublishDialog journeyId="gold" onClose={() => {}} onPublished={(r) => (published = r)} />);
+    const audience = await screen.findByTestId('audience');
+    expect(audience.textContent).toContain('Include current members (2)');
+    expect(audience.textContent).toContain('Only customers who enter from now on');
+    fireEvent.click(screen.getByLabelText(/Include current members/));
+    fireEvent.click(screen.getByRole('button', { name: 'Publish now' }));
+    await waitFor(() => expect(published).toMatchObject({ entering: 2 }));
+  });
+});
+
+describe('TestSend', () => {
+  it('sends the node’s email to the address with the customer’s data, and shows a refusal as the server words it', async () => {
+    render(<TestSend journeyId="welcome" nodeId="hello" save={async () => true} />);
+    fireEvent.change(screen.getByLabelText('Send to'), { target: { value: 'me@acme.test' } });
+    fireEvent.change(screen.getByLabelText(/With the data of customer/), { target: { value: 'a' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Send test' }));
+    expect((await screen.findByTestId('test-send-result')).textContent).toBe('Sent “[Test] Hello A” to me@acme.test.');
+    await waitFor(() => expect(smtp.mails.map((m) => m.subject)).toContain('[Test] Hello A'));
+    fireEvent.change(screen.getByLabelText(/With the data of customer/), { target: { value: 'nobody' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Send test' }));
+    await waitFor(() => expect(screen.getByTestId('test-send-result').textContent).toContain('customerId: no customer "nobody"'));
+  });
+});
+
+describe('BrandSettings', () => {
+  it('loads the brand, saves it, and shows a bad value’s message naming the field', async () => {
+    render(<BrandSettings />);
+    await waitFor(() => expect((screen.getByLabelText('Shop URL') as HTMLInputElement).value).toBe('https://acme.test'));
+    fireEvent.change(screen.getByLabelText('Shop name'), { target: { value: 'Acme' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save brand' }));
+    expect((await screen.findByRole('status')).textContent).toContain('Brand saved');
+    fireEvent.change(screen.getByLabelText('Logo URL'), { target: { value: 'logo.png' } });
+    fireEvent.submit(screen.getByRole('form', { name: 'Brand' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('brand.logoUrl: give the full logo address, e.g. https://shop.example.org');
+  });
+});
