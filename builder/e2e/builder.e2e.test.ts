@@ -13,6 +13,7 @@ import { runScoringJob } from '../../engine/models/job.ts';
 import { SegmentService } from '../../engine/segments/index.ts';
 import { startServer, type RunningServer } from '../../engine/server.ts';
 import { openSqlite, type SqliteStorage } from '../../engine/storage/sqlite/index.ts';
+import { startTestSmtp } from '../../engine/messaging/test-smtp.ts';
 
 /**
  * The builder end to end, as a marketer uses it: real Chromium, the real server over a temporary
@@ -154,7 +155,8 @@ describe('builder in Chromium', () => {
 
     await page.keyboard.press('Control+s');
     await page.locator('[data-save-state="saved"]').waitFor();
-    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Publish journey' }).getByRole('button', { name: 'Publish now' }).click();
     await page.getByRole('status').getByText('Published version 1').waitFor();
     await page.getByRole('button', { name: 'Pause' }).waitFor();
     await shot('03-published');
@@ -333,5 +335,59 @@ describe('builder in Chromium', () => {
     await page.getByLabel('Split by').selectOption('lifecycle');
     await page.getByRole('region', { name: 'Split' }).waitFor();
     await shot('13-kpis', { width: 1920, height: 1080 });
+  });
+});
+
+describe('safe publishing in Chromium', () => {
+  const promo = {
+    id: 'promo',
+    name: 'Promo',
+    nodes: [
+      { id: 'start', type: 'trigger.event', config: { event: 'signup' }, position: { x: 0, y: 0 } },
+      { id: 'mail', type: 'action.email', config: { subject: 'Hello {{default customer.first_name "there"}}', html: '<p>New in at the shop</p>', from: 'Shop <shop@example.org>' }, position: { x: 0, y: 160 } },
+    ],
+    edges: [{ id: 'e1', source: 'start', sourceHandle: 'next', target: 'mail' }],
+  };
+
+  it('refuses to publish a journey whose email is not configured, saying so in the publish dialog', async () => {
+    await storage.journeys.saveDraft({ id: promo.id, name: promo.name, draft: promo }, clock.now().getTime());
+    await page.goto(`${server.url}/#/journeys/promo`);
+    await node('mail').waitFor();
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Publish journey' });
+    const blocked = dialog.getByTestId('checklist-block');
+    await blocked.waitFor();
+    expect(await blocked.textContent()).toContain('email is not configured, so nothing this journey sends would be delivered ("mail"): set FORESIGHT_SMTP_URL');
+    expect(await dialog.getByRole('button', { name: 'Publish now' }).isDisabled()).toBe(true);
+    await shot('p1-publish-blocked', { width: 1440, height: 900 });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect((await storage.journeys.get('promo'))!.status).toBe('draft');
+  });
+
+  it('sends a test of an email node that arrives at a real SMTP sink', async () => {
+    const smtp = await startTestSmtp();
+    const config = loadConfig({ PORT: '0', FORESIGHT_LOG_LEVEL: 'silent', FORESIGHT_SMTP_URL: smtp.url, FORESIGHT_MAIL_FROM: 'Shop <shop@example.org>', FORESIGHT_SECRET: 'x'.repeat(40), FORESIGHT_PUBLIC_URL: 'http://127.0.0.1:1' });
+    const mailing = await startServer({ config, storage, clock, host: '127.0.0.1', logger: pino({ level: 'silent' }), builderDir: path.join(dir, 'dist'), scheduler: false });
+    try {
+      // Cookies are per host, not per port, and both servers share the database: still signed in.
+      await page.goto(`${mailing.url}/#/journeys/promo`);
+      await node('mail').click();
+      await page.getByLabel('Send to').fill('marketer@example.org');
+      await page.getByLabel(/With the data of customer/).fill('c-1');
+      await page.getByRole('button', { name: 'Send test' }).click();
+      await page.getByTestId('test-send-result').getByText('Sent “[Test] Hello there” to marketer@example.org.').waitFor();
+      await expect.poll(() => smtp.mails.length).toBe(1);
+      expect(smtp.mails[0]!.subject).toBe('[Test] Hello there');
+      expect(String(smtp.mails[0]!.html)).toContain('New in at the shop');
+      await shot('p2-test-send', { width: 1440, height: 900 });
+      // Nothing of the test is counted: no outbox entry, no send logged.
+      expect(await storage.outbox.list({})).toEqual(expect.not.arrayContaining([expect.objectContaining({ journeyId: 'promo' })]));
+      await page.goto(`${mailing.url}/#/brand`);
+      await page.getByRole('heading', { name: 'Brand' }).waitFor();
+      await shot('p3-brand', { width: 1440, height: 900 });
+    } finally {
+      await mailing.close();
+      await smtp.close();
+    }
   });
 });

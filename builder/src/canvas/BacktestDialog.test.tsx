@@ -1,11 +1,8 @@
 // @vitest-environment happy-dom
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { post, setCsrfToken } from '../api.ts';
+import { post } from '../api.ts';
+import { serveForComponents } from '../testing/serve.ts';
 import type { BacktestResult } from '../types.ts';
 import { BacktestDialog } from './BacktestDialog.tsx';
 
@@ -16,35 +13,15 @@ const graph = {
   ],
   edges: [{ id: 'e1', source: 'trigger', sourceHandle: 'next', target: 'done' }],
 };
-const ADMIN = { email: 'admin@example.com', password: 'correct horse battery' };
 
-// The real server (`foresight serve` on a temporary SQLite file) in a child process:
-// the dialog's requests go to it as they would from the browser.
-let child: ChildProcess;
-let dir: string;
+// The real server in a child process: the dialog's requests go to it as they would from the browser.
+let server: { stop: () => void };
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'foresight-dialog-'));
-  const bin = path.resolve(import.meta.dirname, '../../../bin/foresight.js');
-  child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--db', path.join(dir, 'd.db')], { env: { ...process.env, FORESIGHT_ADMIN_EMAIL: ADMIN.email, FORESIGHT_ADMIN_PASSWORD: ADMIN.password } });
-  const base = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += String(d);
-      const m = /foresight listening on (http:\/\/\S+?)"/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on('exit', () => reject(new Error(`server exited:\n${out}`)));
-  });
-  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(base);
-  const { csrfToken } = await post<{ csrfToken: string }>('/api/auth/login', ADMIN);
-  setCsrfToken(csrfToken);
+  server = await serveForComponents();
   await post('/api/batch', { batch: ['a', 'b', 'c'].map((customerId, i) => ({ kind: 'track', customerId, type: 'signup', occurredAt: `2024-02-1${i}T10:00:00Z` })) });
   await post('/api/journeys', { name: 'Signup', graph });
 }, 60_000);
-afterAll(() => {
-  child.kill('SIGTERM');
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => server.stop());
 afterEach(cleanup);
 
 function dialog(onResult: (r: BacktestResult) => void = () => {}) {

@@ -1,17 +1,13 @@
 // @vitest-environment happy-dom
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { post, put, setCsrfToken } from '../api.ts';
+import { post, put } from '../api.ts';
+import { serveForComponents } from '../testing/serve.ts';
 import { startTestSmtp, type TestSmtp } from '../../../engine/messaging/test-smtp.ts';
 import { BrandSettings } from '../pages/Brand.tsx';
 import { TestSend } from '../panel/TestSend.tsx';
 import { PublishDialog } from './PublishDialog.tsx';
 
-const ADMIN = { email: 'admin@example.com', password: 'correct horse battery' };
 const mailGraph = {
   nodes: [
     { id: 'start', type: 'trigger.event', config: { event: 'signup' } },
@@ -20,37 +16,20 @@ const mailGraph = {
   edges: [{ id: 'e', source: 'start', sourceHandle: 'next', target: 'hello' }],
 };
 
-// The real server (`foresight serve` on a temporary SQLite file, mailing a real SMTP sink) in a child process.
-let child: ChildProcess;
-let dir: string;
+// The real server in a child process, mailing a real SMTP sink.
+let server: { stop: () => void };
 let smtp: TestSmtp;
 beforeAll(async () => {
   smtp = await startTestSmtp();
-  dir = mkdtempSync(path.join(tmpdir(), 'foresight-publish-'));
-  const bin = path.resolve(import.meta.dirname, '../../../bin/foresight.js');
-  const env = { ...process.env, FORESIGHT_ADMIN_EMAIL: ADMIN.email, FORESIGHT_ADMIN_PASSWORD: ADMIN.password, FORESIGHT_SMTP_URL: smtp.url, FORESIGHT_MAIL_FROM: 'Ops <ops@acme.test>', FORESIGHT_SECRET: 'x'.repeat(40), FORESIGHT_PUBLIC_URL: 'http://127.0.0.1:1' };
-  child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--db', path.join(dir, 'd.db')], { env });
-  const base = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += String(d);
-      const m = /foresight listening on (http:\/\/\S+?)"/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on('exit', () => reject(new Error(`server exited:\n${out}`)));
-  });
-  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(base);
-  const { csrfToken } = await post<{ csrfToken: string }>('/api/auth/login', ADMIN);
-  setCsrfToken(csrfToken);
+  server = await serveForComponents({ FORESIGHT_SMTP_URL: smtp.url, FORESIGHT_MAIL_FROM: 'Ops <ops@acme.test>', FORESIGHT_SECRET: 'x'.repeat(40), FORESIGHT_PUBLIC_URL: 'http://127.0.0.1:1' });
   await post('/api/journeys', { name: 'Welcome', graph: mailGraph });
   await post('/api/segments', { name: 'gold', definition: { attribute: 'plan', op: 'eq', value: 'gold' } });
   await post('/api/batch', { batch: ['a', 'b'].map((customerId) => ({ kind: 'identify', customerId, email: `${customerId}@example.com`, attributes: { plan: 'gold', first_name: customerId.toUpperCase() } })) });
   await post('/api/journeys', { name: 'Gold', graph: { nodes: [{ id: 'enter', type: 'trigger.segment', config: { segment: 'gold' } }], edges: [] } });
 }, 60_000);
 afterAll(async () => {
-  child.kill('SIGTERM');
+  server.stop();
   await smtp.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 afterEach(cleanup);
 

@@ -61,6 +61,16 @@ export function PublishDialog(props: { journeyId: string; onClose: () => void; o
     </li>
   );
 
+  const section = (title: string, testId: string, items: ChecklistItem[]) =>
+    items.length > 0 && (
+      <>
+        <h3>{title}</h3>
+        <ul className="list checklist" data-testid={testId}>
+          {items.map(item)}
+        </ul>
+      </>
+    );
+
   return (
     <div className="modal-backdrop" onClick={props.onClose}>
       <div className="modal publish-dialog" role="dialog" aria-label="Publish journey" onClick={(e) => e.stopPropagation()}>
@@ -68,22 +78,8 @@ export function PublishDialog(props: { journeyId: string; onClose: () => void; o
         {!readiness && !error && <p className="muted">Checking the journey…</p>}
         {readiness && readiness.problems > 0 && <p className="error">Fix the journey’s {readiness.problems} problem{readiness.problems > 1 ? 's' : ''} first (see Problems).</p>}
         {readiness && readiness.problems === 0 && readiness.items.length === 0 && <p data-testid="checklist-ok">Ready: nothing blocks publishing.</p>}
-        {blocking.length > 0 && (
-          <>
-            <h3>Fix before publishing</h3>
-            <ul className="list checklist" data-testid="checklist-block">
-              {blocking.map(item)}
-            </ul>
-          </>
-        )}
-        {warnings.length > 0 && (
-          <>
-            <h3>Worth a look</h3>
-            <ul className="list checklist" data-testid="checklist-warn">
-              {warnings.map(item)}
-            </ul>
-          </>
-        )}
+        {section('Fix before publishing', 'checklist-block', blocking)}
+        {section('Worth a look', 'checklist-warn', warnings)}
         {readiness && readiness.audience.length > 0 && (
           <fieldset className="audience" data-testid="audience">
             <legend>Who enters when it goes live</legend>
