@@ -34,6 +34,14 @@ export interface PublishFacts {
 const PLACEHOLDER_HOST = /^(?:.*\.)?example(?:\.(?:com|org|net))?$|\.invalid$/i;
 const URL_IN_TEXT = /https?:\/\/[^\s"'<>{}]+/gi;
 const BRAND_OUTPUT = /\{\{\{?\s*brand\.(\w+)\s*\}?\}\}/g;
+// `{{#if brand.logoUrl}}…{{brand.logoUrl}}…{{/if}}`: a value printed only when it is set is optional.
+const GUARDED = /\{\{#if\s+brand\.(\w+)\s*\}\}((?:(?!\{\{#if)[\s\S])*?)\{\{\/if\}\}/g;
+
+/** The brand keys a template prints unconditionally. */
+function printedBrandKeys(text: string): string[] {
+  const unguarded = text.replace(GUARDED, (whole, key: string, body: string) => body.replace(new RegExp(`\\{\\{\\{?\\s*brand\\.${key}\\s*\\}?\\}\\}`, 'g'), ''));
+  return [...unguarded.matchAll(BRAND_OUTPUT)].map((m) => m[1]!);
+}
 
 const BRAND_LABELS: Record<keyof Brand, string> = {
   shopName: 'shop name',
@@ -76,8 +84,8 @@ export function prePublishChecklist(graph: JourneyGraph, facts: PublishFacts): C
     if (!from) items.push({ code: 'missing_sender', severity: 'block', nodeId: n.id, field: 'from', message: `node "${n.id}": no sender: set the sender address in Settings → Brand (or FORESIGHT_MAIL_FROM, or this node's From)` });
     const missingBrand = new Set<string>();
     for (const [field, text] of stringFields(n.config)) {
-      for (const m of text.matchAll(BRAND_OUTPUT)) {
-        const key = m[1] as keyof Brand;
+      for (const printed of printedBrandKeys(text)) {
+        const key = printed as keyof Brand;
         if (!(key in BRAND_LABELS) || facts.brand[key] || missingBrand.has(key)) continue;
         missingBrand.add(key);
         items.push({ code: 'missing_brand', severity: 'block', nodeId: n.id, field, message: `node "${n.id}": ${field} shows {{brand.${key}}}, but the brand has no ${BRAND_LABELS[key]}: set it in Settings → Brand` });
