@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, get, put } from '../api.ts';
+import { Outcome } from '../Outcome.tsx';
 import { errorText, fmtInt } from '../format.ts';
 
 const FIELDS = [
@@ -51,16 +52,7 @@ export function BrandSettings() {
           {state.kind === 'saving' ? 'Saving…' : 'Save brand'}
         </button>
       </form>
-      {state.kind === 'ok' && (
-        <p className="ok" role="status">
-          {state.text}
-        </p>
-      )}
-      {state.kind === 'error' && (
-        <p className="problem" role="alert">
-          {state.text}
-        </p>
-      )}
+      <Outcome state={state} />
       <h2>Product catalogue</h2>
       <p data-testid="catalogue-size">
         {products === null ? '…' : `${fmtInt(products)} product${products === 1 ? '' : 's'}`}. Recommendation blocks in emails show catalogue products with their picture, name, price and link, and hide themselves when there is nothing to show.

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { post } from '../api.ts';
+import { Outcome } from '../Outcome.tsx';
 import { errorText } from '../format.ts';
 
 /**
@@ -38,16 +39,7 @@ export function TestSend(props: { journeyId: string; nodeId: string; save: () =>
           {state.kind === 'sending' ? 'Sending…' : 'Send test'}
         </button>
       </form>
-      {state.kind === 'ok' && (
-        <p className="ok" role="status" data-testid="test-send-result">
-          {state.text}
-        </p>
-      )}
-      {state.kind === 'error' && (
-        <p className="problem" role="alert" data-testid="test-send-result">
-          {state.text}
-        </p>
-      )}
+      <Outcome state={state} testId="test-send-result" />
     </section>
   );
 }
