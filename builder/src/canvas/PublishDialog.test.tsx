@@ -6,6 +6,7 @@ import { serveForComponents } from '../testing/serve.ts';
 import { startTestSmtp, type TestSmtp } from '../../../engine/messaging/test-smtp.ts';
 import { BrandSettings } from '../pages/Brand.tsx';
 import { TestSend } from '../panel/TestSend.tsx';
+import { DraftBadge } from './DraftBadge.tsx';
 import { PublishDialog } from './PublishDialog.tsx';
 
 const mailGraph = {
@@ -87,5 +88,20 @@ describe('BrandSettings', () => {
     fireEvent.change(screen.getByLabelText('Logo URL'), { target: { value: 'logo.png' } });
     fireEvent.submit(screen.getByRole('form', { name: 'Brand' }));
     expect((await screen.findByRole('alert')).textContent).toBe('brand.logoUrl: give the full logo address, e.g. https://shop.example.org');
+  });
+});
+
+describe('DraftBadge', () => {
+  it('says "Draft differs from live" only once the saved draft would publish as something else', async () => {
+    const plain = { nodes: [{ id: 'start', type: 'trigger.event', config: { event: 'visit' } }, { id: 'wait', type: 'wait.delay', config: { duration: '1d' } }], edges: [{ id: 'e', source: 'start', sourceHandle: 'next', target: 'wait' }] };
+    await post('/api/journeys', { name: 'Plain', graph: plain });
+    await post('/api/journeys/plain/publish');
+    const { rerender } = render(<DraftBadge journeyId="plain" liveVersion={1} saved={true} />);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(screen.queryByTestId('draft-differs')).toBeNull();
+    await put('/api/journeys/plain/draft', { graph: { ...plain, nodes: plain.nodes.map((n) => (n.id === 'wait' ? { ...n, config: { duration: '2d' } } : n)) } });
+    rerender(<DraftBadge journeyId="plain" liveVersion={1} saved={false} />);
+    rerender(<DraftBadge journeyId="plain" liveVersion={1} saved={true} />);
+    expect((await screen.findByTestId('draft-differs')).textContent).toBe('Draft differs from live v1');
   });
 });
