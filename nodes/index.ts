@@ -1,5 +1,6 @@
 import type { MessagingConfig } from '../engine/config.ts';
-import { createEmailEffect } from '../engine/messaging/send.ts';
+import { createEmailEffect, createTestEmailEffect, type MailOptions } from '../engine/messaging/send.ts';
+import { TEST_EMAIL_EFFECT } from '../engine/messaging/test-send.ts';
 import { smtpTransport, type MailTransport } from '../engine/messaging/transport.ts';
 import type { NodeDefinition } from '../engine/plugin/define-node.ts';
 import { NodeRegistry } from '../engine/plugin/registry.ts';
@@ -39,10 +40,9 @@ export function builtinRegistry(options: BuiltinOptions = {}): NodeRegistry {
   const r = new NodeRegistry();
   for (const n of builtinNodes) r.register(n);
   const transport = options.mailTransport ?? (options.smtpUrl ? smtpTransport(options.smtpUrl) : undefined);
-  r.registerEffect(
-    'email',
-    createEmailEffect({ transport, from: options.mailFrom, publicUrl: options.publicUrl, secret: options.secret, frequencyCap: options.frequencyCap ?? null, sendRate: options.sendRate ?? null, messageBudget: options.messageBudget ?? null }),
-  );
+  const mail: MailOptions = { transport, from: options.mailFrom, publicUrl: options.publicUrl, secret: options.secret, frequencyCap: options.frequencyCap ?? null, sendRate: options.sendRate ?? null, messageBudget: options.messageBudget ?? null };
+  r.registerEffect('email', createEmailEffect(mail));
+  r.registerEffect(TEST_EMAIL_EFFECT, createTestEmailEffect(mail));
   r.registerEffect('webhook', createWebhookEffect({ secret: options.secret, allowPrivate: options.webhookAllowPrivate }));
   return r;
 }

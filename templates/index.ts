@@ -85,3 +85,17 @@ export async function importTemplate(deps: { storage: Storage; journeys: Journey
   }
   return deps.journeys.saveDraft({ ...(t.journey as Record<string, unknown>), id: journeyId });
 }
+
+// Templates show their coupon as "Your code: X" in the text body.
+const COUPON_LINE = /Your code: ([A-Z0-9]{4,})/g;
+
+/** The example coupon codes the templates ship: the pre-publish checklist asks whether the shop really accepts them. */
+export function templateCoupons(): string[] {
+  const codes = new Set<string>();
+  for (const t of load()) {
+    for (const n of (t.journey as { nodes: { config: Record<string, unknown> }[] }).nodes) {
+      for (const m of String(n.config.text ?? '').matchAll(COUPON_LINE)) codes.add(m[1]!);
+    }
+  }
+  return [...codes].sort();
+}

@@ -6,7 +6,10 @@ import { validateJourney } from '../engine/graph/validate.ts';
 import { renderEmail } from '../engine/messaging/render.ts';
 import { builtinRegistry } from '../nodes/index.ts';
 import { createHarness } from '../engine/testing/harness.ts';
-import { getTemplate, importTemplate, listTemplates, TEMPLATE_IDS } from './index.ts';
+import { prePublishChecklist } from '../engine/publish/checklist.ts';
+import { getTemplate, importTemplate, listTemplates, TEMPLATE_IDS, templateCoupons } from './index.ts';
+
+const BRAND = { shopName: 'Acme Coffee', shopUrl: 'https://acme.test', senderName: 'Acme', senderAddress: 'hi@acme.test', logoUrl: 'https://acme.test/logo.png', footerAddress: '1 Roast Lane, Portland OR 97201', currency: 'EUR' };
 
 const bin = path.resolve(import.meta.dirname, '../bin/foresight.js');
 
@@ -59,22 +62,52 @@ describe('lifecycle templates', () => {
     for (const t of listTemplates()) expect(validateJourney(t.journey, registry).warnings, t.id).toEqual([]);
   });
 
-  it('every email renders with a subject, an HTML and a text body, and an unsubscribe link', () => {
+  it('every email renders with a subject, an HTML and a text body, an unsubscribe link, the brand and the recommended products', () => {
+    const product = { itemId: 'coffee-beans', name: 'House Coffee Beans', url: 'https://acme.test/p/coffee-beans', imageUrl: 'https://acme.test/img/beans.jpg', price: 12.5, category: 'coffee' };
     for (const t of listTemplates()) {
       const emails = (t.journey as Doc).nodes.filter((n) => n.type === 'action.email');
       expect(emails.length, t.id).toBeGreaterThan(0);
       for (const n of emails) {
-        const out = renderEmail(n.config as { subject: string; html: string; text: string }, {
-          customer: { first_name: 'Mina', id: 'c1' },
-          recommendations: [{ itemId: 'coffee-beans' }],
-          links: { unsubscribe: 'https://t.example/u/abc' },
-        });
-        expect(out.subject, `${t.id}/${n.id}`).not.toMatch(/{{|}}/);
+        const config = n.config as { subject: string; html: string; text: string };
+        const context = { customer: { first_name: 'Mina', id: 'c1' }, brand: BRAND, recommendedProducts: [product], links: { unsubscribe: 'https://t.example/u/abc' } };
+        const out = renderEmail(config, context);
+        const where = `${t.id}/${n.id}`;
+        expect(out.subject, where).not.toMatch(/{{|}}/);
         expect(out.html).toContain('Hi Mina');
         expect(out.text).toContain('Hi Mina');
         expect(out.html).toContain('https://t.example/u/abc');
         expect(out.text).toContain('https://t.example/u/abc');
+        expect(out.html, where).toContain('Acme Coffee · 1 Roast Lane, Portland OR 97201');
+        expect(out.html, where).toContain('<img src="https://acme.test/logo.png"');
+        // Every link leads to the shop the brand names (or the unsubscribe page); none to a placeholder.
+        const links = [...out.html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!);
+        expect(links.filter((l) => !l.startsWith('https://acme.test') && l !== 'https://t.example/u/abc'), where).toEqual([]);
+        if (config.html.includes('recommendedProducts')) {
+          expect(out.html, where).toContain('<a href="https://acme.test/p/coffee-beans"');
+          expect(out.html, where).toContain('<img src="https://acme.test/img/beans.jpg" alt="House Coffee Beans"');
+          expect(out.html, where).toContain('€12.50');
+          expect(out.text, where).toContain('- House Coffee Beans: https://acme.test/p/coffee-beans');
+          // Nothing to recommend: the block is left out, not shown empty.
+          const none = renderEmail(config, { ...context, recommendedProducts: [] });
+          expect(none.html, where).not.toContain('<td align="center" valign="top"');
+        }
       }
+    }
+  });
+
+  it('with the brand and mail set, every template passes the pre-publish checklist as imported (coupons only asked about)', () => {
+    const coupons = templateCoupons();
+    expect(coupons).toEqual(expect.arrayContaining(['HELLO10', 'WELCOMEBACK25']));
+    for (const t of listTemplates()) {
+      const graph = validateJourney(t.journey, builtinRegistry()).graph!;
+      // The logo is optional: templates show it only when set.
+      const items = prePublishChecklist(graph, { mailMissing: [], brand: { ...BRAND, logoUrl: undefined }, audience: [], templateCoupons: coupons });
+      // The one hand edit left: the NPS template's helpdesk webhook, whose address only the shop knows.
+      const expected = t.id === 'nps-follow-up' ? ['node "ticket": url is https://support.example.com/api/tickets, a placeholder address that reaches nothing: put in your real URL'] : [];
+      expect(items.filter((i) => i.severity === 'block').map((i) => i.message), t.id).toEqual(expected);
+      // Without the brand the same template is refused, naming the node and where to set it.
+      const bare = prePublishChecklist(graph, { mailMissing: [], brand: {}, audience: [], templateCoupons: coupons });
+      expect(bare.find((i) => i.code === 'missing_brand')?.message, t.id).toMatch(/^node "[^"]+": \w+ shows \{\{brand\.\w+\}\}, but the brand has no .*: set it in Settings → Brand$/);
     }
   });
 });

@@ -13,6 +13,7 @@ import { runScoringJob } from '../../engine/models/job.ts';
 import { SegmentService } from '../../engine/segments/index.ts';
 import { startServer, type RunningServer } from '../../engine/server.ts';
 import { openSqlite, type SqliteStorage } from '../../engine/storage/sqlite/index.ts';
+import { startTestSmtp } from '../../engine/messaging/test-smtp.ts';
 
 /**
  * The builder end to end, as a marketer uses it: real Chromium, the real server over a temporary
@@ -154,7 +155,8 @@ describe('builder in Chromium', () => {
 
     await page.keyboard.press('Control+s');
     await page.locator('[data-save-state="saved"]').waitFor();
-    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Publish journey' }).getByRole('button', { name: 'Publish now' }).click();
     await page.getByRole('status').getByText('Published version 1').waitFor();
     await page.getByRole('button', { name: 'Pause' }).waitFor();
     await shot('03-published');
@@ -362,7 +364,8 @@ describe('builder in Chromium: incremental lift', () => {
     await page.getByLabel('Holdout (%)').fill('30');
     await page.keyboard.press('Control+s');
     await page.locator('[data-save-state="saved"]').waitFor();
-    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Publish journey' }).getByRole('button', { name: 'Publish now' }).click();
     await page.getByRole('status').getByText('Published version 1').waitFor();
     expect(((await storage.journeys.version(graph.id, 1))!.graph as typeof graph).settings.holdout).toBe(30);
 
@@ -391,7 +394,8 @@ describe('builder in Chromium: incremental lift', () => {
 
   it('declares an A/B winner from the Numbers tab: a new version sends everyone to it', async () => {
     const graph = await openDraft('lift-ab', 'ab_signup', { id: 'offer', type: 'split.ab', config: { variants: [{ name: 'a', weight: 50 }, { name: 'b', weight: 50 }] } });
-    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Publish journey' }).getByRole('button', { name: 'Publish now' }).click();
     await page.getByRole('status').getByText('Published version 1').waitFor();
     await trackEvents(storage, clock, Array.from({ length: 20 }, (_, i) => ({ customerId: `ab-${i}`, type: 'ab_signup' })));
     await server.engine.runUntilIdle();
@@ -436,7 +440,8 @@ describe('moving waiting customers to a new version', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(`${server.url}/#/journeys/reminder`);
     await node('wait').waitFor();
-    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Publish journey' }).getByRole('button', { name: 'Publish now' }).click();
     const dialog = page.getByRole('dialog', { name: 'Move waiting customers' });
     await dialog.waitFor();
     await expect.poll(() => dialog.getByTestId('runs-wait-old').textContent()).toBe('3');
@@ -521,7 +526,8 @@ describe('message analytics in Chromium (real SMTP sink)', () => {
     await page.goto(`${mailServer.url}/#/journeys/welcome`);
     await node('mail').waitFor();
     expect(await node('mail').locator('.jnode-title').textContent()).toBe('Day 1: welcome');
-    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Publish journey' }).getByRole('button', { name: 'Publish now' }).click();
     await page.getByRole('status').getByText('Published version 1').waitFor();
 
     await identifyCustomers(mailStorage, clock, [
@@ -568,7 +574,8 @@ describe('message analytics in Chromium (real SMTP sink)', () => {
   it('fits the A/B panel at 1440 px and says "not enough data" with a handful of customers, with revenue per variant', async () => {
     await page.goto(`${mailServer.url}/#/journeys/subject-test`);
     await node('ab').waitFor();
-    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Publish journey' }).getByRole('button', { name: 'Publish now' }).click();
     await page.getByRole('status').getByText('Published version 1').waitFor();
     const people = Array.from({ length: 6 }, (_, i) => `ab-${i}`);
     await identifyCustomers(mailStorage, clock, people.map((customerId) => ({ customerId })));
@@ -632,5 +639,59 @@ describe('first views fit the journey (issue 16)', () => {
     expect(v.nodes).toBe(11);
     expect(v.inside).toBe(11);
     await shot('15-first-canvas-view', { width: 1440, height: 900 });
+  });
+});
+
+describe('safe publishing in Chromium', () => {
+  const promo = {
+    id: 'promo',
+    name: 'Promo',
+    nodes: [
+      { id: 'start', type: 'trigger.event', config: { event: 'signup' }, position: { x: 0, y: 0 } },
+      { id: 'mail', type: 'action.email', config: { subject: 'Hello {{default customer.first_name "there"}}', html: '<p>New in at the shop</p>', from: 'Shop <shop@example.org>' }, position: { x: 0, y: 160 } },
+    ],
+    edges: [{ id: 'e1', source: 'start', sourceHandle: 'next', target: 'mail' }],
+  };
+
+  it('refuses to publish a journey whose email is not configured, saying so in the publish dialog', async () => {
+    await storage.journeys.saveDraft({ id: promo.id, name: promo.name, draft: promo }, clock.now().getTime());
+    await page.goto(`${server.url}/#/journeys/promo`);
+    await node('mail').waitFor();
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Publish journey' });
+    const blocked = dialog.getByTestId('checklist-block');
+    await blocked.waitFor();
+    expect(await blocked.textContent()).toContain('email is not configured, so nothing this journey sends would be delivered ("mail"): set FORESIGHT_SMTP_URL');
+    expect(await dialog.getByRole('button', { name: 'Publish now' }).isDisabled()).toBe(true);
+    await shot('p1-publish-blocked', { width: 1440, height: 900 });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect((await storage.journeys.get('promo'))!.status).toBe('draft');
+  });
+
+  it('sends a test of an email node that arrives at a real SMTP sink', async () => {
+    const smtp = await startTestSmtp();
+    const config = loadConfig({ PORT: '0', FORESIGHT_LOG_LEVEL: 'silent', FORESIGHT_SMTP_URL: smtp.url, FORESIGHT_MAIL_FROM: 'Shop <shop@example.org>', FORESIGHT_SECRET: 'x'.repeat(40), FORESIGHT_PUBLIC_URL: 'http://127.0.0.1:1' });
+    const mailing = await startServer({ config, storage, clock, host: '127.0.0.1', logger: pino({ level: 'silent' }), builderDir: path.join(dir, 'dist'), scheduler: false });
+    try {
+      // Cookies are per host, not per port, and both servers share the database: still signed in.
+      await page.goto(`${mailing.url}/#/journeys/promo`);
+      await node('mail').click();
+      await page.getByLabel('Send to').fill('marketer@example.org');
+      await page.getByLabel(/With the data of customer/).fill('c-1');
+      await page.getByRole('button', { name: 'Send test' }).click();
+      await page.getByTestId('test-send-result').getByText('Sent “[Test] Hello there” to marketer@example.org.').waitFor();
+      await expect.poll(() => smtp.mails.length).toBe(1);
+      expect(smtp.mails[0]!.subject).toBe('[Test] Hello there');
+      expect(String(smtp.mails[0]!.html)).toContain('New in at the shop');
+      await shot('p2-test-send', { width: 1440, height: 900 });
+      // Nothing of the test is counted: no outbox entry, no send logged.
+      expect(await storage.outbox.list({})).toEqual(expect.not.arrayContaining([expect.objectContaining({ journeyId: 'promo' })]));
+      await page.goto(`${mailing.url}/#/brand`);
+      await page.getByRole('heading', { name: 'Brand' }).waitFor();
+      await shot('p3-brand', { width: 1440, height: 900 });
+    } finally {
+      await mailing.close();
+      await smtp.close();
+    }
   });
 });

@@ -5,6 +5,7 @@ import { SessionGate } from './pages/SessionGate.tsx';
 import { JourneyList } from './pages/JourneyList.tsx';
 import { Templates } from './pages/Templates.tsx';
 import { Segments } from './pages/Segments.tsx';
+import { BrandSettings } from './pages/Brand.tsx';
 import { Customers } from './pages/Customers.tsx';
 import { Kpis } from './pages/Kpis.tsx';
 import { Editor } from './canvas/Editor.tsx';
@@ -29,6 +30,7 @@ export function App() {
               {route.page === 'segments' && <Segments name={route.name} />}
               {route.page === 'customers' && <Customers id={route.id} isAdmin={session.user.role === 'admin'} />}
               {route.page === 'kpis' && <Kpis />}
+              {route.page === 'brand' && <BrandSettings />}
               {route.page === 'insights' && (
                 <Suspense fallback={<p className="muted">Loading…</p>}>
                   <Insights />
@@ -61,6 +63,7 @@ function TopBar({ route, user, onSignOut }: { route: Route; user: User; onSignOu
         {tab({ page: 'customers' }, 'Customers')}
         {tab({ page: 'kpis' }, 'KPIs')}
         {tab({ page: 'insights' }, 'Insights')}
+        {tab({ page: 'brand' }, 'Brand')}
       </nav>
       <div className="user">
         <span>{user.email}</span>

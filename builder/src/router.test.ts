@@ -22,6 +22,8 @@ describe('router', () => {
     expect(parseRoute('#/customers/c%2F1')).toEqual({ page: 'customers', id: 'c/1' });
     expect(routeHref({ page: 'customers', id: 'c/1' })).toBe('#/customers/c%2F1');
     expect(routeHref({ page: 'kpis' })).toBe('#/kpis');
+    expect(parseRoute('#/brand')).toEqual({ page: 'brand' });
+    expect(routeHref({ page: 'brand' })).toBe('#/brand');
     expect(routeHref({ page: 'editor', id: 'a/b' })).toBe('#/journeys/a%2Fb');
   });
 

@@ -8,7 +8,8 @@ export type Route =
   | { page: 'insights' }
   | { page: 'segments'; name?: string }
   | { page: 'customers'; id?: string }
-  | { page: 'kpis' };
+  | { page: 'kpis' }
+  | { page: 'brand' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('?')[0]!.split('/').filter(Boolean).map(decodeURIComponent);
@@ -18,6 +19,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'segments') return parts[1] ? { page: 'segments', name: parts[1] } : { page: 'segments' };
   if (parts[0] === 'customers') return parts[1] ? { page: 'customers', id: parts[1] } : { page: 'customers' };
   if (parts[0] === 'kpis') return { page: 'kpis' };
+  if (parts[0] === 'brand') return { page: 'brand' };
   return { page: 'journeys' };
 }
 

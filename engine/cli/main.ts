@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { errorMessage } from '../core/errors.ts';
 import { registerApiKeyCommand, registerUserCommand } from './commands/access.ts';
+import { registerCatalogCommand } from './commands/catalog.ts';
 import { registerCustomerCommand } from './commands/customer.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerImportCommand } from './commands/import.ts';
@@ -27,6 +28,7 @@ export async function buildProgram(): Promise<Command> {
   registerServeCommand(program);
   registerWorkerCommand(program);
   registerImportCommand(program);
+  registerCatalogCommand(program);
   registerCustomerCommand(program);
   registerOutboxCommands(program);
   registerApiKeyCommand(program);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { addressedTo } from './addressed.ts';
 import type { Clock } from '../core/clock.ts';
 import { mapLimit } from '../core/concurrency.ts';
 import { errorMessage, ForesightError } from '../core/errors.ts';
@@ -249,7 +250,7 @@ export class Engine {
             if (await this.onOpenRunEvent(w, j, e, subject, services, now, unit)) touched.add(w);
           }
           for (const t of this.catalog.triggersFor(e.type)) {
-            if (e.occurredAt < t.liveSince || !matchesAll(subject, t.spec.where)) continue;
+            if (e.occurredAt < t.liveSince || !addressedTo(e.properties, t.journey.id) || !matchesAll(subject, t.spec.where)) continue;
             const j = t.journey;
             if (working.some((w) => w.run.journeyId === j.id && (w.run.status === 'waiting' || w.run.status === 'active'))) continue;
             // A trigger later than the allowed lateness starts nothing (it would replay a stale path); counted on the trigger.

@@ -27,6 +27,7 @@ import { opsRoutes } from './routes/ops.ts';
 import { segmentPageRoutes } from './routes/segment-pages.ts';
 import { segmentRoutes } from './routes/segments.ts';
 import { outboxRoutes } from './routes/outbox.ts';
+import { publishRoutes } from './routes/publish.ts';
 import { suppressionRoutes } from './routes/suppressions.ts';
 import { templateRoutes } from './routes/templates.ts';
 
@@ -57,6 +58,7 @@ export function apiRoutes(ctx: ApiContext, state: { draining: boolean }, version
   deliveryRoutes(t, ctx);
   journeyRoutes(t, ctx);
   migrateRoutes(t, ctx);
+  publishRoutes(t, ctx);
   backtestRoutes(t, ctx);
   segmentRoutes(t, ctx);
   segmentPageRoutes(t, ctx);

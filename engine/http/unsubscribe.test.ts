@@ -30,7 +30,7 @@ afterAll(async () => {
 describe('unsubscribe and suppression through the whole server', () => {
   it('a customer who unsubscribed (one-click link) or is suppressed receives nothing from any journey', async () => {
     const created = await s.call('POST', '/api/journeys', { json: { name: 'Cart', graph: journey }, headers: h });
-    expect((await s.call('POST', `/api/journeys/${created.body.journey.id}/publish`, { headers: h })).body).toEqual({ version: 1 });
+    expect((await s.call('POST', `/api/journeys/${created.body.journey.id}/publish`, { headers: h })).body).toMatchObject({ version: 1 });
     await s.call('POST', '/api/batch', {
       headers: h,
       json: {

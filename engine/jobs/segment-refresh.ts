@@ -22,7 +22,7 @@ export interface RefreshResult {
  * `names` limits the refresh to some segments; `customerIds` to some customers
  * (e.g. the ones whose events just arrived), leaving everyone else's standing as it was.
  */
-export async function refreshSegments(storage: Storage, clock: Clock, opts: { names?: string[]; customerIds?: number[] } = {}): Promise<RefreshResult> {
+export async function refreshSegments(storage: Storage, clock: Clock, opts: { names?: string[]; customerIds?: number[]; /** Added to the entered/left events (e.g. addressing, see executor/addressed.ts). */ properties?: Record<string, unknown> } = {}): Promise<RefreshResult> {
   const now = clock.now();
   const service = new SegmentService(storage);
   const saved = opts.names ? (await Promise.all(opts.names.map((n) => storage.segments.get(n)))).filter((s): s is SegmentRecord => s !== null) : await storage.segments.list();
@@ -31,7 +31,7 @@ export async function refreshSegments(storage: Storage, clock: Clock, opts: { na
     try {
       const def = parseDefinition(segment.definition);
       const current = opts.customerIds ? await membersAmong(service, def, opts.customerIds, now) : await allMembers(service, def, now);
-      const r = await apply(storage, segment, current, now.getTime(), opts.customerIds ? new Set(opts.customerIds) : null);
+      const r = await apply(storage, segment, current, now.getTime(), opts.customerIds ? new Set(opts.customerIds) : null, opts.properties ?? {});
       // Only a full refresh knows the whole size.
       if (!opts.customerIds) await storage.segmentMembers.recordSize(segment.name, current.size, now.getTime());
       result.entered += r.entered;
@@ -142,7 +142,7 @@ async function membersAmong(service: SegmentService, def: SegmentCondition, cust
   return ids;
 }
 
-async function apply(storage: Storage, segment: SegmentRecord, current: Set<number>, t: number, scope: Set<number> | null): Promise<{ entered: number; left: number }> {
+async function apply(storage: Storage, segment: SegmentRecord, current: Set<number>, t: number, scope: Set<number> | null, extra: Record<string, unknown>): Promise<{ entered: number; left: number }> {
   // Rows older than the segment itself belong to a deleted segment of the same name: start afresh.
   const rows = (await storage.segmentMembers.list(segment.name)).filter((r) => r.changedAt >= segment.createdAt);
   const previous = new Map(rows.map((r) => [r.customerId, r]));
@@ -155,14 +155,14 @@ async function apply(storage: Storage, segment: SegmentRecord, current: Set<numb
     if (before?.member) continue;
     const entries = (before?.entries ?? 0) + 1;
     changes.push({ segment: segment.name, customerId, member: true, entries, changedAt: t });
-    events.push({ customerId, type: SEGMENT_ENTERED, properties: { segment: segment.name }, occurredAt: t, idempotencyKey: key('segment-entered', customerId, entries) });
+    events.push({ customerId, type: SEGMENT_ENTERED, properties: { ...extra, segment: segment.name }, occurredAt: t, idempotencyKey: key('segment-entered', customerId, entries) });
   }
   let left = 0;
   for (const before of previous.values()) {
     if (!before.member || current.has(before.customerId) || (scope && !scope.has(before.customerId))) continue;
     left++;
     changes.push({ ...before, member: false, changedAt: t });
-    events.push({ customerId: before.customerId, type: SEGMENT_LEFT, properties: { segment: segment.name }, occurredAt: t, idempotencyKey: key('segment-left', before.customerId, before.entries) });
+    events.push({ customerId: before.customerId, type: SEGMENT_LEFT, properties: { ...extra, segment: segment.name }, occurredAt: t, idempotencyKey: key('segment-left', before.customerId, before.entries) });
   }
   for (let i = 0; i < events.length; i += EVENT_BATCH) await storage.events.insert(events.slice(i, i + EVENT_BATCH), t);
   await storage.segmentMembers.put(changes);

@@ -29,6 +29,13 @@ export function templateOrigins(...sources: (string | undefined)[]): Set<string>
   return out;
 }
 
+/** Outbox keys of test sends start with this: their opens, clicks and unsubscribes are not recorded. */
+export const TEST_MESSAGE_PREFIX = 'test:';
+
+export function isTestMessage(key: string): boolean {
+  return key.startsWith(TEST_MESSAGE_PREFIX);
+}
+
 /** Builds the signed `/t/...` URLs for one message. */
 export class MessageLinks {
   private readonly base: string;

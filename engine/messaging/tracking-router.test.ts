@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../testing/harness.ts';
-import { MessageLinks } from './links.ts';
+import { MessageLinks, TEST_MESSAGE_PREFIX } from './links.ts';
 import { createTrackingRouter } from './tracking-router.ts';
 
 const SECRET = 'router-secret-router-secret-router-secret';
@@ -71,5 +71,15 @@ describe('tracking router', () => {
     }
     const clicks = await h.storage.events.list(customerId, { type: 'email_clicked' });
     expect(clicks.map((e) => e.properties.url).sort()).toEqual(['https://a.example/x', 'https://b.example/y']);
+  });
+  it('answers a test send’s open, click and unsubscribe like any other, but records nothing for the customer whose data it borrowed', async () => {
+    const { h, base, customerId } = await setup();
+    const test = new MessageLinks(base, SECRET, { customerId, key: `${TEST_MESSAGE_PREFIX}abc`, journeyId: 'j', nodeId: 'm' });
+    expect((await fetch(test.openPixel)).status).toBe(200);
+    const click = await fetch(test.click('https://shop.example/x'), { redirect: 'manual' });
+    expect([click.status, click.headers.get('location')]).toEqual([302, 'https://shop.example/x']);
+    expect((await fetch(test.unsubscribe, { method: 'POST' })).status).toBe(200);
+    expect(await h.storage.events.list(customerId, {})).toEqual([]);
+    expect((await h.storage.customers.get([customerId]))[0]!.unsubscribedAt).toBeNull();
   });
 });

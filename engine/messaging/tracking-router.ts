@@ -4,6 +4,7 @@ import type { Clock } from '../core/clock.ts';
 import { EMAIL_CLICKED, EMAIL_OPENED, EMAIL_UNSUBSCRIBED } from '../core/email-events.ts';
 import type { EngagementType, Storage } from '../storage/types.ts';
 import { verifyToken, type TrackingAction, type TrackingClaim } from './tokens.ts';
+import { isTestMessage } from './links.ts';
 
 export interface TrackingDeps {
   storage: Storage;
@@ -42,6 +43,8 @@ export function createTrackingRouter(deps: TrackingDeps): express.Router {
 
   const engagement: Record<string, EngagementType> = { [EMAIL_OPENED]: 'opened', [EMAIL_CLICKED]: 'clicked', [EMAIL_UNSUBSCRIBED]: 'unsubscribed' };
   const record = async (claim: TrackingClaim, type: string, idempotencyKey: string, extra: Record<string, unknown> = {}) => {
+    // A test send borrows a real customer's data: what its reader does must not count for that customer.
+    if (isTestMessage(claim.key)) return false;
     const now = deps.clock.now().getTime();
     const [customer] = await deps.storage.customers.get([claim.customerId]);
     if (!customer) return false;
@@ -67,7 +70,7 @@ export function createTrackingRouter(deps: TrackingDeps): express.Router {
     const claim = claimOf(req, res, 'unsubscribe');
     if (!claim) return;
     const [customer] = await deps.storage.customers.get([claim.customerId]);
-    if (customer && customer.unsubscribedAt === null) {
+    if (customer && customer.unsubscribedAt === null && !isTestMessage(claim.key)) {
       await deps.storage.customers.setUnsubscribed(claim.customerId, deps.clock.now().getTime());
       await record(claim, EMAIL_UNSUBSCRIBED, `unsubscribe:${claim.key}`);
     }

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { catalogConformance } from './conformance-catalog.ts';
 import type { RunRecord, StepUnit, Storage } from './types.ts';
 
 /**
@@ -36,6 +37,8 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     error: null,
     ...over,
   });
+  catalogConformance(withStorage);
+
   const unit = (over: Partial<StepUnit>): StepUnit => ({ eventIds: [], inserts: [], updates: [], history: [], outbox: [], counters: [], profiles: [], ...over });
 
   withStorage('upserts customers by external id and merges attributes', async (s) => {

@@ -754,6 +754,32 @@ export interface AnalyticsStore {
   variantRevenue(journeyId: string, stateKey: string, windowMs: number): Promise<{ variant: string; customers: number; orders: number; revenue: number }[]>;
 }
 
+/** Installation-wide settings kept once (e.g. `brand`), each a JSON value under a key. */
+export interface SettingsStore {
+  get(key: string): Promise<unknown | null>;
+  put(key: string, value: unknown, now: number): Promise<void>;
+}
+
+/** One catalogue product, keyed by the shop's item id (the id orders and recommendations use). */
+export interface ProductRecord {
+  itemId: string;
+  name: string;
+  url: string;
+  imageUrl: string | null;
+  price: number | null;
+  category: string | null;
+}
+
+export interface ProductStore {
+  /** Inserts or replaces products by item id; returns how many were written. */
+  upsert(products: ProductRecord[], now: number): Promise<number>;
+  /** The products with these item ids that exist, in no particular order. */
+  get(itemIds: string[]): Promise<ProductRecord[]>;
+  list(opts: { limit: number; offset: number }): Promise<ProductRecord[]>;
+  count(): Promise<number>;
+  delete(itemId: string): Promise<boolean>;
+}
+
 export interface Storage {
   readonly dialect: 'sqlite' | 'postgres';
   runMoves: RunMoveStore;
@@ -777,5 +803,7 @@ export interface Storage {
   kpis: KpiStore;
   lift: LiftStore;
   analytics: AnalyticsStore;
+  settings: SettingsStore;
+  products: ProductStore;
   close(): Promise<void>;
 }

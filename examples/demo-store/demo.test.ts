@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../engine/config.ts';
 import { SystemClock } from '../../engine/core/clock.ts';
 import { openSqlite } from '../../engine/storage/sqlite/index.ts';
+import { previewTransport } from '../../engine/messaging/transport.ts';
 import { builtinRegistry } from '../../nodes/index.ts';
 import { AcceleratedClock } from './accelerated-clock.ts';
 import { DEMO_LIVE_TEMPLATES, defaultLiveDays, startDemo, type RunningDemo } from './demo.ts';
@@ -25,7 +26,9 @@ describe('the demo', () => {
     const config = loadConfig({ FORESIGHT_DB: path.join(dir, 'demo.db'), PORT: '0', FORESIGHT_API_KEY: KEY, FORESIGHT_LOG_LEVEL: 'silent' }, {});
     const storage = openSqlite(config.db);
     // Ten simulated hours per real second.
-    demo = await startDemo({ config, storage, registry: builtinRegistry(), clock: new SystemClock(), customers: 600, seed: 3, speed: 36_000, liveDays: 20, builderDir: null });
+    // Mail composed and kept, as `foresight demo` does without a mail server: publishing checks that email can be delivered.
+    const registry = builtinRegistry({ mailTransport: previewTransport(), mailFrom: 'Demo <shop@foresight.test>', secret: 'demo-secret-demo-secret-demo-secret-0123', publicUrl: 'http://127.0.0.1:1' });
+    demo = await startDemo({ config, storage, registry, clock: new SystemClock(), customers: 600, seed: 3, speed: 36_000, liveDays: 20, builderDir: null });
   }, 120_000);
 
   afterAll(async () => {

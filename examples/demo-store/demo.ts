@@ -8,8 +8,13 @@ import type { NodeRegistry } from '../../engine/plugin/registry.ts';
 import { startServer, type RunningServer } from '../../engine/server.ts';
 import type { Storage } from '../../engine/storage/types.ts';
 import { importTemplate, listTemplates } from '../../templates/index.ts';
+import { saveBrand } from '../../engine/brand/brand.ts';
 import { AcceleratedClock } from './accelerated-clock.ts';
+import { PRODUCTS } from './catalogue.ts';
 import { loadDemoStore, type DemoFeed, type LoadSummary } from './load.ts';
+
+/** The demo shop as its emails present it (a reserved .test domain: its links lead nowhere real). */
+export const DEMO_BRAND = { shopName: 'Foresight demo pantry', shopUrl: 'https://pantry.foresight.test', footerAddress: '1 Demo Street, Springfield', currency: 'USD' };
 
 /** The templates the demo puts live: they react within simulated hours, so the builder's numbers move at once. */
 export const DEMO_LIVE_TEMPLATES = ['cart-abandonment', 'welcome-series', 'replenishment'] as const;
@@ -67,6 +72,13 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
     { historyUntil: now, onProgress: (done, total) => done % 20_000 < 2000 && say(`  generated ${done.toLocaleString('en')} / ${total.toLocaleString('en')} customers`) },
   );
   say(`Demo store: ${summary.customers.toLocaleString('en')} customers, ${summary.orders.toLocaleString('en')} orders, ${summary.events.toLocaleString('en')} events (${((o.clock.now().getTime() - started) / 1000).toFixed(1)} s)`);
+
+  // The shop's brand and catalogue, so the templates' emails show its name, links and products as imported.
+  await saveBrand(o.storage, DEMO_BRAND, now.getTime());
+  await o.storage.products.upsert(
+    PRODUCTS.map((p) => ({ itemId: p.id, name: p.name, url: `${DEMO_BRAND.shopUrl}/p/${p.id}`, imageUrl: null, price: p.price, category: p.category })),
+    now.getTime(),
+  );
 
   const asOfNow = new VirtualClock(now);
   // Start-up scores with BG/NBD; the nightly job compares the purchase models once it is running.

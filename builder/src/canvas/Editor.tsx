@@ -13,7 +13,7 @@ import {
   type Connection,
   type XYPosition,
 } from '@xyflow/react';
-import { ApiError, get, post, put } from '../api.ts';
+import { get, post, put } from '../api.ts';
 import { errorText } from '../format.ts';
 import { navigate, setLeaveGuard } from '../router.ts';
 import type { BacktestResult, CustomerRun, JourneyDetail, JourneyStats, NodeDescriptor, Problem } from '../types.ts';
@@ -26,6 +26,9 @@ import { TracePanel } from '../trace/TracePanel.tsx';
 import { StatusBadge } from '../pages/JourneyList.tsx';
 import { BacktestDialog } from './BacktestDialog.tsx';
 import { MigrateDialog } from './MigrateDialog.tsx';
+import { DraftBadge } from './DraftBadge.tsx';
+import { PublishDialog } from './PublishDialog.tsx';
+import { TestSend } from '../panel/TestSend.tsx';
 import { VersionsDialog } from './VersionsDialog.tsx';
 import { CanvasContext, type CanvasInfo } from './context.ts';
 import { autoLayout, initialViewport, needsLayout, cloneSubgraph, defaultConfig, docToFlow, edgeId, flowToDoc, nextNodeId, nodeTitle, problemText, type JEdge, type JNode, type JourneyMeta } from './graph.ts';
@@ -108,7 +111,7 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
   const [trace, setTrace] = useState<CustomerRun | null>(null);
   const [tab, setTab] = useState<Tab>('settings');
   const [toast, setToast] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
-  const [dialog, setDialog] = useState<'backtest' | 'versions' | 'shortcuts' | 'problems' | 'migrate' | null>(null);
+  const [dialog, setDialog] = useState<'backtest' | 'versions' | 'shortcuts' | 'problems' | 'publish' | 'migrate' | null>(null);
   const flow = useReactFlow<JNode, JEdge>();
   const history = useHistory<Snapshot>();
   const clipboard = useRef<{ nodes: JNode[]; edges: JEdge[] } | null>(null);
@@ -329,21 +332,14 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
   });
 
   // ---- lifecycle
-  const lifecycle = async (action: 'publish' | 'pause' | 'resume') => {
-    if (action === 'publish' && !(await save())) return;
+  const lifecycle = async (action: 'pause' | 'resume') => {
     try {
-      const r = await post<{ version?: number }>(`/api/journeys/${jid}/${action}`);
+      await post(`/api/journeys/${jid}/${action}`);
       const { journey: fresh } = await get<{ journey: JourneyDetail }>(`/api/journeys/${jid}`);
       setJourney(fresh);
-      notify('ok', action === 'publish' ? `Published version ${r.version ?? fresh.liveVersion}. Customers already in the journey stay on their version.` : action === 'pause' ? 'Journey paused: nobody new enters.' : 'Journey resumed.');
-      // A new version of a journey with customers inside: offer to move them (the dialog closes itself when nobody waits).
-      if (action === 'publish' && (fresh.liveVersion ?? 0) > 1) setDialog('migrate');
+      notify('ok', action === 'pause' ? 'Journey paused: nobody new enters.' : 'Journey resumed.');
     } catch (e) {
-      if (e instanceof ApiError && e.problems.length) {
-        setProblems(e.problems);
-        setDialog('problems');
-        notify('error', `Fix ${e.problems.length} problem${e.problems.length > 1 ? 's' : ''} before publishing.`);
-      } else notify('error', errorText(e));
+      notify('error', errorText(e));
     }
   };
 
@@ -422,6 +418,7 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
             <h1>{meta.name}</h1>
             <StatusBadge status={journey.status} />
             {journey.liveVersion ? <span className="muted small">live v{journey.liveVersion}</span> : null}
+            <DraftBadge journeyId={journey.id} liveVersion={journey.liveVersion ?? null} saved={saveState === 'saved'} />
             <span className={`save-state ${saveState}`} data-save-state={saveState}>
               {saveState === 'saved' ? 'All changes saved' : saveState === 'saving' ? 'Saving…' : saveState === 'error' ? 'Not saved' : 'Unsaved changes'}
             </span>
@@ -464,7 +461,7 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
                 Resume
               </button>
             )}
-            <button type="button" className="btn primary" onClick={() => lifecycle('publish')}>
+            <button type="button" className="btn primary" onClick={() => void save().then((ok) => ok && setDialog('publish'))}>
               Publish
             </button>
           </div>
@@ -526,6 +523,7 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
                   onConfig={(k, v) => setConfig(single.id, k, v)}
                   onName={(v) => setName(single.id, v)}
                   onDelete={deleteSelected}
+                  tools={single.data.type === 'action.email' ? <TestSend journeyId={journey.id} nodeId={single.id} save={save} /> : null}
                 />
               ) : (
                 <JourneyPanel
@@ -574,6 +572,24 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
               ))}
             </ul>
           </div>
+        )}
+        {dialog === 'publish' && (
+          <PublishDialog
+            journeyId={journey.id}
+            onClose={() => setDialog(null)}
+            onFocusNode={(id) => {
+              setDialog(null);
+              focusNode(id);
+            }}
+            onPublished={async (r) => {
+              setDialog(null);
+              const { journey: fresh } = await get<{ journey: JourneyDetail }>(`/api/journeys/${jid}`);
+              setJourney(fresh);
+              notify('ok', `Published version ${r.version}${r.entering ? `; ${r.entering} current members enter now` : ''}. Customers already in the journey stay on their version.`);
+              // A new version of a journey with customers inside: offer to move them (the dialog closes itself when nobody waits).
+              if ((fresh.liveVersion ?? 0) > 1) setDialog('migrate');
+            }}
+          />
         )}
         {dialog === 'backtest' && (
           <BacktestDialog

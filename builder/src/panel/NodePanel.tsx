@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { NodeDescriptor, Problem, VariantRow } from '../types.ts';
 import { nodeTitle, problemText, type JNode } from '../canvas/graph.ts';
 import { ABTable } from '../stats/ABTable.tsx';
@@ -17,6 +18,8 @@ export function NodePanel(props: {
   /** Renames the node (empty: back to the type's title). */
   onName: (name: string) => void;
   onDelete: () => void;
+  /** Node-type specific tools shown under the settings (e.g. the email node's test send). */
+  tools?: ReactNode;
 }) {
   const { node, descriptor, problems, ab } = props;
   const keys = new Set(descriptor?.fields.map((f) => f.key));
@@ -56,6 +59,7 @@ export function NodePanel(props: {
           <ABTable rows={ab} />
         </section>
       )}
+      {props.tools}
       <div className="panel-foot">
         <button type="button" className="btn ghost danger" onClick={props.onDelete}>
           Delete node

@@ -8,6 +8,7 @@ import { journeyLift } from '../../stats/journey-lift.ts';
 import { abWithRevenue } from '../../analytics/ab-revenue.ts';
 import { attributionWindow, journeyMessageStats } from '../../analytics/messages.ts';
 import { parseDuration } from '../../core/duration.ts';
+import { AUDIENCE_CHOICES, safePublish } from '../../publish/index.ts';
 import { assertMaySet } from '../admin-only.ts';
 import { freeJourneyId } from '../journey-ids.ts';
 import type { ApiContext } from '../context.ts';
@@ -22,6 +23,7 @@ const winnerBody = z.object({ node: z.string().min(1, 'name the split.ab node'),
 const statsQuery = z.object({
   mde: z.coerce.number().gt(0, 'mde: give the minimum detectable effect as a share of the held-out rate, e.g. 0.1 for 10 %').max(1, 'mde: at most 1 (100 %)').optional(),
 });
+const publishQuery = z.object({ audience: z.enum(AUDIENCE_CHOICES, { error: `audience: use ${AUDIENCE_CHOICES.join(' or ')}` }).optional() });
 
 export const journeyView = (j: JourneyRecord) => ({ id: j.id, name: j.name, status: j.status, liveVersion: j.liveVersion, draft: j.draft, updatedAt: j.updatedAt });
 const problemsOf = (problems: { message: string; nodeId?: string; edgeId?: string; field?: string }[]) => problems.map((p) => ({ ...p, code: 'invalid_journey' }));
@@ -104,9 +106,10 @@ export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
     method: 'post',
     path: '/api/journeys/:id/publish',
     tag: 'journeys',
-    summary: 'Publish the draft as a new immutable version; 400 with problems when invalid',
+    summary: 'Publish the draft as a new immutable version; 400 with problems when invalid or when the pre-publish checklist blocks (code publish_blocked). ?audience=include|new: whether segment triggers let in current members',
     access: 'builder',
-    handler: async ({ params, res, principal }) => {
+    query: publishQuery,
+    handler: async ({ params, query, res, principal }) => {
       const j = await require(params.id!);
       // Against what is live: an admin-only setting an admin put in the draft goes live only when an admin publishes it.
       assertMaySet(principal, ctx.registry, j.draft, j.liveVersion ? (await storage.journeys.version(j.id, j.liveVersion))?.graph : null);
@@ -115,7 +118,7 @@ export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
         res.status(400).json({ error: { code: 'invalid_journey', message: `journey "${j.id}" has ${v.problems.length} problem(s); fix them and publish again` }, problems: problemsOf(v.problems) });
         return undefined;
       }
-      return journeys.publish(j.id);
+      return safePublish(ctx, j.id, { audience: query.audience });
     },
   });
   for (const action of ['pause', 'resume', 'archive'] as const) {

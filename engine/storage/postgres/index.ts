@@ -3,6 +3,7 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { fileURLToPath } from 'node:url';
 import { ForesightError, errorMessage } from '../../core/errors.ts';
 import type { Storage } from '../types.ts';
+import { pgProducts, pgSettings } from './catalog.ts';
 import { pgAuth } from './auth.ts';
 import { pgCustomers } from './customers.ts';
 import { createDb, type Db, type PgOptions } from './db.ts';
@@ -114,6 +115,8 @@ export async function openPostgres(url: string, opts: PgOptions = {}): Promise<P
     lift: pgLift(db),
     runMoves: pgRunMoves(db),
     analytics: pgAnalytics(db),
+    settings: pgSettings(db),
+    products: pgProducts(db),
     async close() {
       await listener.close();
       await db.pool.end();

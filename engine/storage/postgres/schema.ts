@@ -368,3 +368,21 @@ export const messageEngagement = pgTable(
   },
   (t) => [primaryKey({ columns: [t.key, t.type] }), index('message_engagement_journey').on(t.journeyId, t.nodeId)],
 );
+
+// Settings kept once for the installation (brand), and the shop's product catalogue for emails.
+
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull().$type<unknown>(),
+  updatedAt: int8('updated_at').notNull(),
+});
+
+export const products = pgTable('products', {
+  itemId: text('item_id').primaryKey(),
+  name: text('name').notNull(),
+  url: text('url').notNull(),
+  imageUrl: text('image_url'),
+  price: doublePrecision('price'),
+  category: text('category'),
+  updatedAt: int8('updated_at').notNull(),
+});

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { ForesightError, errorMessage } from '../../core/errors.ts';
 import type { Storage } from '../types.ts';
 import { sqliteAuth } from './auth.ts';
+import { sqliteProducts, sqliteSettings } from './catalog.ts';
 import { sqliteCustomers } from './customers.ts';
 import { sqliteEvents } from './events.ts';
 import { sqliteJourneys } from './journeys.ts';
@@ -71,6 +72,8 @@ export function openSqlite(file: string): SqliteStorage {
     lift: sqliteLift(db),
     runMoves: sqliteRunMoves(db),
     analytics: sqliteAnalytics(db),
+    settings: sqliteSettings(db),
+    products: sqliteProducts(db),
     async close() {
       if (db.open) db.close();
     },

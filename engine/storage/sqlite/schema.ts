@@ -356,3 +356,21 @@ export const messageEngagement = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.key, t.type] }), index('message_engagement_journey').on(t.journeyId, t.nodeId)],
 );
+
+// Settings kept once for the installation (brand), and the shop's product catalogue for emails.
+
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value', { mode: 'json' }).notNull().$type<unknown>(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export const products = sqliteTable('products', {
+  itemId: text('item_id').primaryKey(),
+  name: text('name').notNull(),
+  url: text('url').notNull(),
+  imageUrl: text('image_url'),
+  price: real('price'),
+  category: text('category'),
+  updatedAt: integer('updated_at').notNull(),
+});
