@@ -41,6 +41,15 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 const node = (id: string) => page.locator(`.jnode[data-node-id="${id}"]`);
 
 /** Drags from an output port to a node's input, the way a person draws an edge. */
+/** Signs in on the server at `base` (a session cookie serves every port of the host, so the last sign-in wins). */
+async function signIn(base: string) {
+  await page.goto(base);
+  await page.getByLabel('Email').fill(ADMIN.email);
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Journeys', exact: true }).waitFor();
+}
+
 async function connect(from: string, port: string, to: string) {
   const a = await node(from).locator(`.react-flow__handle.source[data-handleid="${port}"]`).boundingBox();
   const b = await node(to).locator('.react-flow__handle.target').boundingBox();
@@ -515,14 +524,12 @@ describe('message analytics in Chromium (real SMTP sink)', () => {
     await mailServer?.close();
     await smtp?.close();
     if (mailDir) rmSync(mailDir, { recursive: true, force: true });
+    // Cookies are per host, not per port: this server's session replaced the main one's.
+    await signIn(server.url);
   });
 
   it('shows sent / opened / clicked / revenue on the email node, a frequency-cap skip under its reason, and the delivery log', async () => {
-    await page.goto(mailServer.url);
-    await page.getByLabel('Email').fill(ADMIN.email);
-    await page.getByLabel('Password').fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Journeys', exact: true }).waitFor();
+    await signIn(mailServer.url);
     await page.goto(`${mailServer.url}/#/journeys/welcome`);
     await node('mail').waitFor();
     expect(await node('mail').locator('.jnode-title').textContent()).toBe('Day 1: welcome');
@@ -634,10 +641,11 @@ describe('first views fit the journey (issue 16)', () => {
     await page.goto(`${server.url}/#/templates`);
     await page.locator('.template[data-template="welcome-series"]').getByRole('button', { name: 'Use template' }).click();
     await page.locator('.editor .jnode').first().waitFor();
-    await expect.poll(async () => (await view('.editor')).zoom, { timeout: 5000 }).toBeGreaterThanOrEqual(0.8);
+    // The first view settles once React Flow has measured the nodes: wait for it, then read it.
+    await expect.poll(async () => (await view('.editor')).inside, { timeout: 10_000 }).toBe(11);
     const v = await view('.editor');
+    expect(v.zoom).toBeGreaterThanOrEqual(0.8);
     expect(v.nodes).toBe(11);
-    expect(v.inside).toBe(11);
     await shot('15-first-canvas-view', { width: 1440, height: 900 });
   });
 });
