@@ -1,12 +1,13 @@
 /**
  * The DeliveryLog component test's server, run as a child process (the builder's tests run in a DOM
- * environment that cannot load the engine): a real server over real SQLite without mail settings,
- * where 30 customers' welcome emails failed. Prints `{ base, auth, journeyId }` as one line, then
- * serves until stdin closes.
+ * environment that cannot load the engine): a real server over real SQLite and a real SMTP sink that
+ * refuses every third recipient (fewer than the breaker's half, so their bounces count): of 30 welcome
+ * emails, 10 failed. Prints `{ base, auth, journeyId }`
+ * as one line, then serves until stdin closes.
  */
-import { startTestServer } from '../../../engine/http/test-server.ts';
+import { startMailTestServer } from '../../../engine/http/test-server.ts';
 
-const s = await startTestServer();
+const { server: s, smtp } = await startMailTestServer();
 const auth = await s.key('admin');
 const graph = {
   nodes: [
@@ -18,6 +19,7 @@ const graph = {
 const journeyId = (await s.call('POST', '/api/journeys', { json: { name: 'Win-back', graph }, headers: auth })).body.journey.id as string;
 await s.call('POST', `/api/journeys/${journeyId}/publish`, { headers: auth });
 const people = Array.from({ length: 30 }, (_, i) => `c${String(i).padStart(2, '0')}`);
+people.filter((_, i) => i % 3 === 1).forEach((c) => smtp.rejectRecipient(`${c}@example.com`, 550));
 await s.call('POST', '/api/batch', {
   headers: auth,
   json: { batch: [...people.map((c) => ({ kind: 'identify', customerId: c, email: `${c}@example.com` })), ...people.map((c) => ({ kind: 'track', customerId: c, type: 'signup' }))] },
@@ -25,4 +27,4 @@ await s.call('POST', '/api/batch', {
 await s.running.engine.runUntilIdle();
 process.stdout.write(`${JSON.stringify({ base: s.base, auth, journeyId })}\n`);
 process.stdin.resume();
-process.stdin.on('end', () => void s.close().then(() => process.exit(0)));
+process.stdin.on('end', () => void Promise.all([s.close(), smtp.close()]).then(() => process.exit(0)));

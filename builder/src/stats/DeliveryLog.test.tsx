@@ -6,8 +6,8 @@ import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { DeliveryLog } from './DeliveryLog.tsx';
 
-// A real server (real SQLite, real engine) in a child process, without mail settings: every email
-// failed, as it did for the issue's first user.
+// A real server (real SQLite, real engine, a real SMTP sink refusing every third recipient: c01,
+// c04, c07, …) in a child process.
 let child: ChildProcess;
 let journeyId: string;
 const domFetch = globalThis.fetch;
@@ -31,14 +31,14 @@ afterAll(async () => {
 });
 
 describe('DeliveryLog', () => {
-  it('shows each failed send with its address and error, newest first, 25 a page', async () => {
+  it('shows each send with its address, and a failed one with its error, newest first, 25 a page', async () => {
     render(<DeliveryLog path={`/api/journeys/${journeyId}/deliveries`} searchable title={(id) => (id === 'm' ? 'Day 1: welcome' : id)} />);
     await waitFor(() => expect(screen.getAllByRole('listitem')).toHaveLength(25));
-    const first = screen.getAllByRole('listitem')[0]!;
-    expect(first.getAttribute('data-status')).toBe('failed');
-    expect(first.textContent).toMatch(/c\d\d@example\.com/);
-    expect(first.textContent).toContain('Day 1: welcome');
-    expect(first.textContent).toContain('email is not configured: set FORESIGHT_SMTP_URL');
+    const failed = screen.getAllByRole('listitem').filter((li) => li.getAttribute('data-status') === 'failed');
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed[0]!.textContent).toMatch(/c\d\d@example\.com/);
+    expect(failed[0]!.textContent).toContain('Day 1: welcome');
+    expect(failed[0]!.textContent).toContain('mailbox unavailable');
     expect(screen.getByText('1–25 of 30')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Older' }));
     await waitFor(() => expect(screen.getAllByRole('listitem')).toHaveLength(5));
