@@ -87,6 +87,17 @@ describe('secrets in configuration errors', () => {
   });
 });
 
+describe('counting windows', () => {
+  it('refuses a frequency-cap or send-rate window of no length, which would never hold a message back', () => {
+    for (const zero of ['0s', '0d', '0.0h']) {
+      expect(() => loadConfig({ FORESIGHT_FREQUENCY_CAP_WINDOW: zero })).toThrow(new RegExp(`^FORESIGHT_FREQUENCY_CAP_WINDOW="${zero}": must be a duration longer than 0; write a number and a unit, e\\.g\\. 24h or 7d`));
+      expect(() => loadConfig({ FORESIGHT_SEND_RATE_WINDOW: zero })).toThrow(new RegExp(`^FORESIGHT_SEND_RATE_WINDOW="${zero}": must be a duration longer than 0`));
+    }
+    expect(() => loadConfig({ FORESIGHT_FREQUENCY_CAP_WINDOW: 'daily' })).toThrow(/^FORESIGHT_FREQUENCY_CAP_WINDOW="daily": must be a duration;/);
+    expect(loadConfig({ FORESIGHT_FREQUENCY_CAP_WINDOW: '1s' }).messaging.frequencyCap.window).toBe('1s');
+  });
+});
+
 describe('FORESIGHT_MESSAGE_BUDGET', () => {
   it('is off by default and reads a count and a window', () => {
     expect(loadConfig({}).messaging.messageBudget).toBeNull();
