@@ -670,7 +670,8 @@ export interface LiftStore {
  */
 export interface RunMove {
   from: string;
-  to: string | 'exit';
+  /** The node of the new version, or null: the run ends (a node may be named `exit`). */
+  to: string | null;
   replan: boolean;
 }
 
