@@ -806,6 +806,38 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     ]);
   });
 
+  withStorage('lift: a message\'s exposures, held out or not, survive retention moving its settled deliveries to the archive', async (s) => {
+    const [a, b] = await s.customers.upsert([{ externalId: 'a' }, { externalId: 'b' }], 0);
+    const ids = await s.runs.reserveIds(2);
+    const ended = (id: number, customerId: number) => run(id, customerId, { status: 'completed', wakeAt: null, endedAt: 20, endReason: 'completed' });
+    const mail = (key: string, runId: number, customerId: number, payload: Record<string, unknown>) => ({ key, runId, journeyId: 'j', nodeId: 'mail', customerId, kind: 'email', payload });
+    const step = (runId: number) => ({ runId, visit: 1, nodeId: 'mail', at: 10, kind: 'port', port: 'next' });
+    await s.runs.commit(
+      [unit({ inserts: [ended(ids, a!), ended(ids + 1, b!)], history: [step(ids), step(ids + 1)], outbox: [mail('ma', ids, a!, { subject: 's' }), mail('mb', ids + 1, b!, { subject: 's', holdout: true })] })],
+      10,
+    );
+    // Delivery settles them: a sent, b's held-out message skipped for `holdout`.
+    await s.outbox.settle([{ key: 'ma', status: 'sent' }, { key: 'mb', status: 'skipped', error: 'holdout' }], 15);
+    await s.orders.insert([
+      { customerId: a!, orderId: 'a1', orderedAt: 50, amount: 30 },
+      { customerId: b!, orderId: 'b1', orderedAt: 60, amount: 5 },
+    ]);
+    const exposures = [
+      { customerId: a!, start: 10, heldOut: false, revenue: 30 },
+      { customerId: b!, start: 10, heldOut: true, revenue: 5 },
+    ];
+    expect(await s.lift.messageExposures('j', 'mail', null, 1000)).toEqual(exposures);
+    let deliveries = 0;
+    for (let after: number | null = 0; after !== null; ) {
+      const r = await s.retention.pruneHistory(100, after, 10);
+      deliveries += r.deliveries;
+      after = r.next;
+    }
+    expect(deliveries).toBe(2);
+    expect(await s.outbox.get('ma')).toBeNull();
+    expect(await s.lift.messageExposures('j', 'mail', null, 1000)).toEqual(exposures);
+  });
+
   withStorage('kpis: NPS answers, email funnel and the cohort table', async (s) => {
     const [a, b] = await s.customers.upsert([{ externalId: 'a' }, { externalId: 'b' }], 0);
     const ev = (customerId: number, type: string, occurredAt: number, properties: Record<string, unknown>) => ({ customerId, type, occurredAt, properties });

@@ -659,7 +659,7 @@ export interface LiftExposure {
 export interface LiftStore {
   /** Each customer's first run of the journey entered by `asOf`. */
   journeyExposures(journeyId: string, windowMs: number | null, asOf: number): Promise<LiftExposure[]>;
-  /** Each customer's first outbox entry from the journey's node queued by `asOf`. */
+  /** Each customer's first outbox entry from the journey's node queued by `asOf`, those retention moved to the message archive included. */
   messageExposures(journeyId: string, nodeId: string, windowMs: number | null, asOf: number): Promise<LiftExposure[]>;
 }
 
