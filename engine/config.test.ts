@@ -33,6 +33,8 @@ describe('database configuration', () => {
     expect(() => loadConfig({ FORESIGHT_DB: 'postgres://[db' })).toThrow(/FORESIGHT_DB="postgres:\/\/\[db": is not a valid postgres:\/\/ URL/);
     expect(() => loadConfig({ FORESIGHT_DB_POOL: '0' })).toThrow(/FORESIGHT_DB_POOL="0": must be at least 1/);
     expect(() => loadConfig({ FORESIGHT_LEASE: 'soon' })).toThrow(/FORESIGHT_LEASE="soon": must be a duration/);
+    // A lease of no length would expire as it is taken: every worker could claim the same unit at once.
+    expect(() => loadConfig({ FORESIGHT_LEASE: '0s' })).toThrow(/^FORESIGHT_LEASE="0s": must be a duration longer than 0; write a number and a unit longer than one batch takes/);
   });
 });
 
