@@ -33,6 +33,8 @@ describe('database configuration', () => {
     expect(() => loadConfig({ FORESIGHT_DB: 'postgres://[db' })).toThrow(/FORESIGHT_DB="postgres:\/\/\[db": is not a valid postgres:\/\/ URL/);
     expect(() => loadConfig({ FORESIGHT_DB_POOL: '0' })).toThrow(/FORESIGHT_DB_POOL="0": must be at least 1/);
     expect(() => loadConfig({ FORESIGHT_LEASE: 'soon' })).toThrow(/FORESIGHT_LEASE="soon": must be a duration/);
+    // A lease of no length would expire as it is taken: every worker could claim the same unit at once.
+    expect(() => loadConfig({ FORESIGHT_LEASE: '0s' })).toThrow(/^FORESIGHT_LEASE="0s": must be a duration longer than 0; write a number and a unit longer than one batch takes/);
   });
 });
 
@@ -84,6 +86,17 @@ describe('secrets in configuration errors', () => {
     const url = refused({ DATABASE_URL: 'mysql://shop:p4ssw0rd@db/x' });
     expect(url).toMatch(/^DATABASE_URL="mysql:\/\/shop:\*\*\*@db\/x": must be a postgres:\/\/ URL/);
     expect(url).not.toContain('p4ssw0rd');
+  });
+});
+
+describe('counting windows', () => {
+  it('refuses a frequency-cap or send-rate window of no length, which would never hold a message back', () => {
+    for (const zero of ['0s', '0d', '0.0h']) {
+      expect(() => loadConfig({ FORESIGHT_FREQUENCY_CAP_WINDOW: zero })).toThrow(new RegExp(`^FORESIGHT_FREQUENCY_CAP_WINDOW="${zero}": must be a duration longer than 0; write a number and a unit, e\\.g\\. 24h or 7d`));
+      expect(() => loadConfig({ FORESIGHT_SEND_RATE_WINDOW: zero })).toThrow(new RegExp(`^FORESIGHT_SEND_RATE_WINDOW="${zero}": must be a duration longer than 0`));
+    }
+    expect(() => loadConfig({ FORESIGHT_FREQUENCY_CAP_WINDOW: 'daily' })).toThrow(/^FORESIGHT_FREQUENCY_CAP_WINDOW="daily": must be a duration;/);
+    expect(loadConfig({ FORESIGHT_FREQUENCY_CAP_WINDOW: '1s' }).messaging.frequencyCap.window).toBe('1s');
   });
 });
 

@@ -66,6 +66,13 @@ const portSchema = z.coerce
   .min(0, 'must be between 0 and 65535')
   .max(65535, 'must be between 0 and 65535');
 
+const isLongerThanZero = (v: string) => parseDuration(v) > 0;
+/**
+ * A duration that means nothing at zero: a counting window of no length counts no earlier send, so
+ * the cap or limit it belongs to would never hold a message back; a lease of no length holds nothing.
+ */
+const positiveDuration = z.string().refine(isDuration, 'must be a duration').refine((v) => !isDuration(v) || isLongerThanZero(v), 'must be a duration longer than 0');
+
 const fields = {
   db: {
     env: 'FORESIGHT_DB',
@@ -84,7 +91,7 @@ const fields = {
     fix: 'e.g. postgres://foresight:secret@db.internal:5432/foresight, or unset it to use the SQLite file FORESIGHT_DB',
   },
   poolSize: { env: 'FORESIGHT_DB_POOL', flag: '--db-pool', schema: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000'), fix: 'set it to the PostgreSQL connections per process, e.g. 10' },
-  lease: { env: 'FORESIGHT_LEASE', flag: '--lease', schema: z.string().refine(isDuration, 'must be a duration'), fix: 'write a number and a unit longer than one batch takes, e.g. 60s' },
+  lease: { env: 'FORESIGHT_LEASE', flag: '--lease', schema: positiveDuration, fix: 'write a number and a unit longer than one batch takes, e.g. 60s' },
   statementTimeout: { env: 'FORESIGHT_DB_STATEMENT_TIMEOUT', flag: '--db-statement-timeout', schema: z.string().refine(isDuration, 'must be a duration'), fix: 'write a number and a unit, e.g. 30s' },
   port: { env: 'PORT', flag: '--port', schema: portSchema, fix: 'set it to a TCP port, e.g. 4000' },
   host: {
@@ -127,7 +134,7 @@ const fields = {
   secret: { env: 'FORESIGHT_SECRET', flag: '--secret', schema: z.string().min(32, 'must be at least 32 characters'), fix: 'set it to a long random string (`openssl rand -hex 32`) and keep it: links in sent mail are signed with it' },
   webhookAllowPrivate: { env: 'FORESIGHT_WEBHOOK_ALLOW_PRIVATE', flag: '--webhook-allow-private', schema: z.enum(['true', 'false', '1', '0']), fix: 'set it to true only when webhooks must reach your own network' },
   capMax: { env: 'FORESIGHT_FREQUENCY_CAP_MAX', flag: '--frequency-cap-max', schema: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1'), fix: 'set it to the most marketing emails one customer may get per window, e.g. 5' },
-  capWindow: { env: 'FORESIGHT_FREQUENCY_CAP_WINDOW', flag: '--frequency-cap-window', schema: z.string().refine(isDuration, 'must be a duration'), fix: 'write a number and a unit, e.g. 24h or 7d' },
+  capWindow: { env: 'FORESIGHT_FREQUENCY_CAP_WINDOW', flag: '--frequency-cap-window', schema: positiveDuration, fix: 'write a number and a unit, e.g. 24h or 7d' },
   rateMax: { env: 'FORESIGHT_SEND_RATE_MAX', flag: '--send-rate-max', schema: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1'), fix: 'set it to the most emails of any kind one customer may get per window, e.g. 20' },
   messageBudget: {
     env: 'FORESIGHT_MESSAGE_BUDGET',
@@ -136,10 +143,10 @@ const fields = {
       .string()
       .refine((v) => /^[1-9]\d*\/\S+$/.test(v) && isDuration(v.slice(v.indexOf('/') + 1)), 'must be a count and a window')
       // A window of no length counts no earlier send, so the budget would never hold a message back.
-      .refine((v) => !isDuration(v.slice(v.indexOf('/') + 1)) || parseDuration(v.slice(v.indexOf('/') + 1)) > 0, 'must be a count and a window longer than 0'),
+      .refine((v) => !isDuration(v.slice(v.indexOf('/') + 1)) || isLongerThanZero(v.slice(v.indexOf('/') + 1)), 'must be a count and a window longer than 0'),
     fix: 'write the most marketing emails per customer, a slash and a window, e.g. 2/7d; journeys with a higher settings.priority win the budget',
   },
-  rateWindow: { env: 'FORESIGHT_SEND_RATE_WINDOW', flag: '--send-rate-window', schema: z.string().refine(isDuration, 'must be a duration'), fix: 'write a number and a unit, e.g. 1h' },
+  rateWindow: { env: 'FORESIGHT_SEND_RATE_WINDOW', flag: '--send-rate-window', schema: positiveDuration, fix: 'write a number and a unit, e.g. 1h' },
   allowedLateness: {
     env: 'FORESIGHT_ALLOWED_LATENESS',
     flag: '--allowed-lateness',

@@ -70,7 +70,7 @@ describe('migrating waiting runs to a new version', () => {
     const h = await withWaiting(journey('v1'), ['ann', 'bob', 'cy']);
     await h.journeys.deploy(journey('v2', { duration: '1d' }, [], 'w-new'));
     await expect(migrateJourney(h.storage, h.clock, 'welcome', { dryRun: true })).rejects.toThrow(
-      'mapping.w: node "w" (3 waiting) is not in v2; choose a node of v2 ("t", "w-new", "x"), "stay" or "exit"',
+      'mapping.w: node "w" (3 waiting) is not in v2; choose a node of v2 ("t", "w-new", "x"), "$stay" or "$exit"',
     );
     await expect(migrateJourney(h.storage, h.clock, 'welcome', { mapping: { w: 'gone' } })).rejects.toThrow('mapping.w: "gone" is not a node of v2');
     const dry = await migrateJourney(h.storage, h.clock, 'welcome', { dryRun: true, mapping: { w: 'w-new' } });
@@ -78,13 +78,34 @@ describe('migrating waiting runs to a new version', () => {
     expect((await h.storage.runMoves.waiting('welcome', 1))).toEqual([{ nodeId: 'w', count: 3 }]);
   });
 
-  it('"stay" leaves runs on the old version and "exit" ends them, recorded as exited by the migration', async () => {
+  it('"$stay" leaves runs on the old version and "$exit" ends them, recorded as exited by the migration', async () => {
     const h = await withWaiting(journey('v1'));
     await h.journeys.deploy(journey('v2', { duration: '3d' }, [], 'w-new'));
-    expect(await migrateJourney(h.storage, h.clock, 'welcome', { mapping: { w: 'stay' } })).toMatchObject({ moved: 0, stayed: 1 });
+    expect(await migrateJourney(h.storage, h.clock, 'welcome', { mapping: { w: '$stay' } })).toMatchObject({ moved: 0, stayed: 1 });
     expect((await h.runsOf('ann'))[0]).toMatchObject({ version: 1, status: 'waiting' });
-    expect(await migrateJourney(h.storage, h.clock, 'welcome', { mapping: { w: 'exit' } })).toMatchObject({ exited: 1 });
+    expect(await migrateJourney(h.storage, h.clock, 'welcome', { mapping: { w: '$exit' } })).toMatchObject({ exited: 1 });
     expect((await h.runsOf('ann'))[0]).toMatchObject({ version: 1, status: 'exited', endReason: 'migration' });
+  });
+
+  it('the old bare words "stay" and "exit" still choose, where the new version has no node of that name', async () => {
+    const h = await withWaiting(journey('v1'), ['ann', 'bob']);
+    await h.journeys.deploy(journey('v2', { duration: '3d' }, [], 'w-new'));
+    expect(await migrateJourney(h.storage, h.clock, 'welcome', { mapping: { w: 'stay' }, dryRun: true })).toMatchObject({ stayed: 2, moves: [{ from: 'w', to: '$stay' }] });
+    expect(await migrateJourney(h.storage, h.clock, 'welcome', { mapping: { w: 'exit' } })).toMatchObject({ exited: 2 });
+  });
+
+  it('a node named "exit" is a node: runs waiting at it keep waiting, and a removed node can be mapped to it', async () => {
+    // v1 waits at a node named "exit"; v2 keeps it. Kept nodes map to themselves: the runs move, not end.
+    const h = await withWaiting(journey('v1', { duration: '3d' }, [], 'exit'));
+    await h.journeys.deploy(journey('v2', { duration: '3d' }, [], 'exit'));
+    expect(await migrateJourney(h.storage, h.clock, 'welcome', {})).toMatchObject({ moved: 1, exited: 0, moves: [{ from: 'exit', to: 'exit', runs: 1 }] });
+    expect((await h.runsOf('ann'))[0]).toMatchObject({ version: 2, nodeId: 'exit', status: 'waiting' });
+    // v3 renames the wait to "stay"; v2's "exit" is mapped to it by name, and the run keeps waiting there.
+    await h.journeys.deploy(journey('v3', { duration: '3d' }, [], 'stay'));
+    expect(await migrateJourney(h.storage, h.clock, 'welcome', { mapping: { exit: 'stay' } })).toMatchObject({ moved: 1, stayed: 0 });
+    expect((await h.runsOf('ann'))[0]).toMatchObject({ version: 3, nodeId: 'stay', status: 'waiting' });
+    await h.advance('3d');
+    expect((await h.runsOf('ann'))[0]).toMatchObject({ status: 'completed', endReason: 'v3' });
   });
 
   it('refuses to move waiting runs to a trigger: that would run the journey for them again (profile updates, mail)', async () => {
@@ -93,7 +114,7 @@ describe('migrating waiting runs to a new version', () => {
     await expect(migrateJourney(h.storage, h.clock, 'welcome', { mapping: { w: 't' } })).rejects.toMatchObject({
       code: 'invalid_migration',
       field: 'mapping.w',
-      message: expect.stringContaining('mapping.w: "t" is where customers enter v2; moving runs there would take them through the journey again: choose a node of v2 after it ("w2", "x"), "stay" or "exit"'),
+      message: expect.stringContaining('mapping.w: "t" is where customers enter v2; moving runs there would take them through the journey again: choose a node of v2 after it ("w2", "x"), "$stay" or "$exit"'),
     });
     expect((await h.runsOf('ann'))[0]).toMatchObject({ version: 1, nodeId: 'w', status: 'waiting' });
   });

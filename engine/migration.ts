@@ -4,8 +4,20 @@ import type { Clock } from './core/clock.ts';
 import { ForesightError } from './core/errors.ts';
 import type { RunMove, Storage } from './storage/types.ts';
 
-/** Where the runs waiting at an old node go: a node id of the new version, `stay` (on the old version) or `exit`. */
+/**
+ * Where the runs waiting at an old node go: a node id of the new version, `$stay` (on the old
+ * version) or `$exit`. Node ids cannot start with `$`, so neither choice can name a node.
+ */
 export type MigrationTarget = string;
+export const STAY = '$stay';
+export const EXIT = '$exit';
+
+/**
+ * The bare words "stay" and "exit" of the first API (and older builders) still mean the choice,
+ * but only where the new version has no node of that id: a node named `exit` stays a target.
+ */
+const readTarget = (value: MigrationTarget, newNodes: Map<string, unknown>): MigrationTarget =>
+  (value === 'stay' || value === 'exit') && !newNodes.has(value) ? `$${value}` : value;
 
 type PlainGraph = { nodes: { id: string; type: string; config?: Record<string, unknown> }[]; edges: { source: string; target: string }[] };
 
@@ -27,7 +39,7 @@ export interface MigrationPlan {
 /**
  * Pure: which waiting runs go where. A node kept in the new version maps to itself unless the
  * mapping says otherwise; a removed node with runs waiting must be mapped (a node of the new
- * version, "stay" or "exit"). Problems name the mapping entry and the fix.
+ * version, `$stay` or `$exit`). Problems name the mapping entry and the fix.
  */
 export function planMigration(
   from: { version: number; graph: PlainGraph },
@@ -40,19 +52,20 @@ export function planMigration(
   // Entry nodes (triggers: no edge leads to them) are no place to move a customer already inside:
   // the run would go through the journey again, its updates and mail included.
   const entries = new Set([...newNodes.keys()].filter((id) => !to.graph.edges.some((e) => e.target === id)));
-  const choices = `a node of v${to.version} (${[...newNodes.keys()].map((k) => `"${k}"`).join(', ')}), "stay" or "exit"`;
+  const choices = `a node of v${to.version} (${[...newNodes.keys()].map((k) => `"${k}"`).join(', ')}), "${STAY}" or "${EXIT}"`;
+  const targets = Object.fromEntries(Object.entries(mapping).map(([key, value]) => [key, readTarget(value, newNodes)]));
   const problems: { field: string; message: string }[] = [];
-  for (const [key, target] of Object.entries(mapping)) {
+  for (const [key, target] of Object.entries(targets)) {
     if (!oldNodes.has(key)) problems.push({ field: `mapping.${key}`, message: `mapping.${key}: v${from.version} has no node "${key}"` });
-    else if (target !== 'stay' && target !== 'exit' && !newNodes.has(target)) problems.push({ field: `mapping.${key}`, message: `mapping.${key}: "${target}" is not ${choices}` });
+    else if (target !== STAY && target !== EXIT && !newNodes.has(target)) problems.push({ field: `mapping.${key}`, message: `mapping.${key}: "${target}" is not ${choices}` });
     else if (entries.has(target)) {
       const after = [...newNodes.keys()].filter((id) => !entries.has(id)).map((k) => `"${k}"`);
-      problems.push({ field: `mapping.${key}`, message: `mapping.${key}: "${target}" is where customers enter v${to.version}; moving runs there would take them through the journey again: choose a node of v${to.version} after it (${after.join(', ')}), "stay" or "exit"` });
+      problems.push({ field: `mapping.${key}`, message: `mapping.${key}: "${target}" is where customers enter v${to.version}; moving runs there would take them through the journey again: choose a node of v${to.version} after it (${after.join(', ')}), "${STAY}" or "${EXIT}"` });
     }
   }
   const moves: MigrationMove[] = [];
   for (const w of waiting) {
-    const target = mapping[w.nodeId] ?? (newNodes.has(w.nodeId) ? w.nodeId : undefined);
+    const target = targets[w.nodeId] ?? (newNodes.has(w.nodeId) ? w.nodeId : undefined);
     if (target === undefined) {
       problems.push({ field: `mapping.${w.nodeId}`, message: `mapping.${w.nodeId}: node "${w.nodeId}" (${w.count} waiting) is not in v${to.version}; choose ${choices}` });
       continue;
@@ -92,9 +105,9 @@ export async function migrateJourney(
   const graphOf = async (v: number) => ({ version: v, graph: (await storage.journeys.version(id, v))!.graph as PlainGraph });
   const { plan, problems } = planMigration(await graphOf(fromVersion), await graphOf(j.liveVersion), opts.mapping ?? {}, await storage.runMoves.waiting(id, fromVersion));
   if (problems.length) throw new ForesightError('invalid_migration', problems.map((p) => p.message).join('; '), { field: problems[0]!.field, details: problems });
-  const stayed = plan.moves.filter((m) => m.to === 'stay').reduce((n, m) => n + m.runs, 0);
+  const stayed = plan.moves.filter((m) => m.to === STAY).reduce((n, m) => n + m.runs, 0);
   if (opts.dryRun) return { ...plan, dryRun: true, moved: 0, exited: 0, stayed, busy: 0 };
-  const moves: RunMove[] = plan.moves.filter((m) => m.to !== 'stay').map((m) => ({ from: m.from, to: m.to, replan: m.replan }));
+  const moves: RunMove[] = plan.moves.filter((m) => m.to !== STAY).map((m) => ({ from: m.from, to: m.to === EXIT ? null : m.to, replan: m.replan }));
   const total = { moved: 0, exited: 0, busy: 0 };
   for (let round = 0; round < BUSY_ROUNDS; round++) {
     const r = await storage.runMoves.apply({ journeyId: id, from: fromVersion, to: j.liveVersion, moves }, clock.now().getTime());

@@ -96,13 +96,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   const metrics = new Metrics(storage, clock);
   metrics.attachEngine(engine);
-  const auth = new AuthService(storage, opts.realClock ?? new SystemClock(), { envApiKey: config.apiKey });
+  const realClock = opts.realClock ?? new SystemClock();
+  const auth = new AuthService(storage, realClock, { envApiKey: config.apiKey });
   const firstAdmin = new FirstAdmin(auth);
   const setupToken = await firstAdmin.ensure({ email: config.adminEmail, password: config.adminPassword });
 
   const ctx: ApiContext = {
     storage,
     clock,
+    realClock,
     registry,
     journeys: new JourneyService(storage, registry, clock),
     auth,

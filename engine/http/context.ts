@@ -29,6 +29,8 @@ export const DEFAULT_LIMITS: ApiLimits = { ingestPerSecond: DEFAULT_INGEST_RATE_
 export interface ApiContext {
   storage: Storage;
   clock: Clock;
+  /** Time in the real world (sessions, caches of what people look at): differs from `clock` where shop time runs at another pace. */
+  realClock: Clock;
   registry: NodeRegistry;
   journeys: JourneyService;
   auth: AuthService;

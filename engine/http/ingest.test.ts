@@ -227,6 +227,34 @@ describe('tracking API: what a newcomer gets wrong is refused, not dropped', () 
     expect(counts()).toEqual(before);
   });
 
+  it('track and orders refuse an unknown field too, alone and in a batch, naming it and the fields they take', async () => {
+    const before = counts();
+    // A property put beside `properties` instead of inside it, and a misspelt order field.
+    const track = await s.call('POST', '/api/track', { json: { customerId: 'n1', type: 'cart_add', sku: 'A-1' }, headers: key });
+    expect([track.status, track.body.error?.field]).toEqual([400, 'body']);
+    expect(track.body.error.message).toBe('body: unknown field "sku"; the fields are customerId, type, properties, occurredAt, idempotencyKey (put your own data in properties)');
+    const order = await s.call('POST', '/api/orders', { json: { customerId: 'n1', orderId: 'o-n1', orderedAt: '2024-03-01T10:00:00Z', amount: 10, currency: 'EUR' }, headers: key });
+    expect([order.status, order.body.error?.field]).toEqual([400, 'body']);
+    expect(order.body.error.message).toBe('body: unknown field "currency"; the fields are customerId, orderId, orderedAt, amount, quantity, items');
+    const batch = await s.call('POST', '/api/batch', {
+      json: {
+        batch: [
+          { kind: 'track', customerId: 'n1', type: 'cart_add', propertes: { sku: 'A-1' } },
+          { kind: 'order', customerId: 'n1', orderId: 'o-n2', orderedAt: '2024-03-01T10:00:00Z', amount: 10, total: 10 },
+          { kind: 'track', customerId: 'n1', type: 'cart_add', properties: { sku: 'A-1' } },
+        ],
+      },
+      headers: key,
+    });
+    expect(batch.body.rejected).toEqual([
+      { index: 0, field: 'batch.0', reason: 'batch.0: unknown field "propertes"; the fields are kind, customerId, type, properties, occurredAt, idempotencyKey (put your own data in properties)' },
+      { index: 1, field: 'batch.1', reason: 'batch.1: unknown field "total"; the fields are kind, customerId, orderId, orderedAt, amount, quantity, items' },
+    ]);
+    expect(batch.body.accepted).toEqual({ identify: 0, track: 1, order: 0 });
+    expect(counts().events).toBe(before.events + 1);
+    expect(counts().orders).toBe(before.orders);
+  });
+
   it('refuses an impossible date attribute, naming the attribute, and keeps a real one', async () => {
     const res = await s.call('POST', '/api/identify', { json: { customerId: 'n2', attributes: { birthday: '2024-02-30' } }, headers: key });
     expect([res.status, res.body.error?.field]).toEqual([400, 'body.attributes.birthday']);

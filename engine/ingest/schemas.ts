@@ -33,13 +33,13 @@ export const eventTypeSchema = z
   .max(100)
   .regex(/^[A-Za-z0-9_.:-]+$/, 'use letters, digits, _ . : or - (no spaces)');
 
-export const trackSchema = z.object({
+export const trackFields = {
   customerId: externalId,
   type: eventTypeSchema,
   properties: jsonObject().default({}),
   occurredAt: timeSchema.optional(),
   idempotencyKey: text().min(1).max(200).optional(),
-});
+};
 
 /** Attributes written as dates must be real ones: `trigger.date` and segments would never match `2024-02-30`. */
 const attributesSchema = () =>
@@ -55,34 +55,38 @@ const attributesSchema = () =>
  */
 export function strictFields<T extends z.core.$ZodLooseShape>(shape: T) {
   const fields = Object.keys(shape).join(', ');
-  const traits = 'attributes' in shape ? ' (put your own traits in attributes)' : '';
+  const hint = 'attributes' in shape ? ' (put your own traits in attributes)' : 'properties' in shape ? ' (put your own data in properties)' : '';
   return z.strictObject(shape, {
-    error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field ${iss.keys.map((k) => JSON.stringify(k)).join(', ')}; the fields are ${fields}${traits}` : undefined),
+    error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field ${iss.keys.map((k) => JSON.stringify(k)).join(', ')}; the fields are ${fields}${hint}` : undefined),
   });
 }
 
-export const identifySchema = strictFields(
-  {
-    customerId: externalId,
-    email: z.email('not a valid email address').nullable().optional(),
-    attributes: attributesSchema().optional(),
-    timezone: z
-      .string()
-      .refine(isValidTimeZone, 'not an IANA time zone; use e.g. "Europe/Berlin" or "America/New_York"')
-      .nullable()
-      .optional(),
-    consent: z.record(z.string(), z.boolean()).optional(),
-  },
-);
+export const trackSchema = strictFields(trackFields);
 
-export const orderSchema = z.object({
+export const identifyFields = {
+  customerId: externalId,
+  email: z.email('not a valid email address').nullable().optional(),
+  attributes: attributesSchema().optional(),
+  timezone: z
+    .string()
+    .refine(isValidTimeZone, 'not an IANA time zone; use e.g. "Europe/Berlin" or "America/New_York"')
+    .nullable()
+    .optional(),
+  consent: z.record(z.string(), z.boolean()).optional(),
+};
+
+export const identifySchema = strictFields(identifyFields);
+
+export const orderFields = {
   customerId: externalId,
   orderId: text().trim().min(1, 'give the order id').max(200),
   orderedAt: timeSchema,
   amount: z.number({ error: 'must be a number, e.g. 29.90' }).finite().nonnegative('must not be negative'),
   quantity: z.number().int('must be a whole number').positive().default(1),
   items: z.array(text()).default([]),
-});
+};
+
+export const orderSchema = strictFields(orderFields);
 
 export type TrackInput = z.input<typeof trackSchema>;
 export type IdentifyInput = z.input<typeof identifySchema>;

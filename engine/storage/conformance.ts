@@ -254,7 +254,7 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
 
   withStorage('run moves: waiting runs go to the new version in one go, with the visit bumped, a history row, and leased runs left alone', async (s) => {
     await s.journeys.saveDraft({ id: 'j', name: 'J', draft: {} }, 0);
-    const id = await s.runs.reserveIds(6);
+    const id = await s.runs.reserveIds(7);
     const wait = { since: 0, until: 1000, timeoutPort: 'next' };
     await s.runs.commit(
       [
@@ -266,6 +266,7 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
             run(id + 3, 4, { nodeId: 'b' }),
             run(id + 4, 5, { status: 'completed', wakeAt: null, endedAt: 5 }),
             run(id + 5, 6, { nodeId: 'c', waitEvent: 'click', wait: { since: 0, event: { type: 'click', port: 'yes' } } }),
+            run(id + 6, 7, { nodeId: 'exit', wait }), // a node that happens to be named "exit"
           ],
         }),
       ],
@@ -275,14 +276,18 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
       { nodeId: 'a', count: 3 },
       { nodeId: 'b', count: 1 },
       { nodeId: 'c', count: 1 },
+      { nodeId: 'exit', count: 1 },
     ]);
     expect((await s.runs.claimDue({ now: 50, owner: 'w', leaseMs: 1000, limit: 10 })).map((r) => r.id)).toEqual([id + 2]);
     const moves = [
       { from: 'a', to: 'a2', replan: false },
-      { from: 'b', to: 'exit', replan: false },
+      { from: 'b', to: null, replan: false },
       { from: 'c', to: 'c', replan: true },
+      { from: 'exit', to: 'exit', replan: false },
     ];
-    expect(await s.runMoves.apply({ journeyId: 'j', from: 1, to: 2, moves }, 60)).toEqual({ moved: 3, exited: 1, busy: 1 });
+    expect(await s.runMoves.apply({ journeyId: 'j', from: 1, to: 2, moves }, 60)).toEqual({ moved: 4, exited: 1, busy: 1 });
+    // The node named "exit" is a node like any other: its run moves there and keeps waiting.
+    expect(await s.runs.get(id + 6)).toMatchObject({ version: 2, nodeId: 'exit', visit: 2, status: 'waiting', wakeAt: 1000 });
     // Kept: the absolute due time and the wait.
     expect(await s.runs.get(id)).toMatchObject({ version: 2, nodeId: 'a2', visit: 2, status: 'waiting', wakeAt: 1000, wait });
     // A timeout taken in the old version is forgotten: a late event cannot take the run back into the old graph.
@@ -304,6 +309,7 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(entered).toEqual([
       { version: 2, nodeId: 'a2', key: 'entered', count: 3 },
       { version: 2, nodeId: 'c', key: 'entered', count: 1 },
+      { version: 2, nodeId: 'exit', key: 'entered', count: 1 },
     ]);
   });
 
@@ -798,6 +804,38 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
       { customerId: a!, start: 120, heldOut: false, revenue: 70 },
       { customerId: b!, start: 120, heldOut: true, revenue: 5.5 },
     ]);
+  });
+
+  withStorage('lift: a message\'s exposures, held out or not, survive retention moving its settled deliveries to the archive', async (s) => {
+    const [a, b] = await s.customers.upsert([{ externalId: 'a' }, { externalId: 'b' }], 0);
+    const ids = await s.runs.reserveIds(2);
+    const ended = (id: number, customerId: number) => run(id, customerId, { status: 'completed', wakeAt: null, endedAt: 20, endReason: 'completed' });
+    const mail = (key: string, runId: number, customerId: number, payload: Record<string, unknown>) => ({ key, runId, journeyId: 'j', nodeId: 'mail', customerId, kind: 'email', payload });
+    const step = (runId: number) => ({ runId, visit: 1, nodeId: 'mail', at: 10, kind: 'port', port: 'next' });
+    await s.runs.commit(
+      [unit({ inserts: [ended(ids, a!), ended(ids + 1, b!)], history: [step(ids), step(ids + 1)], outbox: [mail('ma', ids, a!, { subject: 's' }), mail('mb', ids + 1, b!, { subject: 's', holdout: true })] })],
+      10,
+    );
+    // Delivery settles them: a sent, b's held-out message skipped for `holdout`.
+    await s.outbox.settle([{ key: 'ma', status: 'sent' }, { key: 'mb', status: 'skipped', error: 'holdout' }], 15);
+    await s.orders.insert([
+      { customerId: a!, orderId: 'a1', orderedAt: 50, amount: 30 },
+      { customerId: b!, orderId: 'b1', orderedAt: 60, amount: 5 },
+    ]);
+    const exposures = [
+      { customerId: a!, start: 10, heldOut: false, revenue: 30 },
+      { customerId: b!, start: 10, heldOut: true, revenue: 5 },
+    ];
+    expect(await s.lift.messageExposures('j', 'mail', null, 1000)).toEqual(exposures);
+    let deliveries = 0;
+    for (let after: number | null = 0; after !== null; ) {
+      const r = await s.retention.pruneHistory(100, after, 10);
+      deliveries += r.deliveries;
+      after = r.next;
+    }
+    expect(deliveries).toBe(2);
+    expect(await s.outbox.get('ma')).toBeNull();
+    expect(await s.lift.messageExposures('j', 'mail', null, 1000)).toEqual(exposures);
   });
 
   withStorage('kpis: NPS answers, email funnel and the cohort table', async (s) => {

@@ -659,7 +659,7 @@ export interface LiftExposure {
 export interface LiftStore {
   /** Each customer's first run of the journey entered by `asOf`. */
   journeyExposures(journeyId: string, windowMs: number | null, asOf: number): Promise<LiftExposure[]>;
-  /** Each customer's first outbox entry from the journey's node queued by `asOf`. */
+  /** Each customer's first outbox entry from the journey's node queued by `asOf`, those retention moved to the message archive included. */
   messageExposures(journeyId: string, nodeId: string, windowMs: number | null, asOf: number): Promise<LiftExposure[]>;
 }
 
@@ -670,7 +670,8 @@ export interface LiftStore {
  */
 export interface RunMove {
   from: string;
-  to: string | 'exit';
+  /** The node of the new version, or null: the run ends (a node may be named `exit`). */
+  to: string | null;
   replan: boolean;
 }
 

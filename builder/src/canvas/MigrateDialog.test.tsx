@@ -29,7 +29,8 @@ beforeAll(async () => {
     if (s.nodes['wait-old']?.waiting === 2) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  await put('/api/journeys/signup/draft', { graph: { ...graph('wait'), name: 'Signup' } });
+  // The new wait is named "exit": a node id like any other, not the choice to end the run.
+  await put('/api/journeys/signup/draft', { graph: { ...graph('exit'), name: 'Signup' } });
   await post('/api/journeys/signup/publish');
 }, 60_000);
 afterAll(() => server.stop());
@@ -42,12 +43,20 @@ describe('MigrateDialog', () => {
     expect((await screen.findByTestId('runs-wait-old')).textContent).toBe('2');
     // Nothing moves unasked: the removed node starts on "stay".
     expect(screen.getByRole('button', { name: 'Move 0 customers' })).toHaveProperty('disabled', true);
-    fireEvent.change(screen.getByLabelText('Target for wait-old'), { target: { value: 'wait' } });
-    await screen.findByText('move to "wait" in v2, same due time');
+    const target = screen.getByLabelText('Target for wait-old');
+    expect([...target.querySelectorAll('option')].map((o) => [o.value, o.textContent])).toEqual([
+      ['$stay', 'Stay on v1'],
+      ['$exit', 'Exit the journey'],
+      ['trigger', 'trigger'],
+      ['exit', 'exit'],
+      ['done', 'done'],
+    ]);
+    fireEvent.change(target, { target: { value: 'exit' } });
+    await screen.findByText('move to "exit" in v2, same due time');
     fireEvent.click(screen.getByRole('button', { name: 'Move 2 customers' }));
     await waitFor(() => expect(done).toBe('Moved 2 customers to v2, 0 left the journey, 0 stayed on v1.'));
     const stats = await get<{ nodes: Record<string, { waiting: number }> }>('/api/journeys/signup/stats');
-    expect(stats.nodes.wait?.waiting).toBe(2);
+    expect(stats.nodes.exit?.waiting).toBe(2);
   }, 30_000);
 
   it('closes itself when nobody waits in the previous version', async () => {
@@ -57,7 +66,9 @@ describe('MigrateDialog', () => {
   });
 
   it('says what each move does', () => {
-    expect(moveText({ from: 'a', to: 'exit', runs: 1, replan: false }, 2)).toBe('leave the journey');
+    expect(moveText({ from: 'a', to: '$exit', runs: 1, replan: false }, 2)).toBe('leave the journey');
+    expect(moveText({ from: 'a', to: '$stay', runs: 1, replan: false }, 2)).toBe('stay on the old version');
+    expect(moveText({ from: 'a', to: 'exit', runs: 1, replan: false }, 2)).toBe('move to "exit" in v2, same due time');
     expect(moveText({ from: 'a', to: 'b', runs: 1, replan: true }, 3)).toBe('move to "b" in v3, wait planned again (the node changed)');
   });
 });

@@ -21,12 +21,15 @@ interface Plan {
 }
 
 type GraphNode = { id: string; type: string };
+// The server's choices besides a node: node ids cannot start with `$`, so a node named "exit" stays a target.
+const STAY = '$stay';
+const EXIT = '$exit';
 const nodesOf = (v: PublishedVersion | undefined) => (v?.graph.nodes ?? []) as GraphNode[];
 
 /** What a move does, in words: the dialog's last column. */
 export function moveText(m: Move, toVersion: number): string {
-  if (m.to === 'stay') return `stay on the old version`;
-  if (m.to === 'exit') return 'leave the journey';
+  if (m.to === STAY) return `stay on the old version`;
+  if (m.to === EXIT) return 'leave the journey';
   return `move to "${m.to}" in v${toVersion}, ${m.replan ? 'wait planned again (the node changed)' : 'same due time'}`;
 }
 
@@ -55,7 +58,7 @@ export function MigrateDialog(props: { journeyId: string; onClose: () => void; o
         if (!live || !previous) return onClose();
         const kept = new Set(nodesOf(live).map((n) => n.id));
         // Removed nodes start on "stay": the dry run is valid at once, and nothing moves unasked.
-        setMapping(Object.fromEntries(nodesOf(previous).filter((n) => !kept.has(n.id)).map((n) => [n.id, 'stay'])));
+        setMapping(Object.fromEntries(nodesOf(previous).filter((n) => !kept.has(n.id)).map((n) => [n.id, STAY])));
         setVersions(r.versions);
       },
       (e) => setError(errorText(e)),
@@ -93,7 +96,7 @@ export function MigrateDialog(props: { journeyId: string; onClose: () => void; o
   const live = versions?.[0];
   const targets = nodesOf(live).map((n) => n.id);
   const waiting = plan?.moves.reduce((n, m) => n + m.runs, 0) ?? 0;
-  const moving = plan?.moves.filter((m) => m.to !== 'stay').reduce((n, m) => n + m.runs, 0) ?? 0;
+  const moving = plan?.moves.filter((m) => m.to !== STAY).reduce((n, m) => n + m.runs, 0) ?? 0;
   if (!plan && !error) return null;
   return (
     <div className="modal-backdrop">
@@ -130,8 +133,8 @@ export function MigrateDialog(props: { journeyId: string; onClose: () => void; o
                   <td>
                     {m.from in mapping ? (
                       <select aria-label={`Target for ${m.from}`} value={mapping[m.from]} onChange={(e) => setMapping({ ...mapping, [m.from]: e.target.value })}>
-                        <option value="stay">Stay on v{plan.fromVersion}</option>
-                        <option value="exit">Exit the journey</option>
+                        <option value={STAY}>Stay on v{plan.fromVersion}</option>
+                        <option value={EXIT}>Exit the journey</option>
                         {targets.map((t) => (
                           <option key={t} value={t}>
                             {t}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { assertNoRejections, identifyCustomers, recordOrders, trackEvents } from '../../ingest/ingest.ts';
-import { identifySchema, orderSchema, trackSchema } from '../../ingest/schemas.ts';
+import { identifyFields, identifySchema, orderFields, orderSchema, strictFields, trackFields, trackSchema } from '../../ingest/schemas.ts';
 import type { ApiContext } from '../context.ts';
 import { ingestLimiter } from '../rate-limit.ts';
 import type { RouteTable } from '../route-table.ts';
@@ -9,9 +9,10 @@ export const MAX_BATCH = 10_000;
 
 /** One batch item: the body of /api/identify, /api/track or /api/orders plus its `kind`. */
 export const batchItemSchema = z.discriminatedUnion('kind', [
-  identifySchema.extend({ kind: z.literal('identify') }),
-  trackSchema.extend({ kind: z.literal('track') }),
-  orderSchema.extend({ kind: z.literal('order') }),
+  // Each item takes its kind's fields and no other, as the single requests do.
+  strictFields({ kind: z.literal('identify'), ...identifyFields }),
+  strictFields({ kind: z.literal('track'), ...trackFields }),
+  strictFields({ kind: z.literal('order'), ...orderFields }),
 ]);
 // Items are checked one by one (a bad item is rejected alone), so the envelope only bounds the list.
 const batchBody = z.object({
@@ -117,13 +118,15 @@ export function ingestRoutes(t: RouteTable, ctx: ApiContext): void {
           const field = ['batch', index, ...issue.path].join('.');
           rejected.push({ index, field, reason: `${field}: ${issue.message}` });
         } else if (r.data.kind === 'identify') {
-          // identify takes no field it does not know, `kind` included.
+          // Each kind takes no field it does not know, `kind` included.
           const { kind: _kind, ...item } = r.data;
           identify.push(item);
-        }
-        else if (r.data.kind === 'track') track.push(r.data);
-        else {
-          order.push(r.data);
+        } else if (r.data.kind === 'track') {
+          const { kind: _kind, ...item } = r.data;
+          track.push(item);
+        } else {
+          const { kind: _kind, ...item } = r.data;
+          order.push(item);
           orderIndex.push(index);
         }
       });

@@ -13,6 +13,7 @@ import { assertMaySet } from '../admin-only.ts';
 import { freeJourneyId } from '../journey-ids.ts';
 import type { ApiContext } from '../context.ts';
 import type { RouteTable } from '../route-table.ts';
+import { RecentResults } from '../recent-results.ts';
 
 /** A journey document as the builder edits it; checked fully by the validator, not here. */
 export const graphSchema = z.record(z.string(), z.unknown()).describe('Journey document: { id, name, settings?, nodes: [...], edges: [...] }');
@@ -28,8 +29,14 @@ const publishQuery = z.object({ audience: z.enum(AUDIENCE_CHOICES, { error: `aud
 export const journeyView = (j: JourneyRecord) => ({ id: j.id, name: j.name, status: j.status, liveVersion: j.liveVersion, draft: j.draft, updatedAt: j.updatedAt });
 const problemsOf = (problems: { message: string; nodeId?: string; edgeId?: string; field?: string }[]) => problems.map((p) => ({ ...p, code: 'invalid_journey' }));
 
+/** How long A/B revenue, the lift report and message analytics are reused (real time): seconds to compute on a large shop, and every open builder polls them every 5 s. */
+export const ANALYSES_FRESH_MS = 10_000;
+
 export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
   const { journeys, storage } = ctx;
+  // Per journey, reused while its status, live version and counts stay the same: a publish, pause or
+  // resume, or a customer moving on, is seen at once; a delivery outcome, an open or an order within seconds.
+  const analysesOf = new RecentResults<{ ab: Record<string, unknown>; lift: Awaited<ReturnType<typeof journeyLift>> | null; messages: Awaited<ReturnType<typeof journeyMessageStats>> }>(ANALYSES_FRESH_MS, ctx.realClock);
   const require = async (id: string) => {
     const j = await storage.journeys.get(id);
     if (!j) throw new ForesightError('not_found', `journey "${id}" does not exist`, { field: 'id' });
@@ -179,16 +186,19 @@ export function journeyRoutes(t: RouteTable, ctx: ApiContext): void {
       const j = await require(params.id!);
       const s = await journeys.stats(j.id);
       const nodes = Object.fromEntries(Object.entries(s.nodes).map(([id, n]) => [id, { entered: n.entered, waiting: n.waiting, ports: n.ports }]));
-      const graph = j.liveVersion ? ((await storage.journeys.version(j.id, j.liveVersion))?.graph as { nodes?: { id: string; type: string; config?: Record<string, unknown> }[] }) : undefined;
-      const ab: Record<string, unknown> = {};
-      for (const n of graph?.nodes ?? []) {
-        if (n.type !== 'split.ab') continue;
-        const variants = Array.isArray(n.config?.variants) ? (n.config.variants as { name: string }[]).map((v) => v.name) : undefined;
-        const control = typeof n.config?.control === 'string' && n.config.control ? n.config.control : undefined;
-        ab[n.id] = await abWithRevenue(storage, j.id, n.id, abReport(s.nodes[n.id], { variants, control }), parseDuration(attributionWindow(graph), 'settings.goal.within'));
-      }
-      const lift = graph ? await journeyLift(storage, graph as JourneyGraph, ctx.clock.now().getTime(), { mde: query.mde }) : null;
-      return { nodes, converted: s.converted, entered: s.enrolled, exited: s.exited, heldOut: s.heldOut, statuses: s.statuses, ab, lift, messages: await journeyMessageStats(storage, j.id, graph) };
+      const analyses = analysesOf.get(j.id, JSON.stringify([j.status, j.liveVersion, query.mde, s]), async () => {
+        const graph = j.liveVersion ? ((await storage.journeys.version(j.id, j.liveVersion))?.graph as { nodes?: { id: string; type: string; config?: Record<string, unknown> }[] }) : undefined;
+        const ab: Record<string, unknown> = {};
+        for (const n of graph?.nodes ?? []) {
+          if (n.type !== 'split.ab') continue;
+          const variants = Array.isArray(n.config?.variants) ? (n.config.variants as { name: string }[]).map((v) => v.name) : undefined;
+          const control = typeof n.config?.control === 'string' && n.config.control ? n.config.control : undefined;
+          ab[n.id] = await abWithRevenue(storage, j.id, n.id, abReport(s.nodes[n.id], { variants, control }), parseDuration(attributionWindow(graph), 'settings.goal.within'));
+        }
+        const lift = graph ? await journeyLift(storage, graph as JourneyGraph, ctx.clock.now().getTime(), { mde: query.mde }) : null;
+        return { ab, lift, messages: await journeyMessageStats(storage, j.id, graph) };
+      });
+      return { nodes, converted: s.converted, entered: s.enrolled, exited: s.exited, heldOut: s.heldOut, statuses: s.statuses, ...(await analyses) };
     },
   });
 }

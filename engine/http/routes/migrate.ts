@@ -8,7 +8,7 @@ const migrateBody = z.object({
   mapping: z
     .record(z.string(), z.string().min(1))
     .default({})
-    .describe('Old node id → a node id of the live version, "stay" (leave on the old version) or "exit"; kept node ids map to themselves'),
+    .describe('Old node id → a node id of the live version, "$stay" (leave on the old version) or "$exit" (end the run); kept node ids map to themselves. The bare words "stay" and "exit" are read as "$stay" and "$exit" only where the live version has no node of that id'),
   dryRun: z.boolean().default(false).describe('Only count how many runs would move where'),
 });
 

@@ -18,7 +18,7 @@ export function pgRunMoves(db: Db): RunMoveStore {
       return db.tx(async (q) => {
         const out = { moved: 0, exited: 0, busy: 0 };
         for (const move of m.moves) {
-          const params = [m.journeyId, m.from, m.to, move.from, move.to === 'exit' ? null : move.to, now];
+          const params = [m.journeyId, m.from, m.to, move.from, move.to, now];
           // A row an engine commit holds is waited for, then checked again against WHERE (READ COMMITTED):
           // a run the worker moved first is no longer here and is left alone.
           const rows = await q<{ id: number; visit: number; node_id: string }>(
@@ -33,14 +33,14 @@ export function pgRunMoves(db: Db): RunMoveStore {
               [rows.map((r) => r.id), rows.map((r) => r.visit), rows.map((r) => r.node_id), now, moveDetail(m, move)],
             );
           }
-          if (rows.length && move.to !== 'exit') {
+          if (rows.length && move.to !== null) {
             await q(
               `INSERT INTO node_counters (journey_id, version, node_id, key, count) VALUES ($1, $2, $3, 'entered', $4)
                ON CONFLICT (journey_id, version, node_id, key) DO UPDATE SET count = node_counters.count + excluded.count`,
               [m.journeyId, m.to, move.to, rows.length],
             );
           }
-          out[move.to === 'exit' ? 'exited' : 'moved'] += rows.length;
+          out[move.to === null ? 'exited' : 'moved'] += rows.length;
           const [b] = await q<{ n: number }>(`SELECT COUNT(*) AS n FROM runs WHERE ${WHERE} AND lease_expires > $3`, [m.journeyId, m.from, now, move.from]);
           out.busy += Number(b!.n);
         }

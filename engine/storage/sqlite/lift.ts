@@ -24,12 +24,21 @@ export const journeyExposureSql = (p: Param) => `
     ${revenue(p)}
   FROM f ORDER BY f.customer_id`;
 
-/** Each customer's first message from the node; held out when that message was marked `holdout` by the node. */
+/**
+ * Each customer's first message from the node, live or archived by retention (an entry is in one
+ * or the other); held out when that message was marked `holdout` by the node. The archive keeps no
+ * payload, so there the mark is what delivery recorded for it: skipped, reason `holdout`.
+ */
 export const messageExposureSql = (p: Param, heldOut: (column: string) => string) => `
-  WITH f AS (SELECT customer_id, MIN(created_at) AS start FROM outbox WHERE journey_id = ${p(1)} AND node_id = ${p(2)} AND created_at <= ${p(4)} GROUP BY customer_id)
+  WITH m AS (
+    SELECT customer_id, created_at, CASE WHEN ${heldOut('payload')} THEN 1 ELSE 0 END AS held FROM outbox
+      WHERE journey_id = ${p(1)} AND node_id = ${p(2)} AND created_at <= ${p(4)}
+    UNION ALL
+    SELECT customer_id, created_at, CASE WHEN status = 'skipped' AND last_error = 'holdout' THEN 1 ELSE 0 END AS held FROM message_archive
+      WHERE journey_id = ${p(1)} AND node_id = ${p(2)} AND created_at <= ${p(4)}),
+  f AS (SELECT customer_id, MIN(created_at) AS start FROM m GROUP BY customer_id)
   SELECT f.customer_id, f.start,
-    CASE WHEN EXISTS (SELECT 1 FROM outbox x WHERE x.journey_id = ${p(1)} AND x.node_id = ${p(2)} AND x.customer_id = f.customer_id
-      AND x.created_at = f.start AND ${heldOut('x.payload')}) THEN 1 ELSE 0 END AS held_out,
+    CASE WHEN EXISTS (SELECT 1 FROM m WHERE m.customer_id = f.customer_id AND m.created_at = f.start AND m.held = 1) THEN 1 ELSE 0 END AS held_out,
     ${revenue(p)}
   FROM f ORDER BY f.customer_id`;
 

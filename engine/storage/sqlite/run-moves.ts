@@ -16,7 +16,7 @@ export const MOVE_SETS = {
 /** The history row's detail: what the builder's trace shows for the step. */
 export const moveDetail = (m: { from: number; to: number }, move: RunMove) => JSON.stringify({ fromVersion: m.from, toVersion: m.to, from: move.from, to: move.to, replan: move.replan });
 
-export const kindOf = (move: RunMove): keyof typeof MOVE_SETS => (move.to === 'exit' ? 'exit' : move.replan ? 'replan' : 'keep');
+export const kindOf = (move: RunMove): keyof typeof MOVE_SETS => (move.to === null ? 'exit' : move.replan ? 'replan' : 'keep');
 
 export function sqliteRunMoves(db: Database): RunMoveStore {
   // A run is moved only while it still waits at that node of that version and no worker holds it:
@@ -40,13 +40,13 @@ export function sqliteRunMoves(db: Database): RunMoveStore {
   const apply = db.transaction((m: { journeyId: string; from: number; to: number; moves: RunMove[] }, now: number) => {
     const out = { moved: 0, exited: 0, busy: 0 };
     for (const move of m.moves) {
-      const params = { journeyId: m.journeyId, from: m.from, to: m.to, source: move.from, target: move.to === 'exit' ? null : move.to, now };
+      const params = { journeyId: m.journeyId, from: m.from, to: m.to, source: move.from, target: move.to, now };
       const detail = moveDetail(m, move);
       const rows = moves[kindOf(move)].all(params) as { id: number; visit: number; node_id: string }[];
       for (const r of rows) history.run(r.id, r.visit, r.node_id, now, detail);
       // A moved run enters its new node: the funnel counts it there, as the executor counts an arrival.
-      if (rows.length && move.to !== 'exit') bumpCounter.run(m.journeyId, m.to, move.to, 'entered', rows.length);
-      out[move.to === 'exit' ? 'exited' : 'moved'] += rows.length;
+      if (rows.length && move.to !== null) bumpCounter.run(m.journeyId, m.to, move.to, 'entered', rows.length);
+      out[move.to === null ? 'exited' : 'moved'] += rows.length;
       out.busy += busy.get(params) as number;
     }
     return out;
