@@ -138,6 +138,15 @@ describe('foresight models predict', () => {
     }
   });
 
+  it('evaluate refuses a holdout the file has no orders for, before fitting anything', async () => {
+    for (const dates of [['2005-01-01', '2006-01-01'], ['1998-06-01', '2001-06-30']]) {
+      const r = await cli(['models', 'evaluate', '--orders', CDNOW_SAMPLE, '--calibration-end', dates[0]!, '--holdout-end', dates[1]!]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`--holdout-end: ${dates[1]} is after the last order in the file (1998-06-30); the days after it hold no data, so give --holdout-end 1998-06-30 or earlier`);
+    }
+  });
+
   it('rejects a bad horizon', async () => {
     const bad = await cli(['models', 'predict', '--orders', CDNOW_SAMPLE, '--horizon', '0', '--out', path.join(dir, 'x.csv')]);
     expect(bad.code).toBe(2);
@@ -185,5 +194,15 @@ describe('foresight models fit on too little history', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('--orders: only 1 of 4 customers bought again by 2024-02-10; the purchase models need at least 10 repeat buyers to estimate anything, so nothing was fitted');
+  });
+
+  it('predict refuses a CSV with one customer too, writing no file of made-up scores', async () => {
+    const one = path.join(dir, 'one.csv');
+    const out = path.join(dir, 'one-predictions.csv');
+    writeFileSync(one, 'customer_id,order_id,ordered_at,amount\nc1,o1,1997-01-01,10\nc1,o2,1997-02-01,20\nc1,o3,1997-03-05,15\n');
+    const r = await cli(['models', 'predict', '--orders', one, '--horizon', '39', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--orders: only 1 of 1 customers bought again by 1997-03-05; the purchase models need at least 10 repeat buyers');
+    expect(() => readFileSync(out)).toThrow(/ENOENT/);
   });
 });

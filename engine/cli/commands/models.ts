@@ -65,10 +65,8 @@ export function registerModelsCommand(program: Command): void {
     .action(async (opts: DataOpts & { json?: boolean }) => {
       const { orders, asOf, timeUnit } = await loadCalibration(opts);
       const table = featuresAt(indexOrders(orders), asOf, timeUnit);
-      if (table.buyers === 0) throw noBuyers(asOf);
+      requireRepeatBuyers(table, asOf);
       const x = table.x.subarray(0, table.buyers);
-      const repeat = x.reduce((n, v) => n + (v > 0 ? 1 : 0), 0);
-      if (repeat < MIN_REPEAT_BUYERS) throw tooFewRepeatBuyers(repeat, table.buyers, asOf);
       const bg = fitBgnbd({ x, tx: table.tx.subarray(0, table.buyers), T: table.T.subarray(0, table.buyers) });
       const gg = fitSpendOrNull(x, table.repeatMean.subarray(0, table.buyers));
       const result = {
@@ -108,6 +106,7 @@ export function registerModelsCommand(program: Command): void {
       const { asOf, timeUnit } = loaded;
       // Only orders up to the calibration end: nothing later may shape a prediction.
       const orders = loaded.orders.filter((o) => o.orderedAt.getTime() < asOf.getTime() + MS_PER_DAY);
+      requireRepeatBuyers(featuresAt(indexOrders(orders), asOf, timeUnit), asOf);
       // Fitted on every buyer (no sampling cap) so predict agrees with `models fit`.
       const { scores, report } = scoreCustomers({
         orders,
@@ -204,6 +203,13 @@ function fitSpendOrNull(x: Float64Array, m: Float64Array): GammaGammaFit | null 
  * (4 customers, 1 repeat buyer: r = 31,330, b = 3e-14): refuse rather than print them.
  */
 const MIN_REPEAT_BUYERS = 10;
+
+/** Throws unless the history up to `asOf` has enough repeat buyers for any purchase model (fit and predict alike). */
+function requireRepeatBuyers(table: ReturnType<typeof featuresAt>, asOf: Date): void {
+  if (table.buyers === 0) throw noBuyers(asOf);
+  const repeat = table.x.subarray(0, table.buyers).reduce((n, v) => n + (v > 0 ? 1 : 0), 0);
+  if (repeat < MIN_REPEAT_BUYERS) throw tooFewRepeatBuyers(repeat, table.buyers, asOf);
+}
 
 function tooFewRepeatBuyers(repeat: number, buyers: number, asOf: Date): ForesightError {
   return new ForesightError(
