@@ -3,8 +3,10 @@ import { ForesightError } from '../../core/errors.ts';
 import { type EvaluationReport, evaluateModels } from '../../models/evaluate.ts';
 import { readOrdersCsv } from '../../models/orders-csv.ts';
 import { PURCHASE_MODELS, type PurchaseModelName } from '../../models/purchase-model.ts';
-import { parseTimeUnit, requireIsoDate } from '../../models/time.ts';
+import { dayNumber, parseTimeUnit, requireIsoDate } from '../../models/time.ts';
+import { featuresAt, indexOrders } from '../../models/features.ts';
 import { formatRowError } from '../../ingest/csv.ts';
+import { requireRepeatBuyers } from './repeat-buyers.ts';
 
 /**
  * `foresight models evaluate`: the out-of-time check (engine/models/evaluate.ts) on an orders
@@ -33,6 +35,7 @@ export function registerEvaluateCommand(models: Command): void {
       for (const r of rejected) console.error(formatRowError({ file: opts.orders, ...r }));
       if (orders.length === 0) throw new ForesightError('no_orders', `${opts.orders}: no usable orders; fix the rows reported above`, { field: '--orders' });
       requireObservedHoldout(orders, holdoutEnd);
+      requireRepeatBuyers(featuresAt(indexOrders(orders.filter((o) => dayNumber(o.orderedAt) <= dayNumber(calibrationEnd))), calibrationEnd, timeUnit), calibrationEnd);
       const report = evaluateModels({ orders, calibrationEnd, holdoutEnd, timeUnit, resamples, options: { churnWindowDays, purchaseModels } });
       console.log(opts.json ? JSON.stringify(report, null, 2) : formatEvaluation(report));
     });

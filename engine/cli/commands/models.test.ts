@@ -205,4 +205,13 @@ describe('foresight models fit on too little history', () => {
     expect(r.stderr).toContain('--orders: only 1 of 1 customers bought again by 1997-03-05; the purchase models need at least 10 repeat buyers');
     expect(() => readFileSync(out)).toThrow(/ENOENT/);
   });
+
+  it('evaluate refuses it as well, instead of printing NaN AUCs from a one-customer fit', async () => {
+    const one = path.join(dir, 'one-eval.csv');
+    writeFileSync(one, 'customer_id,order_id,ordered_at,amount\nc1,o1,1997-01-01,10\nc1,o2,1997-02-01,20\nc1,o3,1997-03-05,15\n');
+    const r = await cli(['models', 'evaluate', '--orders', one, '--calibration-end', '1997-02-15', '--holdout-end', '1997-03-05']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('--orders: only 1 of 1 customers bought again by 1997-02-15; the purchase models need at least 10 repeat buyers');
+  });
 });

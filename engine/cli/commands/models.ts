@@ -17,6 +17,7 @@ import { MS_PER_DAY, parseTimeUnit, requireIsoDate } from '../../models/time.ts'
 import type { Order, TimeUnit } from '../../models/types.ts';
 import { cliStorage, DB_OPTION } from '../context.ts';
 import { registerEvaluateCommand } from './models-evaluate.ts';
+import { requireRepeatBuyers } from './repeat-buyers.ts';
 
 /**
  * `foresight models fit|predict`: the purchase models on an orders CSV, no database (the
@@ -196,31 +197,6 @@ function fitSpendOrNull(x: Float64Array, m: Float64Array): GammaGammaFit | null 
     if (err instanceof ForesightError && err.code === 'no_repeat_buyers') return null;
     throw err;
   }
-}
-
-/**
- * Below this many repeat buyers the fit still "converges", to parameters that mean nothing
- * (4 customers, 1 repeat buyer: r = 31,330, b = 3e-14): refuse rather than print them.
- */
-const MIN_REPEAT_BUYERS = 10;
-
-/** Throws unless the history up to `asOf` has enough repeat buyers for any purchase model (fit and predict alike). */
-function requireRepeatBuyers(table: ReturnType<typeof featuresAt>, asOf: Date): void {
-  if (table.buyers === 0) throw noBuyers(asOf);
-  const repeat = table.x.subarray(0, table.buyers).reduce((n, v) => n + (v > 0 ? 1 : 0), 0);
-  if (repeat < MIN_REPEAT_BUYERS) throw tooFewRepeatBuyers(repeat, table.buyers, asOf);
-}
-
-function tooFewRepeatBuyers(repeat: number, buyers: number, asOf: Date): ForesightError {
-  return new ForesightError(
-    'too_few_repeat_buyers',
-    `--orders: only ${repeat} of ${buyers} customers bought again by ${day(asOf)}; the purchase models need at least ${MIN_REPEAT_BUYERS} repeat buyers to estimate anything, so nothing was fitted; add more order history or choose a later --calibration-end`,
-    { field: '--orders' },
-  );
-}
-
-function noBuyers(asOf: Date): ForesightError {
-  return new ForesightError('no_buyers', `--calibration-end: no orders on or before ${day(asOf)}; choose a later date`, { field: '--calibration-end' });
 }
 
 async function writePredictions(file: string, rows: Iterable<CustomerScore>): Promise<void> {
