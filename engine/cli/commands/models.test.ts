@@ -155,6 +155,19 @@ describe('foresight models predict', () => {
 });
 
 describe('foresight models score', () => {
+  it('refuses an --as-of in the future: scores dated years ahead would call every customer lapsed and drive live journeys', async () => {
+    const db = path.join(dir, 'future.db');
+    const r = await cli(['models', 'score', '--db', db, '--as-of', '2999-01-01']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--as-of: 2999-01-01 is in the future \(today is \d{4}-\d{2}-\d{2}\); give a past date to backfill, or leave it out to score as of now/);
+    const storage = openSqlite(db);
+    try {
+      expect(await storage.models.latestReport()).toBeNull();
+    } finally {
+      await storage.close();
+    }
+  });
+
   it('runs the scoring job on a database on demand and stores every customer\'s scores', async () => {
     const db = path.join(dir, 'score.db');
     const setup = openSqlite(db);

@@ -138,7 +138,7 @@ function registerScoreCommand(models: Command): void {
     .action(async (opts: { db?: string; asOf?: string; timeUnit: string; horizon: string; review?: boolean; json?: boolean }) => {
       const timeUnit = parseTimeUnit(opts.timeUnit, '--time-unit');
       const horizon = parseHorizon(opts.horizon);
-      const clock = opts.asOf ? new VirtualClock(requireIsoDate(opts.asOf, '--as-of')) : new SystemClock();
+      const clock = opts.asOf ? new VirtualClock(pastDate(opts.asOf)) : new SystemClock();
       const storage = await cliStorage({ db: opts.db });
       try {
         const report = await runScoringJob(storage, clock, { timeUnit, horizon, ...(opts.review ? { reviewModels: true } : {}) });
@@ -172,6 +172,16 @@ function dataOptions(cmd: Command): Command {
 }
 
 /** Reads the orders, reports malformed rows on stderr (the rest are used) and settles the calibration end. */
+/** `--as-of` backfills: a date ahead of today would store scores for a silence nobody has seen yet. */
+function pastDate(text: string): Date {
+  const asOf = requireIsoDate(text, '--as-of');
+  const today = new SystemClock().now();
+  if (asOf.getTime() > today.getTime()) {
+    throw new ForesightError('invalid_input', `--as-of: ${day(asOf)} is in the future (today is ${day(today)}); give a past date to backfill, or leave it out to score as of now`, { field: '--as-of' });
+  }
+  return asOf;
+}
+
 async function loadCalibration(opts: DataOpts): Promise<{ orders: Order[]; asOf: Date; timeUnit: TimeUnit }> {
   const timeUnit = parseTimeUnit(opts.timeUnit, '--time-unit');
   const explicitEnd = opts.calibrationEnd === undefined ? undefined : requireIsoDate(opts.calibrationEnd, '--calibration-end');
