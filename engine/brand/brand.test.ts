@@ -21,6 +21,7 @@ describe('brand', () => {
     [{ logoUrl: 'javascript:alert(1)' }, 'brand.logoUrl: give the full logo address'],
     [{ senderAddress: 'Acme <hi@acme.test>' }, 'brand.senderAddress: write one address, e.g. news@shop.example.org'],
     [{ senderName: 'Evil\r\nBcc: x@y.z' }, 'brand.senderName: a sender name holds no <, >, quotes or backslashes'],
+    [{ shopName: 'Acme\r\nBcc: x@y.z' }, 'brand.shopName: write the shop name on one line, without control characters'],
     [{ currency: 'euro' }, 'brand.currency: give a three-letter ISO 4217 code, e.g. EUR'],
     [{ shopname: 'typo' }, 'brand: unknown field(s) shopname; use shopName, shopUrl, senderName, senderAddress, logoUrl, footerAddress, currency'],
   ])('refuses %j naming the field and the fix', (input, message) => {

@@ -18,7 +18,8 @@ const text = z.string().trim().max(300, 'keep it under 300 characters');
  * pre-publish checklist says which ones a journey's emails need.
  */
 export const brandSchema = z.object({
-  shopName: text.optional(),
+  // Subjects and From names print it: one line, as a header can carry it.
+  shopName: text.refine((v) => !/\p{Cc}/u.test(v), 'write the shop name on one line, without control characters').optional(),
   shopUrl: httpUrl('shop').optional(),
   senderName: text.refine((v) => !/[<>"\\\p{Cc}]/u.test(v), 'a sender name holds no <, >, quotes or backslashes').optional(),
   senderAddress: z
