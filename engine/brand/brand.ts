@@ -18,9 +18,10 @@ const text = z.string().trim().max(300, 'keep it under 300 characters');
  * pre-publish checklist says which ones a journey's emails need.
  */
 export const brandSchema = z.object({
-  shopName: text.optional(),
+  // Subjects and From names print it: one line, as a header can carry it.
+  shopName: text.refine((v) => !/\p{Cc}/u.test(v), 'write the shop name on one line, without control characters').optional(),
   shopUrl: httpUrl('shop').optional(),
-  senderName: text.refine((v) => !/[<>"\p{Cc}]/u.test(v), 'a sender name holds no <, > or quotes').optional(),
+  senderName: text.refine((v) => !/[<>"\\\p{Cc}]/u.test(v), 'a sender name holds no <, >, quotes or backslashes').optional(),
   senderAddress: z
     .string()
     .trim()
@@ -73,5 +74,8 @@ export async function saveBrand(storage: Storage, input: unknown, now: number): 
 /** The brand's sender as a From header (`Name <address>`), or undefined without an address. */
 export function brandSender(brand: Brand): string | undefined {
   if (!brand.senderAddress) return undefined;
-  return brand.senderName ? `${brand.senderName} <${brand.senderAddress}>` : brand.senderAddress;
+  if (!brand.senderName) return brand.senderAddress;
+  // RFC 5322 specials (, : ; ( ) . @ …) would split the name into groups, comments or addresses: quote it.
+  const name = /[()[\]:;@,.]/.test(brand.senderName) ? `"${brand.senderName}"` : brand.senderName;
+  return `${name} <${brand.senderAddress}>`;
 }

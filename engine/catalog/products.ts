@@ -10,8 +10,8 @@ const webUrl = (what: string) =>
 
 /** One product as the API and the CSV take it (item_id,name,url[,image_url][,price][,category]). */
 export const productSchema = z.object({
-  itemId: z.string({ error: 'give the item id your orders and recommendations use' }).trim().min(1, 'give the item id your orders and recommendations use').max(200),
-  name: z.string({ error: 'give the product name' }).trim().min(1, 'give the product name').max(300),
+  itemId: z.string({ error: 'give the item id your orders and recommendations use' }).trim().min(1, 'give the item id your orders and recommendations use').max(200, 'keep the item id under 200 characters'),
+  name: z.string({ error: 'give the product name' }).trim().min(1, 'give the product name').max(300, 'keep the name under 300 characters'),
   url: webUrl('product page'),
   imageUrl: webUrl('image').nullable().default(null),
   price: z.number({ error: 'must be a number, e.g. 29.90' }).finite().nonnegative('must not be negative').nullable().default(null),
@@ -19,6 +19,8 @@ export const productSchema = z.object({
 });
 
 const blank = (v: string | undefined): string | null => (v === undefined || v === '' ? null : v);
+/** Plain decimals only: Number() would also read "0x10" as 16 and "1e3" as 1000. NaN is refused by the schema. */
+const decimal = (v: string): number => (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(v) ? Number(v) : NaN);
 
 export const productsCsv: CsvFormat<typeof productSchema> = {
   required: ['item_id', 'name', 'url'],
@@ -26,7 +28,7 @@ export const productsCsv: CsvFormat<typeof productSchema> = {
   otherColumns: 'reject',
   schema: productSchema,
   columns: { itemId: 'item_id', name: 'name', url: 'url', imageUrl: 'image_url', price: 'price', category: 'category' },
-  toInput: (r) => ({ itemId: r.item_id, name: r.name, url: r.url, imageUrl: blank(r.image_url), price: blank(r.price) === null ? null : Number(r.price), category: blank(r.category) }),
+  toInput: (r) => ({ itemId: r.item_id, name: r.name, url: r.url, imageUrl: blank(r.image_url), price: blank(r.price) === null ? null : decimal(r.price!), category: blank(r.category) }),
 };
 
 export interface CatalogImport {

@@ -85,6 +85,21 @@ describe('importCsv never drops a row silently', () => {
       expect((await storage.events.list(bob.id, {})).map((e) => e.properties.order_id)).toEqual(['1002']);
     }));
 
+  it('refuses orders and events dated in the future (a typo\'d year), naming line and column, and imports the rest', () =>
+    withStorage('future', async (storage) => {
+      const orders = csv('future-orders.csv', 'customer_id,order_id,ordered_at,amount\nann,f1,2024-03-31,20\nann,f2,2025-03-31,20\nann,f3,2024-04-01,20\n');
+      const r = await importCsv(storage, clock, 'orders', orders);
+      expect([r.rows, r.imported]).toEqual([3, 2]);
+      expect(r.rejected.map((e) => `${e.file}:${e.line}: ${e.field}: ${e.reason}`)).toEqual([
+        `${orders}:3: ordered_at: 2025-03-31T00:00:00.000Z is in the future (now 2024-04-01T00:00:00.000Z); check the year and the day/month order`,
+      ]);
+      const ann = (await storage.customers.byExternalId('ann'))!;
+      expect((await storage.orders.list(ann.id)).map((o) => o.orderId).sort()).toEqual(['f1', 'f3']);
+      const events = csv('future-events.csv', 'customer_id,type,occurred_at\nann,page_view,2024-03-30T10:00:00Z\nann,page_view,2204-03-30T10:00:00Z\n');
+      const e = await importCsv(storage, clock, 'events', events);
+      expect([e.imported, e.rejected.map((x) => [x.line, x.field])]).toEqual([1, [[3, 'occurred_at']]]);
+    }));
+
   it('refuses a row with more values than the header has columns, and imports the rest', () =>
     withStorage('extra-values', async (storage) => {
       const file = csv('extra.csv', 'customer_id,email,plan\nc1,c1@example.com,pro\nc2,c2@example.com,Smith, Jane\nc3,c3@example.com\n');

@@ -35,9 +35,22 @@ function eventKey(e: z.output<typeof trackSchema>): string {
 
 const writers = {
   customers: { format: customersCsv, write: (s: Storage, c: Clock, rows: z.output<typeof identifySchema>[]) => identifyCustomers(s, c, rows) },
-  orders: { format: ordersCsv, write: (s: Storage, c: Clock, rows: z.output<typeof orderSchema>[]) => recordOrders(s, c, rows) },
-  events: { format: eventsCsv, write: (s: Storage, c: Clock, rows: z.output<typeof trackSchema>[]) => trackEvents(s, c, rows.map((e) => ({ ...e, idempotencyKey: e.idempotencyKey ?? eventKey(e) }))) },
+  orders: { format: ordersCsv, write: (s: Storage, c: Clock, rows: z.output<typeof orderSchema>[]) => recordOrders(s, c, rows), time: { column: 'ordered_at', of: (v: z.output<typeof orderSchema>) => v.orderedAt } },
+  events: { format: eventsCsv, write: (s: Storage, c: Clock, rows: z.output<typeof trackSchema>[]) => trackEvents(s, c, rows.map((e) => ({ ...e, idempotencyKey: e.idempotencyKey ?? eventKey(e) }))), time: { column: 'occurred_at', of: (v: z.output<typeof trackSchema>) => v.occurredAt } },
 } as const;
+
+// A day of slack: a date-only value is read as UTC midnight, which is already "today" east of UTC.
+const FUTURE_SLACK_MS = 86_400_000;
+
+/**
+ * Why a row's time cannot be history: an order or event dated after now (a typo'd year, a
+ * swapped day and month) would count as a purchase nobody made yet, for the models and the journeys.
+ */
+function futureTime(time: { column: string; of: (v: never) => Date | undefined } | undefined, value: unknown, now: Date): { field: string; reason: string } | null {
+  const at = time?.of(value as never);
+  if (!time || !at || at.getTime() <= now.getTime() + FUTURE_SLACK_MS) return null;
+  return { field: time.column, reason: `${at.toISOString()} is in the future (now ${now.toISOString()}); check the year and the day/month order` };
+}
 
 /**
  * Streams a CSV file into storage in batches (the file is never held in
@@ -47,7 +60,7 @@ const writers = {
  * naming line and column. `onProgress` gets the last line read after each batch.
  */
 export async function importCsv(storage: Storage, clock: Clock, kind: ImportKind, file: string, opts: { onProgress?: (line: number) => void; label?: string } = {}): Promise<ImportSummary> {
-  const { format, write } = writers[kind] as { format: CsvFormat<z.ZodType>; write: (s: Storage, c: Clock, rows: unknown[]) => Promise<IngestResult & { profiles?: Record<ProfileOutcome, number> }> };
+  const { format, write, time } = writers[kind] as { format: CsvFormat<z.ZodType>; write: (s: Storage, c: Clock, rows: unknown[]) => Promise<IngestResult & { profiles?: Record<ProfileOutcome, number> }>; time?: { column: string; of: (v: never) => Date | undefined } };
   // A first read without writing: rows before a broken spot must not be half-imported.
   await checkCsvStructure(file, opts.label);
   const summary: ImportSummary = { kind, rows: 0, imported: 0, duplicates: 0, rejected: [], ...(kind === 'customers' ? { profiles: { created: 0, updated: 0 } } : {}) };
@@ -74,7 +87,11 @@ export async function importCsv(storage: Storage, clock: Clock, kind: ImportKind
     opts.onProgress?.(line);
   };
   for await (const r of readCsv(file, format, opts.label)) {
-    if (r.ok) {
+    const future = r.ok ? futureTime(time, r.value, clock.now()) : null;
+    if (r.ok && future) {
+      summary.rows++;
+      summary.rejected.push({ file: label, line: r.line, ...future });
+    } else if (r.ok) {
       summary.rows++;
       line = r.line;
       batch.push(r.value);

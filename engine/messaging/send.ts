@@ -169,6 +169,9 @@ export function createTestEmailEffect(options: MailOptions): EngineEffectHandler
     const p = item.payload as unknown as TestEmailPayload;
     const to = senderProblem(p.to) === null && !p.to.includes('<') ? p.to.trim() : null;
     if (!to) return { status: 'failed', reason: `to: "${p.to}" is not an email address; write e.g. me@shop.example.org` };
+    // A bounced or complaining address hurts the sender's reputation, test or not.
+    const suppressed = await ctx.storage.suppressions.get(to);
+    if (suppressed) return { status: 'failed', reason: `to: ${to} is suppressed (${suppressed.reason}); pick another address, or remove it from the list (DELETE /api/suppressions/:email) if that was a mistake` };
     const key = isTestMessage(item.key) ? item.key : `${TEST_MESSAGE_PREFIX}${item.key}`;
     return deliver(options, { item: { ...item, key }, payload: p, customer: ctx.customer ?? sampleCustomer(ctx.now), to, subjectPrefix: '[Test] ' }, ctx);
   };

@@ -69,6 +69,15 @@ describe('test send', () => {
     expect(String(w.smtp.mails[1]!.html)).not.toContain('<ul>');
   });
 
+  it('does not mail an address that bounced or complained, naming the reason and how to lift it', async () => {
+    const w = await world();
+    await w.h.storage.suppressions.add([{ email: 'Gone@Example.com', reason: 'complaint' }], 0);
+    await expect(testSend(w.h, { journeyId: 'welcome', nodeId: 'mail', to: 'gone@example.com' })).rejects.toThrow(
+      'test send failed: to: gone@example.com is suppressed (complaint); pick another address, or remove it from the list (DELETE /api/suppressions/:email) if that was a mistake',
+    );
+    expect(w.smtp.mails).toEqual([]);
+  });
+
   it('says plainly why a test cannot go: bad address, unknown customer, not an email node, SMTP refusal, mail not configured', async () => {
     const w = await world();
     const send = (over: Record<string, unknown>) => testSend(w.h, { journeyId: 'welcome', nodeId: 'mail', to: 'me@acme.test', ...over });

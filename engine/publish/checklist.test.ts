@@ -20,6 +20,13 @@ describe('pre-publish checklist', () => {
     ]);
   });
 
+  it('blocks a brand URL that is itself a placeholder, since every {{brand.shopUrl}} link would reach nothing', () => {
+    const items = prePublishChecklist(graph([email('m', { html: '<a href="{{brand.shopUrl}}/cart">Cart</a>', text: '{{brand.shopUrl}}' })]), facts({ brand: { shopUrl: 'https://shop.example.com' } }));
+    expect(items.map((i) => [i.severity, i.code, i.field, i.message])).toEqual([
+      ['block', 'placeholder_link', 'html', 'node "m": html shows {{brand.shopUrl}}, which is https://shop.example.com, a placeholder address that reaches nothing: set your real shop URL in Settings → Brand'],
+    ]);
+  });
+
   it('blocks a missing sender unless the node, the brand or FORESIGHT_MAIL_FROM gives one', () => {
     const nodes = [email('own', { from: 'Me <me@acme.test>' }), email('none', {})];
     expect(prePublishChecklist(graph(nodes), facts({ defaultFrom: undefined })).map((i) => `${i.code}:${i.nodeId}`)).toEqual(['missing_sender:none']);

@@ -86,9 +86,15 @@ export function prePublishChecklist(graph: JourneyGraph, facts: PublishFacts): C
     for (const [field, text] of stringFields(n.config)) {
       for (const printed of printedBrandKeys(text)) {
         const key = printed as keyof Brand;
-        if (!(key in BRAND_LABELS) || facts.brand[key] || missingBrand.has(key)) continue;
+        const value = facts.brand[key];
+        // A brand URL at a placeholder host (a template's shop.example.com kept as is) is as bad as none.
+        if (!(key in BRAND_LABELS) || (value && !placeholderLinks(value).length) || missingBrand.has(key)) continue;
         missingBrand.add(key);
-        items.push({ code: 'missing_brand', severity: 'block', nodeId: n.id, field, message: `node "${n.id}": ${field} shows {{brand.${key}}}, but the brand has no ${BRAND_LABELS[key]}: set it in Settings → Brand` });
+        items.push(
+          value
+            ? { code: 'placeholder_link', severity: 'block', nodeId: n.id, field, message: `node "${n.id}": ${field} shows {{brand.${key}}}, which is ${value}, a placeholder address that reaches nothing: set your real ${BRAND_LABELS[key]} in Settings → Brand` }
+            : { code: 'missing_brand', severity: 'block', nodeId: n.id, field, message: `node "${n.id}": ${field} shows {{brand.${key}}}, but the brand has no ${BRAND_LABELS[key]}: set it in Settings → Brand` },
+        );
       }
     }
     // One warning per code, though the html and text bodies both show it.

@@ -3,8 +3,10 @@ import { ForesightError } from '../../core/errors.ts';
 import { type EvaluationReport, evaluateModels } from '../../models/evaluate.ts';
 import { readOrdersCsv } from '../../models/orders-csv.ts';
 import { PURCHASE_MODELS, type PurchaseModelName } from '../../models/purchase-model.ts';
-import { parseTimeUnit, requireIsoDate } from '../../models/time.ts';
+import { dayNumber, parseTimeUnit, requireIsoDate } from '../../models/time.ts';
+import { featuresAt, indexOrders } from '../../models/features.ts';
 import { formatRowError } from '../../ingest/csv.ts';
+import { requireRepeatBuyers } from './repeat-buyers.ts';
 
 /**
  * `foresight models evaluate`: the out-of-time check (engine/models/evaluate.ts) on an orders
@@ -32,9 +34,24 @@ export function registerEvaluateCommand(models: Command): void {
       const { orders, rejected } = await readOrdersCsv(opts.orders);
       for (const r of rejected) console.error(formatRowError({ file: opts.orders, ...r }));
       if (orders.length === 0) throw new ForesightError('no_orders', `${opts.orders}: no usable orders; fix the rows reported above`, { field: '--orders' });
+      requireObservedHoldout(orders, holdoutEnd);
+      requireRepeatBuyers(featuresAt(indexOrders(orders.filter((o) => dayNumber(o.orderedAt) <= dayNumber(calibrationEnd))), calibrationEnd, timeUnit), calibrationEnd);
       const report = evaluateModels({ orders, calibrationEnd, holdoutEnd, timeUnit, resamples, options: { churnWindowDays, purchaseModels } });
       console.log(opts.json ? JSON.stringify(report, null, 2) : formatEvaluation(report));
     });
+}
+
+/**
+ * A file says nothing about the days after its last order: a holdout reaching past it would count
+ * every customer as not buying there and judge the scores on made-up outcomes.
+ */
+function requireObservedHoldout(orders: { orderedAt: Date }[], holdoutEnd: Date): void {
+  const last = orders.reduce((max, o) => Math.max(max, o.orderedAt.getTime()), -Infinity);
+  const lastDay = new Date(last).toISOString().slice(0, 10);
+  const endDay = holdoutEnd.toISOString().slice(0, 10);
+  if (endDay > lastDay) {
+    throw new ForesightError('invalid_input', `--holdout-end: ${endDay} is after the last order in the file (${lastDay}); the days after it hold no data, so give --holdout-end ${lastDay} or earlier (and a --calibration-end before it)`, { field: '--holdout-end' });
+  }
 }
 
 function positive(text: string, field: string, example: string): number {

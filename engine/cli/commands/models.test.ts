@@ -138,6 +138,15 @@ describe('foresight models predict', () => {
     }
   });
 
+  it('evaluate refuses a holdout the file has no orders for, before fitting anything', async () => {
+    for (const dates of [['2005-01-01', '2006-01-01'], ['1998-06-01', '2001-06-30']]) {
+      const r = await cli(['models', 'evaluate', '--orders', CDNOW_SAMPLE, '--calibration-end', dates[0]!, '--holdout-end', dates[1]!]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`--holdout-end: ${dates[1]} is after the last order in the file (1998-06-30); the days after it hold no data, so give --holdout-end 1998-06-30 or earlier`);
+    }
+  });
+
   it('rejects a bad horizon', async () => {
     const bad = await cli(['models', 'predict', '--orders', CDNOW_SAMPLE, '--horizon', '0', '--out', path.join(dir, 'x.csv')]);
     expect(bad.code).toBe(2);
@@ -146,6 +155,19 @@ describe('foresight models predict', () => {
 });
 
 describe('foresight models score', () => {
+  it('refuses an --as-of in the future: scores dated years ahead would call every customer lapsed and drive live journeys', async () => {
+    const db = path.join(dir, 'future.db');
+    const r = await cli(['models', 'score', '--db', db, '--as-of', '2999-01-01']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--as-of: 2999-01-01 is in the future \(today is \d{4}-\d{2}-\d{2}\); give a past date to backfill, or leave it out to score as of now/);
+    const storage = openSqlite(db);
+    try {
+      expect(await storage.models.latestReport()).toBeNull();
+    } finally {
+      await storage.close();
+    }
+  });
+
   it('runs the scoring job on a database on demand and stores every customer\'s scores', async () => {
     const db = path.join(dir, 'score.db');
     const setup = openSqlite(db);
@@ -185,5 +207,24 @@ describe('foresight models fit on too little history', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('--orders: only 1 of 4 customers bought again by 2024-02-10; the purchase models need at least 10 repeat buyers to estimate anything, so nothing was fitted');
+  });
+
+  it('predict refuses a CSV with one customer too, writing no file of made-up scores', async () => {
+    const one = path.join(dir, 'one.csv');
+    const out = path.join(dir, 'one-predictions.csv');
+    writeFileSync(one, 'customer_id,order_id,ordered_at,amount\nc1,o1,1997-01-01,10\nc1,o2,1997-02-01,20\nc1,o3,1997-03-05,15\n');
+    const r = await cli(['models', 'predict', '--orders', one, '--horizon', '39', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--orders: only 1 of 1 customers bought again by 1997-03-05; the purchase models need at least 10 repeat buyers');
+    expect(() => readFileSync(out)).toThrow(/ENOENT/);
+  });
+
+  it('evaluate refuses it as well, instead of printing NaN AUCs from a one-customer fit', async () => {
+    const one = path.join(dir, 'one-eval.csv');
+    writeFileSync(one, 'customer_id,order_id,ordered_at,amount\nc1,o1,1997-01-01,10\nc1,o2,1997-02-01,20\nc1,o3,1997-03-05,15\n');
+    const r = await cli(['models', 'evaluate', '--orders', one, '--calibration-end', '1997-02-15', '--holdout-end', '1997-03-05']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('--orders: only 1 of 1 customers bought again by 1997-02-15; the purchase models need at least 10 repeat buyers');
   });
 });

@@ -17,6 +17,7 @@ import { MS_PER_DAY, parseTimeUnit, requireIsoDate } from '../../models/time.ts'
 import type { Order, TimeUnit } from '../../models/types.ts';
 import { cliStorage, DB_OPTION } from '../context.ts';
 import { registerEvaluateCommand } from './models-evaluate.ts';
+import { requireRepeatBuyers } from './repeat-buyers.ts';
 
 /**
  * `foresight models fit|predict`: the purchase models on an orders CSV, no database (the
@@ -65,10 +66,8 @@ export function registerModelsCommand(program: Command): void {
     .action(async (opts: DataOpts & { json?: boolean }) => {
       const { orders, asOf, timeUnit } = await loadCalibration(opts);
       const table = featuresAt(indexOrders(orders), asOf, timeUnit);
-      if (table.buyers === 0) throw noBuyers(asOf);
+      requireRepeatBuyers(table, asOf);
       const x = table.x.subarray(0, table.buyers);
-      const repeat = x.reduce((n, v) => n + (v > 0 ? 1 : 0), 0);
-      if (repeat < MIN_REPEAT_BUYERS) throw tooFewRepeatBuyers(repeat, table.buyers, asOf);
       const bg = fitBgnbd({ x, tx: table.tx.subarray(0, table.buyers), T: table.T.subarray(0, table.buyers) });
       const gg = fitSpendOrNull(x, table.repeatMean.subarray(0, table.buyers));
       const result = {
@@ -108,6 +107,7 @@ export function registerModelsCommand(program: Command): void {
       const { asOf, timeUnit } = loaded;
       // Only orders up to the calibration end: nothing later may shape a prediction.
       const orders = loaded.orders.filter((o) => o.orderedAt.getTime() < asOf.getTime() + MS_PER_DAY);
+      requireRepeatBuyers(featuresAt(indexOrders(orders), asOf, timeUnit), asOf);
       // Fitted on every buyer (no sampling cap) so predict agrees with `models fit`.
       const { scores, report } = scoreCustomers({
         orders,
@@ -138,7 +138,7 @@ function registerScoreCommand(models: Command): void {
     .action(async (opts: { db?: string; asOf?: string; timeUnit: string; horizon: string; review?: boolean; json?: boolean }) => {
       const timeUnit = parseTimeUnit(opts.timeUnit, '--time-unit');
       const horizon = parseHorizon(opts.horizon);
-      const clock = opts.asOf ? new VirtualClock(requireIsoDate(opts.asOf, '--as-of')) : new SystemClock();
+      const clock = opts.asOf ? new VirtualClock(pastDate(opts.asOf)) : new SystemClock();
       const storage = await cliStorage({ db: opts.db });
       try {
         const report = await runScoringJob(storage, clock, { timeUnit, horizon, ...(opts.review ? { reviewModels: true } : {}) });
@@ -172,6 +172,16 @@ function dataOptions(cmd: Command): Command {
 }
 
 /** Reads the orders, reports malformed rows on stderr (the rest are used) and settles the calibration end. */
+/** `--as-of` backfills: a date ahead of today would store scores for a silence nobody has seen yet. */
+function pastDate(text: string): Date {
+  const asOf = requireIsoDate(text, '--as-of');
+  const today = new SystemClock().now();
+  if (asOf.getTime() > today.getTime()) {
+    throw new ForesightError('invalid_input', `--as-of: ${day(asOf)} is in the future (today is ${day(today)}); give a past date to backfill, or leave it out to score as of now`, { field: '--as-of' });
+  }
+  return asOf;
+}
+
 async function loadCalibration(opts: DataOpts): Promise<{ orders: Order[]; asOf: Date; timeUnit: TimeUnit }> {
   const timeUnit = parseTimeUnit(opts.timeUnit, '--time-unit');
   const explicitEnd = opts.calibrationEnd === undefined ? undefined : requireIsoDate(opts.calibrationEnd, '--calibration-end');
@@ -197,24 +207,6 @@ function fitSpendOrNull(x: Float64Array, m: Float64Array): GammaGammaFit | null 
     if (err instanceof ForesightError && err.code === 'no_repeat_buyers') return null;
     throw err;
   }
-}
-
-/**
- * Below this many repeat buyers the fit still "converges", to parameters that mean nothing
- * (4 customers, 1 repeat buyer: r = 31,330, b = 3e-14): refuse rather than print them.
- */
-const MIN_REPEAT_BUYERS = 10;
-
-function tooFewRepeatBuyers(repeat: number, buyers: number, asOf: Date): ForesightError {
-  return new ForesightError(
-    'too_few_repeat_buyers',
-    `--orders: only ${repeat} of ${buyers} customers bought again by ${day(asOf)}; the purchase models need at least ${MIN_REPEAT_BUYERS} repeat buyers to estimate anything, so nothing was fitted; add more order history or choose a later --calibration-end`,
-    { field: '--orders' },
-  );
-}
-
-function noBuyers(asOf: Date): ForesightError {
-  return new ForesightError('no_buyers', `--calibration-end: no orders on or before ${day(asOf)}; choose a later date`, { field: '--calibration-end' });
 }
 
 async function writePredictions(file: string, rows: Iterable<CustomerScore>): Promise<void> {
