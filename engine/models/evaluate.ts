@@ -81,8 +81,11 @@ export interface EvaluationReport {
   tracking: TrackingPoint[];
   scores: ScoreCheck[];
   nextPurchase: {
-    /** Customers given a date (P(purchased) reaches 50 % within the horizon). */
+    /** Customers given a date (P(purchased) reaches 50 % within the churn window of `windowDays`). */
     withDate: number;
+    windowDays: number;
+    /** The same check on the distribution's median wherever it falls within the horizon (the dates a wait may act on). */
+    horizonMedian: { withDate: number; medianAbsErrorDays: number | null };
     /** Median |date − first holdout purchase| in days, over holdout buyers with a date; null without any. */
     medianAbsErrorDays: number | null;
     holdoutBuyersWithDate: number;
@@ -169,7 +172,7 @@ export function evaluateModels(input: EvaluateInput): EvaluationReport {
     fhl: fhlTable(table, actual, models, horizon),
     tracking: tracking(index, table, endDay, models, unit),
     scores: checks,
-    nextPurchase: nextPurchaseCheck(scores, row, first, calDay, endDay),
+    nextPurchase: nextPurchaseCheck(scores, row, first, calDay, endDay, churnWindow),
     clv: clvCheck(pick(scores.clv), spend),
     warnings,
   };
@@ -274,8 +277,10 @@ function tracking(index: OrderIndex, table: FeatureTable, endDay: number, models
   return points;
 }
 
-function nextPurchaseCheck(scores: CustomerScores, row: Uint32Array, first: Float64Array, calDay: number, endDay: number): EvaluationReport['nextPurchase'] {
+function nextPurchaseCheck(scores: CustomerScores, row: Uint32Array, first: Float64Array, calDay: number, endDay: number, windowDays: number): EvaluationReport['nextPurchase'] {
   const errors: number[] = [];
+  const horizonErrors: number[] = [];
+  let horizonWithDate = 0;
   let withDate = 0;
   let due = 0;
   let boughtByDate = 0;
@@ -283,6 +288,11 @@ function nextPurchaseCheck(scores: CustomerScores, row: Uint32Array, first: Floa
     const r = row[i]!;
     const bought = !Number.isNaN(first[i]!);
     const at = scores.next_purchase_at[r]! / MS_PER_DAY;
+    const median = scores.next_purchase_deciles[9 * r + 4]!;
+    if (!Number.isNaN(median)) {
+      horizonWithDate++;
+      if (bought) horizonErrors.push(Math.abs(calDay + median - first[i]!));
+    }
     if (!Number.isNaN(at)) {
       withDate++;
       if (bought) errors.push(Math.abs(at - first[i]!));
@@ -292,11 +302,11 @@ function nextPurchaseCheck(scores: CustomerScores, row: Uint32Array, first: Floa
       }
     }
   }
-  errors.sort((a, b) => a - b);
-  const median = errors.length === 0 ? null : errors.length % 2 ? errors[errors.length >> 1]! : (errors[errors.length / 2 - 1]! + errors[errors.length / 2]!) / 2;
   return {
     withDate,
-    medianAbsErrorDays: median,
+    windowDays,
+    horizonMedian: { withDate: horizonWithDate, medianAbsErrorDays: medianOf(horizonErrors) },
+    medianAbsErrorDays: medianOf(errors),
     holdoutBuyersWithDate: errors.length,
     dueInHoldout: due,
     boughtByDateShare: due > 0 ? boughtByDate / due : null,
@@ -399,4 +409,9 @@ function iso(day: number): string {
 
 function f3(v: number): string {
   return v.toFixed(3);
+}
+
+function medianOf(values: number[]): number | null {
+  const v = [...values].sort((a, b) => a - b);
+  return v.length === 0 ? null : v.length % 2 ? v[v.length >> 1]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
 }

@@ -103,6 +103,30 @@ describe('scoreCustomers', () => {
     expect(new Set(customers.map((c) => c.lifecycle_stage))).toEqual(new Set(['prospect', 'new', 'repeat', 'at-risk', 'lapsed']));
   });
 
+  it('leaves the purchase-model scores blank for a shop with too few repeat buyers, instead of storing a meaningless fit', () => {
+    // Six customers, one of whom bought twice: BG/NBD "converges" to r in the tens of thousands here.
+    const day = (d: number): Date => new Date(Date.UTC(2024, 0, d));
+    const orders = [
+      ...['a', 'b', 'c', 'd', 'e'].map((id, k) => ({ customerId: id, orderId: `o-${id}`, orderedAt: day(2 + k), amount: 20 + 10 * k })),
+      { customerId: 'a', orderId: 'o-a2', orderedAt: day(20), amount: 35 },
+      { customerId: 'old', orderId: 'o-old', orderedAt: new Date(Date.UTC(2022, 0, 5)), amount: 500 },
+    ];
+    const { scores, report } = scoreCustomers({ orders, asOf: day(31), timeUnit: 'week', horizon: 52, options: { personas: false } });
+    const customers = [...customerScores(scores)];
+    expect(customers).toHaveLength(6);
+    for (const c of customers) {
+      for (const key of ['p_alive', 'expected_purchases', 'churn_probability', 'purchase_probability_30d', 'purchase_probability_90d', 'clv', 'purchase_propensity'] as const) expect(c[key], `${c.customer_id}.${key}`).toBeNull();
+      expect(c.next_purchase_at).toBeNull();
+    }
+    expect(report.warnings.join('\n')).toMatch(/only 1 of 6 customers bought again: the purchase-model scores .* are left blank until 10 have/);
+    // Stages and tiers still come from the history: a repeat buyer, new ones, a customer silent for two years, the top spender.
+    const by = new Map(customers.map((c) => [c.customer_id, c]));
+    expect(by.get('a')!.lifecycle_stage).toBe('repeat');
+    expect(by.get('e')!.lifecycle_stage).toBe('new');
+    expect(by.get('old')!.lifecycle_stage).toBe('lapsed');
+    expect(by.get('old')!.value_tier).toBe('high');
+  });
+
   it('rejects an as-of date before any order', async () => {
     const { orders } = await loadCdnowSample();
     expect(() => scoreCustomers({ orders, asOf: new Date('1990-01-01'), timeUnit: 'week', horizon: 39 })).toThrow(/no orders on or before 1990-01-01/);

@@ -192,6 +192,12 @@ export interface ScoreReport {
 }
 
 /**
+ * Below this many repeat buyers a purchase-model fit still "converges", to parameters that mean
+ * nothing (4 customers, 1 repeat buyer: r = 31,330, b = 3e-14): its scores are left blank.
+ */
+export const MIN_REPEAT_BUYERS = 10;
+
+/**
  * Scores every customer known at `asOf`.
  * @example
  * const { scores, report } = scoreCustomers({ orders, asOf: new Date('1997-09-30'), timeUnit: 'week', horizon: 39 });
@@ -242,7 +248,29 @@ export function scoreCustomers(input: ScoreInput): { scores: CustomerScores; rep
   for (let i = 0; i < buyers; i++) frequency[i] = table.x[i]! + 1;
   const rfm = rfmScores({ recencyDays: table.daysSinceLast.subarray(0, buyers), frequency, monetary: table.total.subarray(0, buyers) });
 
+  let repeatBuyers = 0;
+  for (let i = 0; i < buyers; i++) if (table.x[i]! > 0) repeatBuyers++;
+  const blank = repeatBuyers < MIN_REPEAT_BUYERS;
+  if (blank) warnings.push(`only ${repeatBuyers} of ${buyers} customers bought again: the purchase-model scores (p_alive, churn, purchase probabilities, next purchase, CLV) are left blank until ${MIN_REPEAT_BUYERS} have; stages and tiers come from the order history alone`);
+
   for (let i = 0; i < buyers; i++) {
+    const overdue = overdueProbability(table, i, cycle);
+    scores.overdue_probability[i] = overdue;
+    const churn = blank ? NaN : scoreFromModels(i);
+    const stage = lifecycleStage({ purchaseDays: table.x[i]! + 1, daysSinceLast: table.daysSinceLast[i]!, churnProbability: churn, overdueProbability: overdue }, stageOptions);
+    scores.lifecycle_stage[i] = stage;
+    const r = alignRecency(rfm.r[i]!, stage);
+    scores.rfm_r[i] = r;
+    scores.rfm_f[i] = rfm.f[i]!;
+    scores.rfm_m[i] = rfm.m[i]!;
+    scores.rfm_segment[i] = rfmSegment(r, rfm.f[i]!, rfm.m[i]!);
+  }
+  // Without model values, tiers rank what customers have spent so far.
+  const tiers = valueTiers((blank ? table.total : scores.clv).subarray(0, buyers), o.valueTiers);
+  for (let i = 0; i < buyers; i++) scores.value_tier[i] = tiers[i]!;
+
+  /** Row i's purchase-model scores; returns its churn probability. */
+  function scoreFromModels(i: number): number {
     const x = table.x[i]!;
     const tx = table.tx[i]!;
     const T = table.T[i]!;
@@ -259,30 +287,22 @@ export function scoreCustomers(input: ScoreInput): { scores: CustomerScores; rep
     scores.expected_purchases[i] = model.expectedPurchases(x, tx, T, input.horizon);
     scores.expected_spend_per_purchase[i] = aov;
     scores.clv[i] = clv(x, tx, T, aov);
-    scores.next_purchase_at[i] = asOfMs + next.at * MS_PER_DAY;
+    // A date only for customers more likely than not to buy within the churn window: a median months out is
+    // mostly the chance they are gone (CDNOW: median error 46 → 32 days), and churn_probability speaks for them.
+    scores.next_purchase_at[i] = next.at <= churnWindowDays ? asOfMs + next.at * MS_PER_DAY : NaN;
     scores.next_purchase_low[i] = asOfMs + next.low * MS_PER_DAY;
     scores.next_purchase_high[i] = asOfMs + next.high * MS_PER_DAY;
     scores.next_purchase_deciles.set(next.deciles, 9 * i);
     scores.next_purchase_source[i] = next.source;
     scores.purchase_cycle_days[i] = next.cycleDays;
-    const overdue = overdueProbability(table, i, cycle);
-    scores.overdue_probability[i] = overdue;
-    const stage = lifecycleStage({ purchaseDays: x + 1, daysSinceLast: table.daysSinceLast[i]!, churnProbability: churn, overdueProbability: overdue }, stageOptions);
-    scores.lifecycle_stage[i] = stage;
-    const r = alignRecency(rfm.r[i]!, stage);
-    scores.rfm_r[i] = r;
-    scores.rfm_f[i] = rfm.f[i]!;
-    scores.rfm_m[i] = rfm.m[i]!;
-    scores.rfm_segment[i] = rfmSegment(r, rfm.f[i]!, rfm.m[i]!);
+    return churn;
   }
-  const tiers = valueTiers(scores.clv.subarray(0, buyers), o.valueTiers);
-  for (let i = 0; i < buyers; i++) scores.value_tier[i] = tiers[i]!;
 
   const propensityWindow = o.propensityWindowDays ?? horizonDays;
   requireScalar('propensityWindowDays', propensityWindow, { min: 0, positive: true });
   const fromDistribution = Float64Array.from({ length: buyers }, (_, i) => nextPurchase.probabilityWithin(table, i, propensityWindow));
   const propensity = scoreBuyProbability(classify, propensityWindow, Math.min(propensityWindow, churnWindowDays), fromDistribution);
-  scores.purchase_propensity.set(propensity.scores);
+  if (!blank) scores.purchase_propensity.set(propensity.scores);
   const engagement = email ? scoreEmailEngagement(input, table, index, email, o) : null;
   if (engagement) scores.engagement_likelihood.set(engagement.scores);
   const personas = o.personas === false ? null : fitPersonasOrWarn(table, o.personas ?? {}, warnings);

@@ -15,7 +15,7 @@ export interface OrderView {
 
 /** When the customer is expected to buy next, with a range. */
 export interface PurchasePrediction {
-  /** The day by which P(purchased) reaches 50 %; null when the models do not expect it within their horizon. */
+  /** The day by which P(purchased) reaches 50 %; null unless that is within the churn window (the median may still be in `deciles[4]`). */
   at: Date | null;
   /** 10 % and 90 % points (an 80 % interval); null beyond the horizon. */
   low: Date | null;

@@ -67,6 +67,11 @@ describe('wait.purchaseCycle on the next-purchase distribution', () => {
     expect(none).toMatchObject({ wait: { until: day(60) }, trace: { predicted: null, probability: 0 } });
   });
 
+  it('offset mode follows the distribution\'s median when the date is left empty (beyond the churn window)', async () => {
+    const r = await run({ offset: '5d', direction: 'after' }, { ...distribution(), at: null });
+    expect(r).toMatchObject({ wait: { until: day(55) }, trace: { mode: 'offset', predicted: day(50).toISOString() } });
+  });
+
   it('without deciles (the engine default) reads low / median / high as 10 % / 50 % / 90 %', async () => {
     const r = await run({ mode: 'probability', probability: 0.7 }, predicted(20));
     // low day 19 (10 %), median day 20 (50 %), high day 21 (90 %): 70 % half way from 20 to 21.

@@ -29,7 +29,7 @@ export default defineNode<Config>({
   category: 'timing',
   description:
     'Waits until the customer is due to buy again — their predicted next purchase plus or minus an offset, or the moment the chance they have bought reaches a level — and leaves through "due"; a purchase before then leaves through "purchased". ' +
-    'The wait follows the prediction when new orders or a model refresh move it. Customers not expected to buy within the models’ horizon wait the maximum; without any prediction the fallback applies.',
+    'The wait follows the prediction when new orders or a model refresh move it. Customers not expected to buy within the models’ horizon at all wait the maximum; without any prediction the fallback applies.',
   fields: [
     {
       key: 'mode',
@@ -83,15 +83,17 @@ export default defineNode<Config>({
     const maxWait = entered + parseDuration(c.maxWait, 'maxWait');
     const prediction = await ctx.services.nextPurchase();
     const points = prediction ? probabilityPoints(prediction) : [];
+    // `at` is only set within the churn window; the distribution's median still exists beyond it.
+    const median = prediction ? (prediction.at ?? prediction.deciles?.[4] ?? null) : null;
     let planned: number;
     if (!prediction) planned = entered + parseDuration(c.fallback, 'fallback');
     else if (c.mode === 'probability') planned = timeOfProbability(points, c.probability) ?? maxWait;
-    else planned = prediction.at ? prediction.at.getTime() + parseDuration(c.offset, 'offset') * (c.direction === 'before' ? -1 : 1) : maxWait;
+    else planned = median ? median.getTime() + parseDuration(c.offset, 'offset') * (c.direction === 'before' ? -1 : 1) : maxWait;
     const due = Math.min(Math.max(planned, entered + parseDuration(c.minWait, 'minWait')), maxWait);
     const trace = {
       due: new Date(due).toISOString(),
       mode: c.mode,
-      predicted: prediction?.at ? prediction.at.toISOString() : null,
+      predicted: median ? median.toISOString() : null,
       source: prediction ? prediction.source : 'fallback',
       cycleDays: prediction?.cycleDays ?? null,
       // P(purchased by the due time) under the prediction; null without one.

@@ -97,7 +97,9 @@ export function formatEvaluation(r: EvaluationReport): string {
   }
   const n = r.nextPurchase;
   lines.push('', 'next purchase');
-  lines.push(`  ${n.withDate} customers have a date within the horizon; median abs. error ${n.medianAbsErrorDays === null ? '—' : `${n.medianAbsErrorDays.toFixed(1)} days`} over ${n.holdoutBuyersWithDate} holdout buyers with a date`);
+  const days = (v: number | null): string => (v === null ? '—' : `${v.toFixed(1)} days`);
+  lines.push(`  ${n.withDate} customers have a date (more likely than not to buy within the ${n.windowDays}-day churn window); median abs. error ${days(n.medianAbsErrorDays)} over ${n.holdoutBuyersWithDate} holdout buyers with a date`);
+  lines.push(`  the distribution's median anywhere in the horizon (what a wait falls back on): ${n.horizonMedian.withDate} customers, median abs. error ${days(n.horizonMedian.medianAbsErrorDays)}`);
   lines.push(`  ${n.dueInHoldout} dates fall inside the holdout; ${n.boughtByDateShare === null ? '—' : pct(n.boughtByDateShare)} of them had bought by it (ideal 50 %)`);
   lines.push(`  80 % interval (1st to 9th decile): ${n.coverage === null ? '—' : pct(n.coverage)} of first purchases inside (censoring-aware)`);
   lines.push(`  share bought by each predicted decile (ideal 10 %, 20 %, …): ${n.deciles.map((d) => (d === null ? '—' : pct(d))).join(', ')}`);

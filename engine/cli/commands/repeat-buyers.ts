@@ -1,11 +1,6 @@
 import { ForesightError } from '../../core/errors.ts';
 import type { featuresAt } from '../../models/features.ts';
-
-/**
- * Below this many repeat buyers the fit still "converges", to parameters that mean nothing
- * (4 customers, 1 repeat buyer: r = 31,330, b = 3e-14): refuse rather than print them.
- */
-const MIN_REPEAT_BUYERS = 10;
+import { MIN_REPEAT_BUYERS } from '../../models/score.ts';
 
 /** Throws unless the history up to `asOf` has enough repeat buyers for any purchase model (fit, predict and evaluate alike). */
 export function requireRepeatBuyers(table: ReturnType<typeof featuresAt>, asOf: Date): void {
