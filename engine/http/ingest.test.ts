@@ -143,6 +143,23 @@ describe('tracking API', () => {
     expect(counts()).toEqual(before);
   });
 
+  it('refuses an event or order dated in the future (a typo\'d year would count as a purchase nobody made yet)', async () => {
+    const before = counts();
+    // The server clock is 2024-03-01; a day of slack covers date-only values east of UTC.
+    const res = await s.call('POST', '/api/track', { json: { customerId: 'future', type: 'cart_add', occurredAt: '2025-03-01T10:00:00Z' }, headers: key });
+    expect([res.status, res.body.error?.field]).toEqual([400, 'body.occurredAt']);
+    expect(res.body.error.message).toMatch(/2025-03-01T10:00:00.000Z is in the future \(now 2024-03-01T00:00:00.000Z\); send the time it happened/);
+    const order = await s.call('POST', '/api/orders', { json: { customerId: 'future', orderId: 'f-1', orderedAt: '2024-01-03T00:00:00+00:00'.replace('2024', '2042'), amount: 5 }, headers: key });
+    expect([order.status, order.body.error?.field]).toEqual([400, 'body.orderedAt']);
+    const batch = await s.call('POST', '/api/batch', {
+      json: { batch: [{ kind: 'track', customerId: 'future', type: 'page_view', occurredAt: '2024-02-29T23:00:00Z' }, { kind: 'order', customerId: 'future', orderId: 'f-2', orderedAt: '2024-03-05', amount: 5 }] },
+      headers: key,
+    });
+    expect(batch.body.rejected.map((r: { field: string }) => r.field)).toEqual(['batch.1.orderedAt']);
+    // Only the past page view was stored (and its new customer).
+    expect(counts()).toEqual({ ...before, customers: before.customers + 1, events: before.events + 1 });
+  });
+
   it('refuses a batch over 10,000 items naming the field, writing nothing', async () => {
     const before = counts();
     const batch = Array.from({ length: 10_001 }, (_, i) => ({ kind: 'track', customerId: `big${i}`, type: 'x' }));
@@ -264,10 +281,10 @@ describe('tracking API: what a newcomer gets wrong is refused, not dropped', () 
   });
 
   it('takes epoch milliseconds as a number and says so when they come as text', async () => {
-    expect((await s.call('POST', '/api/track', { json: { customerId: 'n3', type: 'x', occurredAt: 1714557600000 }, headers: key })).status).toBe(202);
-    const res = await s.call('POST', '/api/track', { json: { customerId: 'n3', type: 'x', occurredAt: '1714557600000' }, headers: key });
+    expect((await s.call('POST', '/api/track', { json: { customerId: 'n3', type: 'x', occurredAt: 1709200000000 }, headers: key })).status).toBe(202);
+    const res = await s.call('POST', '/api/track', { json: { customerId: 'n3', type: 'x', occurredAt: '1709200000000' }, headers: key });
     expect([res.status, res.body.error?.field]).toEqual([400, 'body.occurredAt']);
-    expect(res.body.error.message).toContain('epoch milliseconds must be a number, not text: send 1714557600000 without quotes');
+    expect(res.body.error.message).toContain('epoch milliseconds must be a number, not text: send 1709200000000 without quotes');
   });
 
   it("refuses an order id already stored for another customer, alone and in a batch", async () => {

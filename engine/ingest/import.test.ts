@@ -91,7 +91,7 @@ describe('importCsv never drops a row silently', () => {
       const r = await importCsv(storage, clock, 'orders', orders);
       expect([r.rows, r.imported]).toEqual([3, 2]);
       expect(r.rejected.map((e) => `${e.file}:${e.line}: ${e.field}: ${e.reason}`)).toEqual([
-        `${orders}:3: ordered_at: 2025-03-31T00:00:00.000Z is in the future (now 2024-04-01T00:00:00.000Z); check the year and the day/month order`,
+        `${orders}:3: ordered_at: 2025-03-31T00:00:00.000Z is in the future (now 2024-04-01T00:00:00.000Z); send the time it happened, and check the year, the day/month order and the time zone`,
       ]);
       const ann = (await storage.customers.byExternalId('ann'))!;
       expect((await storage.orders.list(ann.id)).map((o) => o.orderId).sort()).toEqual(['f1', 'f3']);

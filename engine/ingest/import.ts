@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Clock } from '../core/clock.ts';
 import type { Storage } from '../storage/types.ts';
 import { checkCsvStructure, customersCsv, eventsCsv, ordersCsv, readCsv, type CsvFormat, type RowError } from './csv.ts';
-import { identifyCustomers, recordOrders, trackEvents, type IngestResult } from './ingest.ts';
+import { futureTimeProblem, identifyCustomers, recordOrders, trackEvents, type IngestResult } from './ingest.ts';
 import type { ProfileOutcome } from './profile-changes.ts';
 import type { identifySchema, orderSchema, trackSchema } from './schemas.ts';
 
@@ -39,17 +39,10 @@ const writers = {
   events: { format: eventsCsv, write: (s: Storage, c: Clock, rows: z.output<typeof trackSchema>[]) => trackEvents(s, c, rows.map((e) => ({ ...e, idempotencyKey: e.idempotencyKey ?? eventKey(e) }))), time: { column: 'occurred_at', of: (v: z.output<typeof trackSchema>) => v.occurredAt } },
 } as const;
 
-// A day of slack: a date-only value is read as UTC midnight, which is already "today" east of UTC.
-const FUTURE_SLACK_MS = 86_400_000;
-
-/**
- * Why a row's time cannot be history: an order or event dated after now (a typo'd year, a
- * swapped day and month) would count as a purchase nobody made yet, for the models and the journeys.
- */
+/** A row whose time is in the future, as a rejection naming its column. */
 function futureTime(time: { column: string; of: (v: never) => Date | undefined } | undefined, value: unknown, now: Date): { field: string; reason: string } | null {
-  const at = time?.of(value as never);
-  if (!time || !at || at.getTime() <= now.getTime() + FUTURE_SLACK_MS) return null;
-  return { field: time.column, reason: `${at.toISOString()} is in the future (now ${now.toISOString()}); check the year and the day/month order` };
+  const problem = time ? futureTimeProblem(time.of(value as never), now) : null;
+  return problem ? { field: time!.column, reason: problem } : null;
 }
 
 /**

@@ -27,6 +27,27 @@ export function validateItems<S extends z.ZodType>(schema: S, items: readonly un
   return { ok, rejected };
 }
 
+// A day of slack: a date-only value is read as UTC midnight, which is already "today" east of UTC.
+export const FUTURE_SLACK_MS = 86_400_000;
+
+/**
+ * Why a time cannot be history, or null: an order or event dated after now (a typo'd year, a swapped
+ * day and month, a wrong zone) would count as something nobody did yet, for the models and the journeys.
+ */
+export function futureTimeProblem(at: Date | undefined, now: Date): string | null {
+  if (!at || at.getTime() <= now.getTime() + FUTURE_SLACK_MS) return null;
+  return `${at.toISOString()} is in the future (now ${now.toISOString()}); send the time it happened, and check the year, the day/month order and the time zone`;
+}
+
+/** Moves items whose time is in the future from `ok` to `rejected`. */
+function rejectFuture<T>(ok: { index: number; value: T }[], rejected: Rejection[], field: string, of: (v: T) => Date | undefined, now: Date): { index: number; value: T }[] {
+  return ok.filter(({ index, value }) => {
+    const problem = futureTimeProblem(of(value), now);
+    if (problem) rejected.push({ index, field, message: `${field}: ${problem}` });
+    return !problem;
+  });
+}
+
 export interface IngestResult {
   accepted: number;
   duplicates: number;
@@ -35,8 +56,10 @@ export interface IngestResult {
 
 /** Stores events durably (unprocessed); the engine processes them on its next tick. Customers are created on first sight. */
 export async function trackEvents(storage: Storage, clock: Clock, items: readonly (TrackInput | unknown)[]): Promise<IngestResult> {
-  const { ok, rejected } = validateItems(trackSchema, items);
+  const valid = validateItems(trackSchema, items);
   const now = clock.now();
+  const rejected = valid.rejected;
+  const ok = rejectFuture(valid.ok, rejected, 'occurredAt', (v) => v.occurredAt, now);
   const ids = await storage.customers.resolve(ok.map((o) => o.value.customerId), now.getTime(), true);
   const results = await storage.events.insert(
     ok.map(({ value: v }) => ({
@@ -68,7 +91,9 @@ export async function identifyCustomers(storage: Storage, clock: Clock, items: r
 
 /** Stores orders and, for each new one, a `purchase` event (order id as its idempotency key). */
 export async function recordOrders(storage: Storage, clock: Clock, items: readonly (OrderInputExternal | unknown)[]): Promise<IngestResult> {
-  const { ok, rejected } = validateItems(orderSchema, items);
+  const valid = validateItems(orderSchema, items);
+  const rejected = valid.rejected;
+  const ok = rejectFuture(valid.ok, rejected, 'orderedAt', (v) => v.orderedAt, clock.now());
   const now = clock.now().getTime();
   const ids = await storage.customers.resolve(ok.map((o) => o.value.customerId), now, true);
   const orders = ok.map(({ value: v }) => ({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { assertNoRejections, identifyCustomers, recordOrders, trackEvents } from '../../ingest/ingest.ts';
+import { identifyCustomers, type IngestResult, recordOrders, trackEvents } from '../../ingest/ingest.ts';
+import { ForesightError } from '../../core/errors.ts';
 import { identifyFields, identifySchema, orderFields, orderSchema, strictFields, trackFields, trackSchema } from '../../ingest/schemas.ts';
 import type { ApiContext } from '../context.ts';
 import { ingestLimiter } from '../rate-limit.ts';
@@ -71,6 +72,7 @@ export function ingestRoutes(t: RouteTable, ctx: ApiContext): void {
     response: okResponse,
     handler: async ({ body }) => {
       const r = await trackEvents(storage, clock, [body]);
+      assertAccepted(r);
       count('track', r.accepted, r.duplicates, 0);
       return { ok: true, duplicate: r.duplicates > 0 };
     },
@@ -88,7 +90,7 @@ export function ingestRoutes(t: RouteTable, ctx: ApiContext): void {
     response: okResponse,
     handler: async ({ body }) => {
       const r = await recordOrders(storage, clock, [body]);
-      assertNoRejections(r);
+      assertAccepted(r);
       count('order', r.accepted, r.duplicates, 0);
       return { ok: true, duplicate: r.duplicates > 0 };
     },
@@ -111,6 +113,7 @@ export function ingestRoutes(t: RouteTable, ctx: ApiContext): void {
       const track: z.output<typeof trackSchema>[] = [];
       const order: z.output<typeof orderSchema>[] = [];
       const orderIndex: number[] = [];
+      const trackIndex: number[] = [];
       body.batch.forEach((item, index) => {
         const r = batchItemSchema.safeParse(item);
         if (!r.success) {
@@ -124,6 +127,7 @@ export function ingestRoutes(t: RouteTable, ctx: ApiContext): void {
         } else if (r.data.kind === 'track') {
           const { kind: _kind, ...item } = r.data;
           track.push(item);
+          trackIndex.push(index);
         } else {
           const { kind: _kind, ...item } = r.data;
           order.push(item);
@@ -134,11 +138,15 @@ export function ingestRoutes(t: RouteTable, ctx: ApiContext): void {
       const ids = identify.length ? await identifyCustomers(storage, clock, identify) : null;
       const events = track.length ? await trackEvents(storage, clock, track) : null;
       const orders = order.length ? await recordOrders(storage, clock, order) : null;
-      // An order id already stored for another customer.
-      for (const x of orders?.rejected ?? []) {
-        const index = orderIndex[x.index]!;
-        rejected.push({ index, field: `batch.${index}.${x.field}`, reason: `batch.${index}.${x.message}` });
-      }
+      // A time in the future; an order id already stored for another customer.
+      const refused = (result: IngestResult | null, at: number[]) => {
+        for (const x of result?.rejected ?? []) {
+          const index = at[x.index]!;
+          rejected.push({ index, field: `batch.${index}.${x.field}`, reason: `batch.${index}.${x.message}` });
+        }
+      };
+      refused(events, trackIndex);
+      refused(orders, orderIndex);
       rejected.sort((a, b) => a.index - b.index);
       count('identify', ids?.accepted ?? 0, 0, 0);
       count('track', events?.accepted ?? 0, events?.duplicates ?? 0, 0);
@@ -152,4 +160,10 @@ export function ingestRoutes(t: RouteTable, ctx: ApiContext): void {
       };
     },
   });
+}
+
+/** A single-item endpoint's rejection as a 400 naming the body field. */
+function assertAccepted(r: IngestResult): void {
+  const x = r.rejected[0];
+  if (x) throw new ForesightError('invalid_input', `body.${x.message}`, { field: `body.${x.field}` });
 }
