@@ -101,6 +101,24 @@ describe('safe publishing API', () => {
     expect([await entered(later), await entered(all)]).toEqual([1, 4]);
   });
 
+  it('counts people, not entries, when a member is in two of the trigger segments', async () => {
+    const { s, h } = await server();
+    for (const name of ['gold', 'gold-too']) await s.call('POST', '/api/segments', { json: { name, definition: { attribute: 'plan', op: 'eq', value: 'gold' } }, headers: h });
+    for (const c of ['a', 'b']) await s.call('POST', '/api/identify', { json: { customerId: c, attributes: { plan: 'gold' } }, headers: h });
+    const id = await draft(s, h, 'Two doors', {
+      nodes: [
+        { id: 'one', type: 'trigger.segment', config: { segment: 'gold' } },
+        { id: 'two', type: 'trigger.segment', config: { segment: 'gold-too' } },
+        { id: 'wait', type: 'wait.delay', config: { duration: '30d' } },
+      ],
+      edges: [
+        { id: 'e1', source: 'one', sourceHandle: 'next', target: 'wait' },
+        { id: 'e2', source: 'two', sourceHandle: 'next', target: 'wait' },
+      ],
+    });
+    // Four entry events were queued (two segments × two customers); two people were offered entry.
+    expect((await s.call('POST', `/api/journeys/${id}/publish?audience=include`, { headers: h })).body).toMatchObject({ version: 1, entering: 2 });
+  });
   it('keeps a product catalogue: add, list, remove, with field-named errors', async () => {
     const { s, h } = await server();
     const put = await s.call('PUT', '/api/products', { json: { products: [{ itemId: 'tent', name: 'Trail tent', url: 'https://acme.test/p/tent', price: 199 }] }, headers: h });

@@ -42,7 +42,8 @@ const PAGE = 1000;
  * brought up to date first, announced to every other journey as usual but not to this one, so the
  * next scheduled refresh cannot enroll the current members in one burst. With `include`, the
  * current members then get an entry addressed to this journey alone; re-entry rules still apply.
- * Idempotent: the events are keyed by journey, version, segment and customer.
+ * Idempotent: the events are keyed by journey, version, segment and customer. `entering` counts
+ * the customers offered entry; the journey's re-entry rule may still refuse some of them.
  */
 export async function applyAudience(deps: { storage: Storage; clock: Clock }, journeyId: string, version: number, triggers: SegmentTrigger[], choice: AudienceChoice): Promise<{ entering: number }> {
   if (!AUDIENCE_CHOICES.includes(choice)) throw new ForesightError('invalid_input', `audience: use one of ${AUDIENCE_CHOICES.join(', ')}`, { field: 'audience' });
@@ -52,7 +53,8 @@ export async function applyAudience(deps: { storage: Storage; clock: Clock }, jo
   if (refreshed.failed.length) throw new ForesightError('segment_failed', `segment "${refreshed.failed[0]!.segment}" cannot be evaluated: ${refreshed.failed[0]!.message}`, { field: 'segment' });
   if (choice === 'new') return { entering: 0 };
   const now = deps.clock.now().getTime();
-  let entering = 0;
+  // People, not entries: a customer in two of the trigger segments is offered entry twice but counted once.
+  const offered = new Set<number>();
   for (const segment of segments) {
     const saved = await deps.storage.segments.get(segment);
     const members = (await deps.storage.segmentMembers.list(segment)).filter((m) => m.member && saved && m.changedAt >= saved.createdAt);
@@ -64,8 +66,10 @@ export async function applyAudience(deps: { storage: Storage; clock: Clock }, jo
         occurredAt: now,
         idempotencyKey: `audience:${journeyId}:${version}:${segment}:${m.customerId}`,
       }));
-      entering += (await deps.storage.events.insert(events, now)).filter((id) => id !== null).length;
+      (await deps.storage.events.insert(events, now)).forEach((id, k) => {
+        if (id !== null) offered.add(events[k]!.customerId);
+      });
     }
   }
-  return { entering };
+  return { entering: offered.size };
 }
