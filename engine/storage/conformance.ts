@@ -838,6 +838,32 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await s.lift.messageExposures('j', 'mail', null, 1000)).toEqual(exposures);
   });
 
+  withStorage('lift: an erased held-out customer stays held out, pending, settled or archived', async (s) => {
+    const [a, b, c] = await s.customers.upsert([{ externalId: 'a' }, { externalId: 'b' }, { externalId: 'c' }], 0);
+    const ids = await s.runs.reserveIds(3);
+    const ended = (id: number, customerId: number) => run(id, customerId, { status: 'completed', wakeAt: null, endedAt: 20, endReason: 'completed' });
+    const mail = (key: string, runId: number, customerId: number, payload: Record<string, unknown>) => ({ key, runId, journeyId: 'j', nodeId: 'mail', customerId, kind: 'email', payload });
+    const step = (runId: number) => ({ runId, visit: 1, nodeId: 'mail', at: 10, kind: 'port', port: 'next' });
+    await s.runs.commit(
+      [
+        unit({
+          inserts: [ended(ids, a!), ended(ids + 1, b!), ended(ids + 2, c!)],
+          history: [step(ids), step(ids + 1), step(ids + 2)],
+          outbox: [mail('ma', ids, a!, { subject: 's' }), mail('mb', ids + 1, b!, { subject: 's', holdout: true }), mail('mc', ids + 2, c!, { subject: 's', holdout: true })],
+        }),
+      ],
+      10,
+    );
+    // c's held-out message is settled and archived by retention; b's is still pending when b is erased.
+    await s.outbox.settle([{ key: 'ma', status: 'sent' }, { key: 'mc', status: 'skipped', error: 'holdout' }], 15);
+    for (let after: number | null = 0; after !== null; ) after = (await s.retention.pruneHistory(100, after, 10)).next;
+    await s.privacy.erase(b!, 30);
+    await s.privacy.erase(c!, 30);
+    expect((await s.lift.messageExposures('j', 'mail', null, 1000)).map((e) => [e.customerId, e.heldOut])).toEqual([[a!, false], [b!, true], [c!, true]]);
+    // Erasure still took everything else: b's pending mail is skipped and carries nothing of b.
+    expect(await s.outbox.get('mb')).toMatchObject({ status: 'skipped', payload: { holdout: true } });
+  });
+
   withStorage('kpis: NPS answers, email funnel and the cohort table', async (s) => {
     const [a, b] = await s.customers.upsert([{ externalId: 'a' }, { externalId: 'b' }], 0);
     const ev = (customerId: number, type: string, occurredAt: number, properties: Record<string, unknown>) => ({ customerId, type, occurredAt, properties });

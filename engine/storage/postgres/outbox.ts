@@ -1,5 +1,6 @@
 import { HELD_JOURNEYS, STOPPED_WHILE_SENDING } from '../sqlite/outbox.ts';
-import { ERASED_OUTBOX, OF_ERASED_CUSTOMER } from '../sqlite/privacy.ts';
+import { erasedOutbox, OF_ERASED_CUSTOMER } from '../sqlite/privacy.ts';
+import { PG_PAYLOAD } from './lift.ts';
 import { toOutbox } from '../sqlite/rows.ts';
 import type { OutboxStore } from '../types.ts';
 import { columns, type Db } from './db.ts';
@@ -50,7 +51,7 @@ export function pgOutbox(db: Db): OutboxStore {
             ],
           );
           // A delivery in flight while its customer was erased settles afterwards: erasure wins.
-          await q(`UPDATE outbox SET ${ERASED_OUTBOX} WHERE key = ANY($1::text[]) AND ${OF_ERASED_CUSTOMER}`, [results.map((r) => r.key)]);
+          await q(`UPDATE outbox SET ${erasedOutbox(PG_PAYLOAD)} WHERE key = ANY($1::text[]) AND ${OF_ERASED_CUSTOMER}`, [results.map((r) => r.key)]);
         }
         if (!start?.keys.length) return [];
         const started = await q<{ key: string }>(

@@ -52,10 +52,18 @@ export const toExposure = (r: Record<string, unknown>): LiftExposure => ({
 /** No window: every order up to the as-of time counts (start + this never caps it). */
 export const OPEN_WINDOW = 2 ** 52;
 
+/** How a dialect reads the holdout flag of an outbox payload, and writes a JSON literal into it. */
+export interface PayloadDialect {
+  heldOut: (column: string) => string;
+  json: (literal: string) => string;
+}
+
+export const SQLITE_PAYLOAD: PayloadDialect = { heldOut: (c) => `json_extract(${c}, '$.holdout') = 1`, json: (literal) => `'${literal}'` };
+
 export function sqliteLift(db: Database): LiftStore {
   const named: Param = (n) => `@p${n}`;
   const journey = db.prepare(journeyExposureSql(named));
-  const message = db.prepare(messageExposureSql(named, (c) => `json_extract(${c}, '$.holdout') = 1`));
+  const message = db.prepare(messageExposureSql(named, SQLITE_PAYLOAD.heldOut));
   return {
     async journeyExposures(journeyId, windowMs, asOf) {
       return (journey.all({ p1: journeyId, p3: windowMs ?? OPEN_WINDOW, p4: asOf }) as Record<string, unknown>[]).map(toExposure);

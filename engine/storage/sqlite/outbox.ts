@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { OutboxResult, OutboxStore } from '../types.ts';
-import { ERASED_OUTBOX, OF_ERASED_CUSTOMER } from './privacy.ts';
+import { SQLITE_PAYLOAD } from './lift.ts';
+import { erasedOutbox, OF_ERASED_CUSTOMER } from './privacy.ts';
 import { toOutbox } from './rows.ts';
 
 // Entries of these journeys are held (paused) or about to be cancelled (archived): never claimed.
@@ -32,7 +33,7 @@ export function sqliteOutbox(db: Database): OutboxStore {
   );
   // A delivery in flight while its customer was erased settles afterwards: erasure wins,
   // so the outcome's detail (the address) and error are dropped again.
-  const eraseWins = db.prepare(`UPDATE outbox SET ${ERASED_OUTBOX} WHERE key = @key AND ${OF_ERASED_CUSTOMER}`);
+  const eraseWins = db.prepare(`UPDATE outbox SET ${erasedOutbox(SQLITE_PAYLOAD)} WHERE key = @key AND ${OF_ERASED_CUSTOMER}`);
   const start = db.prepare(
     `UPDATE outbox SET status = 'sending', attempts = attempts + 1, lease_expires = @expires, updated_at = @now
      WHERE key = @key AND status = 'claimed' AND lease_owner = @owner`,
