@@ -7,7 +7,7 @@ import { decorateHtml, decorateText, isTestMessage, MessageLinks, TEST_MESSAGE_P
 import { messageData } from './message-data.ts';
 import { whyNotSend, type FrequencyCap, type SendRateLimit } from './policy.ts';
 import { renderEmail } from './render.ts';
-import { senderProblem } from './sender.ts';
+import { parseSender, senderProblem } from './sender.ts';
 import { classifySmtpError, type MailTransport, type SmtpFailure } from './transport.ts';
 
 export interface MailOptions {
@@ -94,7 +94,7 @@ async function deliver(options: MailOptions, d: Delivery, ctx: EngineEffectConte
   const subject = `${d.subjectPrefix ?? ''}${rendered.subject}`;
   try {
     await transport.sendMail({
-      from,
+      from: parseSender(from),
       to: d.to,
       subject,
       html: decorateHtml(rendered.html, links),

@@ -18,3 +18,13 @@ export function senderProblem(from: string): string | null {
   if (!ADDRESS.test(address)) return `"${address}" is not an email address; write e.g. news@shop.example or "Shop <news@shop.example>"`;
   return null;
 }
+
+/**
+ * A checked sender as name and address, for the mail library to quote: an unquoted name with
+ * RFC 5322 specials (`Acme: Deals <…>`) would otherwise be read as a group and lose its name.
+ * @example parseSender('Acme: Deals <deals@shop.example>') // { name: 'Acme: Deals', address: 'deals@shop.example' }
+ */
+export function parseSender(from: string): { name: string; address: string } {
+  const named = NAMED.exec(from);
+  return named ? { name: (named[1] ?? named[2] ?? '').trim(), address: named[3]!.trim() } : { name: '', address: from.trim() };
+}

@@ -10,7 +10,7 @@ afterEach(async () => {
   for (const c of close.splice(0).reverse()) await c();
 });
 
-async function world(mail: Record<string, unknown> = {}) {
+async function world(mail: Record<string, unknown> = {}, nodeFrom?: string) {
   const w = await mailWorld({ start: '2024-03-01T09:00:00Z', mail });
   close.push(w.close);
   const html = '<p>Hi {{default customer.first_name "there"}}, welcome to {{brand.shopName}}</p><p><a href="{{brand.shopUrl}}/new">New in</a></p>'
@@ -20,7 +20,7 @@ async function world(mail: Record<string, unknown> = {}) {
     name: 'Welcome',
     nodes: [
       { id: 't', type: 'trigger.event', config: { event: 'signup' } },
-      { id: 'mail', type: 'action.email', config: { subject: 'Welcome, {{default customer.first_name "friend"}}', html, text: 'Shop: {{brand.shopUrl}}', category: 'welcome' } },
+      { id: 'mail', type: 'action.email', config: { subject: 'Welcome, {{default customer.first_name "friend"}}', html, text: 'Shop: {{brand.shopUrl}}', category: 'welcome', ...(nodeFrom ? { from: nodeFrom } : {}) } },
     ],
     edges: [{ id: 'e', source: 't', sourceHandle: 'next', target: 'mail' }],
   };
@@ -67,6 +67,12 @@ describe('test send', () => {
     await testSend(w.h, { journeyId: 'welcome', nodeId: 'mail', to: 'me@acme.test' });
     expect(w.smtp.mails.map((m) => m.subject)).toEqual(['[Test] Welcome, friend', '[Test] Welcome, friend']);
     expect(String(w.smtp.mails[1]!.html)).not.toContain('<ul>');
+  });
+
+  it("keeps a node's own sender name whole when it holds a colon (unquoted, it read as an address group)", async () => {
+    const w = await world({}, 'Acme: Deals <deals@acme.test>');
+    await testSend(w.h, { journeyId: 'welcome', nodeId: 'mail', to: 'me@acme.test' });
+    expect(w.smtp.mails[0]!.from?.value).toEqual([{ name: 'Acme: Deals', address: 'deals@acme.test' }]);
   });
 
   it('does not mail an address that bounced or complained, naming the reason and how to lift it', async () => {
