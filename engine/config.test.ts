@@ -115,3 +115,12 @@ describe('FORESIGHT_MESSAGE_BUDGET', () => {
     expect(() => loadConfig({ FORESIGHT_MESSAGE_BUDGET: '2/30d', FORESIGHT_RETENTION: '14d' })).toThrow(/^FORESIGHT_RETENTION="14d": must be at least FORESIGHT_MESSAGE_BUDGET \(30d\)/);
   });
 });
+
+describe('FORESIGHT_SMTP_URL', () => {
+  const smtp = { FORESIGHT_SMTP_URL: 'smtp://127.0.0.1:2525' };
+  it('needs the link secret, but not FORESIGHT_MAIL_FROM: the brand sender can stand in', () => {
+    expect(() => loadConfig(smtp)).toThrow(/^FORESIGHT_SECRET: required when FORESIGHT_SMTP_URL is set/);
+    const config = loadConfig({ ...smtp, FORESIGHT_SECRET: 's'.repeat(40) });
+    expect([config.messaging.smtpUrl, config.messaging.mailFrom]).toEqual(['smtp://127.0.0.1:2525', undefined]);
+  });
+});

@@ -304,9 +304,9 @@ function messagingConfig(read: Read, flags: ConfigOverrides, port: number): Mess
   const smtpUrl = read('smtpUrl', flags.smtpUrl);
   const secret = read('secret', flags.secret);
   const mailFrom = read('mailFrom', flags.mailFrom);
-  // Every mail carries signed unsubscribe links and needs a sender: refuse to start half-configured.
+  // Every mail carries signed unsubscribe links: refuse to start half-configured. The sender may come
+  // from the brand (Brand page) or the node instead of FORESIGHT_MAIL_FROM; the publish checklist blocks a mail with none.
   if (smtpUrl && !secret) throw new ForesightError('invalid_config', `FORESIGHT_SECRET: required when FORESIGHT_SMTP_URL is set; ${fields.secret.fix}`, { field: 'FORESIGHT_SECRET' });
-  if (smtpUrl && !mailFrom) throw new ForesightError('invalid_config', `FORESIGHT_MAIL_FROM: required when FORESIGHT_SMTP_URL is set; ${fields.mailFrom.fix}`, { field: 'FORESIGHT_MAIL_FROM' });
   const allowPrivate = read('webhookAllowPrivate', flags.webhookAllowPrivate);
   return {
     smtpUrl,

@@ -43,10 +43,10 @@ export function missingDeliverySettings(o: MailOptions): string[] {
   return [!o.transport && 'FORESIGHT_SMTP_URL', !o.publicUrl && 'FORESIGHT_PUBLIC_URL', !o.secret && 'FORESIGHT_SECRET'].filter((x): x is string => Boolean(x));
 }
 
-/** Everything missing before a mail can go; the sender may come from the brand instead of FORESIGHT_MAIL_FROM. */
-export function missingMailSettings(o: MailOptions, brandFrom?: string): string[] {
+/** Everything missing before a mail can go; the sender may come from the node or the brand instead of FORESIGHT_MAIL_FROM. */
+export function missingMailSettings(o: MailOptions, otherFrom?: string): string[] {
   const missing = missingDeliverySettings(o);
-  if (!o.from && !brandFrom) missing.splice(o.transport ? 0 : 1, 0, 'FORESIGHT_MAIL_FROM (or the brand sender)');
+  if (!o.from && !otherFrom) missing.splice(o.transport ? 0 : 1, 0, 'FORESIGHT_MAIL_FROM (or the brand sender)');
   return missing;
 }
 
@@ -72,7 +72,8 @@ interface Delivery {
 async function deliver(options: MailOptions, d: Delivery, ctx: EngineEffectContext): Promise<EffectOutcome> {
   const data = await messageData(ctx.storage, d.customer);
   const brandFrom = brandSender(data.brand);
-  const missing = missingMailSettings(options, brandFrom);
+  // The node's own sender stands in for a missing brand sender and FORESIGHT_MAIL_FROM.
+  const missing = missingMailSettings(options, d.payload.from || brandFrom);
   if (missing.length) return { status: 'failed', reason: `email is not configured: set ${missing.join(', ')}` };
   const { transport, publicUrl, secret } = options as Required<Pick<MailOptions, 'transport' | 'publicUrl' | 'secret'>>;
   const p = d.payload;
