@@ -65,6 +65,13 @@ describe('safe publishing API', () => {
 
     const published = await s.call('POST', `/api/journeys/${id}/publish`, { headers: h });
     expect(published.body).toMatchObject({ version: 1, checklist: [] });
+
+    // Test sends are few a minute per user (refused ones count): the 11th within the minute is refused with Retry-After, and not sent.
+    for (let i = 3; i <= 10; i++) expect((await s.call('POST', `/api/journeys/${id}/nodes/hello/test-send`, { json: { to: 'me@acme.test' }, headers: h })).status).toBe(200);
+    const eleventh = await s.call('POST', `/api/journeys/${id}/nodes/hello/test-send`, { json: { to: 'me@acme.test' }, headers: h });
+    expect([eleventh.status, eleventh.body.error.message]).toEqual([429, 'too many test sends; at most 10 a minute; wait for Retry-After']);
+    expect(Number(eleventh.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(smtp.mails).toHaveLength(9);
   });
 
   it('lets the marketer choose who of a segment’s current members enters: only those who enter from now on, or all of them', async () => {

@@ -33,6 +33,26 @@ export function ingestLimiter(perSecond: number, windowMs = 1000): RequestHandle
   });
 }
 
+/**
+ * Test sends go through the real mail server to any address: a few a minute per signed-in user
+ * (or key) is plenty for checking a template, and keeps a leaked session from becoming a mail cannon.
+ */
+export function testSendLimiter(perMinute = 10): RequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req, res) => {
+      const p = principalOf(res);
+      if (p?.kind === 'session') return `user:${p.user.id}`;
+      if (p?.kind === 'key' && p.keyId !== null) return `key:${p.keyId}`;
+      return `ip:${ipKeyGenerator(req.ip ?? '')}`;
+    },
+    handler: (_req, res) => sendError(res, 429, 'rate_limited', `too many test sends; at most ${perMinute} a minute; wait for Retry-After`, 'to'),
+  });
+}
+
 const failedSignIns = (limit: number, key: (req: Request) => string, message: string): RequestHandler =>
   rateLimit({
     windowMs: 15 * 60_000,

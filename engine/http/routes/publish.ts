@@ -6,6 +6,7 @@ import { testSend } from '../../messaging/test-send.ts';
 import { draftDiffers } from '../../publish/draft-status.ts';
 import { publishReadiness } from '../../publish/index.ts';
 import type { ApiContext } from '../context.ts';
+import { testSendLimiter } from '../rate-limit.ts';
 import type { RouteTable } from '../route-table.ts';
 
 const testSendBody = z.object({
@@ -44,6 +45,7 @@ export function publishRoutes(t: RouteTable, ctx: ApiContext): void {
     summary: "Send the draft's email node to an address with a customer's data (marked [Test]; not counted, not capped)",
     access: 'builder',
     body: testSendBody,
+    before: [testSendLimiter()],
     handler: async ({ params, body }) => ({ sent: await testSend(ctx, { journeyId: params.id!, nodeId: params.nodeId!, to: body.to, customerId: body.customerId || undefined }) }),
   });
   t.add({ method: 'get', path: '/api/brand', tag: 'settings', summary: 'The brand every email sees as {{brand.*}}', access: 'builder', handler: async () => ({ brand: await readBrand(ctx.storage) }) });
