@@ -54,12 +54,20 @@ export interface IngestResult {
   rejected: Rejection[];
 }
 
+/**
+ * What the edges (HTTP API) ask of ingestion: `refuseFuture` rejects times after the clock (plus a
+ * day of slack). Off for tests and simulations, which may load a history ahead of a virtual clock.
+ */
+export interface IngestOptions {
+  refuseFuture?: boolean;
+}
+
 /** Stores events durably (unprocessed); the engine processes them on its next tick. Customers are created on first sight. */
-export async function trackEvents(storage: Storage, clock: Clock, items: readonly (TrackInput | unknown)[]): Promise<IngestResult> {
+export async function trackEvents(storage: Storage, clock: Clock, items: readonly (TrackInput | unknown)[], opts: IngestOptions = {}): Promise<IngestResult> {
   const valid = validateItems(trackSchema, items);
   const now = clock.now();
   const rejected = valid.rejected;
-  const ok = rejectFuture(valid.ok, rejected, 'occurredAt', (v) => v.occurredAt, now);
+  const ok = opts.refuseFuture ? rejectFuture(valid.ok, rejected, 'occurredAt', (v) => v.occurredAt, now) : valid.ok;
   const ids = await storage.customers.resolve(ok.map((o) => o.value.customerId), now.getTime(), true);
   const results = await storage.events.insert(
     ok.map(({ value: v }) => ({
@@ -90,10 +98,10 @@ export async function identifyCustomers(storage: Storage, clock: Clock, items: r
 }
 
 /** Stores orders and, for each new one, a `purchase` event (order id as its idempotency key). */
-export async function recordOrders(storage: Storage, clock: Clock, items: readonly (OrderInputExternal | unknown)[]): Promise<IngestResult> {
+export async function recordOrders(storage: Storage, clock: Clock, items: readonly (OrderInputExternal | unknown)[], opts: IngestOptions = {}): Promise<IngestResult> {
   const valid = validateItems(orderSchema, items);
   const rejected = valid.rejected;
-  const ok = rejectFuture(valid.ok, rejected, 'orderedAt', (v) => v.orderedAt, clock.now());
+  const ok = opts.refuseFuture ? rejectFuture(valid.ok, rejected, 'orderedAt', (v) => v.orderedAt, clock.now()) : valid.ok;
   const now = clock.now().getTime();
   const ids = await storage.customers.resolve(ok.map((o) => o.value.customerId), now, true);
   const orders = ok.map(({ value: v }) => ({

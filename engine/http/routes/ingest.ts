@@ -8,6 +8,9 @@ import type { RouteTable } from '../route-table.ts';
 
 export const MAX_BATCH = 10_000;
 
+/** Senders' clocks and typos: a time after the server's clock (plus a day) is refused here, at the edge. */
+const EDGE = { refuseFuture: true } as const;
+
 /** One batch item: the body of /api/identify, /api/track or /api/orders plus its `kind`. */
 export const batchItemSchema = z.discriminatedUnion('kind', [
   // Each item takes its kind's fields and no other, as the single requests do.
@@ -71,7 +74,7 @@ export function ingestRoutes(t: RouteTable, ctx: ApiContext): void {
     status: 202,
     response: okResponse,
     handler: async ({ body }) => {
-      const r = await trackEvents(storage, clock, [body]);
+      const r = await trackEvents(storage, clock, [body], EDGE);
       assertAccepted(r);
       count('track', r.accepted, r.duplicates, 0);
       return { ok: true, duplicate: r.duplicates > 0 };
@@ -89,7 +92,7 @@ export function ingestRoutes(t: RouteTable, ctx: ApiContext): void {
     status: 202,
     response: okResponse,
     handler: async ({ body }) => {
-      const r = await recordOrders(storage, clock, [body]);
+      const r = await recordOrders(storage, clock, [body], EDGE);
       assertAccepted(r);
       count('order', r.accepted, r.duplicates, 0);
       return { ok: true, duplicate: r.duplicates > 0 };
@@ -136,8 +139,8 @@ export function ingestRoutes(t: RouteTable, ctx: ApiContext): void {
       });
       // Customers first, so the events and orders of this batch see their traits.
       const ids = identify.length ? await identifyCustomers(storage, clock, identify) : null;
-      const events = track.length ? await trackEvents(storage, clock, track) : null;
-      const orders = order.length ? await recordOrders(storage, clock, order) : null;
+      const events = track.length ? await trackEvents(storage, clock, track, EDGE) : null;
+      const orders = order.length ? await recordOrders(storage, clock, order, EDGE) : null;
       // A time in the future; an order id already stored for another customer.
       const refused = (result: IngestResult | null, at: number[]) => {
         for (const x of result?.rejected ?? []) {
