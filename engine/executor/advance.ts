@@ -74,7 +74,7 @@ export async function advanceRun(w: WorkingRun, j: CompiledJourney, entry: Entry
         state: run.state,
         event,
         wake,
-        random: seededRandom(`${run.id}:${node.id}:${run.visit}`),
+        random: lazyRandom(run.id, node.id, run.visit),
         services: step,
       };
       // Named only when something goes wrong: building it per step is measurable.
@@ -165,4 +165,10 @@ export function failRun(run: RunRecord, unit: StepUnit, t: number, message: stri
   count(unit, run.journeyId, run.version, run.nodeId, 'failed');
   run.error = message;
   end(run, t, 'failed', 'error');
+}
+
+/** The step's seeded random source, built on first use: most nodes never draw, and hashing the seed per step is measurable. */
+function lazyRandom(runId: number, nodeId: string, visit: number): () => number {
+  let next: (() => number) | undefined;
+  return () => (next ??= seededRandom(`${runId}:${nodeId}:${visit}`))();
 }

@@ -1,4 +1,4 @@
-import { eventSubject, matchesAll } from '../core/filter.ts';
+import { eventSubject, type Filter, matchesAll } from '../core/filter.ts';
 import { ForesightError } from '../core/errors.ts';
 import type { CustomerProfile, RunMode } from '../plugin/define-node.ts';
 import type { SegmentVerdict } from '../segments/evaluate.ts';
@@ -59,28 +59,16 @@ export class CustomerServices implements NodeServices {
     this.http = providers.http ?? defaultHttpService();
   }
 
-  /** Set on a call's view once the call ended (or missed its deadline). */
-  private closed = false;
-
   /**
    * The services as one node call sees them. Closed when the call settles or is
    * abandoned at its deadline, so plugin code that carries on afterwards cannot
    * queue messages or change the profile under another step's name.
    */
-  forCall(): CustomerServices & { close(): void } {
-    const view = Object.create(this) as CustomerServices & { close(): void };
-    view.close = () => {
-      (view as unknown as { closed: boolean }).closed = true;
-    };
-    return view;
-  }
-
-  private assertOpen(what: string): void {
-    if (this.closed) throw new ForesightError('step_closed', `services.${what}: the node call has ended (it returned or missed its deadline); call services only before run returns`);
+  forCall(): CallServices {
+    return new CallServices(this);
   }
 
   enqueue(kind: string, payload: Record<string, unknown>): string {
-    this.assertOpen('enqueue');
     const p = this.position;
     if (!p.runId) throw new ForesightError('no_step', 'services.enqueue can only be called while a node runs');
     const key = `${p.runId}:${p.nodeId}:${p.visit}${p.enqueued ? `:${p.enqueued}` : ''}`;
@@ -89,8 +77,7 @@ export class CustomerServices implements NodeServices {
     return key;
   }
 
-  updateProfile(change: { set?: Record<string, unknown>; increment?: Record<string, number>; addTags?: string[]; removeTags?: string[] }): void {
-    this.assertOpen('updateProfile');
+  updateProfile(change: ProfileChange): void {
     this.unit.profiles.push({ customerId: this.customer.id, ...change });
     // Later nodes in the same unit see the change at once.
     this.customer.attributes = applyProfileChange(this.customer.attributes, change);
@@ -134,7 +121,6 @@ export class CustomerServices implements NodeServices {
    * customers and conversions per port (whatever its experiment is named).
    */
   experimentStats(): Promise<ArmCounts[]> {
-    this.assertOpen('experimentStats');
     return splitArms(this.storage, this.position.journeyId, this.position.nodeId);
   }
 
@@ -145,5 +131,74 @@ export class CustomerServices implements NodeServices {
   async segment(name: string): Promise<SegmentVerdict> {
     if (!this.providers.segment) throw new ForesightError('segments_unavailable', `segment "${name}": no segment evaluator is configured`);
     return this.providers.segment(name, this.customer, this.now(), this);
+  }
+}
+
+type ProfileChange = { set?: Record<string, unknown>; increment?: Record<string, number>; addTags?: string[]; removeTags?: string[] };
+
+/**
+ * One node call's view of its customer's services: reads pass through, writes are refused once
+ * the call has ended. A plain class rather than Object.create(owner): making the owner a
+ * prototype on every step cost V8 a prototype transition per step (5 % of a step's time).
+ */
+export class CallServices implements NodeServices {
+  private closed = false;
+  readonly render = renderText;
+
+  constructor(private readonly owner: CustomerServices) {}
+
+  get http(): HttpService {
+    return this.owner.http;
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  private assertOpen(what: string): void {
+    if (this.closed) throw new ForesightError('step_closed', `services.${what}: the node call has ended (it returned or missed its deadline); call services only before run returns`);
+  }
+
+  enqueue(kind: string, payload: Record<string, unknown>): string {
+    this.assertOpen('enqueue');
+    return this.owner.enqueue(kind, payload);
+  }
+
+  updateProfile(change: ProfileChange): void {
+    this.assertOpen('updateProfile');
+    this.owner.updateProfile(change);
+  }
+
+  experimentStats(): Promise<ArmCounts[]> {
+    this.assertOpen('experimentStats');
+    return this.owner.experimentStats();
+  }
+
+  orders(): Promise<OrderView[]> {
+    return this.owner.orders();
+  }
+
+  countEvents(type: string, opts?: { since?: Date; where?: Filter[] }): Promise<number> {
+    return this.owner.countEvents(type, opts);
+  }
+
+  lastEventAt(type: string, opts?: { where?: Filter[] }): Promise<Date | null> {
+    return this.owner.lastEventAt(type, opts);
+  }
+
+  scores(): ReturnType<NodeServices['scores']> {
+    return this.owner.scores();
+  }
+
+  nextPurchase(): Promise<PurchasePrediction | null> {
+    return this.owner.nextPurchase();
+  }
+
+  inSegment(name: string): Promise<boolean> {
+    return this.owner.inSegment(name);
+  }
+
+  segment(name: string): Promise<SegmentVerdict> {
+    return this.owner.segment(name);
   }
 }

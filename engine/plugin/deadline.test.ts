@@ -59,6 +59,26 @@ describe('deadlines', () => {
     await expect(withDeadline(never, 30, 'node "x" run')).rejects.toThrow('node "x" run did not finish within 30 ms');
   });
 
+  it('keeps every deadline when calls overlap: the hung ones fail on time, whatever settled before or between them', async () => {
+    const quick = (v: number) => new Promise<number>((resolve) => setTimeout(() => resolve(v), 5));
+    const outcomes = await Promise.allSettled([
+      withDeadline(() => quick(1), 60, 'first'),
+      withDeadline(never, 60, 'hung a'),
+      withDeadline(() => quick(3), 60, 'third'),
+      withDeadline(never, 60, 'hung b'),
+      withDeadline(never, 30, 'shorter'),
+    ]);
+    expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value : (o.reason as Error).message))).toEqual([
+      1,
+      'hung a did not finish within 60 ms',
+      3,
+      'hung b did not finish within 60 ms',
+      'shorter did not finish within 30 ms',
+    ]);
+    // The queue is reusable after it drained: a later hung call still fails.
+    await expect(withDeadline(never, 20, 'later')).rejects.toThrow('later did not finish within 20 ms');
+  });
+
   it('a hanging or malformed effect handler is retried with the reason; the other deliveries of the batch are sent', async () => {
     const registry = builtinRegistry().use({ name: 'acme', nodes: [send], effects: { hang: never, ok: async () => ({ status: 'sent' }), odd: async () => undefined as never } });
     h = createHarness({ registry });
