@@ -77,27 +77,18 @@ export async function advanceRun(w: WorkingRun, j: CompiledJourney, entry: Entry
         random: lazyRandom(run.id, node.id, run.visit),
         services: step,
       };
-      // Named only when something goes wrong: building it per step is measurable.
-      const who = () => `node "${node.id}" (${node.type}, plugin ${node.plugin})`;
-      // A failed call leaves nothing behind: messages it queued and profile changes it made are dropped.
-      const written = { outbox: unit.outbox.length, profiles: unit.profiles.length, attributes: services.customer.attributes };
-      const failCall = (message: string) => {
-        unit.outbox.length = written.outbox;
-        unit.profiles.length = written.profiles;
-        services.customer.attributes = written.attributes;
-        failRun(run, unit, t, message);
-      };
+      const written: Written = { outbox: unit.outbox.length, profiles: unit.profiles.length, attributes: services.customer.attributes };
       let returned: unknown;
       try {
-        returned = await withDeadline(() => node.def.run(ctx), node.timeoutMs, () => `${who()} run`);
+        returned = await withDeadline(() => node.def.run(ctx), node.timeoutMs, deadlineLabel(node));
       } catch (err) {
-        return failCall(err instanceof ForesightError && err.code === 'deadline_exceeded' ? err.message : `${who()} threw: ${errorMessage(err)}`);
+        return failCall(written, services, run, unit, t, err instanceof ForesightError && err.code === 'deadline_exceeded' ? err.message : `${who(node)} threw: ${errorMessage(err)}`);
       } finally {
         step.close();
       }
       services.position = { ...services.position, runId: 0 };
       const problem = resultProblem(returned, now);
-      if (problem) return failCall(`${who()} ${problem}`);
+      if (problem) return failCall(written, services, run, unit, t, `${who(node)} ${problem}`);
       result = returned as NodeResult;
     }
     event = undefined;
@@ -146,6 +137,33 @@ export async function advanceRun(w: WorkingRun, j: CompiledJourney, entry: Entry
     count(unit, run.journeyId, run.version, node.id, 'exit');
     return end(run, t, 'completed', result.exit);
   }
+}
+
+// Module-level on purpose: closures declared per step cost a name-keeping call each under tsx.
+type CompiledNode = NonNullable<ReturnType<CompiledJourney['nodes']['get']>>;
+
+/** What a node call had written before it ran, to take back if it fails. */
+interface Written {
+  outbox: number;
+  profiles: number;
+  attributes: Record<string, unknown>;
+}
+
+/** Named only when something goes wrong: building it per step is measurable. */
+function who(node: CompiledNode): string {
+  return `node "${node.id}" (${node.type}, plugin ${node.plugin})`;
+}
+
+function deadlineLabel(node: CompiledNode): () => string {
+  return () => `${who(node)} run`;
+}
+
+/** A failed call leaves nothing behind: messages it queued and profile changes it made are dropped. */
+function failCall(written: Written, services: CustomerServices, run: RunRecord, unit: StepUnit, t: number, message: string): void {
+  unit.outbox.length = written.outbox;
+  unit.profiles.length = written.profiles;
+  services.customer.attributes = written.attributes;
+  failRun(run, unit, t, message);
 }
 
 /** Ends a run in place: the one way a run's terminal fields are set. */
