@@ -160,6 +160,22 @@ describe('tracking API', () => {
     expect(counts()).toEqual({ ...before, customers: before.customers + 1, events: before.events + 1 });
   });
 
+  it('answers each of many concurrent track requests for its own event (they share one write)', async () => {
+    const before = counts();
+    const send = (customerId: string, occurredAt: string, idempotencyKey?: string) =>
+      s.call('POST', '/api/track', { json: { customerId, type: 'page_view', occurredAt, ...(idempotencyKey ? { idempotencyKey } : {}) }, headers: key });
+    const answers = await Promise.all([
+      send('g1', '2024-02-01T10:00:00Z', 'k-1'),
+      send('g2', '2024-02-01T10:00:00Z', 'k-1'), // the same key as the first: one of the two is the duplicate
+      send('g3', '2031-01-01T00:00:00Z'), // in the future: refused, alone
+      ...Array.from({ length: 20 }, (_, i) => send(`g-many-${i}`, '2024-02-02T10:00:00Z')),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 400, ...Array(20).fill(202)]);
+    expect(answers.slice(0, 2).map((a) => a.body.duplicate).sort()).toEqual([false, true]);
+    expect(answers[2]!.body.error.field).toBe('body.occurredAt');
+    expect(counts()).toEqual({ ...before, customers: before.customers + 22, events: before.events + 21 });
+  });
+
   it('refuses a batch over 10,000 items naming the field, writing nothing', async () => {
     const before = counts();
     const batch = Array.from({ length: 10_001 }, (_, i) => ({ kind: 'track', customerId: `big${i}`, type: 'x' }));

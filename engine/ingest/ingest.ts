@@ -62,8 +62,23 @@ export interface IngestOptions {
   refuseFuture?: boolean;
 }
 
+/** What became of one ingested item. */
+export type ItemOutcome = { status: 'accepted' | 'duplicate' } | { status: 'rejected'; field: string; message: string };
+
 /** Stores events durably (unprocessed); the engine processes them on its next tick. Customers are created on first sight. */
 export async function trackEvents(storage: Storage, clock: Clock, items: readonly (TrackInput | unknown)[], opts: IngestOptions = {}): Promise<IngestResult> {
+  const outcomes = await trackEach(storage, clock, items, opts);
+  const rejected: Rejection[] = [];
+  let duplicates = 0;
+  outcomes.forEach((o, index) => {
+    if (o.status === 'rejected') rejected.push({ index, field: o.field, message: o.message });
+    else if (o.status === 'duplicate') duplicates++;
+  });
+  return { accepted: outcomes.length - rejected.length - duplicates, duplicates, rejected };
+}
+
+/** trackEvents with each item's outcome, in the items' order (one write for all of them). */
+export async function trackEach(storage: Storage, clock: Clock, items: readonly (TrackInput | unknown)[], opts: IngestOptions = {}): Promise<ItemOutcome[]> {
   const valid = validateItems(trackSchema, items);
   const now = clock.now();
   const rejected = valid.rejected;
@@ -79,8 +94,10 @@ export async function trackEvents(storage: Storage, clock: Clock, items: readonl
     })),
     now.getTime(),
   );
-  const duplicates = results.filter((r) => r === null).length;
-  return { accepted: results.length - duplicates, duplicates, rejected };
+  const outcomes = new Array<ItemOutcome>(items.length);
+  for (const r of rejected) outcomes[r.index] = { status: 'rejected', field: r.field, message: r.message };
+  ok.forEach(({ index }, k) => (outcomes[index] = { status: results[k] === null ? 'duplicate' : 'accepted' }));
+  return outcomes;
 }
 
 /** Creates or updates profiles; `profiles` counts what changed. A profile an item would leave as it is is not written. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { identifyCustomers, type IngestResult, recordOrders, trackEvents } from '../../ingest/ingest.ts';
+import { GroupCommit } from '../../ingest/group-commit.ts';
+import { identifyCustomers, type IngestResult, recordOrders, trackEach, trackEvents } from '../../ingest/ingest.ts';
 import { ForesightError } from '../../core/errors.ts';
 import { identifyFields, identifySchema, orderFields, orderSchema, strictFields, trackFields, trackSchema } from '../../ingest/schemas.ts';
 import type { ApiContext } from '../context.ts';
@@ -39,6 +40,8 @@ export interface ItemRejection {
 
 export function ingestRoutes(t: RouteTable, ctx: ApiContext): void {
   const { storage, clock, metrics } = ctx;
+  // Concurrent /api/track requests share one write (the usual shape: many clients, one event each).
+  const trackWrites = new GroupCommit((items: unknown[]) => trackEach(storage, clock, items, EDGE));
   const before = [ingestLimiter(ctx.limits.ingestPerSecond, ctx.limits.ingestWindowMs)];
   const count = (kind: string, accepted: number, duplicates: number, rejected: number) => {
     if (accepted) metrics.ingested.inc({ kind, outcome: 'accepted' }, accepted);
@@ -74,10 +77,10 @@ export function ingestRoutes(t: RouteTable, ctx: ApiContext): void {
     status: 202,
     response: okResponse,
     handler: async ({ body }) => {
-      const r = await trackEvents(storage, clock, [body], EDGE);
-      assertAccepted(r);
-      count('track', r.accepted, r.duplicates, 0);
-      return { ok: true, duplicate: r.duplicates > 0 };
+      const r = await trackWrites.submit(body);
+      if (r.status === 'rejected') throw new ForesightError('invalid_input', `body.${r.message}`, { field: `body.${r.field}` });
+      count('track', r.status === 'accepted' ? 1 : 0, r.status === 'duplicate' ? 1 : 0, 0);
+      return { ok: true, duplicate: r.status === 'duplicate' };
     },
   });
   t.add({
