@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import { AuthService } from '../engine/auth/service.ts';
@@ -12,6 +10,7 @@ import { JourneyService } from '../engine/journeys.ts';
 import { startServer } from '../engine/server.ts';
 import { openSqlite } from '../engine/storage/sqlite/index.ts';
 import { builtinRegistry } from '../nodes/index.ts';
+import { runChild } from './child.ts';
 import type { BenchRow } from './engine.bench.ts';
 
 /** The 4-node journey peers are compared on: an event starts it, two decisions, an exit. */
@@ -34,18 +33,9 @@ const journey = {
   ],
 };
 
-const CLIENT = fileURLToPath(new URL('./track-client.ts', import.meta.url));
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
 /** Runs the load clients in a child process (bench/track-client.ts) and reads its one-line report. */
-function runClients(url: string, key: string, requests: number, clients: number): Promise<{ startedAt: number; seconds: number; p50: number; p99: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLIENT, url, key, String(requests), String(clients)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`track clients exited with ${code}`))));
-  });
+async function runClients(url: string, key: string, requests: number, clients: number): Promise<{ startedAt: number; seconds: number; p50: number; p99: number }> {
+  return JSON.parse(await runChild('./track-client.ts', [url, key, String(requests), String(clients)]));
 }
 
 /**
