@@ -15,7 +15,7 @@ import { testSql } from './testing/sql.ts';
  * mailing a real SMTP sink, one of them SIGKILLed mid-way.
  */
 const BIN = fileURLToPath(new URL('../bin/foresight.js', import.meta.url));
-const RUNS = 20_000;
+const RUNS = 10_000;
 const WORKERS = 4;
 const LEASE = '3s';
 
