@@ -176,6 +176,23 @@ describe('tracking API', () => {
     expect(counts()).toEqual({ ...before, customers: before.customers + 22, events: before.events + 21 });
   });
 
+  it('answers concurrent order requests each for its own order, an id taken by another customer refused', async () => {
+    const before = counts();
+    const order = (customerId: string, orderId: string) => s.call('POST', '/api/orders', { json: { customerId, orderId, orderedAt: '2024-02-03T10:00:00Z', amount: 12.5 }, headers: key });
+    const answers = await Promise.all([order('o1', 'g-o1'), order('o2', 'g-o1'), order('o1', 'g-o2'), order('o1', 'g-o2'), order('o3', 'g-o3')]);
+    const statuses = answers.map((a) => a.status);
+    // g-o1: whichever request was first owns it; the other customer's request is refused, naming the owner.
+    expect(statuses.slice(0, 2).sort()).toEqual([202, 400]);
+    const refused = answers.slice(0, 2).find((a) => a.status === 400)!;
+    expect(refused.body.error.field).toBe('body.orderId');
+    expect(refused.body.error.message).toMatch(/order "g-o1" is already stored for customer "o[12]"/);
+    // g-o2 twice for the same customer: stored once, the repeat answered as a duplicate.
+    expect(answers.slice(2, 4).map((a) => a.body.duplicate).sort()).toEqual([false, true]);
+    expect(answers[4]!.status).toBe(202);
+    // Three orders, each with its purchase event; customers o1, o2 (created, though its order was refused) and o3.
+    expect(counts()).toEqual({ customers: before.customers + 3, events: before.events + 3, orders: before.orders + 3 });
+  });
+
   it('refuses a batch over 10,000 items naming the field, writing nothing', async () => {
     const before = counts();
     const batch = Array.from({ length: 10_001 }, (_, i) => ({ kind: 'track', customerId: `big${i}`, type: 'x' }));

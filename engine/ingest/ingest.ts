@@ -67,7 +67,11 @@ export type ItemOutcome = { status: 'accepted' | 'duplicate' } | { status: 'reje
 
 /** Stores events durably (unprocessed); the engine processes them on its next tick. Customers are created on first sight. */
 export async function trackEvents(storage: Storage, clock: Clock, items: readonly (TrackInput | unknown)[], opts: IngestOptions = {}): Promise<IngestResult> {
-  const outcomes = await trackEach(storage, clock, items, opts);
+  return summarize(await trackEach(storage, clock, items, opts));
+}
+
+/** Item outcomes as counts and rejections by index. */
+function summarize(outcomes: ItemOutcome[]): IngestResult {
   const rejected: Rejection[] = [];
   let duplicates = 0;
   outcomes.forEach((o, index) => {
@@ -94,9 +98,14 @@ export async function trackEach(storage: Storage, clock: Clock, items: readonly 
     })),
     now.getTime(),
   );
-  const outcomes = new Array<ItemOutcome>(items.length);
+  return outcomesOf(items.length, rejected, ok, (k) => (results[k] === null ? 'duplicate' : 'accepted'));
+}
+
+/** One outcome per item, in item order: the rejections by index, the rest from `status(k)` for the k-th valid item. */
+function outcomesOf(n: number, rejected: Rejection[], ok: { index: number }[], status: (k: number) => 'accepted' | 'duplicate'): ItemOutcome[] {
+  const outcomes = new Array<ItemOutcome>(n);
   for (const r of rejected) outcomes[r.index] = { status: 'rejected', field: r.field, message: r.message };
-  ok.forEach(({ index }, k) => (outcomes[index] = { status: results[k] === null ? 'duplicate' : 'accepted' }));
+  ok.forEach(({ index }, k) => (outcomes[index] ??= { status: status(k) }));
   return outcomes;
 }
 
@@ -116,6 +125,11 @@ export async function identifyCustomers(storage: Storage, clock: Clock, items: r
 
 /** Stores orders and, for each new one, a `purchase` event (order id as its idempotency key). */
 export async function recordOrders(storage: Storage, clock: Clock, items: readonly (OrderInputExternal | unknown)[], opts: IngestOptions = {}): Promise<IngestResult> {
+  return summarize(await recordEach(storage, clock, items, opts));
+}
+
+/** recordOrders with each item's outcome, in the items' order (one write for all of them). */
+export async function recordEach(storage: Storage, clock: Clock, items: readonly (OrderInputExternal | unknown)[], opts: IngestOptions = {}): Promise<ItemOutcome[]> {
   const valid = validateItems(orderSchema, items);
   const rejected = valid.rejected;
   const ok = opts.refuseFuture ? rejectFuture(valid.ok, rejected, 'orderedAt', (v) => v.orderedAt, clock.now()) : valid.ok;
@@ -148,8 +162,8 @@ export async function recordOrders(storage: Storage, clock: Clock, items: readon
     })),
     now,
   );
-  const fresh = inserted.filter(Boolean).length;
-  return { accepted: fresh, duplicates: orders.length - fresh - taken.filter(Boolean).length, rejected };
+  // Taken ids are already among the rejections; the rest were stored now or before.
+  return outcomesOf(items.length, rejected, ok, (k) => (inserted[k] ? 'accepted' : 'duplicate'));
 }
 
 /** Throws one error naming the first bad item, for callers that accept all-or-nothing. */

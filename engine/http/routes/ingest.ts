@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { GroupCommit } from '../../ingest/group-commit.ts';
-import { identifyCustomers, type IngestResult, recordOrders, trackEach, trackEvents } from '../../ingest/ingest.ts';
+import { identifyCustomers, type IngestResult, type ItemOutcome, recordEach, recordOrders, trackEach, trackEvents } from '../../ingest/ingest.ts';
 import { ForesightError } from '../../core/errors.ts';
 import { identifyFields, identifySchema, orderFields, orderSchema, strictFields, trackFields, trackSchema } from '../../ingest/schemas.ts';
 import type { ApiContext } from '../context.ts';
@@ -40,8 +40,15 @@ export interface ItemRejection {
 
 export function ingestRoutes(t: RouteTable, ctx: ApiContext): void {
   const { storage, clock, metrics } = ctx;
-  // Concurrent /api/track requests share one write (the usual shape: many clients, one event each).
+  // Concurrent single-item requests share one write (the usual shape: many clients, one event or order each).
   const trackWrites = new GroupCommit((items: unknown[]) => trackEach(storage, clock, items, EDGE));
+  const orderWrites = new GroupCommit((items: unknown[]) => recordEach(storage, clock, items, EDGE));
+  /** A single-item request's answer: a 400 naming the body field, or whether it was a repeat. */
+  const answer = (kind: 'track' | 'order', r: ItemOutcome) => {
+    if (r.status === 'rejected') throw new ForesightError('invalid_input', `body.${r.message}`, { field: `body.${r.field}` });
+    count(kind, r.status === 'accepted' ? 1 : 0, r.status === 'duplicate' ? 1 : 0, 0);
+    return { ok: true, duplicate: r.status === 'duplicate' };
+  };
   const before = [ingestLimiter(ctx.limits.ingestPerSecond, ctx.limits.ingestWindowMs)];
   const count = (kind: string, accepted: number, duplicates: number, rejected: number) => {
     if (accepted) metrics.ingested.inc({ kind, outcome: 'accepted' }, accepted);
@@ -77,10 +84,7 @@ export function ingestRoutes(t: RouteTable, ctx: ApiContext): void {
     status: 202,
     response: okResponse,
     handler: async ({ body }) => {
-      const r = await trackWrites.submit(body);
-      if (r.status === 'rejected') throw new ForesightError('invalid_input', `body.${r.message}`, { field: `body.${r.field}` });
-      count('track', r.status === 'accepted' ? 1 : 0, r.status === 'duplicate' ? 1 : 0, 0);
-      return { ok: true, duplicate: r.status === 'duplicate' };
+      return answer('track', await trackWrites.submit(body));
     },
   });
   t.add({
@@ -95,10 +99,7 @@ export function ingestRoutes(t: RouteTable, ctx: ApiContext): void {
     status: 202,
     response: okResponse,
     handler: async ({ body }) => {
-      const r = await recordOrders(storage, clock, [body], EDGE);
-      assertAccepted(r);
-      count('order', r.accepted, r.duplicates, 0);
-      return { ok: true, duplicate: r.duplicates > 0 };
+      return answer('order', await orderWrites.submit(body));
     },
   });
   t.add({
@@ -168,8 +169,3 @@ export function ingestRoutes(t: RouteTable, ctx: ApiContext): void {
   });
 }
 
-/** A single-item endpoint's rejection as a 400 naming the body field. */
-function assertAccepted(r: IngestResult): void {
-  const x = r.rejected[0];
-  if (x) throw new ForesightError('invalid_input', `body.${x.message}`, { field: `body.${x.field}` });
-}
