@@ -114,3 +114,15 @@ export function positional(sql: string, params: unknown[]): { sql: string; args:
   const args: unknown[] = [];
   return { sql: sql.replace(/\$(\d+)/g, (_, i: string) => (args.push(params[Number(i) - 1]), '?')), args };
 }
+
+/**
+ * Opens and clicks in [from, to) for the KPI funnel: the events while retention keeps them, and each
+ * message's first open and click, which `message_engagement` keeps after the events are pruned
+ * (counted by distinct message, so the two overlap harmlessly). `messageOf` reads the event's message key.
+ */
+export const emailEngagementCte = (from: string, to: string, messageOf: string) => `t AS (
+    SELECT customer_id, type, occurred_at, ${messageOf} AS message FROM events
+      WHERE type IN ('email_opened', 'email_clicked') AND occurred_at >= ${from} AND occurred_at < ${to}
+    UNION ALL
+    SELECT customer_id, CASE type WHEN 'opened' THEN 'email_opened' ELSE 'email_clicked' END, at, key FROM message_engagement
+      WHERE type IN ('opened', 'clicked') AND at >= ${from} AND at < ${to})`;

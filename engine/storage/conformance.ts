@@ -887,6 +887,14 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     expect(await s.kpis.nps({ from: 0, to: 100 }, ['nps'])).toEqual({ promoters: 2, passives: 1, detractors: 2 });
     // b ordered before clicking only: not a conversion.
     expect(await s.kpis.email({ from: 0, to: 100 })).toEqual({ sent: 3, opened: 2, clicked: 2, clickers: 2, converted: 1 });
+    // Each message's first open and click is also kept apart (the tracking router records both): counted once.
+    for (const [key, type, customerId, at] of [['m1', 'opened', a!, 20], ['m2', 'opened', b!, 21], ['m1', 'clicked', a!, 30], ['m2', 'clicked', b!, 32]] as const) {
+      await s.analytics.recordEngagement({ key, type, journeyId: 'j', nodeId: 'mail', customerId }, at);
+    }
+    expect(await s.kpis.email({ from: 0, to: 100 })).toEqual({ sent: 3, opened: 2, clicked: 2, clickers: 2, converted: 1 });
+    // An open whose event retention has pruned still counts, from what was kept of it.
+    await s.analytics.recordEngagement({ key: 'm3', type: 'opened', journeyId: 'j', nodeId: 'mail', customerId: a! }, 60);
+    expect(await s.kpis.email({ from: 0, to: 100 })).toMatchObject({ opened: 3, clicked: 2 });
     const cells = await s.kpis.cohorts([{ from: 0, to: 100 }, { from: 100, to: 200 }, { from: 200, to: 300 }]);
     expect(cells).toEqual([
       { cohort: 0, offset: 0, customers: 2 },

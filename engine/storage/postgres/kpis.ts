@@ -1,4 +1,5 @@
 import { cohortSql, FACTS, toFacts } from '../sqlite/kpis.ts';
+import { emailEngagementCte } from '../analytics-sql.ts';
 import type { KpiStore, TimeRange } from '../types.ts';
 import type { Db } from './db.ts';
 
@@ -44,8 +45,7 @@ export function pgKpis(db: Db): KpiStore {
     },
     async email(range) {
       const [r] = await db.query<Row>(
-        `WITH t AS (SELECT customer_id, type, occurred_at, properties->>'message' AS message FROM events
-                    WHERE type IN ('email_opened', 'email_clicked') AND occurred_at >= $1 AND occurred_at < $2),
+        `WITH ${emailEngagementCte('$1', '$2', "properties->>'message'")},
            k AS (SELECT customer_id, MIN(occurred_at) AS first_click FROM t WHERE type = 'email_clicked' GROUP BY customer_id)
          SELECT (SELECT COUNT(*) FROM email_sends WHERE sent_at >= $1 AND sent_at < $2)
               + (SELECT COALESCE(SUM(sent), 0) FROM email_sends_pruned WHERE minute >= $1 AND minute < $2) AS sent,

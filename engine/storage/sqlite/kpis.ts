@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { emailEngagementCte } from '../analytics-sql.ts';
 import type { KpiStore, OrderFacts, TimeRange } from '../types.ts';
 
 type Row = Record<string, number | string | null>;
@@ -78,8 +79,7 @@ export function sqliteKpis(db: Database): KpiStore {
           + (SELECT COALESCE(SUM(sent), 0) FROM email_sends_pruned WHERE minute >= @from AND minute < @to) AS n`,
   );
   const funnel = db.prepare(
-    `WITH t AS (SELECT customer_id, type, occurred_at, json_extract(properties, '$.message') AS message FROM events
-                WHERE type IN ('email_opened', 'email_clicked') AND occurred_at >= @from AND occurred_at < @to),
+    `WITH ${emailEngagementCte('@from', '@to', "json_extract(properties, '$.message')")},
        k AS (SELECT customer_id, MIN(occurred_at) AS first_click FROM t WHERE type = 'email_clicked' GROUP BY customer_id)
      SELECT (SELECT COUNT(DISTINCT message) FROM t WHERE type = 'email_opened') AS opened,
             (SELECT COUNT(DISTINCT message) FROM t WHERE type = 'email_clicked') AS clicked,
