@@ -37,7 +37,7 @@ const evaluation: EvaluationData = {
     { week: 27, end: '1997-07-08', actual: 1800, predicted: { mbgnbd: 1790.2, bgnbd: 1780 } },
   ],
   scores: [check('churn_probability', true, 'usable: AUC 0.790'), check('purchase_probability_30d', false, 'not usable: the AUC interval (0.480–0.560) includes a coin toss')],
-  nextPurchase: { medianAbsErrorDays: 31, boughtByDateShare: 0.52, coverage: 0.81 },
+  nextPurchase: { medianAbsErrorDays: 31, boughtByDateShare: 0.52, coverage: 0.81, windowDays: 90 },
 };
 
 describe('out-of-time check on Insights', () => {
@@ -58,6 +58,7 @@ describe('out-of-time check on Insights', () => {
     expect(churn.textContent).toMatch(/usable/);
     expect(churn.textContent).not.toMatch(/not usable/);
     expect(screen.getByLabelText('purchase_probability_30d check').textContent).toMatch(/not usable: the AUC interval \(0\.480–0\.560\) includes a coin toss/);
+    expect(screen.getByText(/Next purchase \(dated for customers likely to buy within 90 days\): median error 31 days; 52 % bought by/)).toBeTruthy();
     expect(screen.getByText(/81 %/)).toBeTruthy();
     cleanup();
     render(<EvaluationCards report={{ evaluation: { reason: 'out-of-time check skipped: 60 days of order history; it needs 180' } }} />);

@@ -11,7 +11,8 @@ import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContai
 /** What the cards read of the engine's EvaluationReport. */
 export type EvaluationData = Pick<EvaluationReport, 'calibrationEnd' | 'holdoutEnd' | 'customers' | 'holdoutBuyers' | 'fhl' | 'tracking' | 'scores'> & {
   purchaseModel: { name: string; selection: { reason: string } };
-  nextPurchase: Pick<EvaluationReport['nextPurchase'], 'medianAbsErrorDays' | 'boughtByDateShare' | 'coverage'>;
+  // windowDays: absent from reports stored before dates were limited to the churn window.
+  nextPurchase: Pick<EvaluationReport['nextPurchase'], 'medianAbsErrorDays' | 'boughtByDateShare' | 'coverage'> & { windowDays?: number };
 };
 
 /** The evaluation in a model report, or why there is none. */
@@ -82,7 +83,7 @@ export function EvaluationCards({ report }: { report: unknown }) {
           </BarChart>
         </ResponsiveContainer>
         <p className="muted small">
-          Next purchase: median error {e.nextPurchase.medianAbsErrorDays === null ? '—' : `${e.nextPurchase.medianAbsErrorDays.toFixed(0)} days`}; {pct(e.nextPurchase.boughtByDateShare)} bought by
+          Next purchase{e.nextPurchase.windowDays ? ` (dated for customers likely to buy within ${e.nextPurchase.windowDays} days)` : ''}: median error {e.nextPurchase.medianAbsErrorDays === null ? '—' : `${e.nextPurchase.medianAbsErrorDays.toFixed(0)} days`}; {pct(e.nextPurchase.boughtByDateShare)} bought by
           their date (ideal 50 %); the 80 % interval held {pct(e.nextPurchase.coverage)}.
         </p>
       </article>
