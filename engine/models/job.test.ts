@@ -105,6 +105,17 @@ describe('runScoringJob', () => {
     expect(short.evaluation).toMatchObject({ reason: expect.stringMatching(/needs 400/) });
   });
 
+  it('skips the out-of-time check, saying why, while too few customers had bought again before its cut', async () => {
+    h = createHarness({ start: '2024-12-31T12:00:00Z' });
+    // A year of 40 one-time buyers; 6 buy again, 2 of them before the check's cut (2024-10-02).
+    const orders = Array.from({ length: 40 }, (_, i) => ({ customerId: `c${i}`, orderId: `a${i}`, orderedAt: new Date(Date.UTC(2024, i % 9, 1 + (i % 27))).toISOString(), amount: 20 }));
+    for (let i = 0; i < 6; i++) orders.push({ customerId: `c${i}`, orderId: `b${i}`, orderedAt: i < 2 ? '2024-09-30T10:00:00Z' : '2024-12-01T10:00:00Z', amount: 20 });
+    expect((await recordOrders(h.storage, h.clock, orders)).rejected).toEqual([]);
+    const report = await runScoringJob(h.storage, h.clock, { timeUnit: 'week', horizon: 39, score: { personas: false }, evaluationDays: 90 });
+    expect(report.models!.warnings).toContain('only 6 of 40 customers bought again: the purchase-model scores (p_alive, churn, purchase probabilities, next purchase, CLV) are left blank until 10 have; stages and tiers come from the order history alone');
+    expect(report.evaluation).toEqual({ reason: expect.stringMatching(/^out-of-time check skipped: only 2 of \d+ customers bought again by 2024-10-02; checking the models needs at least 10 repeat buyers/) });
+  });
+
   it('compares the purchase models only when due: not at start-up, then weekly on the engine clock, or when asked', async () => {
     h = await cdnowHarness();
     const opts = { timeUnit: 'week', horizon: 39, score: { personas: false }, evaluationDays: 0 } as const;
