@@ -168,6 +168,40 @@ describe('runScoringJob', () => {
     expect((await h.storage.runs.get(run!.id))!.wakeAt).toBe(stored.value);
   });
 
+  it('wakes a purchase-cycle wait when the median it follows moves beyond the churn window (where next_purchase_at is blank)', async () => {
+    h = await cdnowHarness();
+    const opts = { timeUnit: 'week', horizon: 39, score: { personas: false } } as const;
+    await runScoringJob(h.storage, h.clock, opts);
+    const DAY = 86_400_000;
+    const median = (s: { data: Record<string, unknown> }) => Date.parse((s.data.deciles as string[])[4]!);
+    // A customer more likely than not to stay away for 90 days: no date, but a median the wait acts on.
+    // (The harness holds CDNOW's later orders too: pick one who has none, so the wait is not ended by them.)
+    const { orders } = await loadCdnowSample();
+    const later = new Set(orders.filter((o) => o.orderedAt.getTime() > h!.clock.now().getTime()).map((o) => o.customerId));
+    const stored = await h.storage.models.scoresOf('next_purchase', { afterCustomerId: 0, limit: 10_000 });
+    const ids = new Map((await h.storage.customers.get(stored.map((s) => s.customerId))).map((c) => [c.id, c.externalId]));
+    const far = stored.find((s) => s.value === null && median(s) > h!.clock.now().getTime() + 120 * DAY && median(s) < h!.clock.now().getTime() + 150 * DAY && !later.has(ids.get(s.customerId)!))!;
+    const customer = ids.get(far.customerId)!;
+    await h.journeys.deploy(journey);
+    await trackEvents(h.storage, h.clock, [{ customerId: customer, type: 'enroll' }]);
+    await h.engine.runUntilIdle();
+    const [run] = await h.runsOf(customer);
+    expect(run).toMatchObject({ status: 'waiting', nodeId: 'cycle', wakeAt: median(far) });
+
+    // A month of silence later the median has moved, still beyond the window: the wait is woken and follows it.
+    h.clock.advance(30 * DAY);
+    const next = await runScoringJob(h.storage, h.clock, opts);
+    const now = (await scoresOf(h, customer)).next_purchase!;
+    expect(now.value).toBeNull();
+    expect(Math.abs(median(now) - median(far))).toBeGreaterThan(DAY);
+    expect(next.woken).toBe(1);
+    await h.engine.runUntilIdle();
+    // It re-planned on the new median (the due time stays within the node's 180-day maxWait).
+    const last = (await h.storage.runs.history(run!.id)).at(-1)!;
+    expect(last.detail).toMatchObject({ predicted: new Date(median(now)).toISOString(), replanned: true });
+    expect((await h.storage.runs.get(run!.id))!.wakeAt).toBe(Math.min(median(now), Date.parse('1997-09-30T12:00:00Z') + 180 * DAY));
+  });
+
   it('reports "no orders yet" on an empty store, and joins a run already in progress', async () => {
     h = createHarness({ start: '2024-05-01T00:00:00Z' });
     await h.identify([{ customerId: 'a' }]);
