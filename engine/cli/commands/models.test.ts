@@ -168,6 +168,21 @@ describe('foresight models score', () => {
     }
   });
 
+  it('says on stderr when the model scores are left blank (too few repeat buyers), not only in the stored report', async () => {
+    const db = path.join(dir, 'few.db');
+    const setup = openSqlite(db);
+    await recordOrders(setup, new VirtualClock('2024-06-01T00:00:00Z'), [
+      { customerId: 'a', orderId: 'o1', orderedAt: '2024-01-05T00:00:00Z', amount: 10 },
+      { customerId: 'a', orderId: 'o2', orderedAt: '2024-03-05T00:00:00Z', amount: 12 },
+      { customerId: 'b', orderId: 'o3', orderedAt: '2024-02-05T00:00:00Z', amount: 30 },
+    ]);
+    await setup.close();
+    const r = await cli(['models', 'score', '--db', db, '--as-of', '2024-06-01']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^scored 2 customers as of 2024-06-01/);
+    expect(r.stderr).toContain('warning: only 1 of 2 customers bought again: the purchase-model scores (p_alive, churn, purchase probabilities, next purchase, CLV) are left blank until 10 have');
+  });
+
   it('runs the scoring job on a database on demand and stores every customer\'s scores', async () => {
     const db = path.join(dir, 'score.db');
     const setup = openSqlite(db);

@@ -142,6 +142,8 @@ function registerScoreCommand(models: Command): void {
       const storage = await cliStorage({ db: opts.db });
       try {
         const report = await runScoringJob(storage, clock, { timeUnit, horizon, ...(opts.review ? { reviewModels: true } : {}) });
+        // Said on stderr, --json or not: blank scores (too few repeat buyers) must not pass unnoticed.
+        for (const w of report.models?.warnings ?? []) console.error(`warning: ${w}`);
         if (opts.json) console.log(JSON.stringify(report, null, 2));
         else console.log(`scored ${report.customers} customers as of ${report.scoredAt} (version ${report.version}); ${report.moved} next-purchase predictions moved, ${report.woken} waiting runs woken${report.skipped ? `; models skipped: ${report.skipped}` : ''}`);
       } finally {
