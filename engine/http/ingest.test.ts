@@ -296,5 +296,7 @@ describe('tracking API: what a newcomer gets wrong is refused, not dropped', () 
     const batch = await s.call('POST', '/api/batch', { json: { batch: [{ kind: 'order', ...order, customerId: 'n5' }, { kind: 'order', ...order }] }, headers: key });
     expect(batch.body).toMatchObject({ ok: false, accepted: { order: 0 }, duplicates: 1 });
     expect(batch.body.rejected).toEqual([{ index: 0, field: 'batch.0.orderId', reason: expect.stringContaining('batch.0.orderId: order "n-o1" is already stored for customer "n4"') }]);
+    // The refused order left no customer "n5" behind (a prospect with no orders, for segments and journeys to count).
+    expect(await s.storage.customers.byExternalId('n5')).toBeNull();
   });
 });

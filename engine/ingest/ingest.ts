@@ -101,7 +101,16 @@ export async function identifyCustomers(storage: Storage, clock: Clock, items: r
 export async function recordOrders(storage: Storage, clock: Clock, items: readonly (OrderInputExternal | unknown)[], opts: IngestOptions = {}): Promise<IngestResult> {
   const valid = validateItems(orderSchema, items);
   const rejected = valid.rejected;
-  const ok = opts.refuseFuture ? rejectFuture(valid.ok, rejected, 'orderedAt', (v) => v.orderedAt, clock.now()) : valid.ok;
+  const current = opts.refuseFuture ? rejectFuture(valid.ok, rejected, 'orderedAt', (v) => v.orderedAt, clock.now()) : valid.ok;
+  // An order id already stored for another customer is refused before its customer is created: a refused
+  // order must not leave behind a customer without orders (a prospect segments and journeys would count).
+  const stored = await storage.orders.owners(current.map((o) => o.value.orderId));
+  const ok = current.filter(({ index, value: v }) => {
+    const owner = stored.get(v.orderId);
+    if (owner === undefined || owner === v.customerId) return true;
+    rejected.push({ index, field: 'orderId', message: takenMessage(v.orderId, owner) });
+    return false;
+  });
   const now = clock.now().getTime();
   const ids = await storage.customers.resolve(ok.map((o) => o.value.customerId), now, true);
   const orders = ok.map(({ value: v }) => ({
@@ -117,7 +126,7 @@ export async function recordOrders(storage: Storage, clock: Clock, items: readon
   const owners = await storage.orders.owners(orders.filter((_, i) => !inserted[i]).map((o) => o.orderId));
   const taken = ok.map(({ value: v }, i) => !inserted[i] && owners.has(v.orderId) && owners.get(v.orderId) !== v.customerId);
   ok.forEach(({ index, value: v }, i) => {
-    if (taken[i]) rejected.push({ index, field: 'orderId', message: `orderId: order "${v.orderId}" is already stored for customer "${owners.get(v.orderId)}"; order ids must be unique across customers, so give this order its own id` });
+    if (taken[i]) rejected.push({ index, field: 'orderId', message: takenMessage(v.orderId, owners.get(v.orderId)!) });
   });
   // Every order's event is (re)offered: its idempotency key dedupes, and a retry
   // after a crash between the two writes restores a missing purchase event.
@@ -132,7 +141,12 @@ export async function recordOrders(storage: Storage, clock: Clock, items: readon
     now,
   );
   const fresh = inserted.filter(Boolean).length;
+  rejected.sort((a, b) => a.index - b.index);
   return { accepted: fresh, duplicates: orders.length - fresh - taken.filter(Boolean).length, rejected };
+}
+
+function takenMessage(orderId: string, owner: string): string {
+  return `orderId: order "${orderId}" is already stored for customer "${owner}"; order ids must be unique across customers, so give this order its own id`;
 }
 
 /** Throws one error naming the first bad item, for callers that accept all-or-nothing. */
