@@ -160,6 +160,20 @@ describe('tracking API', () => {
     expect(counts()).toEqual({ ...before, customers: before.customers + 1, events: before.events + 1 });
   });
 
+  it('refuses epoch seconds sent as milliseconds (1970) and a year before 1973, alone and in a batch, saying how to fix it', async () => {
+    const before = counts();
+    const res = await s.call('POST', '/api/orders', { json: { customerId: 'secs', orderId: 's-1', orderedAt: 1709200000, amount: 5 }, headers: key });
+    expect([res.status, res.body.error?.field]).toEqual([400, 'body.orderedAt']);
+    expect(res.body.error.message).toBe('body.orderedAt: 1970-01-20T18:46:40.000Z is before 1973: epoch milliseconds have 13 digits (seconds × 1000, e.g. 1714557600000); otherwise check the year');
+    const batch = await s.call('POST', '/api/batch', {
+      json: { batch: [{ kind: 'track', customerId: 'secs', type: 'x', occurredAt: 1709200000000 }, { kind: 'track', customerId: 'secs', type: 'x', occurredAt: '0024-02-01' }] },
+      headers: key,
+    });
+    expect(batch.body.rejected.map((r: { field: string }) => r.field)).toEqual(['batch.1.occurredAt']);
+    // Only the millisecond event was stored (and its new customer).
+    expect(counts()).toEqual({ ...before, customers: before.customers + 1, events: before.events + 1 });
+  });
+
   it('refuses a batch over 10,000 items naming the field, writing nothing', async () => {
     const before = counts();
     const batch = Array.from({ length: 10_001 }, (_, i) => ({ kind: 'track', customerId: `big${i}`, type: 'x' }));
