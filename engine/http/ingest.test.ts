@@ -312,5 +312,9 @@ describe('tracking API: what a newcomer gets wrong is refused, not dropped', () 
     expect(batch.body.rejected).toEqual([{ index: 0, field: 'batch.0.orderId', reason: expect.stringContaining('batch.0.orderId: order "n-o1" is already stored for customer "n4"') }]);
     // The refused order left no customer "n5" behind (a prospect with no orders, for segments and journeys to count).
     expect(await s.storage.customers.byExternalId('n5')).toBeNull();
+    // Two customers given one new order id in one batch: the first keeps it, the second is refused and not created.
+    const twice = await s.call('POST', '/api/batch', { json: { batch: [{ kind: 'order', ...order, orderId: 'n-o2', customerId: 'n6' }, { kind: 'order', ...order, orderId: 'n-o2', customerId: 'n7' }] }, headers: key });
+    expect(twice.body.rejected).toEqual([{ index: 1, field: 'batch.1.orderId', reason: expect.stringContaining('batch.1.orderId: order "n-o2" is already stored for customer "n6"') }]);
+    expect(await s.storage.customers.byExternalId('n7')).toBeNull();
   });
 });

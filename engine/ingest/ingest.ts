@@ -110,11 +110,13 @@ export async function recordOrders(storage: Storage, clock: Clock, items: readon
   const valid = validateItems(orderSchema, items);
   const rejected = valid.rejected;
   const current = opts.refuseFuture ? rejectImplausible(valid.ok, rejected, 'orderedAt', (v) => v.orderedAt, clock.now()) : valid.ok;
-  // An order id already stored for another customer is refused before its customer is created: a refused
-  // order must not leave behind a customer without orders (a prospect segments and journeys would count).
-  const stored = await storage.orders.owners(current.map((o) => o.value.orderId));
+  // An order id already stored for another customer (or given to another one earlier in these items) is
+  // refused before its customer is created: a refused order must not leave behind a customer without
+  // orders (a prospect segments and journeys would count).
+  const owners = await storage.orders.owners(current.map((o) => o.value.orderId));
   const ok = current.filter(({ index, value: v }) => {
-    const owner = stored.get(v.orderId);
+    const owner = owners.get(v.orderId);
+    if (owner === undefined) owners.set(v.orderId, v.customerId);
     if (owner === undefined || owner === v.customerId) return true;
     rejected.push({ index, field: 'orderId', message: takenMessage(v.orderId, owner) });
     return false;
@@ -131,10 +133,11 @@ export async function recordOrders(storage: Storage, clock: Clock, items: readon
   }));
   const inserted = await storage.orders.insert(orders);
   // An order id already stored for another customer is refused, never dropped as a duplicate.
-  const owners = await storage.orders.owners(orders.filter((_, i) => !inserted[i]).map((o) => o.orderId));
-  const taken = ok.map(({ value: v }, i) => !inserted[i] && owners.has(v.orderId) && owners.get(v.orderId) !== v.customerId);
+  // (Still checked after the write: another request may have stored the id since.)
+  const holders = await storage.orders.owners(orders.filter((_, i) => !inserted[i]).map((o) => o.orderId));
+  const taken = ok.map(({ value: v }, i) => !inserted[i] && holders.has(v.orderId) && holders.get(v.orderId) !== v.customerId);
   ok.forEach(({ index, value: v }, i) => {
-    if (taken[i]) rejected.push({ index, field: 'orderId', message: takenMessage(v.orderId, owners.get(v.orderId)!) });
+    if (taken[i]) rejected.push({ index, field: 'orderId', message: takenMessage(v.orderId, holders.get(v.orderId)!) });
   });
   // Every order's event is (re)offered: its idempotency key dedupes, and a retry
   // after a crash between the two writes restores a missing purchase event.
