@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -147,6 +147,13 @@ describe('foresight models predict', () => {
     }
   });
 
+  it('refuses a --calibration-end in the future, writing nothing (it scored 32 years of silence: every customer lapsed)', async () => {
+    const out = path.join(dir, 'future.csv');
+    const r = await cli(['models', 'predict', '--orders', CDNOW_SAMPLE, '--calibration-end', '2999-01-01', '--horizon', '39', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--calibration-end: 2999-01-01 is in the future \(today is \d{4}-\d{2}-\d{2}\); scores as of then would count the silence until then/);
+    expect(existsSync(out)).toBe(false);
+  });
   it('rejects a bad horizon', async () => {
     const bad = await cli(['models', 'predict', '--orders', CDNOW_SAMPLE, '--horizon', '0', '--out', path.join(dir, 'x.csv')]);
     expect(bad.code).toBe(2);
