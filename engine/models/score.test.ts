@@ -132,4 +132,11 @@ describe('scoreCustomers', () => {
     expect(() => scoreCustomers({ orders, asOf: new Date('1990-01-01'), timeUnit: 'week', horizon: 39 })).toThrow(/no orders on or before 1990-01-01/);
     expect(() => scoreCustomers({ orders, asOf: CALIBRATION_END, timeUnit: 'week', horizon: 0 })).toThrow(/horizon = 0/);
   });
+
+  it('warns once when the chosen BG/NBD fit did not converge (it was said twice, as "BG/NBD" and "bgnbd")', () => {
+    // Twelve customers with identical histories: two orders a month apart, the second on the as-of day.
+    const orders = Array.from({ length: 12 }, (_, c) => ['2024-01-01', '2024-02-01'].map((d, k) => ({ customerId: `d${c}`, orderId: `d${c}-${k}`, orderedAt: new Date(`${d}T00:00:00Z`), amount: 10 }))).flat();
+    const { report } = scoreCustomers({ orders, asOf: new Date('2024-02-01T00:00:00Z'), timeUnit: 'week', horizon: 10, options: { personas: false, purchaseModels: ['bgnbd'] } });
+    expect(report.warnings.filter((w) => w.includes('did not reach the gradient tolerance'))).toEqual(['BG/NBD fit did not reach the gradient tolerance; parameters may be imprecise']);
+  });
 });

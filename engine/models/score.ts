@@ -223,7 +223,8 @@ export function scoreCustomers(input: ScoreInput): { scores: CustomerScores; rep
   if (!bg.converged) warnings.push('BG/NBD fit did not reach the gradient tolerance; parameters may be imprecise');
   const selected = selectPurchaseModel(index, input.asOf, input.timeUnit, { ...o.selection, candidates: o.purchaseModels, keptSelection: o.keptSelection, fitSampleSize: o.fitSampleSize, bgnbd: bg });
   const model = selected.model;
-  if (!model.converged) warnings.push(`${model.name} fit did not reach the gradient tolerance; parameters may be imprecise`);
+  // The chosen BG/NBD is the fit above: its warning is given once.
+  if (!model.converged && !(model.name === 'bgnbd' && !bg.converged)) warnings.push(`${model.name} fit did not reach the gradient tolerance; parameters may be imprecise`);
   scores.model = model.name;
   const gg = fitSpend(table, fitRows, warnings);
   // One-time buyers get the Gamma-Gamma population mean when it exists (q > 1), else the mean repeat spend.
