@@ -117,6 +117,8 @@ describe('scoreCustomers', () => {
     for (const c of customers) {
       for (const key of ['p_alive', 'expected_purchases', 'churn_probability', 'purchase_probability_30d', 'purchase_probability_90d', 'clv', 'purchase_propensity'] as const) expect(c[key], `${c.customer_id}.${key}`).toBeNull();
       expect(c.next_purchase_at).toBeNull();
+      // Nor is a model named behind them (stored rows said "model": "bgnbd").
+      expect(c.model, c.customer_id).toBeNull();
     }
     expect(report.warnings.join('\n')).toMatch(/only 1 of 6 customers bought again: the purchase-model scores .* are left blank until 10 have/);
     // Stages and tiers still come from the history: a repeat buyer, new ones, a customer silent for two years, the top spender.

@@ -377,7 +377,8 @@ export function customerScore(scores: CustomerScores, i: number): CustomerScore 
     engagement_likelihood: Number.isNaN(engagement) ? null : engagement,
     persona: scores.persona[i] ?? null,
     recommendations,
-    model: buyer ? scores.model : null,
+    // No model behind blank scores (too few repeat buyers): none is named.
+    model: buyer && !Number.isNaN(scores.p_alive[i]!) ? scores.model : null,
   };
 }
 
