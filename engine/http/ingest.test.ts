@@ -174,6 +174,14 @@ describe('tracking API', () => {
     expect(counts()).toEqual({ ...before, customers: before.customers + 1, events: before.events + 1 });
   });
 
+  it('says how a batch is shaped when it comes as a bare list or without its batch field', async () => {
+    const bare = await s.call('POST', '/api/batch', { json: [{ kind: 'track', customerId: 'shape', type: 'x' }], headers: key });
+    expect([bare.status, bare.body.error.field, bare.body.error.message]).toEqual([400, 'body', 'body: send an object whose batch lists the items: {"batch": [{"kind": "track", …}, …]}']);
+    const items = await s.call('POST', '/api/batch', { json: { items: [] }, headers: key });
+    expect(items.status).toBe(400);
+    expect(items.body.error.message).toContain('body.batch: send the items as a list: {"batch": [{"kind": "track", …}, …]}');
+  });
+
   it('refuses a batch over 10,000 items naming the field, writing nothing', async () => {
     const before = counts();
     const batch = Array.from({ length: 10_001 }, (_, i) => ({ kind: 'track', customerId: `big${i}`, type: 'x' }));
