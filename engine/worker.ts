@@ -60,7 +60,7 @@ export function createWorkerParts(opts: { storage: Storage; registry: NodeRegist
   registerModelJobs(scheduler, { storage, clock, onReport: (r) => log.info({ customers: r.customers, moved: r.moved, woken: r.woken, skipped: r.skipped }, 'models scored') });
   // Segment entries (full refresh plus event-driven re-checks) feed trigger.segment; anniversaries feed trigger.date.
   registerNodeJobs(scheduler, { storage, clock, registry });
-  registerRetentionJob(scheduler, { storage, clock, maxAgeMs: opts.retentionMs ?? 0, onPruned: (r) => (Object.values(r).some((n) => n > 0) ? log.info(r, 'retention: old history removed') : log.debug(r, 'retention: nothing old enough to remove')) });
+  registerRetentionJob(scheduler, { storage, clock, maxAgeMs: opts.retentionMs ?? 0, onPruned: (r) => log.info(r, 'retention: old history removed') });
   let detach = () => {};
   return {
     engine,

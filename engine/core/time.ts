@@ -117,7 +117,7 @@ export function isImpossibleDate(value: unknown): boolean {
 
 // Dates and date-times only: luxon's ISO reader also takes a bare time ("10:00", read as today) or a bare year.
 // Offsets as real zones have them: at most ±14:00, minutes below 60 (luxon alone takes +99:99).
-const ISO_SHAPE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-](?:0\d|1[0-4])(?::?[0-5]\d)?)?)?$/i;
+const ISO_SHAPE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-](?:(?:0\d|1[0-3])(?::?[0-5]\d)?|14(?::?00)?))?)?$/i;
 
 // The range of a JS Date.
 const MAX_MS = 8.64e15;

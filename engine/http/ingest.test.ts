@@ -189,8 +189,31 @@ describe('tracking API', () => {
     // g-o2 twice for the same customer: stored once, the repeat answered as a duplicate.
     expect(answers.slice(2, 4).map((a) => a.body.duplicate).sort()).toEqual([false, true]);
     expect(answers[4]!.status).toBe(202);
-    // Three orders, each with its purchase event; customers o1, o2 (created, though its order was refused) and o3.
-    expect(counts()).toEqual({ customers: before.customers + 3, events: before.events + 3, orders: before.orders + 3 });
+    // Three orders, each with its purchase event; o1 and o3 are customers, o2 only if it won g-o1 (a refused order creates no customer).
+    const o2Won = answers[1]!.status === 202;
+    expect(counts()).toEqual({ customers: before.customers + 2 + (o2Won ? 1 : 0), events: before.events + 3, orders: before.orders + 3 });
+  });
+
+  it('refuses epoch seconds sent as milliseconds (1970) and a year before 1973, alone and in a batch, saying how to fix it', async () => {
+    const before = counts();
+    const res = await s.call('POST', '/api/orders', { json: { customerId: 'secs', orderId: 's-1', orderedAt: 1709200000, amount: 5 }, headers: key });
+    expect([res.status, res.body.error?.field]).toEqual([400, 'body.orderedAt']);
+    expect(res.body.error.message).toBe('body.orderedAt: 1970-01-20T18:46:40.000Z is before 1973: epoch milliseconds have 13 digits (seconds × 1000, e.g. 1714557600000); otherwise check the year');
+    const batch = await s.call('POST', '/api/batch', {
+      json: { batch: [{ kind: 'track', customerId: 'secs', type: 'x', occurredAt: 1709200000000 }, { kind: 'track', customerId: 'secs', type: 'x', occurredAt: '0024-02-01' }] },
+      headers: key,
+    });
+    expect(batch.body.rejected.map((r: { field: string }) => r.field)).toEqual(['batch.1.occurredAt']);
+    // Only the millisecond event was stored (and its new customer).
+    expect(counts()).toEqual({ ...before, customers: before.customers + 1, events: before.events + 1 });
+  });
+
+  it('says how a batch is shaped when it comes as a bare list or without its batch field', async () => {
+    const bare = await s.call('POST', '/api/batch', { json: [{ kind: 'track', customerId: 'shape', type: 'x' }], headers: key });
+    expect([bare.status, bare.body.error.field, bare.body.error.message]).toEqual([400, 'body', 'body: send an object whose batch lists the items: {"batch": [{"kind": "track", …}, …]}']);
+    const items = await s.call('POST', '/api/batch', { json: { items: [] }, headers: key });
+    expect(items.status).toBe(400);
+    expect(items.body.error.message).toContain('body.batch: send the items as a list: {"batch": [{"kind": "track", …}, …]}');
   });
 
   it('refuses a batch over 10,000 items naming the field, writing nothing', async () => {
@@ -329,5 +352,11 @@ describe('tracking API: what a newcomer gets wrong is refused, not dropped', () 
     const batch = await s.call('POST', '/api/batch', { json: { batch: [{ kind: 'order', ...order, customerId: 'n5' }, { kind: 'order', ...order }] }, headers: key });
     expect(batch.body).toMatchObject({ ok: false, accepted: { order: 0 }, duplicates: 1 });
     expect(batch.body.rejected).toEqual([{ index: 0, field: 'batch.0.orderId', reason: expect.stringContaining('batch.0.orderId: order "n-o1" is already stored for customer "n4"') }]);
+    // The refused order left no customer "n5" behind (a prospect with no orders, for segments and journeys to count).
+    expect(await s.storage.customers.byExternalId('n5')).toBeNull();
+    // Two customers given one new order id in one batch: the first keeps it, the second is refused and not created.
+    const twice = await s.call('POST', '/api/batch', { json: { batch: [{ kind: 'order', ...order, orderId: 'n-o2', customerId: 'n6' }, { kind: 'order', ...order, orderId: 'n-o2', customerId: 'n7' }] }, headers: key });
+    expect(twice.body.rejected).toEqual([{ index: 1, field: 'batch.1.orderId', reason: expect.stringContaining('batch.1.orderId: order "n-o2" is already stored for customer "n6"') }]);
+    expect(await s.storage.customers.byExternalId('n7')).toBeNull();
   });
 });

@@ -90,6 +90,7 @@ describe('safe publishing API', () => {
     expect((await s.call('GET', `/api/journeys/${later}/checklist`, { headers: h })).body.audience).toEqual([{ nodeId: 'enter', segment: 'gold', members: 3 }]);
     const bad = await s.call('POST', `/api/journeys/${later}/publish?audience=all`, { headers: h });
     expect([bad.status, bad.body.error.field]).toEqual([400, 'query.audience']);
+    expect(bad.body.error.message).toBe("query.audience: use include or new (include: the segment's current members enter too; new: only customers who enter it from now on)");
 
     expect((await s.call('POST', `/api/journeys/${later}/publish?audience=new`, { headers: h })).body).toMatchObject({ version: 1, entering: 0 });
     expect((await s.call('POST', `/api/journeys/${all}/publish?audience=include`, { headers: h })).body).toMatchObject({ version: 1, entering: 3 });

@@ -95,9 +95,11 @@ describe('importCsv never drops a row silently', () => {
       ]);
       const ann = (await storage.customers.byExternalId('ann'))!;
       expect((await storage.orders.list(ann.id)).map((o) => o.orderId).sort()).toEqual(['f1', 'f3']);
-      const events = csv('future-events.csv', 'customer_id,type,occurred_at\nann,page_view,2024-03-30T10:00:00Z\nann,page_view,2204-03-30T10:00:00Z\n');
+      const events = csv('future-events.csv', 'customer_id,type,occurred_at\nann,page_view,2024-03-30T10:00:00Z\nann,page_view,2204-03-30T10:00:00Z\nann,page_view,1711792800\n');
       const e = await importCsv(storage, clock, 'events', events);
-      expect([e.imported, e.rejected.map((x) => [x.line, x.field])]).toEqual([1, [[3, 'occurred_at']]]);
+      expect([e.imported, e.rejected.map((x) => [x.line, x.field])]).toEqual([1, [[3, 'occurred_at'], [4, 'occurred_at']]]);
+      // Epoch seconds where milliseconds go read as 1970: refused as the API refuses them.
+      expect(e.rejected[1]!.reason).toBe('1970-01-20T19:29:52.800Z is before 1973: epoch milliseconds have 13 digits (seconds × 1000, e.g. 1714557600000); otherwise check the year');
     }));
 
   it('refuses a row with more values than the header has columns, and imports the rest', () =>

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Clock } from '../core/clock.ts';
 import type { Storage } from '../storage/types.ts';
 import { checkCsvStructure, customersCsv, eventsCsv, ordersCsv, readCsv, type CsvFormat, type RowError } from './csv.ts';
-import { futureTimeProblem, identifyCustomers, recordOrders, trackEvents, type IngestResult } from './ingest.ts';
+import { timeProblem, identifyCustomers, recordOrders, trackEvents, type IngestResult } from './ingest.ts';
 import type { ProfileOutcome } from './profile-changes.ts';
 import type { identifySchema, orderSchema, trackSchema } from './schemas.ts';
 
@@ -39,9 +39,9 @@ const writers = {
   events: { format: eventsCsv, write: (s: Storage, c: Clock, rows: z.output<typeof trackSchema>[]) => trackEvents(s, c, rows.map((e) => ({ ...e, idempotencyKey: e.idempotencyKey ?? eventKey(e) }))), time: { column: 'occurred_at', of: (v: z.output<typeof trackSchema>) => v.occurredAt } },
 } as const;
 
-/** A row whose time is in the future, as a rejection naming its column. */
-function futureTime(time: { column: string; of: (v: never) => Date | undefined } | undefined, value: unknown, now: Date): { field: string; reason: string } | null {
-  const problem = time ? futureTimeProblem(time.of(value as never), now) : null;
+/** A row whose time cannot be history (in the future, or before 1973), as a rejection naming its column. */
+function implausibleTime(time: { column: string; of: (v: never) => Date | undefined } | undefined, value: unknown, now: Date): { field: string; reason: string } | null {
+  const problem = time ? timeProblem(time.of(value as never), now) : null;
   return problem ? { field: time!.column, reason: problem } : null;
 }
 
@@ -80,7 +80,7 @@ export async function importCsv(storage: Storage, clock: Clock, kind: ImportKind
     opts.onProgress?.(line);
   };
   for await (const r of readCsv(file, format, opts.label)) {
-    const future = r.ok ? futureTime(time, r.value, clock.now()) : null;
+    const future = r.ok ? implausibleTime(time, r.value, clock.now()) : null;
     if (r.ok && future) {
       summary.rows++;
       summary.rejected.push({ file: label, line: r.line, ...future });

@@ -30,19 +30,26 @@ export function validateItems<S extends z.ZodType>(schema: S, items: readonly un
 // A day of slack: a date-only value is read as UTC midnight, which is already "today" east of UTC.
 export const FUTURE_SLACK_MS = 86_400_000;
 
+// 1973-03-03T09:46:40Z, the first 12-digit epoch millisecond: anything earlier is epoch seconds sent where
+// milliseconds go (1796044553 reads as 1970-01-21) or a typo'd year, not a shop's history.
+export const EARLIEST_MS = 1e11;
+
 /**
  * Why a time cannot be history, or null: an order or event dated after now (a typo'd year, a swapped
- * day and month, a wrong zone) would count as something nobody did yet, for the models and the journeys.
+ * day and month, a wrong zone) would count as something nobody did yet, for the models and the journeys;
+ * one before 1973 (epoch seconds read as milliseconds) as a customer of 50 years' standing.
  */
-export function futureTimeProblem(at: Date | undefined, now: Date): string | null {
-  if (!at || at.getTime() <= now.getTime() + FUTURE_SLACK_MS) return null;
+export function timeProblem(at: Date | undefined, now: Date): string | null {
+  if (!at) return null;
+  if (at.getTime() < EARLIEST_MS) return `${at.toISOString()} is before 1973: epoch milliseconds have 13 digits (seconds × 1000, e.g. 1714557600000); otherwise check the year`;
+  if (at.getTime() <= now.getTime() + FUTURE_SLACK_MS) return null;
   return `${at.toISOString()} is in the future (now ${now.toISOString()}); send the time it happened, and check the year, the day/month order and the time zone`;
 }
 
-/** Moves items whose time is in the future from `ok` to `rejected`. */
-function rejectFuture<T>(ok: { index: number; value: T }[], rejected: Rejection[], field: string, of: (v: T) => Date | undefined, now: Date): { index: number; value: T }[] {
+/** Moves items whose time cannot be history (see timeProblem) from `ok` to `rejected`. */
+function rejectImplausible<T>(ok: { index: number; value: T }[], rejected: Rejection[], field: string, of: (v: T) => Date | undefined, now: Date): { index: number; value: T }[] {
   return ok.filter(({ index, value }) => {
-    const problem = futureTimeProblem(of(value), now);
+    const problem = timeProblem(of(value), now);
     if (problem) rejected.push({ index, field, message: `${field}: ${problem}` });
     return !problem;
   });
@@ -56,7 +63,8 @@ export interface IngestResult {
 
 /**
  * What the edges (HTTP API) ask of ingestion: `refuseFuture` rejects times after the clock (plus a
- * day of slack). Off for tests and simulations, which may load a history ahead of a virtual clock.
+ * day of slack), and before 1973 (see timeProblem). Off for tests and simulations, which may load a
+ * history ahead of a virtual clock.
  */
 export interface IngestOptions {
   refuseFuture?: boolean;
@@ -86,7 +94,7 @@ export async function trackEach(storage: Storage, clock: Clock, items: readonly 
   const valid = validateItems(trackSchema, items);
   const now = clock.now();
   const rejected = valid.rejected;
-  const ok = opts.refuseFuture ? rejectFuture(valid.ok, rejected, 'occurredAt', (v) => v.occurredAt, now) : valid.ok;
+  const ok = opts.refuseFuture ? rejectImplausible(valid.ok, rejected, 'occurredAt', (v) => v.occurredAt, now) : valid.ok;
   const ids = await storage.customers.resolve(ok.map((o) => o.value.customerId), now.getTime(), true);
   const results = await storage.events.insert(
     ok.map(({ value: v }) => ({
@@ -132,7 +140,18 @@ export async function recordOrders(storage: Storage, clock: Clock, items: readon
 export async function recordEach(storage: Storage, clock: Clock, items: readonly (OrderInputExternal | unknown)[], opts: IngestOptions = {}): Promise<ItemOutcome[]> {
   const valid = validateItems(orderSchema, items);
   const rejected = valid.rejected;
-  const ok = opts.refuseFuture ? rejectFuture(valid.ok, rejected, 'orderedAt', (v) => v.orderedAt, clock.now()) : valid.ok;
+  const current = opts.refuseFuture ? rejectImplausible(valid.ok, rejected, 'orderedAt', (v) => v.orderedAt, clock.now()) : valid.ok;
+  // An order id already stored for another customer (or given to another one earlier in these items) is
+  // refused before its customer is created: a refused order must not leave behind a customer without
+  // orders (a prospect segments and journeys would count).
+  const owners = await storage.orders.owners(current.map((o) => o.value.orderId));
+  const ok = current.filter(({ index, value: v }) => {
+    const owner = owners.get(v.orderId);
+    if (owner === undefined) owners.set(v.orderId, v.customerId);
+    if (owner === undefined || owner === v.customerId) return true;
+    rejected.push({ index, field: 'orderId', message: takenMessage(v.orderId, owner) });
+    return false;
+  });
   const now = clock.now().getTime();
   const ids = await storage.customers.resolve(ok.map((o) => o.value.customerId), now, true);
   const orders = ok.map(({ value: v }) => ({
@@ -145,10 +164,11 @@ export async function recordEach(storage: Storage, clock: Clock, items: readonly
   }));
   const inserted = await storage.orders.insert(orders);
   // An order id already stored for another customer is refused, never dropped as a duplicate.
-  const owners = await storage.orders.owners(orders.filter((_, i) => !inserted[i]).map((o) => o.orderId));
-  const taken = ok.map(({ value: v }, i) => !inserted[i] && owners.has(v.orderId) && owners.get(v.orderId) !== v.customerId);
+  // (Still checked after the write: another request may have stored the id since.)
+  const holders = await storage.orders.owners(orders.filter((_, i) => !inserted[i]).map((o) => o.orderId));
+  const taken = ok.map(({ value: v }, i) => !inserted[i] && holders.has(v.orderId) && holders.get(v.orderId) !== v.customerId);
   ok.forEach(({ index, value: v }, i) => {
-    if (taken[i]) rejected.push({ index, field: 'orderId', message: `orderId: order "${v.orderId}" is already stored for customer "${owners.get(v.orderId)}"; order ids must be unique across customers, so give this order its own id` });
+    if (taken[i]) rejected.push({ index, field: 'orderId', message: takenMessage(v.orderId, holders.get(v.orderId)!) });
   });
   // Every order's event is (re)offered: its idempotency key dedupes, and a retry
   // after a crash between the two writes restores a missing purchase event.
@@ -164,6 +184,10 @@ export async function recordEach(storage: Storage, clock: Clock, items: readonly
   );
   // Taken ids are already among the rejections; the rest were stored now or before.
   return outcomesOf(items.length, rejected, ok, (k) => (inserted[k] ? 'accepted' : 'duplicate'));
+}
+
+function takenMessage(orderId: string, owner: string): string {
+  return `orderId: order "${orderId}" is already stored for customer "${owner}"; order ids must be unique across customers, so give this order its own id`;
 }
 
 /** Throws one error naming the first bad item, for callers that accept all-or-nothing. */

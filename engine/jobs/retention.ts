@@ -55,12 +55,15 @@ export async function pruneExpired(
   return done;
 }
 
-/** Registers the hourly pruning; a `maxAgeMs` of 0 keeps everything and registers nothing. */
+/**
+ * Registers the hourly pruning; a `maxAgeMs` of 0 keeps everything and registers nothing.
+ * `onPruned` hears of the runs that removed something (an hourly "nothing removed" is noise).
+ */
 export function registerRetentionJob(scheduler: Scheduler, deps: { storage: Storage; clock: Clock; maxAgeMs: number; onPruned?: (r: PruneResult) => void }): void {
   if (deps.maxAgeMs <= 0) return;
   scheduler.schedule('retention', RETENTION_SCHEDULE, async () => {
     const r = await pruneExpired(deps.storage, deps.clock, deps.maxAgeMs);
-    deps.onPruned?.(r);
+    if (r.history + r.deliveries + r.events + r.sends > 0) deps.onPruned?.(r);
     return r;
   });
 }

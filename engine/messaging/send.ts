@@ -46,7 +46,7 @@ export function missingDeliverySettings(o: MailOptions): string[] {
 /** Everything missing before a mail can go; the sender may come from the node or the brand instead of FORESIGHT_MAIL_FROM. */
 export function missingMailSettings(o: MailOptions, otherFrom?: string): string[] {
   const missing = missingDeliverySettings(o);
-  if (!o.from && !otherFrom) missing.splice(o.transport ? 0 : 1, 0, 'FORESIGHT_MAIL_FROM (or the brand sender)');
+  if (!o.from && !otherFrom) missing.splice(o.transport ? 0 : 1, 0, 'FORESIGHT_MAIL_FROM (or the brand sender, or the node\'s From)');
   return missing;
 }
 

@@ -98,7 +98,7 @@ describe('test send', () => {
     close.push(bare.close);
     await bare.h.journeys.saveDraft({ id: 'j', name: 'j', nodes: [{ id: 'mail', type: 'action.email', config: { subject: 's', html: '<p>x</p>' } }], edges: [] });
     await expect(testSend(bare.h, { journeyId: 'j', nodeId: 'mail', to: 'me@acme.test' })).rejects.toThrow(
-      'test send failed: email is not configured: set FORESIGHT_SMTP_URL, FORESIGHT_MAIL_FROM (or the brand sender)',
+      'test send failed: email is not configured: set FORESIGHT_SMTP_URL, FORESIGHT_MAIL_FROM (or the brand sender, or the node\'s From)',
     );
   });
 });

@@ -4,6 +4,7 @@ import { CALIBRATION_END, loadCdnowSample } from './cdnow.fixture.ts';
 import { evaluateModels } from './evaluate.ts';
 import { purchaseDaysBetween } from './features.ts';
 import { auc } from './metrics.ts';
+import type { Order } from './types.ts';
 
 const HOLDOUT_END = new Date('1998-06-30T00:00:00Z');
 
@@ -83,5 +84,21 @@ describe('evaluateModels on the CDNOW sample (calibration to 1997-09-30, 39-week
 
   it('refuses a holdout that ends before it starts', () => {
     expect(() => evaluateModels({ orders, calibrationEnd: CALIBRATION_END, holdoutEnd: CALIBRATION_END, timeUnit: 'week' })).toThrow(/holdoutEnd 1997-09-30 must be after calibrationEnd/);
+  });
+});
+
+describe('evaluateModels with too few repeat buyers before the cut', () => {
+  // 200 one-time buyers by the calibration end, 5 of them buying again before it; 50 buy in the holdout.
+  const orders: Order[] = [];
+  for (let i = 0; i < 200; i++) {
+    orders.push({ customerId: `c${i}`, orderId: `a${i}`, orderedAt: new Date(Date.UTC(2024, i % 6, 1 + (i % 27))), amount: 20 });
+    if (i < 5) orders.push({ customerId: `c${i}`, orderId: `b${i}`, orderedAt: new Date('2024-06-28T00:00:00Z'), amount: 20 });
+    if (i % 4 === 0) orders.push({ customerId: `c${i}`, orderId: `h${i}`, orderedAt: new Date('2024-08-15T00:00:00Z'), amount: 20 });
+  }
+
+  it('refuses, naming the count, rather than grading blank scores (an AUC of blanks is noise that could read "usable")', () => {
+    expect(() => evaluateModels({ orders, calibrationEnd: new Date('2024-06-30T00:00:00Z'), holdoutEnd: new Date('2024-09-30T00:00:00Z'), timeUnit: 'week', resamples: 20 })).toThrow(
+      'only 5 of 200 customers bought again by 2024-06-30; checking the models needs at least 10 repeat buyers before the calibration end',
+    );
   });
 });

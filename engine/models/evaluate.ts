@@ -2,7 +2,7 @@ import { ForesightError } from '../core/errors.ts';
 import { featuresAt, type FeatureTable, indexOrders, type OrderIndex, purchaseDaysBetween } from './features.ts';
 import { aucInterval, brierScore, type CalibrationBin, calibrationTable } from './metrics.ts';
 import { PURCHASE_MODELS, type PurchaseModel, type PurchaseModelName } from './purchase-model.ts';
-import { type CustomerScores, type ScoreOptions, type ScoreReport, scoreCustomers } from './score.ts';
+import { type CustomerScores, MIN_REPEAT_BUYERS, type ScoreOptions, type ScoreReport, scoreCustomers } from './score.ts';
 import { fitPurchaseModel } from './select.ts';
 import { dateOfDay, dayNumber, daysPerUnit, MS_PER_DAY } from './time.ts';
 import type { Order, TimeUnit } from './types.ts';
@@ -124,9 +124,19 @@ export function evaluateModels(input: EvaluateInput): EvaluationReport {
   const options: ScoreOptions = { personas: false, recommendations: 0, fitSampleSize: Number.MAX_SAFE_INTEGER, ...input.options, discountRate: 0 };
   // Only calibration orders reach the scorer: nothing after the cut can leak into a fit.
   const calibration = input.orders.filter((o) => dayNumber(o.orderedAt) <= calDay);
-  const { scores, report } = scoreCustomers({ orders: calibration, asOf: dateOfDay(calDay), timeUnit: input.timeUnit, horizon, options });
   const index = indexOrders(input.orders);
   const table = featuresAt(index, dateOfDay(calDay), input.timeUnit);
+  // Below this the scorer leaves the model scores blank: AUCs and calibration of blanks would be noise.
+  let repeatBuyers = 0;
+  for (let i = 0; i < table.buyers; i++) if (table.x[i]! > 0) repeatBuyers++;
+  if (repeatBuyers < MIN_REPEAT_BUYERS) {
+    throw new ForesightError(
+      'too_few_repeat_buyers',
+      `only ${repeatBuyers} of ${table.buyers} customers bought again by ${iso(calDay)}; checking the models needs at least ${MIN_REPEAT_BUYERS} repeat buyers before the calibration end (their scores are blank below that); give a later calibrationEnd or more order history`,
+      { field: 'calibrationEnd' },
+    );
+  }
+  const { scores, report } = scoreCustomers({ orders: calibration, asOf: dateOfDay(calDay), timeUnit: input.timeUnit, horizon, options });
   // Same rows in the same order as the scores (both index the calibration buyers first-seen).
   const row = alignRows(scores, table);
   const actual = purchaseDaysBetween(index, table, calDay, endDay);

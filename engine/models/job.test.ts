@@ -105,6 +105,17 @@ describe('runScoringJob', () => {
     expect(short.evaluation).toMatchObject({ reason: expect.stringMatching(/needs 400/) });
   });
 
+  it('skips the out-of-time check, saying why, while too few customers had bought again before its cut', async () => {
+    h = createHarness({ start: '2024-12-31T12:00:00Z' });
+    // A year of 40 one-time buyers; 6 buy again, 2 of them before the check's cut (2024-10-02).
+    const orders = Array.from({ length: 40 }, (_, i) => ({ customerId: `c${i}`, orderId: `a${i}`, orderedAt: new Date(Date.UTC(2024, i % 9, 1 + (i % 27))).toISOString(), amount: 20 }));
+    for (let i = 0; i < 6; i++) orders.push({ customerId: `c${i}`, orderId: `b${i}`, orderedAt: i < 2 ? '2024-09-30T10:00:00Z' : '2024-12-01T10:00:00Z', amount: 20 });
+    expect((await recordOrders(h.storage, h.clock, orders)).rejected).toEqual([]);
+    const report = await runScoringJob(h.storage, h.clock, { timeUnit: 'week', horizon: 39, score: { personas: false }, evaluationDays: 90 });
+    expect(report.models!.warnings).toContain('only 6 of 40 customers bought again: the purchase-model scores (p_alive, churn, purchase probabilities, next purchase, CLV) are left blank until 10 have; stages and tiers come from the order history alone');
+    expect(report.evaluation).toEqual({ reason: expect.stringMatching(/^out-of-time check skipped: only 2 of \d+ customers bought again by 2024-10-02; checking the models needs at least 10 repeat buyers/) });
+  });
+
   it('compares the purchase models only when due: not at start-up, then weekly on the engine clock, or when asked', async () => {
     h = await cdnowHarness();
     const opts = { timeUnit: 'week', horizon: 39, score: { personas: false }, evaluationDays: 0 } as const;
@@ -155,6 +166,40 @@ describe('runScoringJob', () => {
     const second = await runScoringJob(h.storage, h.clock, { timeUnit: 'week', horizon: 39, score: { personas: false } });
     expect(second).toMatchObject({ moved: 0, woken: 0 });
     expect((await h.storage.runs.get(run!.id))!.wakeAt).toBe(stored.value);
+  });
+
+  it('wakes a purchase-cycle wait when the median it follows moves beyond the churn window (where next_purchase_at is blank)', async () => {
+    h = await cdnowHarness();
+    const opts = { timeUnit: 'week', horizon: 39, score: { personas: false } } as const;
+    await runScoringJob(h.storage, h.clock, opts);
+    const DAY = 86_400_000;
+    const median = (s: { data: Record<string, unknown> }) => Date.parse((s.data.deciles as string[])[4]!);
+    // A customer more likely than not to stay away for 90 days: no date, but a median the wait acts on.
+    // (The harness holds CDNOW's later orders too: pick one who has none, so the wait is not ended by them.)
+    const { orders } = await loadCdnowSample();
+    const later = new Set(orders.filter((o) => o.orderedAt.getTime() > h!.clock.now().getTime()).map((o) => o.customerId));
+    const stored = await h.storage.models.scoresOf('next_purchase', { afterCustomerId: 0, limit: 10_000 });
+    const ids = new Map((await h.storage.customers.get(stored.map((s) => s.customerId))).map((c) => [c.id, c.externalId]));
+    const far = stored.find((s) => s.value === null && median(s) > h!.clock.now().getTime() + 120 * DAY && median(s) < h!.clock.now().getTime() + 150 * DAY && !later.has(ids.get(s.customerId)!))!;
+    const customer = ids.get(far.customerId)!;
+    await h.journeys.deploy(journey);
+    await trackEvents(h.storage, h.clock, [{ customerId: customer, type: 'enroll' }]);
+    await h.engine.runUntilIdle();
+    const [run] = await h.runsOf(customer);
+    expect(run).toMatchObject({ status: 'waiting', nodeId: 'cycle', wakeAt: median(far) });
+
+    // A month of silence later the median has moved, still beyond the window: the wait is woken and follows it.
+    h.clock.advance(30 * DAY);
+    const next = await runScoringJob(h.storage, h.clock, opts);
+    const now = (await scoresOf(h, customer)).next_purchase!;
+    expect(now.value).toBeNull();
+    expect(Math.abs(median(now) - median(far))).toBeGreaterThan(DAY);
+    expect(next.woken).toBe(1);
+    await h.engine.runUntilIdle();
+    // It re-planned on the new median (the due time stays within the node's 180-day maxWait).
+    const last = (await h.storage.runs.history(run!.id)).at(-1)!;
+    expect(last.detail).toMatchObject({ predicted: new Date(median(now)).toISOString(), replanned: true });
+    expect((await h.storage.runs.get(run!.id))!.wakeAt).toBe(Math.min(median(now), Date.parse('1997-09-30T12:00:00Z') + 180 * DAY));
   });
 
   it('reports "no orders yet" on an empty store, and joins a run already in progress', async () => {

@@ -146,7 +146,7 @@ async function scoreAndStore(storage: Storage, clock: Clock, opts: ScoringJobOpt
 
   const writer = new ScoreWriter(storage, pageSize * 4);
   const { scored, moved } = result
-    ? await writeScores(writer, result.scores, ctx, await storedScoreValues(storage, 'next_purchase', pageSize), tolerance)
+    ? await writeScores(writer, result.scores, ctx, await storedScoreValues(storage, 'next_purchase', pageSize, storedNextPurchaseTime), tolerance)
     : { scored: new Set<number>(), moved: [] };
   const inactive = await writeInactive(writer, storage, scored, ctx, pageSize);
   await writer.flush();
@@ -235,8 +235,10 @@ async function writeScores(
     scored.add(id);
     await writer.add(scoreRows(id, c, ctx));
     if (c.x === null) continue;
-    // Moved: new, shifted by the tolerance, or now (no longer) beyond the horizon.
-    const next = c.next_purchase_at?.getTime() ?? null;
+    // Moved: new, shifted by the tolerance, or now (no longer) beyond the horizon. Compared on the time a
+    // wait acts on: the date, or beyond the churn window (no date) the distribution's median.
+    const median = c.next_purchase_deciles[4];
+    const next = c.next_purchase_at?.getTime() ?? (median == null ? null : ctx.scoredDay + median * MS_PER_DAY);
     const before = previous.get(id);
     if (before === undefined || (next === null) !== (before === null) || (next !== null && before !== null && Math.abs(next - before) >= toleranceMs)) moved.push(id);
   }
@@ -256,4 +258,12 @@ async function writeInactive(writer: ScoreWriter, storage: Storage, scored: Read
     if (ids.length < pageSize) return inactive;
     afterId = ids[ids.length - 1]!;
   }
+}
+
+/** The stored next-purchase time a wait acts on: the date, else the median among the deciles (beyond the churn window). */
+function storedNextPurchaseTime(s: ScoreRecord): number | null {
+  if (s.value !== null) return s.value;
+  const median = Array.isArray(s.data.deciles) ? s.data.deciles[4] : null;
+  const at = typeof median === 'string' ? Date.parse(median) : NaN;
+  return Number.isNaN(at) ? null : at;
 }

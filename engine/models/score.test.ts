@@ -117,6 +117,8 @@ describe('scoreCustomers', () => {
     for (const c of customers) {
       for (const key of ['p_alive', 'expected_purchases', 'churn_probability', 'purchase_probability_30d', 'purchase_probability_90d', 'clv', 'purchase_propensity'] as const) expect(c[key], `${c.customer_id}.${key}`).toBeNull();
       expect(c.next_purchase_at).toBeNull();
+      // Nor is a model named behind them (stored rows said "model": "bgnbd").
+      expect(c.model, c.customer_id).toBeNull();
     }
     expect(report.warnings.join('\n')).toMatch(/only 1 of 6 customers bought again: the purchase-model scores .* are left blank until 10 have/);
     // Stages and tiers still come from the history: a repeat buyer, new ones, a customer silent for two years, the top spender.
@@ -131,5 +133,12 @@ describe('scoreCustomers', () => {
     const { orders } = await loadCdnowSample();
     expect(() => scoreCustomers({ orders, asOf: new Date('1990-01-01'), timeUnit: 'week', horizon: 39 })).toThrow(/no orders on or before 1990-01-01/);
     expect(() => scoreCustomers({ orders, asOf: CALIBRATION_END, timeUnit: 'week', horizon: 0 })).toThrow(/horizon = 0/);
+  });
+
+  it('warns once when the chosen BG/NBD fit did not converge (it was said twice, as "BG/NBD" and "bgnbd")', () => {
+    // Twelve customers with identical histories: two orders a month apart, the second on the as-of day.
+    const orders = Array.from({ length: 12 }, (_, c) => ['2024-01-01', '2024-02-01'].map((d, k) => ({ customerId: `d${c}`, orderId: `d${c}-${k}`, orderedAt: new Date(`${d}T00:00:00Z`), amount: 10 }))).flat();
+    const { report } = scoreCustomers({ orders, asOf: new Date('2024-02-01T00:00:00Z'), timeUnit: 'week', horizon: 10, options: { personas: false, purchaseModels: ['bgnbd'] } });
+    expect(report.warnings.filter((w) => w.includes('did not reach the gradient tolerance'))).toEqual(['BG/NBD fit did not reach the gradient tolerance; parameters may be imprecise']);
   });
 });

@@ -223,7 +223,8 @@ export function scoreCustomers(input: ScoreInput): { scores: CustomerScores; rep
   if (!bg.converged) warnings.push('BG/NBD fit did not reach the gradient tolerance; parameters may be imprecise');
   const selected = selectPurchaseModel(index, input.asOf, input.timeUnit, { ...o.selection, candidates: o.purchaseModels, keptSelection: o.keptSelection, fitSampleSize: o.fitSampleSize, bgnbd: bg });
   const model = selected.model;
-  if (!model.converged) warnings.push(`${model.name} fit did not reach the gradient tolerance; parameters may be imprecise`);
+  // The chosen BG/NBD is the fit above: its warning is given once.
+  if (!model.converged && !(model.name === 'bgnbd' && !bg.converged)) warnings.push(`${model.name} fit did not reach the gradient tolerance; parameters may be imprecise`);
   scores.model = model.name;
   const gg = fitSpend(table, fitRows, warnings);
   // One-time buyers get the Gamma-Gamma population mean when it exists (q > 1), else the mean repeat spend.
@@ -376,7 +377,8 @@ export function customerScore(scores: CustomerScores, i: number): CustomerScore 
     engagement_likelihood: Number.isNaN(engagement) ? null : engagement,
     persona: scores.persona[i] ?? null,
     recommendations,
-    model: buyer ? scores.model : null,
+    // No model behind blank scores (too few repeat buyers): none is named.
+    model: buyer && !Number.isNaN(scores.p_alive[i]!) ? scores.model : null,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Storage } from '../storage/types.ts';
+import type { ScoreRecord, Storage } from '../storage/types.ts';
 import type { EmailEvent, Order } from './types.ts';
 
 /**
@@ -58,11 +58,11 @@ export async function storedEmailEvents(storage: Storage, until: number, pageSiz
  * The stored value of one model per customer id (e.g. the previous next-purchase time).
  * @example const previous = await storedScoreValues(storage, 'next_purchase', 10_000);
  */
-export async function storedScoreValues(storage: Storage, model: string, pageSize: number): Promise<Map<number, number | null>> {
+export async function storedScoreValues(storage: Storage, model: string, pageSize: number, read: (s: ScoreRecord) => number | null = (s) => s.value): Promise<Map<number, number | null>> {
   const values = new Map<number, number | null>();
   for (let afterCustomerId = 0; ; ) {
     const page = await storage.models.scoresOf(model, { afterCustomerId, limit: pageSize });
-    for (const s of page) values.set(s.customerId, s.value);
+    for (const s of page) values.set(s.customerId, read(s));
     if (page.length < pageSize) return values;
     afterCustomerId = page[page.length - 1]!.customerId;
   }

@@ -298,7 +298,7 @@ describe('action.email', () => {
     await w.h.track([{ customerId: 'ann', type: 'signup' }]);
     expect((await outbox(w, 'ann'))[0]).toMatchObject({
       status: 'failed',
-      lastError: 'email is not configured: set FORESIGHT_SMTP_URL, FORESIGHT_MAIL_FROM (or the brand sender), FORESIGHT_PUBLIC_URL, FORESIGHT_SECRET',
+      lastError: 'email is not configured: set FORESIGHT_SMTP_URL, FORESIGHT_MAIL_FROM (or the brand sender, or the node\'s From), FORESIGHT_PUBLIC_URL, FORESIGHT_SECRET',
     });
   });
 

@@ -35,6 +35,17 @@ describe('CustomerProfile', () => {
     expect(screen.queryByText('Erase customer')).toBeNull();
   });
 
+  it('leaves blank model values out of a score\'s detail instead of printing a row of commas', () => {
+    const scores = [
+      { model: 'next_purchase', value: null, data: { at: null, low: null, deciles: [null, null, null, null, null, null, null, null, null], source: null }, scoredAt: at },
+      { model: 'clv', value: null, data: { expectedSpendPerPurchase: null, horizon: 52, deciles: ['2024-04-01', null] }, scoredAt: at },
+    ];
+    render(<CustomerProfile p={{ ...profile, scores }} isAdmin={false} onErase={() => undefined} onMoreEvents={() => undefined} trace={null} onTrace={() => undefined} />);
+    const region = screen.getByRole('region', { name: 'Scores' });
+    expect(within(region).getByText('next_purchase').closest('tr')!.textContent).not.toMatch(/deciles|source|, ,/);
+    expect(within(region).getByText('clv').closest('tr')!.textContent).toMatch(/horizon: 52 · deciles: 2024-04-01, —/);
+  });
+
   it('offers export and erase to admins only', () => {
     const onErase = vi.fn();
     render(<CustomerProfile p={profile} isAdmin onErase={onErase} onMoreEvents={() => undefined} trace={null} onTrace={() => undefined} />);

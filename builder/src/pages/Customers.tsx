@@ -38,10 +38,13 @@ const MEANING: Record<string, string> = {
   recommendations: 'Products recommended next',
 };
 
+// Blank values are left out; a list of blanks too (blank model scores stored "deciles" as nine nulls: ", , , ,").
+const blank = (v: unknown) => v === null || v === undefined || (Array.isArray(v) && v.every((x) => x === null || x === undefined));
+
 const detail = (data: Record<string, unknown>) =>
   Object.entries(data)
-    .filter(([, v]) => v !== null && v !== undefined)
-    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : typeof v === 'number' ? Number(v.toFixed(4)) : String(v)}`)
+    .filter(([, v]) => !blank(v))
+    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.map((x) => (x === null || x === undefined ? '—' : String(x))).join(', ') : typeof v === 'number' ? Number(v.toFixed(4)) : String(v)}`)
     .join(' · ');
 
 /** A titled card; its title names the region for screen readers (and tests). */

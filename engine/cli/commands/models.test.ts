@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -147,6 +147,13 @@ describe('foresight models predict', () => {
     }
   });
 
+  it('refuses a --calibration-end in the future, writing nothing (it scored 32 years of silence: every customer lapsed)', async () => {
+    const out = path.join(dir, 'future.csv');
+    const r = await cli(['models', 'predict', '--orders', CDNOW_SAMPLE, '--calibration-end', '2999-01-01', '--horizon', '39', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--calibration-end: 2999-01-01 is in the future \(today is \d{4}-\d{2}-\d{2}\); scores as of then would count the silence until then/);
+    expect(existsSync(out)).toBe(false);
+  });
   it('rejects a bad horizon', async () => {
     const bad = await cli(['models', 'predict', '--orders', CDNOW_SAMPLE, '--horizon', '0', '--out', path.join(dir, 'x.csv')]);
     expect(bad.code).toBe(2);
@@ -166,6 +173,21 @@ describe('foresight models score', () => {
     } finally {
       await storage.close();
     }
+  });
+
+  it('says on stderr when the model scores are left blank (too few repeat buyers), not only in the stored report', async () => {
+    const db = path.join(dir, 'few.db');
+    const setup = openSqlite(db);
+    await recordOrders(setup, new VirtualClock('2024-06-01T00:00:00Z'), [
+      { customerId: 'a', orderId: 'o1', orderedAt: '2024-01-05T00:00:00Z', amount: 10 },
+      { customerId: 'a', orderId: 'o2', orderedAt: '2024-03-05T00:00:00Z', amount: 12 },
+      { customerId: 'b', orderId: 'o3', orderedAt: '2024-02-05T00:00:00Z', amount: 30 },
+    ]);
+    await setup.close();
+    const r = await cli(['models', 'score', '--db', db, '--as-of', '2024-06-01']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^scored 2 customers as of 2024-06-01/);
+    expect(r.stderr).toContain('warning: only 1 of 2 customers bought again: the purchase-model scores (p_alive, churn, purchase probabilities, next purchase, CLV) are left blank until 10 have');
   });
 
   it('runs the scoring job on a database on demand and stores every customer\'s scores', async () => {

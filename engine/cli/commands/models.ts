@@ -142,6 +142,8 @@ function registerScoreCommand(models: Command): void {
       const storage = await cliStorage({ db: opts.db });
       try {
         const report = await runScoringJob(storage, clock, { timeUnit, horizon, ...(opts.review ? { reviewModels: true } : {}) });
+        // Said on stderr, --json or not: blank scores (too few repeat buyers) must not pass unnoticed.
+        for (const w of report.models?.warnings ?? []) console.error(`warning: ${w}`);
         if (opts.json) console.log(JSON.stringify(report, null, 2));
         else console.log(`scored ${report.customers} customers as of ${report.scoredAt} (version ${report.version}); ${report.moved} next-purchase predictions moved, ${report.woken} waiting runs woken${report.skipped ? `; models skipped: ${report.skipped}` : ''}`);
       } finally {
@@ -172,19 +174,22 @@ function dataOptions(cmd: Command): Command {
 }
 
 /** Reads the orders, reports malformed rows on stderr (the rest are used) and settles the calibration end. */
-/** `--as-of` backfills: a date ahead of today would store scores for a silence nobody has seen yet. */
-function pastDate(text: string): Date {
-  const asOf = requireIsoDate(text, '--as-of');
+/**
+ * `--as-of` backfills, `--calibration-end` cuts a history: a date ahead of today would score a silence
+ * nobody has seen yet (every customer lapsed).
+ */
+function pastDate(text: string, flag = '--as-of', fix = 'give a past date to backfill, or leave it out to score as of now'): Date {
+  const asOf = requireIsoDate(text, flag);
   const today = new SystemClock().now();
   if (asOf.getTime() > today.getTime()) {
-    throw new ForesightError('invalid_input', `--as-of: ${day(asOf)} is in the future (today is ${day(today)}); give a past date to backfill, or leave it out to score as of now`, { field: '--as-of' });
+    throw new ForesightError('invalid_input', `${flag}: ${day(asOf)} is in the future (today is ${day(today)}); ${fix}`, { field: flag });
   }
   return asOf;
 }
 
 async function loadCalibration(opts: DataOpts): Promise<{ orders: Order[]; asOf: Date; timeUnit: TimeUnit }> {
   const timeUnit = parseTimeUnit(opts.timeUnit, '--time-unit');
-  const explicitEnd = opts.calibrationEnd === undefined ? undefined : requireIsoDate(opts.calibrationEnd, '--calibration-end');
+  const explicitEnd = opts.calibrationEnd === undefined ? undefined : pastDate(opts.calibrationEnd, '--calibration-end', 'scores as of then would count the silence until then (every customer lapsed); give a past date, or leave it out for the last order day');
   const { orders, rejected } = await readOrdersCsv(opts.orders);
   for (const r of rejected) console.error(formatRowError({ file: opts.orders, ...r }));
   if (rejected.length > 0) {

@@ -20,9 +20,16 @@ export const batchItemSchema = z.discriminatedUnion('kind', [
   strictFields({ kind: z.literal('order'), ...orderFields }),
 ]);
 // Items are checked one by one (a bad item is rejected alone), so the envelope only bounds the list.
-const batchBody = z.object({
-  batch: z.array(z.unknown()).min(1, 'send at least one item').max(MAX_BATCH, `at most ${MAX_BATCH} items per request; split the batch`),
-});
+const BATCH_SHAPE = '{"batch": [{"kind": "track", …}, …]}';
+const batchBody = z.object(
+  {
+    batch: z
+      .array(z.unknown(), { error: `send the items as a list: ${BATCH_SHAPE}` })
+      .min(1, 'send at least one item')
+      .max(MAX_BATCH, `at most ${MAX_BATCH} items per request; split the batch`),
+  },
+  { error: `send an object whose batch lists the items: ${BATCH_SHAPE}` },
+);
 
 const okResponse = z.object({ ok: z.literal(true), duplicate: z.boolean().describe('true when the idempotency key (or order id) was seen before: nothing new was stored') });
 const batchResponse = z.object({

@@ -24,7 +24,7 @@ const winnerBody = z.object({ node: z.string().min(1, 'name the split.ab node'),
 const statsQuery = z.object({
   mde: z.coerce.number().gt(0, 'mde: give the minimum detectable effect as a share of the held-out rate, e.g. 0.1 for 10 %').max(1, 'mde: at most 1 (100 %)').optional(),
 });
-const publishQuery = z.object({ audience: z.enum(AUDIENCE_CHOICES, { error: `audience: use ${AUDIENCE_CHOICES.join(' or ')}` }).optional() });
+const publishQuery = z.object({ audience: z.enum(AUDIENCE_CHOICES, { error: `use ${AUDIENCE_CHOICES.join(' or ')} (include: the segment's current members enter too; new: only customers who enter it from now on)` }).optional() });
 
 export const journeyView = (j: JourneyRecord) => ({ id: j.id, name: j.name, status: j.status, liveVersion: j.liveVersion, draft: j.draft, updatedAt: j.updatedAt });
 const problemsOf = (problems: { message: string; nodeId?: string; edgeId?: string; field?: string }[]) => problems.map((p) => ({ ...p, code: 'invalid_journey' }));
