@@ -65,11 +65,11 @@ describe('evaluateModels on the CDNOW sample (calibration to 1997-09-30, 39-week
     expect(n.coverage!).toBeGreaterThan(0.7);
     expect(n.coverage!).toBeLessThan(0.9);
     // The old dates erred by 144 days (median). A date is given only to customers more likely than not to
-    // buy within the 90-day churn window: their error is ≤ 40 days (32 here); the distribution's median
+    // buy within the 90-day churn window: their error is ≤ 40 days (27 here); the distribution's median
     // anywhere in the horizon, which the wait falls back on, is reported beside it and errs more.
     expect(n.windowDays).toBe(90);
     expect(n.medianAbsErrorDays!).toBeLessThanOrEqual(40);
-    expect(n.holdoutBuyersWithDate).toBeGreaterThan(100);
+    expect(n.holdoutBuyersWithDate).toBeGreaterThan(50);
     expect(n.horizonMedian.withDate).toBeGreaterThan(n.withDate);
     expect(n.horizonMedian.medianAbsErrorDays!).toBeGreaterThan(n.medianAbsErrorDays!);
     expect(n.deciles[4]!).toBeGreaterThan(0.4);

@@ -42,6 +42,11 @@ describe('scoreCustomers', () => {
         expect(d.getTime()).toBeLessThanOrEqual(asOf + 273 * 86_400_000);
       }
       if (c.next_purchase_at && c.next_purchase_high) expect(c.next_purchase_high.getTime()).toBeGreaterThanOrEqual(c.next_purchase_at.getTime());
+      // A date says "likely to buy within the churn window": never beside a churn score saying the opposite.
+      if (c.next_purchase_at) {
+        expect(c.next_purchase_at.getTime()).toBeLessThanOrEqual(asOf + 90 * 86_400_000);
+        expect(c.churn_probability!).toBeLessThan(0.5);
+      }
       expect(c.recommendations).toEqual([]);
     }
 

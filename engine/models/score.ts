@@ -288,9 +288,10 @@ export function scoreCustomers(input: ScoreInput): { scores: CustomerScores; rep
     scores.expected_purchases[i] = model.expectedPurchases(x, tx, T, input.horizon);
     scores.expected_spend_per_purchase[i] = aov;
     scores.clv[i] = clv(x, tx, T, aov);
-    // A date only for customers more likely than not to buy within the churn window: a median months out is
-    // mostly the chance they are gone (CDNOW: median error 46 → 32 days), and churn_probability speaks for them.
-    scores.next_purchase_at[i] = next.at <= churnWindowDays ? asOfMs + next.at * MS_PER_DAY : NaN;
+    // A date only for customers more likely than not to buy within the churn window — by the distribution and by
+    // the churn score, so the two never contradict each other: a median months out is mostly the chance they are
+    // gone (CDNOW: median error 46 → 32 days), and churn_probability speaks for them.
+    scores.next_purchase_at[i] = next.at <= churnWindowDays && churn < 0.5 ? asOfMs + next.at * MS_PER_DAY : NaN;
     scores.next_purchase_low[i] = asOfMs + next.low * MS_PER_DAY;
     scores.next_purchase_high[i] = asOfMs + next.high * MS_PER_DAY;
     scores.next_purchase_deciles.set(next.deciles, 9 * i);
