@@ -14,6 +14,7 @@ import { Delivery } from './delivery.ts';
 import { JourneyCatalog } from './catalog.ts';
 import { byEventTime, correctable, DEFAULT_ALLOWED_LATENESS_MS, duringWait, noteTimeout, rememberResume, rememberTrigger, tooLate, type TimedOutWait } from './event-time.ts';
 import { holdOutIfDrawn } from './holdout.ts';
+import { reentryAllows } from './reentry.ts';
 import { CustomerServices, type ServiceProviders } from './services.ts';
 import { count, emptyUnit, JOURNEY_NODE } from './unit.ts';
 
@@ -259,7 +260,7 @@ export class Engine {
               continue;
             }
             const last = lastEntries.get(j.id)?.get(customerId);
-            if (last !== undefined && (j.settings.reentry === 'once' || (j.reentryAfterMs !== null && e.occurredAt - last < j.reentryAfterMs))) continue;
+            if (!reentryAllows(j, last, e.occurredAt)) continue;
             const w = this.newRun(ids.next++, j, t.nodeId, customerId, e.occurredAt, now);
             at.run = w;
             unit.entries!.push(entryClaim(w.run, j));

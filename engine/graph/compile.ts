@@ -60,7 +60,7 @@ function compileValid(graph: JourneyGraph, registry: NodeRegistry): CompiledJour
     version: graph.version,
     name: graph.name,
     settings: s,
-    reentryAfterMs: s.reentry === 'after' && s.reentryAfter ? parseDuration(s.reentryAfter, 'settings.reentryAfter') : null,
+    reentryAfterMs: reentryAfterMs(s),
     goalWithinMs: s.goal?.within ? parseDuration(s.goal.within, 'settings.goal.within') : null,
     nodes,
     edges,
@@ -70,4 +70,9 @@ function compileValid(graph: JourneyGraph, registry: NodeRegistry): CompiledJour
 
 export function edgeKey(source: string, port: string): string {
   return `${source}\u0000${port}`;
+}
+
+/** The least time between two entries of one customer under `reentry: after`; null for the other rules. */
+export function reentryAfterMs(s: Pick<JourneyGraph['settings'], 'reentry' | 'reentryAfter'>): number | null {
+  return s.reentry === 'after' && s.reentryAfter ? parseDuration(s.reentryAfter, 'settings.reentryAfter') : null;
 }

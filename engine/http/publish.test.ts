@@ -124,8 +124,13 @@ describe('safe publishing API', () => {
         { id: 'e2', source: 'two', sourceHandle: 'next', target: 'wait' },
       ],
     });
-    // Four entry events were queued (two segments × two customers); two people were offered entry.
+    // Four entry events were queued (two segments × two customers); two people enter.
     expect((await s.call('POST', `/api/journeys/${id}/publish?audience=include`, { headers: h })).body).toMatchObject({ version: 1, entering: 2 });
+    await s.running.engine.runUntilIdle();
+    // Publishing again with the same choice: both are already in (waiting 30 days), so nobody enters, and it says so.
+    expect((await s.call('POST', `/api/journeys/${id}/publish?audience=include`, { headers: h })).body).toMatchObject({ version: 2, entering: 0 });
+    await s.running.engine.runUntilIdle();
+    expect((await s.call('GET', `/api/journeys/${id}/stats`, { headers: h })).body.entered).toBe(2);
   });
   it('keeps a product catalogue: add, list, remove, with field-named errors', async () => {
     const { s, h } = await server();

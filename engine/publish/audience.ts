@@ -1,7 +1,9 @@
 import type { Clock } from '../core/clock.ts';
 import { ForesightError } from '../core/errors.ts';
 import { EXCEPT_JOURNEY, ONLY_JOURNEY } from '../executor/addressed.ts';
+import { reentryAfterMs } from '../graph/compile.ts';
 import type { JourneyGraph } from '../graph/types.ts';
+import { reentryAllows } from '../executor/reentry.ts';
 import { refreshSegments } from '../jobs/segment-refresh.ts';
 import type { NodeRegistry } from '../plugin/registry.ts';
 import { SEGMENT_ENTERED, SegmentService, savedDefinition } from '../segments/index.ts';
@@ -42,8 +44,9 @@ const PAGE = 1000;
  * brought up to date first, announced to every other journey as usual but not to this one, so the
  * next scheduled refresh cannot enroll the current members in one burst. With `include`, the
  * current members then get an entry addressed to this journey alone; re-entry rules still apply.
- * Idempotent: the events are keyed by journey, version, segment and customer. `entering` counts
- * the customers offered entry; the journey's re-entry rule may still refuse some of them.
+ * Idempotent: the events are keyed by journey, version, segment and customer. `entering` counts the
+ * customers offered entry that the journey will let in: none already in it, and its re-entry rule
+ * applied to their last entry (the engine decides with the same rule when it takes the entries).
  */
 export async function applyAudience(deps: { storage: Storage; clock: Clock }, journeyId: string, version: number, triggers: SegmentTrigger[], choice: AudienceChoice): Promise<{ entering: number }> {
   if (!AUDIENCE_CHOICES.includes(choice)) throw new ForesightError('invalid_input', `audience: use one of ${AUDIENCE_CHOICES.join(', ')}`, { field: 'audience' });
@@ -71,5 +74,16 @@ export async function applyAudience(deps: { storage: Storage; clock: Clock }, jo
       });
     }
   }
-  return { entering: offered.size };
+  return { entering: await admitted(deps.storage, journeyId, version, [...offered], now) };
+}
+
+/** How many of `customers` the journey admits now: no open run in it, and its re-entry rule allows them. */
+async function admitted(storage: Storage, journeyId: string, version: number, customers: number[], now: number): Promise<number> {
+  if (!customers.length) return 0;
+  const graph = (await storage.journeys.version(journeyId, version))?.graph as JourneyGraph | undefined;
+  if (!graph) return 0;
+  const rule = { settings: graph.settings, reentryAfterMs: reentryAfterMs(graph.settings) };
+  const inside = new Set((await storage.runs.openForCustomers(customers)).filter((r) => r.journeyId === journeyId).map((r) => r.customerId));
+  const last = await storage.runs.lastEntries(journeyId, customers);
+  return customers.filter((c) => !inside.has(c) && reentryAllows(rule, last.get(c), now)).length;
 }

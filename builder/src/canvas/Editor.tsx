@@ -585,7 +585,7 @@ function EditorView({ descriptors, initial }: { descriptors: NodeDescriptor[]; i
               setDialog(null);
               const { journey: fresh } = await get<{ journey: JourneyDetail }>(`/api/journeys/${jid}`);
               setJourney(fresh);
-              notify('ok', `Published version ${r.version}${r.entering ? `; ${r.entering} current members are offered entry now (its re-entry rule applies)` : ''}. Customers already in the journey stay on their version.`);
+              notify('ok', `Published version ${r.version}${r.entering ? `; ${r.entering} current members enter now` : ''}. Customers already in the journey stay on their version.`);
               // A new version of a journey with customers inside: offer to move them (the dialog closes itself when nobody waits).
               if ((fresh.liveVersion ?? 0) > 1) setDialog('migrate');
             }}
