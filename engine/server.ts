@@ -1,3 +1,4 @@
+import { brandSender, readBrand } from './brand/brand.ts';
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -134,6 +135,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const setupUrl = setupToken ? `${publicUrl}/setup?token=${setupToken}` : null;
   if (opts.scheduler !== false) worker.start();
   log.info({ port, url, db: ownStorage ? redact(config.db) : undefined, worker: opts.scheduler !== false, builder: builderDir && existsSync(builderDir) ? builderDir : null }, listeningText(server.address() as AddressInfo, url));
+  // Publishing is blocked without a sender, but journeys already live would fail every such email in silence.
+  if (config.messaging.smtpUrl && !config.messaging.mailFrom && !brandSender(await readBrand(storage))) {
+    log.warn('email: no default sender; set the brand sender (Brand page) or FORESIGHT_MAIL_FROM, or every email node without its own From fails at delivery');
+  }
 
   let closing: Promise<void> | null = null;
   const close = () =>

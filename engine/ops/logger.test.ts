@@ -55,3 +55,17 @@ describe('log output', () => {
     }
   });
 });
+
+describe('start-up warnings', () => {
+  it('says when mail is configured but no sender is, and not when FORESIGHT_MAIL_FROM gives one', async () => {
+    const warnings = async (env: Record<string, string>) => {
+      const lines: string[] = [];
+      const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
+      const s = await startTestServer({ logger: createLogger({ level: 'info', destination: sink }), env: { FORESIGHT_SMTP_URL: 'smtp://127.0.0.1:2525', FORESIGHT_SECRET: 's'.repeat(40), ...env } });
+      await s.close();
+      return lines.filter((l) => l.includes('no default sender')).map((l) => JSON.parse(l).level);
+    };
+    expect(await warnings({})).toEqual([40]);
+    expect(await warnings({ FORESIGHT_MAIL_FROM: 'Shop <news@shop.example>' })).toEqual([]);
+  });
+});
