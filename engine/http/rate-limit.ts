@@ -49,7 +49,7 @@ export function testSendLimiter(perMinute = 10): RequestHandler {
       if (p?.kind === 'key' && p.keyId !== null) return `key:${p.keyId}`;
       return `ip:${ipKeyGenerator(req.ip ?? '')}`;
     },
-    handler: (_req, res) => sendError(res, 429, 'rate_limited', `too many test sends; at most ${perMinute} a minute; wait for Retry-After`, 'to'),
+    handler: (_req, res) => sendError(res, 429, 'rate_limited', `too many test sends; at most ${perMinute} a minute; wait for Retry-After`, 'authorization'),
   });
 }
 

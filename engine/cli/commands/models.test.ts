@@ -128,6 +128,14 @@ describe('foresight models predict', () => {
     expect(b.code).toBe(0);
     expect(readFileSync(all, 'utf8')).toBe(readFileSync(only, 'utf8'));
     expect(a.stdout).toMatch(/model (bgnbd|pareto-nbd|mbgnbd): lowest mean absolute error/);
+    // A customer who first bought after the cut has no row, and the command says so instead of dropping them silently.
+    const newcomer = path.join(dir, 'newcomer.csv');
+    const rows = readFileSync(CDNOW_SAMPLE, 'utf8').trim().split(/\r?\n/);
+    writeFileSync(newcomer, `${[rows[0], ...rows.slice(1).filter((l) => l.split(',')[2]! <= '1997-09-30'), 'late1,late-o1,1998-01-05,10,1'].join('\n')}\n`);
+    const c = await cli(['models', 'predict', '--orders', newcomer, ...calibration, '--horizon', '39', '--out', path.join(dir, 'newcomer-out.csv')]);
+    expect(c.code).toBe(0);
+    expect(c.stderr).toContain('note: 1 customers first ordered after the calibration end (1997-09-30) and have no row');
+    expect(readFileSync(path.join(dir, 'newcomer-out.csv'), 'utf8')).not.toContain('late1');
   });
 
   it('has --help on each subcommand', async () => {

@@ -118,6 +118,9 @@ export function registerModelsCommand(program: Command): void {
       });
       for (const w of report.warnings) console.error(`warning: ${w}`);
       await writePredictions(opts.out, customerScores(scores));
+      // Customers who first bought after the calibration end did not exist then: said, not silently left out.
+      const later = new Set(loaded.orders.map((o) => o.customerId)).size - new Set(orders.map((o) => o.customerId)).size;
+      if (later > 0) console.error(`note: ${later} customers first ordered after the calibration end (${day(asOf)}) and have no row; choose a later --calibration-end to score them`);
       console.log(`wrote ${scores.n} customers to ${opts.out} (calibration end ${day(asOf)}, horizon ${horizon} ${timeUnit}s, model ${report.purchaseModel.name}: ${report.purchaseModel.selection.reason})`);
     });
 
