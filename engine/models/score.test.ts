@@ -115,22 +115,25 @@ describe('scoreCustomers', () => {
       ...['a', 'b', 'c', 'd', 'e'].map((id, k) => ({ customerId: id, orderId: `o-${id}`, orderedAt: day(2 + k), amount: 20 + 10 * k })),
       { customerId: 'a', orderId: 'o-a2', orderedAt: day(20), amount: 35 },
       { customerId: 'old', orderId: 'o-old', orderedAt: new Date(Date.UTC(2022, 0, 5)), amount: 500 },
+      { customerId: 'summer', orderId: 'o-summer', orderedAt: new Date(Date.UTC(2023, 7, 1)), amount: 15 },
     ];
     const { scores, report } = scoreCustomers({ orders, asOf: day(31), timeUnit: 'week', horizon: 52, options: { personas: false } });
     const customers = [...customerScores(scores)];
-    expect(customers).toHaveLength(6);
+    expect(customers).toHaveLength(7);
     for (const c of customers) {
-      for (const key of ['p_alive', 'expected_purchases', 'churn_probability', 'purchase_probability_30d', 'purchase_probability_90d', 'clv', 'purchase_propensity'] as const) expect(c[key], `${c.customer_id}.${key}`).toBeNull();
+      for (const key of ['p_alive', 'expected_purchases', 'churn_probability', 'purchase_probability_30d', 'purchase_probability_90d', 'clv', 'purchase_propensity', 'overdue_probability'] as const) expect(c[key], `${c.customer_id}.${key}`).toBeNull();
       expect(c.next_purchase_at).toBeNull();
       // Nor is a model named behind them (stored rows said "model": "bgnbd").
       expect(c.model, c.customer_id).toBeNull();
     }
-    expect(report.warnings.join('\n')).toMatch(/only 1 of 6 customers bought again: the purchase-model scores .* are left blank until 10 have/);
+    expect(report.warnings.join('\n')).toMatch(/only 1 of 7 customers bought again: the purchase-model scores .* are left blank until 10 have/);
     // Stages and tiers still come from the history: a repeat buyer, new ones, a customer silent for two years, the top spender.
     const by = new Map(customers.map((c) => [c.customer_id, c]));
     expect(by.get('a')!.lifecycle_stage).toBe('repeat');
     expect(by.get('e')!.lifecycle_stage).toBe('new');
     expect(by.get('old')!.lifecycle_stage).toBe('lapsed');
+    // Six months silent: no gap statistics from one repeat buyer to call that overdue, and not a year yet.
+    expect(by.get('summer')!.lifecycle_stage).toBe('new');
     expect(by.get('old')!.value_tier).toBe('high');
   });
 

@@ -255,7 +255,8 @@ export function scoreCustomers(input: ScoreInput): { scores: CustomerScores; rep
   if (blank) warnings.push(`only ${repeatBuyers} of ${buyers} customers bought again: the purchase-model scores (p_alive, churn, purchase probabilities, next purchase, CLV) are left blank until ${MIN_REPEAT_BUYERS} have; stages and tiers come from the order history alone`);
 
   for (let i = 0; i < buyers; i++) {
-    const overdue = overdueProbability(table, i, cycle);
+    // Too few repeat buyers for the population's gaps too: stages then rest on days since the last order alone.
+    const overdue = blank ? NaN : overdueProbability(table, i, cycle);
     scores.overdue_probability[i] = overdue;
     const churn = blank ? NaN : scoreFromModels(i);
     const stage = lifecycleStage({ purchaseDays: table.x[i]! + 1, daysSinceLast: table.daysSinceLast[i]!, churnProbability: churn, overdueProbability: overdue }, stageOptions);
