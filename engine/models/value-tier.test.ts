@@ -15,4 +15,9 @@ describe('valueTiers', () => {
     expect(valueTiers([4, 3, 2, 1], { high: 0, mid: 0.5 })).toEqual(['mid', 'mid', 'low', 'low']);
     expect(() => valueTiers([1], { high: 0.8, mid: 0.5 })).toThrow(/valueTiers.high \+ valueTiers.mid = 1.3/);
   });
+
+  it('calls nobody high or mid for nothing: a shop whose orders are all $0', () => {
+    expect(valueTiers([0, 0, 0, 0, 0])).toEqual(['low', 'low', 'low', 'low', 'low']);
+    expect(valueTiers([0, 0, 0, 0, 7])).toEqual(['low', 'low', 'low', 'low', 'high']);
+  });
 });

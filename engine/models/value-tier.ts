@@ -4,7 +4,7 @@ import { requireScalar } from './validate.ts';
 /**
  * Value tiers by predicted CLV (domain: strategy 4): the top `high` share of customers
  * (default 20%) are high, the next `mid` share (default 30%) mid, the rest low. Cut-offs are
- * values, so customers tied at a cut-off all get the better tier.
+ * values, so customers tied at a cut-off all get the better tier; a value of 0 is always low.
  */
 
 export type ValueTier = 'high' | 'mid' | 'low';
@@ -35,6 +35,8 @@ export function valueTiers(values: ArrayLike<number>, options: ValueTierOptions 
   const midCut = cut(high + mid);
   return Array.from({ length: n }, (_, i): ValueTier => {
     const v = values[i]!;
+    // Nothing of value (a shop of $0 orders, or a blank) is never a tier above low, tie or not.
+    if (!(v > 0)) return 'low';
     return v >= highCut ? 'high' : v >= midCut ? 'mid' : 'low';
   });
 }
