@@ -109,7 +109,7 @@ await section('storage', async () => {
 await section('track clients', async () => {
   const { runTrackClientsBench } = await import('./track-clients.bench.ts');
   console.log();
-  console.log(table(await runTrackClientsBench({ requests: Math.round((big ? 100_000 : 5_000) * scale), clients: [8, 32] }), ceiling));
+  console.log(table(await runTrackClientsBench({ requests: Math.round((big ? 100_000 : 20_000) * scale), clients: [8, 32] }), ceiling));
 });
 
 await section('postgres', async () => {
