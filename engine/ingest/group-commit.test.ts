@@ -25,6 +25,18 @@ describe('GroupCommit', () => {
     expect(await group.submit(3)).toBe(6);
   });
 
+  it('fails only the item at fault: a group whose write throws is written again one item at a time', async () => {
+    const writes: number[][] = [];
+    const group = new GroupCommit(async (items: number[]) => {
+      writes.push(items);
+      if (items.includes(13)) throw new Error('value 13 is refused by the database');
+      return items.map((n) => n * 2);
+    });
+    const outcomes = await Promise.allSettled([group.submit(1), group.submit(13), group.submit(3)]);
+    expect(outcomes.map((r) => (r.status === 'rejected' ? (r.reason as Error).message : r.value))).toEqual([2, 'value 13 is refused by the database', 6]);
+    expect(writes).toEqual([[1, 13, 3], [1], [13], [3]]);
+  });
+
   it('writes at once when a group reaches its size limit', async () => {
     const sizes: number[] = [];
     const group = new GroupCommit(async (items: number[]) => {

@@ -12,7 +12,7 @@ export class GroupCommit<I, O> {
   private queue: { item: I; resolve: (o: O) => void; reject: (err: unknown) => void }[] = [];
   private scheduled = false;
 
-  /** `write` returns one outcome per item, in order; if it throws, every item of that write fails with the error. */
+  /** `write` returns one outcome per item, in order; if it throws for a group, each item is written alone and fails alone. */
   constructor(
     private readonly write: (items: I[]) => Promise<O[]>,
     private readonly maxItems = 1000,
@@ -38,7 +38,15 @@ export class GroupCommit<I, O> {
       const outcomes = await this.write(batch.map((b) => b.item));
       batch.forEach((b, i) => b.resolve(outcomes[i]!));
     } catch (err) {
-      for (const b of batch) b.reject(err);
+      if (batch.length === 1) return batch[0]!.reject(err);
+      // One item's fault must not fail the requests it was grouped with: each is written alone once more.
+      for (const b of batch) {
+        try {
+          b.resolve((await this.write([b.item]))[0]!);
+        } catch (alone) {
+          b.reject(alone);
+        }
+      }
     }
   }
 }
