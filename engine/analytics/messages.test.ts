@@ -1,24 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pruneExpired } from '../jobs/retention.ts';
 import type { TestSmtp } from '../messaging/test-smtp.ts';
+import { mailGraph } from '../testing/mail-world.ts';
 import { startMailTestServer, type TestServer } from '../http/test-server.ts';
 import { errorKind, skipReason } from './messages.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-const journey = {
-  settings: { reentry: 'always', goal: { event: 'purchase', within: '3d' } },
-  nodes: [
-    { id: 't', type: 'trigger.event', config: { event: 'signup' } },
-    { id: 'welcome', type: 'action.email', config: { subject: 'Welcome', html: '<p>Hello <a href="https://shop.test/new">see what is new</a></p>' } },
-    { id: 'x', type: 'flow.exit', config: {} },
-  ],
-  edges: [
-    { id: 'e1', source: 't', sourceHandle: 'next', target: 'welcome' },
-    { id: 'e2', source: 'welcome', sourceHandle: 'next', target: 'x' },
-  ],
-};
+const journey = mailGraph('signup', { subject: 'Welcome', html: '<p>Hello <a href="https://shop.test/new">see what is new</a></p>' }, { settings: { reentry: 'always', goal: { event: 'purchase', within: '3d' } }, mailNode: 'welcome' });
 
 let smtp: TestSmtp;
 let s: TestServer;

@@ -1,3 +1,4 @@
+import { median } from 'simple-statistics';
 import type { OrderView, PurchasePrediction } from '../plugin/services.ts';
 
 const DAY = 86_400_000;
@@ -7,12 +8,6 @@ export function purchaseDays(orders: readonly OrderView[]): number[] {
   const days = new Set<number>();
   for (const o of orders) days.add(Math.floor(o.orderedAt.getTime() / DAY));
   return [...days].sort((a, b) => a - b);
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /**

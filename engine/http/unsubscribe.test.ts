@@ -1,19 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestSmtp } from '../messaging/test-smtp.ts';
+import { mailGraph } from '../testing/mail-world.ts';
 import { startMailTestServer, type TestServer } from './test-server.ts';
 
-const journey = {
-  settings: { reentry: 'always' },
-  nodes: [
-    { id: 't', type: 'trigger.event', config: { event: 'cart_abandoned' } },
-    { id: 'm', type: 'action.email', config: { subject: 'Your cart, {{customer.first_name}}', html: '<p>Come back</p>', text: 'Come back' } },
-    { id: 'x', type: 'flow.exit', config: {} },
-  ],
-  edges: [
-    { id: 'e1', source: 't', sourceHandle: 'next', target: 'm' },
-    { id: 'e2', source: 'm', sourceHandle: 'next', target: 'x' },
-  ],
-};
+const journey = mailGraph('cart_abandoned', { subject: 'Your cart, {{customer.first_name}}', html: '<p>Come back</p>', text: 'Come back' }, { settings: { reentry: 'always' } });
 
 let smtp: TestSmtp;
 let s: TestServer;

@@ -2,22 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SystemClock } from '../core/clock.ts';
 import { startTestServer, type TestServer } from '../http/test-server.ts';
 import { startTestSmtp, type TestSmtp } from '../messaging/test-smtp.ts';
+import { mailGraph } from '../testing/mail-world.ts';
 import { pruneExpired } from './retention.ts';
 
 const DAY = 86_400_000;
 
-const graph = {
-  settings: { reentry: 'always' },
-  nodes: [
-    { id: 't', type: 'trigger.event', config: { event: 'signup' } },
-    { id: 'm', type: 'action.email', config: { subject: 'Welcome', html: '<p>Hi</p>', text: 'Hi' } },
-    { id: 'x', type: 'flow.exit', config: {} },
-  ],
-  edges: [
-    { id: 'e1', source: 't', sourceHandle: 'next', target: 'm' },
-    { id: 'e2', source: 'm', sourceHandle: 'next', target: 'x' },
-  ],
-};
+const graph = mailGraph('signup', { subject: 'Welcome', html: '<p>Hi</p>', text: 'Hi' }, { settings: { reentry: 'always' } });
 
 let smtp: TestSmtp;
 let t: TestServer;

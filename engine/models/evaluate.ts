@@ -1,3 +1,4 @@
+import { median } from 'simple-statistics';
 import { ForesightError } from '../core/errors.ts';
 import { featuresAt, type FeatureTable, indexOrders, type OrderIndex, purchaseDaysBetween } from './features.ts';
 import { aucInterval, brierScore, type CalibrationBin, calibrationTable } from './metrics.ts';
@@ -421,7 +422,7 @@ function f3(v: number): string {
   return v.toFixed(3);
 }
 
+/** simple-statistics' median, null for no values (it throws there). */
 function medianOf(values: number[]): number | null {
-  const v = [...values].sort((a, b) => a - b);
-  return v.length === 0 ? null : v.length % 2 ? v[v.length >> 1]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
+  return values.length === 0 ? null : median(values);
 }

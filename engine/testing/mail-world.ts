@@ -25,18 +25,25 @@ export async function mailWorld(opts: { start: string; mail?: Partial<BuiltinOpt
 
 /** trigger on `event` → action.email (subject = id) → exit. */
 export function mailJourney(id: string, event: string, settings: Record<string, unknown> = {}) {
+  return { id, name: id, ...mailGraph(event, { subject: id, html: `<p>${id}</p>` }, { settings }) };
+}
+
+/**
+ * The graph alone (for the journeys API, which names it): trigger on `event` → action.email with
+ * `email` as its config → exit, the email node's id `mailNode` ("m" unless given).
+ */
+export function mailGraph(event: string, email: Record<string, unknown>, opts: { settings?: Record<string, unknown>; mailNode?: string } = {}) {
+  const m = opts.mailNode ?? 'm';
   return {
-    id,
-    name: id,
-    settings,
+    settings: opts.settings ?? {},
     nodes: [
       { id: 't', type: 'trigger.event', config: { event } },
-      { id: 'm', type: 'action.email', config: { subject: id, html: `<p>${id}</p>` } },
+      { id: m, type: 'action.email', config: email },
       { id: 'x', type: 'flow.exit', config: { reason: 'sent' } },
     ],
     edges: [
-      { id: 'e1', source: 't', sourceHandle: 'next', target: 'm' },
-      { id: 'e2', source: 'm', sourceHandle: 'next', target: 'x' },
+      { id: 'e1', source: 't', sourceHandle: 'next', target: m },
+      { id: 'e2', source: m, sourceHandle: 'next', target: 'x' },
     ],
   };
 }

@@ -40,7 +40,7 @@ export const actionEmail = defineNode<Config>({
     { key: 'text', label: 'Text body', kind: 'template', language: 'handlebars', multiline: true, help: 'Plain-text alternative; the unsubscribe link is appended if missing.' },
     { key: 'category', label: 'Category', kind: 'text', default: 'marketing', pattern: '^[a-z0-9_-]+$', help: 'Groups mails in reports, e.g. winback, newsletter, receipt.' },
     { key: 'transactional', label: 'Transactional', kind: 'boolean', default: false, help: 'Exempt from the frequency cap (receipts, password resets). Consent and unsubscribe still apply.' },
-    { key: 'from', label: 'From', kind: 'text', help: 'Overrides FORESIGHT_MAIL_FROM, e.g. "Shop <news@shop.example>".' },
+    { key: 'from', label: 'From', kind: 'text', help: 'Overrides the brand sender and FORESIGHT_MAIL_FROM, e.g. "Shop <news@shop.example>".' },
     {
       key: 'holdout',
       label: 'Holdout (%)',
